@@ -1,0 +1,36 @@
+//! The crate-level error.
+//!
+//! Each domain has its own `#[non_exhaustive]` error enum ([`IdError`], [`MoneyError`], [`StreamError`],
+//! [`CustomerError`], ...) whose variants name the condition and carry the values involved, so a host can branch
+//! on the cause (an insufficient balance and an unknown hold lead to different screens) and store a rejection as
+//! data: every error is `Clone + PartialEq + Serialize + Deserialize`. [`Error`] wraps them all for hosts that
+//! want one type. Messages are lowercase, without a trailing period, and name the values.
+//!
+//! We chose enums over jiff's single opaque error because our callers must branch on causes; jiff's callers rarely
+//! do. There is no I/O, so there is no `std::io::Error` anywhere.
+
+use serde::{Deserialize, Serialize};
+
+use crate::customer::CustomerError;
+use crate::id::IdError;
+use crate::money::MoneyError;
+use crate::stream::StreamError;
+
+/// Any error this crate can return.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(tag = "domain", content = "error", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Error {
+    /// An identifier was rejected.
+    #[error(transparent)]
+    Id(#[from] IdError),
+    /// A money value or operation was rejected.
+    #[error(transparent)]
+    Money(#[from] MoneyError),
+    /// The envelope rejected a command or a replay.
+    #[error(transparent)]
+    Stream(#[from] StreamError),
+    /// A customer command or value was rejected.
+    #[error(transparent)]
+    Customer(#[from] CustomerError),
+}

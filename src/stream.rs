@@ -1,0 +1,496 @@
+//! The sans-I/O envelope every aggregate shares: commands in, commits out, state is a fold.
+//!
+//! - A [`Command`] carries the host's idempotency key ([`CommandId`]), the instant the host decided it
+//!   (`issued_at`: the library never reads a clock) and a body.
+//! - `decide` is pure. It answers [`Decision::Accepted`] with a [`Commit`] (the next version, the command and the
+//!   events it produced) or [`Decision::Duplicate`] when the same id with the same body was already committed.
+//! - The host appends the commit with an expected-version check, then calls `apply`, which is infallible.
+//!
+//! # Idempotency (TigerBeetle semantics)
+//!
+//! - Same [`CommandId`], same body → [`Decision::Duplicate`] carrying the version of the original commit; treat it as
+//!   success and answer from that commit (it holds the events, such as which lots a debit used).
+//! - Same id, different body → [`StreamError::ExistsWithDifferentBody`].
+//! - Bodies are compared, not `issued_at`: a retry may be restamped.
+//! - Nil ids cannot be built (see [`CommandId::new`]).
+//!
+//! An aggregate remembers the ids of its last [`IDEMPOTENCY_WINDOW`] commits. Beyond that window the host's
+//! unique index on `(stream, command id)` is the guard: an append that violates it is a duplicate, answered from
+//! the stored commit. Hosts must keep that index for as long as clients may retry.
+//!
+//! # Time
+//!
+//! Commands are decided "as of" `issued_at`, which must not go backwards within a stream
+//! ([`StreamError::Backdated`]; no back-dating is allowed, so time-driven decisions such as expiry replay
+//! identically). Stamp `issued_at` when deciding, and stamp it again when retrying after a version conflict.
+//! Business times that may lie in the past (when a purchase happened at an offline till) are fields of the body.
+//!
+//! # Batches
+//!
+//! [`decide_batch`] decides a list of commands for one aggregate all-or-nothing: either every command is accepted
+//! (or is a duplicate) and the host appends all resulting commits in one atomic write, or the first rejection is
+//! returned with its index and nothing is to be written.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::id::CommandId;
+
+/// How many recent commits an aggregate remembers for duplicate detection.
+pub const IDEMPOTENCY_WINDOW: usize = 128;
+
+/// A command from the host. Time and identity are inputs, never read from the environment.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Command<C> {
+    /// Idempotency key, generated and persisted by the host before submission.
+    pub id: CommandId,
+    /// When the host decided the command; the aggregate decides "as of" this instant.
+    pub issued_at: DateTime<Utc>,
+    /// What to do.
+    pub body: C,
+}
+
+impl<C> Command<C> {
+    /// A command with the given id, decision time and body.
+    pub const fn new(id: CommandId, issued_at: DateTime<Utc>, body: C) -> Self {
+        Self { id, issued_at, body }
+    }
+}
+
+/// One accepted command and the facts it produced.
+///
+/// The host appends it atomically with `version - 1` as the expected stream version, then applies it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Commit<C, E> {
+    /// Stream version after this commit: 1-based and gap-free.
+    pub version: u64,
+    /// The command, kept as the audit trail and the idempotency record.
+    pub command: Command<C>,
+    /// The facts, in order.
+    pub events: Vec<E>,
+}
+
+/// The answer to a command.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[must_use = "an accepted commit must be persisted by the host, then applied"]
+pub enum Decision<C, E> {
+    /// Persist (expecting `commit.version - 1`), then `apply`.
+    Accepted(Commit<C, E>),
+    /// The same id with the same body was committed at `version`. Treat as success.
+    Duplicate {
+        /// The version of the original commit.
+        version: u64,
+    },
+}
+
+impl<C, E> Decision<C, E> {
+    /// The accepted commit, if any.
+    pub fn accepted(self) -> Option<Commit<C, E>> {
+        match self {
+            Self::Accepted(commit) => Some(commit),
+            Self::Duplicate { .. } => None,
+        }
+    }
+}
+
+/// Why the envelope rejected a command or a replay.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum StreamError {
+    /// The command id was already committed with another body.
+    #[error("command {command_id} already exists with a different body (committed at version {version})")]
+    ExistsWithDifferentBody {
+        /// The reused id.
+        command_id: CommandId,
+        /// Version of the earlier commit.
+        version: u64,
+    },
+    /// `issued_at` is earlier than the last accepted command's.
+    #[error("command {command_id} issued at {issued_at} is earlier than the last accepted command at {last_issued_at}")]
+    Backdated {
+        /// The command.
+        command_id: CommandId,
+        /// Its decision time.
+        issued_at: DateTime<Utc>,
+        /// The decision time of the last accepted command.
+        last_issued_at: DateTime<Utc>,
+    },
+    /// A commit does not follow the current version (replay of a log with a gap, or a commit applied twice).
+    #[error("commit version {found} does not follow version {current}")]
+    VersionGap {
+        /// The aggregate's version before the commit.
+        current: u64,
+        /// The commit's version.
+        found: u64,
+    },
+}
+
+/// A remembered commit: its command id, version and body.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct Recorded<C> {
+    id: CommandId,
+    version: u64,
+    body: C,
+}
+
+/// The envelope's part of an aggregate's state: version, last decision time and the idempotency window.
+///
+/// Aggregates embed one and call [`check`](Self::check) first in `decide` and [`record`](Self::record) in `apply`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(
+    from = "StreamRepr<C>",
+    into = "StreamRepr<C>",
+    bound(serialize = "C: Clone + Serialize", deserialize = "C: Deserialize<'de>")
+)]
+pub struct StreamState<C> {
+    version: u64,
+    last_issued_at: Option<DateTime<Utc>>,
+    recent: VecDeque<Recorded<C>>,
+    index: BTreeMap<CommandId, u64>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StreamRepr<C> {
+    version: u64,
+    last_issued_at: Option<DateTime<Utc>>,
+    recent: VecDeque<Recorded<C>>,
+}
+
+impl<C> From<StreamRepr<C>> for StreamState<C> {
+    fn from(r: StreamRepr<C>) -> Self {
+        let index = r.recent.iter().map(|rec| (rec.id, rec.version)).collect();
+        Self { version: r.version, last_issued_at: r.last_issued_at, recent: r.recent, index }
+    }
+}
+
+impl<C> From<StreamState<C>> for StreamRepr<C> {
+    fn from(s: StreamState<C>) -> Self {
+        Self { version: s.version, last_issued_at: s.last_issued_at, recent: s.recent }
+    }
+}
+
+impl<C> Default for StreamState<C> {
+    fn default() -> Self {
+        Self { version: 0, last_issued_at: None, recent: VecDeque::new(), index: BTreeMap::new() }
+    }
+}
+
+impl<C: PartialEq + Clone> StreamState<C> {
+    /// A new, empty stream at version 0.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The version of the last applied commit (0 when none).
+    pub const fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// The decision time of the last applied commit.
+    pub const fn last_issued_at(&self) -> Option<DateTime<Utc>> {
+        self.last_issued_at
+    }
+
+    /// The envelope checks, in order: a remembered id answers `Ok(Some(version))` (same body) or
+    /// [`StreamError::ExistsWithDifferentBody`]; otherwise `issued_at` must not precede the last accepted command.
+    /// `Ok(None)` means: decide the body.
+    ///
+    /// # Errors
+    ///
+    /// [`StreamError::ExistsWithDifferentBody`], [`StreamError::Backdated`].
+    pub fn check(&self, command: &Command<C>) -> Result<Option<u64>, StreamError> {
+        if let Some(&version) = self.index.get(&command.id) {
+            let same = self.body_at(version).is_some_and(|body| *body == command.body);
+            return if same {
+                Ok(Some(version))
+            } else {
+                Err(StreamError::ExistsWithDifferentBody { command_id: command.id, version })
+            };
+        }
+        if let Some(last) = self.last_issued_at
+            && command.issued_at < last
+        {
+            return Err(StreamError::Backdated {
+                command_id: command.id,
+                issued_at: command.issued_at,
+                last_issued_at: last,
+            });
+        }
+        Ok(None)
+    }
+
+    fn body_at(&self, version: u64) -> Option<&C> {
+        let first = self.recent.front()?.version;
+        let offset = usize::try_from(version.checked_sub(first)?).ok()?;
+        self.recent.get(offset).filter(|r| r.version == version).map(|r| &r.body)
+    }
+
+    /// Builds the commit for an accepted command: the next version, a copy of the command, the events.
+    pub fn commit<E>(&self, command: &Command<C>, events: Vec<E>) -> Commit<C, E> {
+        Commit { version: self.version.saturating_add(1), command: command.clone(), events }
+    }
+
+    /// Whether `commit` is the next one for this stream.
+    ///
+    /// # Errors
+    ///
+    /// [`StreamError::VersionGap`].
+    pub fn check_next<E>(&self, commit: &Commit<C, E>) -> Result<(), StreamError> {
+        if Some(commit.version) == self.version.checked_add(1) {
+            Ok(())
+        } else {
+            Err(StreamError::VersionGap { current: self.version, found: commit.version })
+        }
+    }
+
+    /// Records an applied commit: advances the version and remembers its id and body.
+    pub fn record<E>(&mut self, commit: &Commit<C, E>) {
+        self.version = commit.version;
+        self.last_issued_at =
+            Some(self.last_issued_at.map_or(commit.command.issued_at, |t| t.max(commit.command.issued_at)));
+        self.index.insert(commit.command.id, commit.version);
+        self.recent.push_back(Recorded {
+            id: commit.command.id,
+            version: commit.version,
+            body: commit.command.body.clone(),
+        });
+        while self.recent.len() > IDEMPOTENCY_WINDOW {
+            if let Some(old) = self.recent.pop_front() {
+                self.index.remove(&old.id);
+            }
+        }
+    }
+
+    /// Rewrites every remembered body, for example to remove personal data on erasure. A later retry of a
+    /// rewritten command then no longer matches its body and is answered
+    /// [`StreamError::ExistsWithDifferentBody`]: erasure wins over idempotency.
+    pub fn rewrite_bodies(&mut self, mut rewrite: impl FnMut(&mut C)) {
+        for recorded in &mut self.recent {
+            rewrite(&mut recorded.body);
+        }
+    }
+
+    /// The remembered bodies, oldest first.
+    pub fn recent_bodies(&self) -> impl Iterator<Item = &C> {
+        self.recent.iter().map(|r| &r.body)
+    }
+}
+
+/// The common shape of the crate's event-sourced aggregates, so hosts (and [`replay`], [`decide_batch`]) can be
+/// written once.
+pub trait Aggregate: Clone {
+    /// Configuration a decision needs (a loyalty program, say); `()` when none.
+    type Context: ?Sized;
+    /// The command body.
+    type Command: Clone + PartialEq;
+    /// The event type.
+    type Event: Clone;
+    /// The rejection type.
+    type Error: From<StreamError>;
+
+    /// Decides a command. Pure: no I/O, no clock, no randomness.
+    ///
+    /// # Errors
+    ///
+    /// The aggregate's rejection; a rejected command changes nothing.
+    fn decide(
+        &self,
+        context: &Self::Context,
+        command: &Command<Self::Command>,
+    ) -> Result<Decision<Self::Command, Self::Event>, Self::Error>;
+
+    /// Applies a persisted commit. Infallible: its events were validated when decided.
+    fn apply(&mut self, commit: &Commit<Self::Command, Self::Event>);
+
+    /// The version of the last applied commit: the optimistic-concurrency token.
+    fn version(&self) -> u64;
+}
+
+/// Rebuilds an aggregate by applying `commits` to `initial` (a new aggregate or a snapshot).
+///
+/// # Errors
+///
+/// [`StreamError::VersionGap`] when a commit does not follow the one before it.
+pub fn replay<'a, A>(
+    initial: A,
+    commits: impl IntoIterator<Item = &'a Commit<A::Command, A::Event>>,
+) -> Result<A, StreamError>
+where
+    A: Aggregate,
+    A::Command: 'a,
+    A::Event: 'a,
+{
+    let mut state = initial;
+    for commit in commits {
+        let current = state.version();
+        if Some(commit.version) != current.checked_add(1) {
+            return Err(StreamError::VersionGap { current, found: commit.version });
+        }
+        state.apply(commit);
+    }
+    Ok(state)
+}
+
+/// A batch rejected by its command at `index`; nothing of the batch is to be written.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[error("batch command {index} rejected: {error}")]
+pub struct BatchError<E> {
+    /// Position of the rejected command in the batch.
+    pub index: usize,
+    /// Why it was rejected.
+    pub error: E,
+}
+
+/// The decisions of an accepted batch, or the rejection that voided it.
+pub type BatchResult<A> =
+    Result<Vec<Decision<<A as Aggregate>::Command, <A as Aggregate>::Event>>, BatchError<<A as Aggregate>::Error>>;
+
+/// Decides `commands` in order, all-or-nothing, each seeing the effect of the ones before it.
+///
+/// Returns one decision per command. The host appends every accepted commit in one atomic write (expecting the
+/// aggregate's current version) and then applies them in order.
+///
+/// # Errors
+///
+/// The first rejection, with its index.
+pub fn decide_batch<A: Aggregate>(
+    aggregate: &A,
+    context: &A::Context,
+    commands: &[Command<A::Command>],
+) -> BatchResult<A> {
+    let mut scratch = aggregate.clone();
+    let mut decisions = Vec::with_capacity(commands.len());
+    for (index, command) in commands.iter().enumerate() {
+        let decision = scratch.decide(context, command).map_err(|error| BatchError { index, error })?;
+        if let Decision::Accepted(commit) = &decision {
+            scratch.apply(commit);
+        }
+        decisions.push(decision);
+    }
+    Ok(decisions)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    /// A counter: the smallest aggregate that exercises the envelope.
+    #[derive(Clone, Debug, PartialEq, Default)]
+    struct Counter {
+        stream: StreamState<i64>,
+        total: i64,
+    }
+
+    impl Aggregate for Counter {
+        type Context = ();
+        type Command = i64;
+        type Event = i64;
+        type Error = StreamError;
+        fn decide(&self, _: &(), cmd: &Command<i64>) -> Result<Decision<i64, i64>, StreamError> {
+            if let Some(version) = self.stream.check(cmd)? {
+                return Ok(Decision::Duplicate { version });
+            }
+            Ok(Decision::Accepted(self.stream.commit(cmd, vec![cmd.body])))
+        }
+        fn apply(&mut self, commit: &Commit<i64, i64>) {
+            self.stream.record(commit);
+            self.total += commit.events.iter().sum::<i64>();
+        }
+        fn version(&self) -> u64 {
+            self.stream.version()
+        }
+    }
+
+    fn at(sec: i64) -> DateTime<Utc> {
+        Utc.timestamp_opt(1_700_000_000 + sec, 0).unwrap()
+    }
+
+    fn cmd(id: u128, sec: i64, body: i64) -> Command<i64> {
+        Command::new(CommandId::from_u128(id).unwrap(), at(sec), body)
+    }
+
+    fn run(c: &mut Counter, command: &Command<i64>) -> Decision<i64, i64> {
+        let d = c.decide(&(), command).unwrap();
+        if let Decision::Accepted(commit) = &d {
+            c.apply(commit);
+        }
+        d
+    }
+
+    #[test]
+    fn duplicates_and_conflicts() {
+        let mut c = Counter::default();
+        assert!(matches!(run(&mut c, &cmd(1, 0, 5)), Decision::Accepted(ref k) if k.version == 1));
+        // Restamped retry, same body: duplicate of version 1.
+        assert_eq!(run(&mut c, &cmd(1, 9, 5)), Decision::Duplicate { version: 1 });
+        assert_eq!(c.total, 5);
+        assert_eq!(
+            c.decide(&(), &cmd(1, 9, 6)).unwrap_err(),
+            StreamError::ExistsWithDifferentBody { command_id: CommandId::from_u128(1).unwrap(), version: 1 }
+        );
+    }
+
+    #[test]
+    fn backdating_is_rejected_after_the_duplicate_check() {
+        let mut c = Counter::default();
+        let _ = run(&mut c, &cmd(1, 10, 1));
+        let err = c.decide(&(), &cmd(2, 9, 1)).unwrap_err();
+        assert!(matches!(err, StreamError::Backdated { .. }), "{err}");
+        // Same instant is fine.
+        assert!(matches!(run(&mut c, &cmd(2, 10, 1)), Decision::Accepted(_)));
+        // An old duplicate is still a duplicate.
+        assert_eq!(run(&mut c, &cmd(1, 0, 1)), Decision::Duplicate { version: 1 });
+    }
+
+    #[test]
+    fn window_forgets_old_ids() {
+        let mut c = Counter::default();
+        let n = IDEMPOTENCY_WINDOW as u128 + 10;
+        for i in 1..=n {
+            let _ = run(&mut c, &cmd(i, 0, 1));
+        }
+        assert_eq!(c.stream.recent.len(), IDEMPOTENCY_WINDOW);
+        assert_eq!(c.stream.index.len(), IDEMPOTENCY_WINDOW);
+        // Forgotten: accepted again (the host's unique index must catch it).
+        assert!(matches!(c.decide(&(), &cmd(1, 0, 1)).unwrap(), Decision::Accepted(_)));
+        assert_eq!(c.decide(&(), &cmd(n, 0, 1)).unwrap(), Decision::Duplicate { version: n as u64 });
+    }
+
+    #[test]
+    fn replay_rejects_gaps_and_equals_live() {
+        let mut live = Counter::default();
+        let commits: Vec<_> = (1..=5).filter_map(|i| run(&mut live, &cmd(i, i as i64, i as i64)).accepted()).collect();
+        assert_eq!(replay(Counter::default(), &commits).unwrap(), live);
+        let gap = [commits[0].clone(), commits[2].clone()];
+        assert_eq!(replay(Counter::default(), &gap).unwrap_err(), StreamError::VersionGap { current: 1, found: 3 });
+    }
+
+    #[test]
+    fn batches_are_all_or_nothing() {
+        let mut c = Counter::default();
+        let _ = run(&mut c, &cmd(1, 0, 1));
+        let ok = decide_batch(&c, &(), &[cmd(2, 1, 2), cmd(1, 1, 1), cmd(3, 2, 3)]).unwrap();
+        assert_eq!(ok.len(), 3);
+        assert_eq!(ok[1], Decision::Duplicate { version: 1 });
+        assert!(matches!(&ok[2], Decision::Accepted(k) if k.version == 3));
+        let err = decide_batch(&c, &(), &[cmd(2, 1, 2), cmd(3, 0, 3)]).unwrap_err();
+        assert_eq!(err.index, 1);
+        assert_eq!(c.version(), 1);
+    }
+
+    #[test]
+    fn serde_rebuilds_the_index() {
+        let mut c = Counter::default();
+        for i in 1..=3 {
+            let _ = run(&mut c, &cmd(i, 0, 1));
+        }
+        let json = serde_json::to_string(&c.stream).unwrap();
+        let back: StreamState<i64> = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, c.stream);
+    }
+}
