@@ -81,6 +81,7 @@
 
 pub mod customer;
 pub mod error;
+pub mod host;
 pub mod id;
 pub mod money;
 pub mod stream;

@@ -310,6 +310,9 @@ pub trait Aggregate: Clone {
 
     /// The version of the last applied commit: the optimistic-concurrency token.
     fn version(&self) -> u64;
+
+    /// The decision time of the last applied commit; a new command must not be issued earlier.
+    fn last_issued_at(&self) -> Option<DateTime<Utc>>;
 }
 
 /// Rebuilds an aggregate by applying `commits` to `initial` (a new aggregate or a snapshot).
@@ -406,6 +409,9 @@ mod tests {
         }
         fn version(&self) -> u64 {
             self.stream.version()
+        }
+        fn last_issued_at(&self) -> Option<DateTime<Utc>> {
+            self.stream.last_issued_at()
         }
     }
 

@@ -224,6 +224,11 @@ impl Customer {
         self.stream.version()
     }
 
+    /// The decision time of the last applied commit: stamp new commands no earlier.
+    pub const fn last_issued_at(&self) -> Option<DateTime<Utc>> {
+        self.stream.last_issued_at()
+    }
+
     /// Registration status.
     pub const fn status(&self) -> CustomerStatus {
         self.status
@@ -465,6 +470,10 @@ impl Aggregate for Customer {
 
     fn version(&self) -> u64 {
         self.stream.version()
+    }
+
+    fn last_issued_at(&self) -> Option<DateTime<Utc>> {
+        self.stream.last_issued_at()
     }
 }
 
