@@ -7,4 +7,5 @@ mod customer;
 mod customer_props;
 mod host;
 mod money;
+mod sqlite;
 mod values;
