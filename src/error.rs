@@ -11,6 +11,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::care::CareError;
 use crate::customer::CustomerError;
 use crate::id::IdError;
 use crate::money::MoneyError;
@@ -33,4 +34,7 @@ pub enum Error {
     /// A customer command or value was rejected.
     #[error(transparent)]
     Customer(#[from] CustomerError),
+    /// A care template or policy was rejected.
+    #[error(transparent)]
+    Care(#[from] CareError),
 }

@@ -79,6 +79,7 @@
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
 
+pub mod care;
 pub mod customer;
 pub mod error;
 pub mod host;

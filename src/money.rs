@@ -201,6 +201,14 @@ impl Currency {
         self.minor_units
     }
 
+    /// The commonly used symbol ("₫", "$", "€"), or the code where the table has no specific symbol.
+    pub fn symbol(&self) -> String {
+        iso_currency::Currency::from_code(self.code())
+            .map(|c| c.symbol().to_string())
+            .filter(|s| !s.is_empty() && s != "¤")
+            .unwrap_or_else(|| self.code().to_owned())
+    }
+
     /// The smallest representable amount: 1 VND, 0.01 USD, 0.001 KWD.
     pub fn minor_unit(&self) -> Money {
         Money { amount: Decimal::new(1, u32::from(self.minor_units)), currency: *self }
@@ -566,6 +574,14 @@ mod tests {
         for c in ALL_CONSTS {
             assert_eq!(Currency::from_code(c.code()).unwrap(), *c, "{c}");
         }
+    }
+
+    #[test]
+    fn symbols() {
+        assert_eq!(Currency::VND.symbol(), "₫");
+        assert_eq!(Currency::USD.symbol(), "$");
+        assert_eq!(Currency::EUR.symbol(), "€");
+        assert_eq!(Currency::from_code("CLF").unwrap().symbol(), "CLF");
     }
 
     #[test]
