@@ -11,9 +11,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::calendar::CalendarError;
 use crate::customer::CustomerError;
 use crate::id::IdError;
 use crate::money::MoneyError;
+use crate::service::ServiceError;
 use crate::stream::StreamError;
 
 /// Any error this crate can return.
@@ -33,4 +35,10 @@ pub enum Error {
     /// A customer command or value was rejected.
     #[error(transparent)]
     Customer(#[from] CustomerError),
+    /// A business calendar or business-time computation was rejected.
+    #[error(transparent)]
+    Calendar(#[from] CalendarError),
+    /// A ticket event log, service policy or service metric input was rejected.
+    #[error(transparent)]
+    Service(#[from] ServiceError),
 }
