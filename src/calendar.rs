@@ -733,16 +733,16 @@ impl BusinessCalendar {
         Ok(TimeDelta::nanoseconds(self.compiled.g(b).saturating_sub(self.compiled.g(a))))
     }
 
-    /// Business time between two instants given as nanoseconds since the Unix epoch, saturating at zero when
-    /// `end ≤ start` and clamping to the supported range; the allocation-free core used by the service metrics.
-    #[allow(dead_code)]
-    pub(crate) fn business_nanos(&self, start_ns: i64, end_ns: i64) -> i64 {
-        if end_ns <= start_ns {
-            return 0;
-        }
-        let a = start_ns.clamp(MIN_UTC_NS, MAX_UTC_NS);
-        let b = end_ns.clamp(MIN_UTC_NS, MAX_UTC_NS);
-        self.compiled.g(b).saturating_sub(self.compiled.g(a))
+    /// The business clock at UTC `t_ns` (nanoseconds since the Unix epoch, clamped to the supported range):
+    /// `business time in [a, b) = clock(b) − clock(a)`. The allocation-free core used by the service metrics.
+    pub(crate) fn business_clock(&self, t_ns: i64) -> i64 {
+        self.compiled.g(t_ns.clamp(MIN_UTC_NS, MAX_UTC_NS))
+    }
+
+    /// The earliest UTC instant (ns) with `business_clock(u) − business_clock(t_ns) = d_ns`, for `d_ns ≥ 0`.
+    pub(crate) fn business_deadline(&self, t_ns: i64, d_ns: i64) -> Option<i64> {
+        let t = t_ns.clamp(MIN_UTC_NS, MAX_UTC_NS);
+        if d_ns <= 0 { Some(t) } else { self.compiled.add(t, d_ns) }
     }
 
     /// The earliest instant `u ≥ start` with `business_time_between(start, u) == duration`: the due date of a

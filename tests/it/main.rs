@@ -1,2 +1,3 @@
 mod placeholder {}
 mod calendar;
+mod service;
