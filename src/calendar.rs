@@ -80,6 +80,8 @@ const SCAN_END_SECS: i64 = 4_133_980_800; // 2101-01-01T00:00:00Z
 /// Step of the offset scan: shorter than the shortest interval between two offset changes in the IANA data since
 /// 1900 (6.96 days), so no change can hide between two samples.
 const SCAN_STEP_SECS: i64 = 3 * 86_400;
+/// Offset changes are indexed by buckets of 2^50 ns (about 13 days) for an O(1) lookup.
+const BUCKET_SHIFT: u32 = 50;
 
 /// Why a calendar, a schedule or a business-time computation was rejected.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
@@ -779,11 +781,10 @@ impl BusinessCalendar {
 }
 
 fn instant_nanos(at: DateTime<Utc>) -> Result<i64, CalendarError> {
-    let secs = at.timestamp();
-    if !(MIN_UTC_SECS..=MAX_UTC_SECS).contains(&secs) || (secs == MAX_UTC_SECS && at.timestamp_subsec_nanos() > 0) {
-        return Err(CalendarError::InstantOutOfRange { at });
+    match at.timestamp_nanos_opt() {
+        Some(ns) if (MIN_UTC_NS..=MAX_UTC_NS).contains(&ns) => Ok(ns),
+        _ => Err(CalendarError::InstantOutOfRange { at }),
     }
-    at.timestamp_nanos_opt().ok_or(CalendarError::InstantOutOfRange { at })
 }
 
 pub(crate) fn date_nanos(date: NaiveDate) -> Result<i64, CalendarError> {
@@ -905,6 +906,8 @@ enum Regime {
 struct Piece {
     start: i64,
     f_start: i64,
+    /// For a weekly piece, the pattern's cumulative open time at `start` (saves a second evaluation per query).
+    base_start: i64,
     regime: Regime,
 }
 
@@ -925,6 +928,11 @@ struct Compiled {
     pieces: Vec<Piece>,
     first_offset: i64,
     transitions: Vec<Transition>,
+    /// For each bucket of 2^BUCKET_SHIFT ns from `MIN_UTC_NS`, the number of changes before the bucket starts.
+    transition_index: Vec<u32>,
+    /// For each bucket of 2^BUCKET_SHIFT ns from `MIN_LOCAL_NS`, the number of pieces starting at or before the
+    /// bucket's start (the piece holding the start is the one before).
+    piece_index: Vec<u32>,
 }
 
 fn offset_nanos(zone: Tz, utc_secs: i64) -> i64 {
@@ -969,9 +977,11 @@ impl Compiled {
         Self {
             weeklies: vec![weekly],
             days: Vec::new(),
-            pieces: vec![Piece { start: MIN_LOCAL_NS, f_start, regime: Regime::Weekly(0) }],
+            pieces: vec![Piece { start: MIN_LOCAL_NS, f_start, base_start: f_start, regime: Regime::Weekly(0) }],
             first_offset: 0,
             transitions: Vec::new(),
+            transition_index: Vec::new(),
+            piece_index: Vec::new(),
         }
     }
 
@@ -1031,20 +1041,38 @@ impl Compiled {
             points.insert(start, Regime::Day(i));
         }
 
-        let mut compiled = Self { weeklies, days, pieces: Vec::new(), first_offset: 0, transitions: Vec::new() };
+        let mut compiled = Self {
+            weeklies,
+            days,
+            pieces: Vec::new(),
+            first_offset: 0,
+            transitions: Vec::new(),
+            transition_index: Vec::new(),
+            piece_index: Vec::new(),
+        };
+        let base_at = |c: &Self, regime: Regime, l: i64| match regime {
+            Regime::Weekly(w) => c.weeklies.get(w).map_or(0, |p| p.base(l)),
+            Regime::Day(_) => 0,
+        };
         let first_regime = Regime::Weekly(period_at(MIN_LOCAL_NS));
-        let mut pieces = vec![Piece { start: MIN_LOCAL_NS, f_start: 0, regime: first_regime }];
-        if let Regime::Weekly(w) = first_regime {
-            let f0 = compiled.weeklies.get(w).map_or(0, |p| p.base(MIN_LOCAL_NS));
-            if let Some(p) = pieces.first_mut() {
-                p.f_start = f0;
-            }
-        }
+        let f0 = base_at(&compiled, first_regime, MIN_LOCAL_NS);
+        let mut pieces = vec![Piece { start: MIN_LOCAL_NS, f_start: f0, base_start: f0, regime: first_regime }];
         for (start, regime) in points.into_iter().filter(|(s, _)| *s > MIN_LOCAL_NS) {
-            let prev = pieces.last().copied().unwrap_or(Piece { start: MIN_LOCAL_NS, f_start: 0, regime });
-            let f_start = compiled.f_in(&prev, start);
-            pieces.push(Piece { start, f_start, regime });
+            let f_start = pieces.last().map_or(0, |prev| compiled.f_in(prev, start));
+            pieces.push(Piece { start, f_start, base_start: base_at(&compiled, regime, start), regime });
         }
+        let local_buckets =
+            usize::try_from(MAX_UTC_NS.saturating_add(2 * DAY_NS).saturating_sub(MIN_LOCAL_NS) >> BUCKET_SHIFT)
+                .unwrap_or(0)
+                .saturating_add(2);
+        compiled.piece_index = (0..=local_buckets)
+            .map(|b| {
+                let start = MIN_LOCAL_NS.saturating_add(i64::try_from(b).unwrap_or(i64::MAX) << BUCKET_SHIFT);
+                // Pieces starting at or before the bucket start, minus one: the first candidate piece.
+                let n = pieces.partition_point(|p| p.start <= start).saturating_sub(1);
+                u32::try_from(n).unwrap_or(u32::MAX)
+            })
+            .collect();
         compiled.pieces = pieces;
 
         // Offset changes and their corrections.
@@ -1062,6 +1090,13 @@ impl Compiled {
             transitions.push(Transition { at, offset, correction, g_at });
             prev_offset = offset;
         }
+        let buckets = usize::try_from(MAX_UTC_NS.saturating_sub(MIN_UTC_NS) >> BUCKET_SHIFT).unwrap_or(0);
+        compiled.transition_index = (0..=buckets)
+            .map(|b| {
+                let start = MIN_UTC_NS.saturating_add(i64::try_from(b).unwrap_or(i64::MAX) << BUCKET_SHIFT);
+                u32::try_from(transitions.partition_point(|tr| tr.at < start)).unwrap_or(u32::MAX)
+            })
+            .collect();
         compiled.transitions = transitions;
         Ok(compiled)
     }
@@ -1072,7 +1107,7 @@ impl Compiled {
             Regime::Weekly(w) => self
                 .weeklies
                 .get(w)
-                .map_or(piece.f_start, |p| piece.f_start.saturating_add(p.base(l).saturating_sub(p.base(piece.start)))),
+                .map_or(piece.f_start, |p| piece.f_start.saturating_add(p.base(l).saturating_sub(piece.base_start))),
             Regime::Day(d) => self.days.get(d).map_or(piece.f_start, |(spans, _)| {
                 piece.f_start.saturating_add(measure(spans, l.saturating_sub(piece.start).min(DAY_NS)))
             }),
@@ -1081,7 +1116,19 @@ impl Compiled {
 
     /// Cumulative open time at local time `l` (nanoseconds since local 1970-01-01T00:00).
     fn f(&self, l: i64) -> i64 {
-        let i = self.pieces.partition_point(|p| p.start <= l);
+        // The bucket bounds which pieces can hold `l`; search only those.
+        let bucket = usize::try_from(l.saturating_sub(MIN_LOCAL_NS) >> BUCKET_SHIFT).unwrap_or(usize::MAX);
+        let i = match (self.piece_index.get(bucket), self.piece_index.get(bucket.saturating_add(1))) {
+            (Some(&lo), Some(&hi)) => {
+                let lo = usize::try_from(lo).unwrap_or(0);
+                let hi = usize::try_from(hi).unwrap_or(usize::MAX).saturating_add(1).min(self.pieces.len());
+                match self.pieces.get(lo..hi) {
+                    Some(slice) => lo.saturating_add(slice.partition_point(|p| p.start <= l)),
+                    None => self.pieces.partition_point(|p| p.start <= l),
+                }
+            }
+            _ => self.pieces.partition_point(|p| p.start <= l),
+        };
         match i.checked_sub(1).and_then(|i| self.pieces.get(i)) {
             Some(piece) => self.f_in(piece, l),
             None => 0,
@@ -1095,7 +1142,7 @@ impl Compiled {
         match piece.regime {
             Regime::Weekly(w) => {
                 let p = self.weeklies.get(w)?;
-                let target = y.saturating_sub(piece.f_start).saturating_add(p.base(piece.start));
+                let target = y.saturating_sub(piece.f_start).saturating_add(piece.base_start);
                 p.base_inv(target)
             }
             Regime::Day(d) => {
@@ -1111,7 +1158,18 @@ impl Compiled {
 
     /// Index of the offset segment holding UTC `t`: the number of changes at or before `t`.
     fn segment(&self, t: i64) -> usize {
-        self.transitions.partition_point(|tr| tr.at <= t)
+        // Start from the bucket's first change and step over the (at most two) changes inside the bucket.
+        let bucket = usize::try_from(t.saturating_sub(MIN_UTC_NS) >> BUCKET_SHIFT).unwrap_or(usize::MAX);
+        match self.transition_index.get(bucket) {
+            Some(&first) => {
+                let mut k = usize::try_from(first).unwrap_or(usize::MAX);
+                while self.transitions.get(k).is_some_and(|tr| tr.at <= t) {
+                    k = k.saturating_add(1);
+                }
+                k
+            }
+            None => self.transitions.partition_point(|tr| tr.at <= t),
+        }
     }
 
     fn segment_offset(&self, k: usize) -> (i64, i64) {

@@ -1,5 +1,7 @@
 //! Service KPIs: known answers, validation, SLA, FCR, queue figures, churn, and order-independent aggregation.
 
+use std::sync::OnceLock;
+
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use chrono_tz::Tz;
 use customer_care::calendar::{BusinessCalendar, TimeRange, WeeklyHours};
@@ -23,8 +25,13 @@ fn ny(m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
 }
 
 fn office() -> BusinessCalendar {
-    let hours = WeeklyHours::weekdays(&[TimeRange::parse("09:00", "17:00").unwrap()]).unwrap();
-    BusinessCalendar::builder(NY, hours).build().unwrap()
+    static OFFICE: OnceLock<BusinessCalendar> = OnceLock::new();
+    OFFICE
+        .get_or_init(|| {
+            let hours = WeeklyHours::weekdays(&[TimeRange::parse("09:00", "17:00").unwrap()]).unwrap();
+            BusinessCalendar::builder(NY, hours).build().unwrap()
+        })
+        .clone()
 }
 
 fn customer(n: u128) -> CustomerId {
