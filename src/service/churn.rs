@@ -256,20 +256,24 @@ pub struct CohortTable {
     /// Rows by acquisition period.
     pub rows: Vec<CohortRow>,
     /// Periods after acquisition covered.
-    pub horizon: u32,
+    pub horizon: u16,
 }
 
 impl CohortTable {
     /// Builds the table up to `horizon` periods after acquisition. The result does not depend on input order.
-    pub fn new(members: &[CohortMember], horizon: u32) -> Self {
-        let width = usize::try_from(horizon).unwrap_or(usize::MAX).saturating_add(1).min(1 << 16);
+    pub fn new(members: &[CohortMember], horizon: u16) -> Self {
+        let width = usize::from(horizon).saturating_add(1);
         let mut rows: BTreeMap<u32, CohortRow> = BTreeMap::new();
         for m in members {
             let row =
                 rows.entry(m.cohort).or_insert_with(|| CohortRow { cohort: m.cohort, size: 0, active: vec![0; width] });
             row.size = row.size.saturating_add(1);
-            let mut seen: Vec<u32> =
-                m.active_periods.iter().filter_map(|p| p.checked_sub(m.cohort)).filter(|k| *k <= horizon).collect();
+            let mut seen: Vec<u32> = m
+                .active_periods
+                .iter()
+                .filter_map(|p| p.checked_sub(m.cohort))
+                .filter(|k| *k <= u32::from(horizon))
+                .collect();
             seen.sort_unstable();
             seen.dedup();
             for k in seen {

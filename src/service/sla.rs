@@ -154,7 +154,7 @@ impl SlaRule {
             Some(_) => return None,
             None => 0,
         };
-        Some(p + c)
+        Some(p | c)
     }
 }
 
