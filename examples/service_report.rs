@@ -62,8 +62,8 @@ fn ticket(i: usize, rng: &mut Rng, week: DateTime<Utc>) -> Result<Ticket, Box<dy
             return Ok(Ticket::new(TicketId::new(&format!("T-{i}"))?, events)?);
         }
         events.push(TicketEvent::new(t, K::Answered));
-        events.push(TicketEvent::new(t, K::Assigned { agent: Some(agent.clone()), team: None }));
-        events.push(TicketEvent::new(t, human.clone()));
+        events.push(TicketEvent::new(t, K::Assigned { agent: Some(agent), team: None }));
+        events.push(TicketEvent::new(t, human));
         for (segment, max_s) in [(CallSegment::Talk, 900), (CallSegment::Hold, 120), (CallSegment::AfterCallWork, 180)]
         {
             events.push(TicketEvent::new(t, K::CallSegment { segment, duration_ms: rng.below(max_s) * 1000 }));
@@ -78,7 +78,7 @@ fn ticket(i: usize, rng: &mut Rng, week: DateTime<Utc>) -> Result<Ticket, Box<dy
             ));
         }
         t += TimeDelta::minutes(rng.below(8 * 60));
-        events.push(TicketEvent::new(t, K::Assigned { agent: Some(agent.clone()), team: None }));
+        events.push(TicketEvent::new(t, K::Assigned { agent: Some(agent), team: None }));
         t += TimeDelta::minutes(rng.below(16 * 60));
         events.push(TicketEvent::new(t, human.clone()));
         if rng.chance(40) {
