@@ -563,6 +563,21 @@ pub fn parse_zone(name: &str) -> Result<Tz, CalendarError> {
     name.parse().map_err(|_| CalendarError::UnknownZone { name: excerpt(name) })
 }
 
+/// Serializes a zone as its IANA name and rejects unknown names with [`CalendarError::UnknownZone`].
+mod zone_name {
+    use chrono_tz::Tz;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(zone: &Tz, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(zone.name())
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Tz, D::Error> {
+        let name = String::deserialize(d)?;
+        super::parse_zone(&name).map_err(serde::de::Error::custom)
+    }
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // The calendar
 // ---------------------------------------------------------------------------------------------------------------
@@ -619,6 +634,7 @@ struct ScheduleChange {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 struct CalendarSpec {
+    #[serde(with = "zone_name")]
     zone: Tz,
     hours: WeeklyHours,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

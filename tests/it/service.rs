@@ -514,3 +514,45 @@ proptest! {
         prop_assert_eq!(total, u64::try_from(ms.len()).unwrap());
     }
 }
+
+#[test]
+fn next_reply_cycles_and_cancellation_by_a_solve() {
+    let config = MetricsConfig::new().sla_policy(policy());
+    let mut events = vec![
+        created(ny(6, 1, 9, 0), Channel::Email),
+        msg(ny(6, 1, 9, 0)),
+        reply(ny(6, 1, 9, 30), AuthorKind::Human),
+        msg(ny(6, 1, 10, 0)),
+        msg(ny(6, 1, 11, 0)), // still the same wait: the clock runs from the oldest unanswered message
+    ];
+    let t = ticket("N-1", events.clone());
+    let m = metrics(&t, &config, ny(6, 1, 19, 0));
+    let get = |m: &TicketMetrics, metric| m.sla.iter().find(|s| s.metric == metric).copied().unwrap();
+    assert_eq!(get(&m, SlaMetric::NextReply).status, SlaStatus::InProgress { deadline: ny(6, 2, 10, 0) });
+    // The periodic update (24 calendar hours from the 09:30 reply) falls due first.
+    assert_eq!(m.next_deadline, Some(ny(6, 2, 9, 30)));
+    events.push(status(ny(6, 2, 9, 0), Status::Solved));
+    let m = metrics(&ticket("N-1", events.clone()), &config, ny(6, 3, 0, 0));
+    assert_eq!(get(&m, SlaMetric::NextReply).status, SlaStatus::Cancelled { at: ny(6, 2, 9, 0) });
+    assert_eq!(get(&m, SlaMetric::PeriodicUpdate).status, SlaStatus::Cancelled { at: ny(6, 2, 9, 0) });
+    assert_eq!(get(&m, SlaMetric::Resolution).status, SlaStatus::Met { at: ny(6, 2, 9, 0) });
+    assert_eq!(m.next_deadline, None);
+    // Reopened and answered late: the second wait breaches at its deadline, the first cycle stays cancelled.
+    events.push(TicketEvent::new(ny(6, 3, 9, 0), K::Reopened));
+    events.push(msg(ny(6, 3, 9, 0)));
+    events.push(reply(ny(6, 4, 12, 0), AuthorKind::Human));
+    let m = metrics(&ticket("N-1", events), &config, ny(6, 5, 0, 0));
+    let next = get(&m, SlaMetric::NextReply);
+    assert_eq!(next.status, SlaStatus::Breached { at: ny(6, 3, 17, 0), stopped_at: Some(ny(6, 4, 12, 0)) });
+    assert_eq!((next.met, next.breached), (0, 1));
+    assert_eq!(m.first_reply.unwrap().calendar_ms, HOUR_MS / 2);
+    assert_eq!(m.next_replies.len(), 2);
+}
+
+#[test]
+fn calendar_is_open_reports_open_hours() {
+    let cal = office();
+    assert!(cal.is_open(ny(6, 1, 9, 0)).unwrap());
+    assert!(!cal.is_open(ny(6, 1, 17, 0)).unwrap());
+    assert!(!cal.is_open(ny(6, 6, 12, 0)).unwrap());
+}
