@@ -317,6 +317,11 @@ impl Ticket {
                     if *next != status {
                         let now = stamper.stamp(event.at);
                         set_status(*next, now, &mut status, &mut status_since);
+                        // A solve ends a next-reply wait without a reply time (it cancels the SLA clock too); the
+                        // first reply time is measured once, whatever happens.
+                        if next.is_solved() && first_reply.is_some() {
+                            waiting_since = None;
+                        }
                     }
                 }
                 TicketEventKind::Reopened => {

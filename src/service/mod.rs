@@ -12,7 +12,8 @@
 //! - **First reply time** runs from the first inbound customer message ([`FrtStart::FirstCustomerMessage`]) to the
 //!   first *public* reply by a *human* agent. Bot, automation and system messages and internal notes never stop
 //!   the clock. It is measured once: a reopened ticket keeps the first reply time of its first cycle.
-//! - **Next reply times**: from the oldest unanswered customer message to the next public human reply, each time.
+//! - **Next reply times**: from the oldest unanswered customer message to the next public human reply, each time;
+//!   a solve ends a wait without a reply time.
 //! - **Resolution**: first resolution from creation to the first solve; full resolution from creation to the last
 //!   solve, only when the ticket is solved (or closed) at the end of its log.
 //! - **First contact resolution** ([`FcrDefinition`]): by default exactly one public human reply and no customer

@@ -546,7 +546,8 @@ fn next_reply_cycles_and_cancellation_by_a_solve() {
     assert_eq!(next.status, SlaStatus::Breached { at: ny(6, 3, 17, 0), stopped_at: Some(ny(6, 4, 12, 0)) });
     assert_eq!((next.met, next.breached), (0, 1));
     assert_eq!(m.first_reply.unwrap().calendar_ms, HOUR_MS / 2);
-    assert_eq!(m.next_replies.len(), 2);
+    // The first wait ended with the solve; the second lasted Wednesday 09:00 → Thursday 12:00.
+    assert_eq!(m.next_replies, vec![Elapsed { calendar_ms: 27 * HOUR_MS, business_ms: 11 * HOUR_MS }]);
 }
 
 #[test]
