@@ -557,3 +557,62 @@ fn calendar_is_open_reports_open_hours() {
     assert!(!cal.is_open(ny(6, 1, 17, 0)).unwrap());
     assert!(!cal.is_open(ny(6, 6, 12, 0)).unwrap());
 }
+
+fn arbitrary_kind(k: u8, x: u8) -> K {
+    let author = [AuthorKind::Human, AuthorKind::Bot, AuthorKind::Automation, AuthorKind::System][usize::from(x % 4)];
+    let visibility = if x.is_multiple_of(5) { Visibility::Internal } else { Visibility::Public };
+    let statuses = [Status::Open, Status::Pending, Status::OnHold, Status::Solved, Status::Closed];
+    match k % 12 {
+        0 => K::Created { channel: Channel::Chat, requester: customer(1), priority: Priority::High },
+        1 | 2 => K::CustomerMessage,
+        3 | 4 => K::AgentMessage { author, visibility, agent: None },
+        5 => K::StatusChanged { status: statuses[usize::from(x) % statuses.len()] },
+        6 => K::Reopened,
+        7 => K::Answered,
+        8 => K::Abandoned,
+        9 => K::CallSegment { segment: CallSegment::Hold, duration_ms: i64::from(x) - 20 },
+        10 => K::PriorityChanged { priority: Priority::Urgent },
+        _ => K::SurveyAnswered { resolved: Some(x.is_multiple_of(2)) },
+    }
+}
+
+proptest! {
+    /// Any log is either rejected with a typed error or measured; nothing panics, and what is measured is sane.
+    #[test]
+    fn arbitrary_logs_never_panic(
+        steps in proptest::collection::vec((any::<u8>(), any::<u8>(), -600_i64..100_000), 0..30),
+        as_of_extra in 0_i64..10_000_000,
+    ) {
+        let start = ny(3, 7, 23, 0);
+        let mut at = start;
+        let mut events = vec![created(start, Channel::Chat)];
+        for (k, x, dt) in &steps {
+            at += TimeDelta::seconds(*dt);
+            events.push(TicketEvent::new(at, arbitrary_kind(*k, *x)));
+        }
+        let config = MetricsConfig::new().sla_policy(policy());
+        if let Ok(t) = Ticket::new(TicketId::new("X").unwrap(), events) {
+            let as_of = t.last_event_at() + TimeDelta::seconds(as_of_extra);
+            let m = t.metrics(&config, &office(), as_of).unwrap();
+            for e in m.first_reply.iter().chain(&m.next_replies).chain(&m.first_resolution).chain(&m.full_resolution) {
+                prop_assert!(0 <= e.business_ms && e.business_ms <= e.calendar_ms);
+            }
+            prop_assert!(m.next_deadline.is_none_or(|d| d >= as_of));
+        }
+    }
+}
+
+proptest! {
+    /// Out-of-range instants and durations are errors, never panics.
+    #[test]
+    fn calendar_extremes_are_errors(secs in -20_000_000_000_i64..20_000_000_000, dur in any::<i64>()) {
+        let cal = office();
+        let t = DateTime::from_timestamp(secs, 0).unwrap();
+        let epoch = DateTime::from_timestamp(0, 0).unwrap();
+        let _ = cal.business_time_between(t.min(epoch), t.max(epoch));
+        if let Some(d) = TimeDelta::try_milliseconds(dur) {
+            let _ = cal.add_business_time(t, d);
+        }
+        let _ = cal.is_open(t);
+    }
+}
