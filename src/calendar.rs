@@ -564,15 +564,15 @@ pub fn parse_zone(name: &str) -> Result<Tz, CalendarError> {
 }
 
 /// Serializes a zone as its IANA name and rejects unknown names with [`CalendarError::UnknownZone`].
-mod zone_name {
+pub(crate) mod zone_name {
     use chrono_tz::Tz;
     use serde::{Deserialize, Deserializer, Serializer};
 
-    pub(super) fn serialize<S: Serializer>(zone: &Tz, s: S) -> Result<S::Ok, S::Error> {
+    pub(crate) fn serialize<S: Serializer>(zone: &Tz, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(zone.name())
     }
 
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Tz, D::Error> {
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Tz, D::Error> {
         let name = String::deserialize(d)?;
         super::parse_zone(&name).map_err(serde::de::Error::custom)
     }

@@ -320,3 +320,34 @@ name_type!(
     TeamId,
     "team id"
 );
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_validated() {
+        assert_eq!(TicketId::new("T-1").unwrap().as_str(), "T-1");
+        assert_eq!(
+            AgentId::new(" ana").unwrap_err().to_string(),
+            "agent id must be 1 to 64 printable characters without surrounding whitespace: \" ana\""
+        );
+        assert!(TeamId::new("").is_err());
+        assert!(serde_json::from_str::<TicketId>("\"a\\nb\"").is_err());
+    }
+
+    #[test]
+    fn errors_are_data() {
+        let err = ServiceError::OutOfOrder {
+            ticket: TicketId::new("T-1").unwrap(),
+            index: 3,
+            at: DateTime::from_timestamp(0, 0).unwrap(),
+            previous_at: DateTime::from_timestamp(60, 0).unwrap(),
+        };
+        let json = serde_json::to_string(&err).unwrap();
+        assert!(json.starts_with("{\"type\":\"out_of_order\""));
+        assert_eq!(serde_json::from_str::<ServiceError>(&json).unwrap(), err);
+        let wrapped: crate::Error = err.into();
+        assert!(wrapped.to_string().starts_with("ticket T-1: event 3 at 1970-01-01 00:00:00 UTC is earlier"));
+    }
+}

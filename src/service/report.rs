@@ -143,6 +143,7 @@ pub struct ReportConfig {
 #[derive(Serialize, Deserialize)]
 struct ReportConfigRepr {
     group_by: GroupBy,
+    #[serde(with = "crate::calendar::zone_name")]
     zone: Tz,
     method: PercentileMethod,
     percentiles: Vec<u16>,

@@ -534,3 +534,41 @@ fn transition(
     }
     *status = next;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_most_specific_rule_applies() {
+        let policy = SlaPolicy::new([
+            SlaRule::new(SlaMetric::FirstReply, 100, SlaClock::Business).unwrap(),
+            SlaRule::new(SlaMetric::FirstReply, 200, SlaClock::Business).unwrap().channel(Channel::Phone),
+            SlaRule::new(SlaMetric::FirstReply, 300, SlaClock::Business).unwrap().priority(Priority::Urgent),
+            SlaRule::new(SlaMetric::FirstReply, 400, SlaClock::Business)
+                .unwrap()
+                .priority(Priority::Urgent)
+                .channel(Channel::Phone),
+        ])
+        .unwrap();
+        let target = |p, c| policy.rule_for(SlaMetric::FirstReply, p, c).map(SlaRule::target_seconds);
+        assert_eq!(target(Priority::Low, Channel::Email), Some(100));
+        assert_eq!(target(Priority::Low, Channel::Phone), Some(200));
+        assert_eq!(target(Priority::Urgent, Channel::Email), Some(300));
+        assert_eq!(target(Priority::Urgent, Channel::Phone), Some(400));
+        assert_eq!(policy.rule_for(SlaMetric::Resolution, Priority::Low, Channel::Email), None);
+    }
+
+    #[test]
+    fn rules_are_validated_on_the_way_in() {
+        assert_eq!(
+            SlaRule::new(SlaMetric::NextReply, -5, SlaClock::Calendar).unwrap_err().to_string(),
+            "sla target for next reply must be positive, got -5 s"
+        );
+        let json = r#"[{"metric":"first_reply","target_seconds":0}]"#;
+        assert!(serde_json::from_str::<SlaPolicy>(json).is_err());
+        let json = r#"[{"metric":"first_reply","target_seconds":60,"priority":"high"}]"#;
+        let policy: SlaPolicy = serde_json::from_str(json).unwrap();
+        assert_eq!(policy.rules()[0].clock(), SlaClock::Business);
+    }
+}

@@ -297,7 +297,7 @@ impl Ticket {
     ///
     /// Each names the ticket and the event's index: [`ServiceError::EmptyLog`], [`ServiceError::BeforeCreation`],
     /// [`ServiceError::DuplicateCreation`], [`ServiceError::OutOfOrder`], [`ServiceError::NegativeDuration`],
-    /// [`ServiceError::AfterClosed`], [`ServiceError::ReopenUnsolved`].
+    /// [`ServiceError::AfterClosed`], [`ServiceError::ReopenUnsolved`], [`ServiceError::UnexpectedEvent`].
     pub fn new(id: TicketId, events: Vec<TicketEvent>) -> Result<Self, ServiceError> {
         let Some(first) = events.first() else {
             return Err(ServiceError::EmptyLog { ticket: id });

@@ -616,3 +616,14 @@ proptest! {
         let _ = cal.is_open(t);
     }
 }
+
+#[test]
+fn report_config_round_trips_and_rejects_unknown_zones() {
+    let config = ReportConfig::new().group_by(GroupBy::Week).zone(NY).method(PercentileMethod::Linear);
+    let json = serde_json::to_string(&config).unwrap();
+    assert_eq!(serde_json::from_str::<ReportConfig>(&json).unwrap(), config);
+    let bad = json.replace("America/New_York", "America/Gotham");
+    let err = serde_json::from_str::<ReportConfig>(&bad).unwrap_err();
+    assert!(err.to_string().starts_with("unknown time zone \"America/Gotham\""), "{err}");
+    assert!(ReportConfig::new().percentiles(vec![500, 1001]).is_err());
+}
