@@ -12,9 +12,11 @@
 use serde::{Deserialize, Serialize};
 
 use crate::care::CareError;
+use crate::calendar::CalendarError;
 use crate::customer::CustomerError;
 use crate::id::IdError;
 use crate::money::MoneyError;
+use crate::service::ServiceError;
 use crate::stream::StreamError;
 
 /// Any error this crate can return.
@@ -37,4 +39,10 @@ pub enum Error {
     /// A care template or policy was rejected.
     #[error(transparent)]
     Care(#[from] CareError),
+    /// A business calendar or business-time computation was rejected.
+    #[error(transparent)]
+    Calendar(#[from] CalendarError),
+    /// A ticket event log, service policy or service metric input was rejected.
+    #[error(transparent)]
+    Service(#[from] ServiceError),
 }

@@ -80,14 +80,18 @@
 #![warn(missing_debug_implementations)]
 
 pub mod care;
+pub mod calendar;
 pub mod customer;
 pub mod error;
 pub mod host;
 pub mod id;
 pub mod money;
+pub mod service;
+pub mod stats;
 pub mod stream;
 
 pub use customer::{Customer, CustomerCommand, CustomerError, CustomerEvent};
+pub use calendar::{BusinessCalendar, CalendarError};
 pub use error::Error;
 pub use id::{AccountId, CommandId, CustomerId, HoldId, IdError, IdKind, OrderId, PaymentRef, StoreId};
 pub use money::{Currency, Money, MoneyError, Rounding};

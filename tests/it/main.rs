@@ -9,3 +9,6 @@ mod host;
 mod money;
 mod sqlite;
 mod values;
+mod placeholder {}
+mod calendar;
+mod service;

@@ -1,0 +1,2 @@
+//! Statistics shared by the survey and service metrics.
+pub mod percentile;

@@ -1,0 +1,629 @@
+//! Service KPIs: known answers, validation, SLA, FCR, queue figures, churn, and order-independent aggregation.
+
+use std::sync::OnceLock;
+
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use chrono_tz::Tz;
+use customer_care::calendar::{BusinessCalendar, TimeRange, WeeklyHours};
+use customer_care::service::churn::{ChurnCounts, CohortMember, CohortTable, RevenueMovements, compound_churn};
+use customer_care::service::experience::{ExperienceEvent, PoorExperiencePolicy, consecutive_poor_experiences};
+use customer_care::service::{
+    AgentId, AuthorKind, CallSegment, Channel, Elapsed, FcrDefinition, FcrOutcome, FrtStart, GroupBy, GroupKey,
+    MetricsConfig, Priority, ReportConfig, ServiceError, ServiceLevelConfig, ServiceLevelMethod, ServiceReport,
+    SlaClock, SlaMetric, SlaPolicy, SlaRule, SlaStatus, Status, Ticket, TicketEvent, TicketEventKind as K, TicketId,
+    TicketMetrics, Visibility,
+};
+use customer_care::stats::percentile::PercentileMethod;
+use customer_care::{Currency, CustomerId, Money};
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+
+const NY: Tz = chrono_tz::America::New_York;
+
+fn ny(m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+    NY.with_ymd_and_hms(2026, m, d, h, min, 0).single().unwrap().to_utc()
+}
+
+fn office() -> BusinessCalendar {
+    static OFFICE: OnceLock<BusinessCalendar> = OnceLock::new();
+    OFFICE
+        .get_or_init(|| {
+            let hours = WeeklyHours::weekdays(&[TimeRange::parse("09:00", "17:00").unwrap()]).unwrap();
+            BusinessCalendar::builder(NY, hours).build().unwrap()
+        })
+        .clone()
+}
+
+fn customer(n: u128) -> CustomerId {
+    CustomerId::from_u128(n).unwrap()
+}
+
+fn created(at: DateTime<Utc>, channel: Channel) -> TicketEvent {
+    TicketEvent::new(at, K::Created { channel, requester: customer(1), priority: Priority::Normal })
+}
+
+fn msg(at: DateTime<Utc>) -> TicketEvent {
+    TicketEvent::new(at, K::CustomerMessage)
+}
+
+fn reply(at: DateTime<Utc>, author: AuthorKind) -> TicketEvent {
+    let agent = (author == AuthorKind::Human).then(|| AgentId::new("ana").unwrap());
+    TicketEvent::new(at, K::AgentMessage { author, visibility: Visibility::Public, agent })
+}
+
+fn status(at: DateTime<Utc>, s: Status) -> TicketEvent {
+    TicketEvent::new(at, K::StatusChanged { status: s })
+}
+
+fn ticket(id: &str, events: Vec<TicketEvent>) -> Ticket {
+    Ticket::new(TicketId::new(id).unwrap(), events).unwrap()
+}
+
+fn metrics(t: &Ticket, config: &MetricsConfig, as_of: DateTime<Utc>) -> TicketMetrics {
+    t.metrics(config, &office(), as_of).unwrap()
+}
+
+const HOUR_MS: i64 = 3_600_000;
+
+#[test]
+fn bot_replies_do_not_stop_first_reply_time() {
+    // Friday 16:00 → Monday 10:00 across the 2026 spring change: 65 wall hours, 2 business hours.
+    let t = ticket(
+        "T-1",
+        vec![
+            created(ny(3, 6, 16, 0), Channel::Email),
+            msg(ny(3, 6, 16, 0)),
+            reply(ny(3, 6, 16, 1), AuthorKind::Bot),
+            reply(ny(3, 6, 16, 2), AuthorKind::Automation),
+            reply(ny(3, 6, 16, 3), AuthorKind::System),
+            TicketEvent::new(
+                ny(3, 7, 9, 0),
+                K::AgentMessage { author: AuthorKind::Human, visibility: Visibility::Internal, agent: None },
+            ),
+            reply(ny(3, 9, 10, 0), AuthorKind::Human),
+        ],
+    );
+    let m = metrics(&t, &MetricsConfig::default(), ny(3, 9, 10, 0));
+    assert_eq!(m.first_reply, Some(Elapsed { calendar_ms: 65 * HOUR_MS, business_ms: 2 * HOUR_MS }));
+    assert_eq!(m.first_reply_at, Some(ny(3, 9, 10, 0)));
+    assert_eq!((m.agent_replies, m.automated_messages), (1, 3));
+    assert_eq!(m.agent, Some(AgentId::new("ana").unwrap()));
+}
+
+#[test]
+fn reopened_ticket_keeps_its_first_cycle_first_reply_time() {
+    let t = ticket(
+        "T-2",
+        vec![
+            created(ny(10, 30, 16, 0), Channel::Email),
+            msg(ny(10, 30, 16, 0)),
+            reply(ny(11, 2, 10, 0), AuthorKind::Human), // autumn change in between: 67 wall hours, 2 business
+            status(ny(11, 2, 10, 5), Status::Solved),
+            TicketEvent::new(ny(11, 3, 9, 0), K::Reopened),
+            msg(ny(11, 3, 9, 0)),
+            reply(ny(11, 3, 9, 10), AuthorKind::Human),
+            status(ny(11, 3, 9, 30), Status::Solved),
+        ],
+    );
+    let m = metrics(&t, &MetricsConfig::default(), ny(11, 3, 12, 0));
+    assert_eq!(m.first_reply, Some(Elapsed { calendar_ms: 67 * HOUR_MS, business_ms: 2 * HOUR_MS }));
+    assert_eq!(m.next_replies, vec![Elapsed { calendar_ms: 600_000, business_ms: 600_000 }]);
+    assert_eq!(m.reopens, 1);
+    assert_eq!(m.first_resolution.unwrap().business_ms, 2 * HOUR_MS + 300_000);
+    // Friday 16–17, Monday 9–17, Tuesday 9–9:30.
+    assert_eq!(m.full_resolution.unwrap().business_ms, 9 * HOUR_MS + 30 * 60_000);
+    assert!(m.customer_follow_up);
+    assert_eq!(m.fcr(FcrDefinition::OnePublicReply), FcrOutcome::NotResolved);
+}
+
+#[test]
+fn first_reply_can_start_at_creation_and_pending_time_is_measured() {
+    let t = ticket(
+        "T-3",
+        vec![
+            created(ny(5, 4, 9, 0), Channel::Web),
+            msg(ny(5, 4, 9, 30)),
+            reply(ny(5, 4, 10, 0), AuthorKind::Human),
+            status(ny(5, 4, 10, 0), Status::Pending),
+            status(ny(5, 5, 10, 0), Status::OnHold),
+            status(ny(5, 5, 11, 0), Status::Open),
+            status(ny(5, 5, 12, 0), Status::Solved),
+        ],
+    );
+    let m = metrics(&t, &MetricsConfig::new().frt_start(FrtStart::Created), ny(5, 5, 12, 0));
+    assert_eq!(m.first_reply.unwrap().calendar_ms, HOUR_MS);
+    let m = metrics(&t, &MetricsConfig::default(), ny(5, 5, 12, 0));
+    assert_eq!(m.first_reply.unwrap().calendar_ms, HOUR_MS / 2);
+    assert_eq!(m.pending, Elapsed { calendar_ms: 24 * HOUR_MS, business_ms: 8 * HOUR_MS });
+    assert_eq!(m.on_hold, Elapsed { calendar_ms: HOUR_MS, business_ms: HOUR_MS });
+    assert_eq!(m.fcr(FcrDefinition::OnePublicReply), FcrOutcome::Resolved);
+    assert!(matches!(
+        t.metrics(&MetricsConfig::default(), &office(), ny(5, 5, 11, 0)),
+        Err(ServiceError::AsOfBeforeLastEvent { .. })
+    ));
+}
+
+#[test]
+fn bad_logs_are_typed_errors_naming_ticket_and_event() {
+    let id = || TicketId::new("T-9").unwrap();
+    let t0 = ny(6, 1, 9, 0);
+    let later = ny(6, 1, 10, 0);
+    let err = |events| Ticket::new(id(), events).unwrap_err();
+    assert_eq!(err(vec![]), ServiceError::EmptyLog { ticket: id() });
+    assert_eq!(
+        err(vec![reply(t0, AuthorKind::Human), created(later, Channel::Email)]).to_string(),
+        "ticket T-9: event 0 (agent_message) comes before the ticket was created"
+    );
+    assert_eq!(
+        err(vec![created(later, Channel::Email), msg(t0)]),
+        ServiceError::OutOfOrder { ticket: id(), index: 1, at: t0, previous_at: later }
+    );
+    let negative = TicketEvent::new(later, K::CallSegment { segment: CallSegment::Talk, duration_ms: -5 });
+    assert_eq!(
+        err(vec![created(t0, Channel::Phone), negative]).to_string(),
+        "ticket T-9: event 1 has a negative duration of -5 ms"
+    );
+    assert!(matches!(
+        err(vec![created(t0, Channel::Email), created(later, Channel::Email)]),
+        ServiceError::DuplicateCreation { index: 1, .. }
+    ));
+    assert!(matches!(
+        err(vec![created(t0, Channel::Email), status(t0, Status::Closed), msg(later)]),
+        ServiceError::AfterClosed { index: 2, .. }
+    ));
+    assert!(matches!(
+        err(vec![created(t0, Channel::Email), TicketEvent::new(later, K::Reopened)]),
+        ServiceError::ReopenUnsolved { index: 1, status: Status::Open, .. }
+    ));
+    let answered = TicketEvent::new(later, K::Answered);
+    assert!(matches!(
+        err(vec![created(t0, Channel::Phone), answered, TicketEvent::new(later, K::Abandoned)]),
+        ServiceError::UnexpectedEvent { index: 2, .. }
+    ));
+    // Deserialization validates too.
+    let good = ticket("T-9", vec![created(t0, Channel::Email), msg(later)]);
+    let json = serde_json::to_string(&good).unwrap();
+    assert_eq!(serde_json::from_str::<Ticket>(&json).unwrap(), good);
+    let swapped = json.replace(
+        "customer_message",
+        "created\",\"channel\":\"email\",\"requester\":\"00000000-0000-0000-0000-000000000001\",\"priority\":\"low",
+    );
+    assert!(serde_json::from_str::<Ticket>(&swapped).is_err());
+}
+
+fn policy() -> SlaPolicy {
+    SlaPolicy::new([
+        SlaRule::new(SlaMetric::FirstReply, 4 * 3600, SlaClock::Business).unwrap(),
+        SlaRule::new(SlaMetric::FirstReply, 3600, SlaClock::Business).unwrap().priority(Priority::Urgent),
+        SlaRule::new(SlaMetric::NextReply, 8 * 3600, SlaClock::Business).unwrap(),
+        SlaRule::new(SlaMetric::PeriodicUpdate, 24 * 3600, SlaClock::Calendar).unwrap(),
+        SlaRule::new(SlaMetric::Resolution, 16 * 3600, SlaClock::Business).unwrap(),
+    ])
+    .unwrap()
+}
+
+#[test]
+fn sla_status_per_metric_and_next_deadline() {
+    let config = MetricsConfig::new().sla_policy(policy());
+    // Created Friday 16:00; as of Friday 16:30 the first reply is due Monday 12:00 (4 business hours).
+    let open = ticket("S-1", vec![created(ny(3, 6, 16, 0), Channel::Email), msg(ny(3, 6, 16, 0))]);
+    let m = metrics(&open, &config, ny(3, 6, 16, 30));
+    let first = m.sla.iter().find(|s| s.metric == SlaMetric::FirstReply).unwrap();
+    assert_eq!(first.status, SlaStatus::InProgress { deadline: ny(3, 9, 12, 0) });
+    assert_eq!(m.next_deadline, Some(ny(3, 9, 12, 0)));
+    // As of Monday 13:00 without a reply it is breached at Monday 12:00.
+    let m = metrics(&open, &config, ny(3, 9, 13, 0));
+    let first = m.sla.iter().find(|s| s.metric == SlaMetric::FirstReply).unwrap();
+    assert_eq!(first.status, SlaStatus::Breached { at: ny(3, 9, 12, 0), stopped_at: None });
+    assert_eq!(first.breached, 1);
+    // Urgent: one business hour, priority chosen at the end of the log; due Friday 17:00, replied Monday 09:30.
+    let urgent = ticket(
+        "S-2",
+        vec![
+            created(ny(3, 6, 16, 0), Channel::Email),
+            msg(ny(3, 6, 16, 0)),
+            TicketEvent::new(ny(3, 6, 16, 10), K::PriorityChanged { priority: Priority::Urgent }),
+            reply(ny(3, 9, 9, 30), AuthorKind::Human),
+            status(ny(3, 9, 9, 30), Status::Pending),
+        ],
+    );
+    let m = metrics(&urgent, &config, ny(3, 10, 9, 0));
+    let get = |metric| m.sla.iter().find(|s| s.metric == metric).copied().unwrap();
+    assert_eq!(
+        get(SlaMetric::FirstReply).status,
+        SlaStatus::Breached { at: ny(3, 6, 17, 0), stopped_at: Some(ny(3, 9, 9, 30)) }
+    );
+    assert_eq!(get(SlaMetric::FirstReply).target_seconds, 3600);
+    // Resolution paused while pending: 1.5 business hours used of 16.
+    assert_eq!(get(SlaMetric::Resolution).status, SlaStatus::Paused { remaining_ms: 14 * HOUR_MS + HOUR_MS / 2 });
+    // Periodic update counts on the calendar clock from the reply: due 24 hours later.
+    assert_eq!(get(SlaMetric::PeriodicUpdate).status, SlaStatus::InProgress { deadline: ny(3, 10, 9, 30) });
+    assert_eq!(m.next_deadline, Some(ny(3, 10, 9, 30)));
+    let json = serde_json::to_string(&policy()).unwrap();
+    assert_eq!(serde_json::from_str::<SlaPolicy>(&json).unwrap(), policy());
+    assert!(SlaRule::new(SlaMetric::Resolution, 0, SlaClock::Business).is_err());
+    let dup = SlaPolicy::new([
+        SlaRule::new(SlaMetric::Resolution, 60, SlaClock::Business).unwrap(),
+        SlaRule::new(SlaMetric::Resolution, 90, SlaClock::Calendar).unwrap(),
+    ]);
+    assert!(matches!(dup, Err(ServiceError::DuplicateSlaRule { .. })));
+}
+
+#[test]
+fn resolution_sla_is_met_or_breached_at_the_solve() {
+    let config = MetricsConfig::new().sla_policy(policy());
+    let t = ticket(
+        "S-3",
+        vec![
+            created(ny(4, 6, 9, 0), Channel::Chat),
+            msg(ny(4, 6, 9, 0)),
+            reply(ny(4, 6, 9, 5), AuthorKind::Human),
+            status(ny(4, 6, 9, 10), Status::Solved),
+            TicketEvent::new(ny(4, 7, 9, 0), K::Reopened),
+            status(ny(4, 9, 9, 0), Status::Solved),
+        ],
+    );
+    // 10 minutes, then 2 business days (16 h) after the reopen: 16 h 10 min > 16 h, breached on 2026-04-08 at 16:50.
+    let m = metrics(&t, &config, ny(4, 10, 9, 0));
+    let res = m.sla.iter().find(|s| s.metric == SlaMetric::Resolution).unwrap();
+    assert_eq!(res.status, SlaStatus::Breached { at: ny(4, 8, 16, 50), stopped_at: Some(ny(4, 9, 9, 0)) });
+    assert_eq!(m.next_deadline, None);
+}
+
+fn phone(id: &str, requester: u128, start: DateTime<Utc>, wait_s: i64, answered: bool, talk_s: i64) -> Ticket {
+    let mut events = vec![TicketEvent::new(
+        start,
+        K::Created { channel: Channel::Phone, requester: customer(requester), priority: Priority::Normal },
+    )];
+    let end = start + TimeDelta::seconds(wait_s);
+    if answered {
+        events.push(TicketEvent::new(end, K::Answered));
+        for (segment, ms) in
+            [(CallSegment::Talk, talk_s * 1000), (CallSegment::Hold, 30_000), (CallSegment::AfterCallWork, 60_000)]
+        {
+            events.push(TicketEvent::new(end, K::CallSegment { segment, duration_ms: ms }));
+        }
+        events.push(reply(end, AuthorKind::Human));
+        events.push(status(end + TimeDelta::seconds(talk_s), Status::Solved));
+    } else {
+        events.push(TicketEvent::new(end, K::Abandoned));
+    }
+    ticket(id, events)
+}
+
+#[test]
+fn queue_figures_and_handle_time_are_ratios_of_sums() {
+    let t0 = ny(7, 1, 10, 0);
+    let tickets = [
+        phone("P-1", 1, t0, 10, true, 120),
+        phone("P-2", 2, t0, 30, true, 600),
+        phone("P-3", 3, t0, 5, false, 0),
+        phone("P-4", 4, t0, 60, false, 0),
+        phone("P-5", 5, t0, 15, true, 60),
+    ];
+    let ms: Vec<TicketMetrics> =
+        tickets.iter().map(|t| metrics(t, &MetricsConfig::default(), ny(7, 2, 0, 0))).collect();
+    let report = ServiceReport::new(&ms, &ReportConfig::new());
+    let g = report.group(&GroupKey::All).unwrap();
+    // AHT = (120 + 600 + 60 talk + 3 × 30 hold + 3 × 60 wrap-up) s / 3 = 350 s.
+    assert_eq!(g.handled, 3);
+    assert_eq!(g.handle_total_ms, 1_050_000);
+    assert_eq!(g.average_handle_time_ms, Some(350_000.0));
+    let s = g.sync;
+    assert_eq!((s.offered, s.answered, s.abandoned), (5, 3, 2));
+    assert_eq!(s.average_speed_of_answer_ms, Some(55_000.0 / 3.0));
+    assert_eq!(s.abandonment_rate, Some(0.4));
+    // Threshold 20 s: answered within 2 (10 s, 15 s); abandoned within 1 (5 s).
+    assert_eq!(s.service_level, Some(2.0 / 4.0)); // ExcludeShortAbandons
+    let level = |method| {
+        let config = ReportConfig::new().service_level(ServiceLevelConfig { threshold_seconds: 20, method }).unwrap();
+        ServiceReport::new(&ms, &config).groups[0].sync.service_level.unwrap()
+    };
+    assert_eq!(level(ServiceLevelMethod::AllOffered), 2.0 / 5.0);
+    assert_eq!(level(ServiceLevelMethod::AnsweredOnly), 2.0 / 3.0);
+    assert_eq!(level(ServiceLevelMethod::ShortAbandonsAsMet), 3.0 / 5.0);
+    assert_eq!(g.fcr.resolved, 3);
+}
+
+#[test]
+fn fcr_definitions_are_named_and_zero_reply_solves_reported_apart() {
+    let t0 = ny(8, 3, 10, 0);
+    let one_touch = phone("F-1", 1, t0, 5, true, 60);
+    let repeat = phone("F-2", 1, t0 + TimeDelta::days(3), 5, true, 60);
+    let zero =
+        ticket("F-3", vec![created(t0, Channel::Email), msg(t0), status(t0 + TimeDelta::hours(1), Status::Solved)]);
+    let surveyed = ticket(
+        "F-4",
+        vec![
+            created(t0, Channel::Email),
+            msg(t0),
+            reply(t0 + TimeDelta::hours(1), AuthorKind::Human),
+            reply(t0 + TimeDelta::hours(2), AuthorKind::Human),
+            status(t0 + TimeDelta::hours(2), Status::Solved),
+            TicketEvent::new(t0 + TimeDelta::hours(3), K::SurveySent),
+            TicketEvent::new(t0 + TimeDelta::hours(4), K::SurveyAnswered { resolved: Some(true) }),
+        ],
+    );
+    let open = ticket("F-5", vec![created(t0, Channel::Email), msg(t0)]);
+    let all: Vec<TicketMetrics> = [&one_touch, &repeat, &zero, &surveyed, &open]
+        .iter()
+        .map(|t| metrics(t, &MetricsConfig::default(), ny(9, 1, 0, 0)))
+        .collect();
+    let fcr = |definition| ServiceReport::new(&all, &ReportConfig::new().fcr(definition)).groups[0].fcr;
+    let d = fcr(FcrDefinition::OnePublicReply);
+    assert_eq!((d.resolved, d.not_resolved, d.zero_reply_solves, d.excluded), (2, 1, 1, 1));
+    assert_eq!(d.rate(), Some(2.0 / 3.0));
+    let d = fcr(FcrDefinition::NoRepeatContact { days: 7 });
+    // Everyone here is requester 1: F-1 and F-4 are followed by F-2 three days later; F-2 by nothing.
+    assert_eq!((d.resolved, d.not_resolved, d.zero_reply_solves, d.excluded), (1, 2, 1, 1));
+    let d = fcr(FcrDefinition::SurveyConfirmed);
+    assert_eq!((d.resolved, d.not_resolved, d.zero_reply_solves, d.excluded), (1, 0, 1, 3));
+}
+
+#[test]
+fn groups_percentiles_and_sla_achievement() {
+    let config = MetricsConfig::new().sla_policy(policy());
+    let mut all = Vec::new();
+    for (i, minutes) in [1_i64, 2, 3, 4, 5, 6, 7, 8, 9, 100].into_iter().enumerate() {
+        let start = ny(9, 1, 10, 0) + TimeDelta::days(i64::try_from(i).unwrap() % 2);
+        let t = ticket(
+            &format!("G-{i}"),
+            vec![
+                created(start, Channel::Email),
+                msg(start),
+                reply(start + TimeDelta::minutes(minutes), AuthorKind::Human),
+            ],
+        );
+        all.push(metrics(&t, &config, ny(9, 5, 0, 0)));
+    }
+    let report = ServiceReport::new(&all, &ReportConfig::new().percentiles(vec![500, 900]).unwrap());
+    let g = &report.groups[0];
+    let frt = &g.first_reply.business;
+    assert_eq!(frt.median_ms, Some(5.0 * 60_000.0));
+    assert_eq!(frt.percentiles[1].value_ms, 9.0 * 60_000.0);
+    assert_eq!(frt.mean_ms, Some(145.0 * 60_000.0 / 10.0));
+    let linear = ServiceReport::new(&all, &ReportConfig::new().method(PercentileMethod::Linear));
+    assert_eq!(linear.groups[0].first_reply.business.median_ms, Some(5.5 * 60_000.0));
+    let sla = g.sla.iter().find(|a| a.metric == SlaMetric::FirstReply).unwrap();
+    assert_eq!((sla.met, sla.breached), (10, 0));
+    let by_day = ServiceReport::new(&all, &ReportConfig::new().group_by(GroupBy::Day).zone(NY));
+    let keys: Vec<_> = by_day.groups.iter().map(|g| (g.key.clone(), g.tickets)).collect();
+    let day = |d| GroupKey::Day(chrono::NaiveDate::from_ymd_opt(2026, 9, d).unwrap());
+    assert_eq!(keys, vec![(day(1), 5), (day(2), 5)]);
+    let json = serde_json::to_string(&report).unwrap();
+    assert!(json.contains("\"method\":\"nearest_rank\""));
+}
+
+#[test]
+fn churn_known_answers() {
+    let period = ChurnCounts::new(500, 30, 450).unwrap();
+    assert_eq!(period.lost(), 80);
+    assert_eq!((period.churn_rate() * Decimal::ONE_HUNDRED).round_dp(2).to_string(), "16.00");
+    assert_eq!((period.retention_rate() * Decimal::ONE_HUNDRED).round_dp(2).to_string(), "84.00");
+    let yearly = compound_churn(Decimal::new(2, 2), 12).unwrap();
+    assert_eq!((yearly * Decimal::ONE_HUNDRED).round_dp(2).to_string(), "21.53");
+    assert!(ChurnCounts::new(500, 30, 20).is_err());
+    assert!(ChurnCounts::new(0, 0, 0).is_err());
+    assert!(compound_churn(Decimal::new(11, 1), 2).is_err());
+
+    let usd = |cents| Money::from_minor(cents, Currency::USD);
+    let r = RevenueMovements::new(usd(1_000_000), usd(150_000), usd(50_000), usd(100_000)).unwrap();
+    assert_eq!(r.revenue_churn(), Decimal::new(15, 2));
+    assert_eq!(r.gross_revenue_retention(), Decimal::new(85, 2));
+    assert_eq!(r.net_revenue_retention(), Decimal::ONE);
+    let eur = Money::from_minor(1, Currency::EUR);
+    assert!(matches!(RevenueMovements::new(usd(100), eur, usd(0), usd(0)), Err(ServiceError::Money(_))));
+
+    let members = vec![
+        CohortMember { cohort: 0, active_periods: vec![0, 1, 2] },
+        CohortMember { cohort: 0, active_periods: vec![0, 2] },
+        CohortMember { cohort: 1, active_periods: vec![1] },
+    ];
+    let table = CohortTable::new(&members, 2);
+    assert_eq!(table.rows[0].active, vec![2, 1, 2]);
+    assert_eq!(table.rows[0].retention(1), Some(Decimal::new(5, 1)));
+    assert_eq!(table.rows[1].active, vec![1, 0, 0]);
+}
+
+#[test]
+fn consecutive_poor_experiences_signal() {
+    let c = customer(1);
+    let d = customer(2);
+    let day = |n| Utc.with_ymd_and_hms(2026, 5, 1, 12, 0, 0).unwrap() + TimeDelta::days(n);
+    let events = vec![
+        ExperienceEvent::csat(c, day(0), 1).unwrap(),
+        ExperienceEvent::csat(c, day(1), 5).unwrap(), // good: resets
+        ExperienceEvent::csat(c, day(2), 2).unwrap(),
+        ExperienceEvent::nps(c, day(3), 8).unwrap(), // passive: neutral
+        ExperienceEvent::nps(c, day(4), 6).unwrap(),
+        ExperienceEvent::sla_breached(c, day(5)),
+        ExperienceEvent::sla_breached(d, day(0)),
+        ExperienceEvent::sla_breached(d, day(200)), // after as_of: ignored
+    ];
+    let policy = PoorExperiencePolicy::default();
+    let streaks = consecutive_poor_experiences(&events, &policy, day(10));
+    assert_eq!(streaks.len(), 2);
+    assert_eq!((streaks[0].customer, streaks[0].count, streaks[0].flagged), (c, 3, true));
+    assert_eq!(streaks[0].since, day(2));
+    assert_eq!((streaks[1].count, streaks[1].flagged), (1, false));
+    let mut reversed = events;
+    reversed.reverse();
+    assert_eq!(consecutive_poor_experiences(&reversed, &policy, day(10)), streaks);
+    assert!(ExperienceEvent::csat(c, day(0), 6).is_err());
+    assert!(PoorExperiencePolicy::new(0, 30, 2).is_err());
+}
+
+// --- aggregation is independent of ticket order ------------------------------------------------------------------
+
+fn arbitrary_ticket(i: usize, seed: (u8, u8, u16, u16, bool, u8)) -> Ticket {
+    let (channel, requester, frt_min, solve_min, reopen, agent) = seed;
+    let channels = [Channel::Email, Channel::Chat, Channel::Phone, Channel::Social];
+    let channel = channels[usize::from(channel) % channels.len()];
+    let start = ny(10, 1, 8, 0) + TimeDelta::minutes(i64::try_from(i).unwrap() * 97);
+    let mut events = vec![
+        TicketEvent::new(
+            start,
+            K::Created { channel, requester: customer(u128::from(requester % 5) + 1), priority: Priority::Normal },
+        ),
+        msg(start),
+        TicketEvent::new(
+            start,
+            K::Assigned { agent: Some(AgentId::new(&format!("a{}", agent % 3)).unwrap()), team: None },
+        ),
+    ];
+    let r = start + TimeDelta::minutes(i64::from(frt_min));
+    if channel.is_synchronous() {
+        events.push(TicketEvent::new(r, K::Answered));
+        events.push(TicketEvent::new(
+            r,
+            K::CallSegment { segment: CallSegment::Talk, duration_ms: i64::from(frt_min) * 1000 },
+        ));
+    }
+    events.push(reply(r, AuthorKind::Human));
+    let s = r + TimeDelta::minutes(i64::from(solve_min));
+    events.push(status(s, Status::Solved));
+    if reopen {
+        events.push(TicketEvent::new(s + TimeDelta::hours(1), K::Reopened));
+        events.push(msg(s + TimeDelta::hours(1)));
+    }
+    ticket(&format!("R-{i}"), events)
+}
+
+proptest! {
+    #[test]
+    fn aggregation_is_order_independent(
+        seeds in proptest::collection::vec((any::<u8>(), any::<u8>(), 0_u16..3000, 0_u16..3000, any::<bool>(), any::<u8>()), 1..25),
+        rotate in 0_usize..25,
+        group in 0_usize..4,
+    ) {
+        let config = MetricsConfig::new().sla_policy(policy());
+        let cal = office();
+        let as_of = ny(12, 1, 0, 0);
+        let ms: Vec<TicketMetrics> = seeds.iter().enumerate()
+            .map(|(i, s)| arbitrary_ticket(i, *s).metrics(&config, &cal, as_of).unwrap())
+            .collect();
+        let by = [GroupBy::All, GroupBy::Agent, GroupBy::Channel, GroupBy::Week][group];
+        let report_config = ReportConfig::new().group_by(by).zone(NY).fcr(FcrDefinition::NoRepeatContact { days: 7 });
+        let forward = ServiceReport::new(&ms, &report_config);
+        let mut shuffled = ms.clone();
+        shuffled.reverse();
+        let len = shuffled.len();
+        shuffled.rotate_left(rotate % len);
+        prop_assert_eq!(&forward, &ServiceReport::new(&shuffled, &report_config));
+        let total: u64 = forward.groups.iter().map(|g| g.tickets).sum();
+        prop_assert_eq!(total, u64::try_from(ms.len()).unwrap());
+    }
+}
+
+#[test]
+fn next_reply_cycles_and_cancellation_by_a_solve() {
+    let config = MetricsConfig::new().sla_policy(policy());
+    let mut events = vec![
+        created(ny(6, 1, 9, 0), Channel::Email),
+        msg(ny(6, 1, 9, 0)),
+        reply(ny(6, 1, 9, 30), AuthorKind::Human),
+        msg(ny(6, 1, 10, 0)),
+        msg(ny(6, 1, 11, 0)), // still the same wait: the clock runs from the oldest unanswered message
+    ];
+    let t = ticket("N-1", events.clone());
+    let m = metrics(&t, &config, ny(6, 1, 19, 0));
+    let get = |m: &TicketMetrics, metric| m.sla.iter().find(|s| s.metric == metric).copied().unwrap();
+    assert_eq!(get(&m, SlaMetric::NextReply).status, SlaStatus::InProgress { deadline: ny(6, 2, 10, 0) });
+    // The periodic update (24 calendar hours from the 09:30 reply) falls due first.
+    assert_eq!(m.next_deadline, Some(ny(6, 2, 9, 30)));
+    events.push(status(ny(6, 2, 9, 0), Status::Solved));
+    let m = metrics(&ticket("N-1", events.clone()), &config, ny(6, 3, 0, 0));
+    assert_eq!(get(&m, SlaMetric::NextReply).status, SlaStatus::Cancelled { at: ny(6, 2, 9, 0) });
+    assert_eq!(get(&m, SlaMetric::PeriodicUpdate).status, SlaStatus::Cancelled { at: ny(6, 2, 9, 0) });
+    assert_eq!(get(&m, SlaMetric::Resolution).status, SlaStatus::Met { at: ny(6, 2, 9, 0) });
+    assert_eq!(m.next_deadline, None);
+    // Reopened and answered late: the second wait breaches at its deadline, the first cycle stays cancelled.
+    events.push(TicketEvent::new(ny(6, 3, 9, 0), K::Reopened));
+    events.push(msg(ny(6, 3, 9, 0)));
+    events.push(reply(ny(6, 4, 12, 0), AuthorKind::Human));
+    let m = metrics(&ticket("N-1", events), &config, ny(6, 5, 0, 0));
+    let next = get(&m, SlaMetric::NextReply);
+    assert_eq!(next.status, SlaStatus::Breached { at: ny(6, 3, 17, 0), stopped_at: Some(ny(6, 4, 12, 0)) });
+    assert_eq!((next.met, next.breached), (0, 1));
+    assert_eq!(m.first_reply.unwrap().calendar_ms, HOUR_MS / 2);
+    // The first wait ended with the solve; the second lasted Wednesday 09:00 → Thursday 12:00.
+    assert_eq!(m.next_replies, vec![Elapsed { calendar_ms: 27 * HOUR_MS, business_ms: 11 * HOUR_MS }]);
+}
+
+#[test]
+fn calendar_is_open_reports_open_hours() {
+    let cal = office();
+    assert!(cal.is_open(ny(6, 1, 9, 0)).unwrap());
+    assert!(!cal.is_open(ny(6, 1, 17, 0)).unwrap());
+    assert!(!cal.is_open(ny(6, 6, 12, 0)).unwrap());
+}
+
+fn arbitrary_kind(k: u8, x: u8) -> K {
+    let author = [AuthorKind::Human, AuthorKind::Bot, AuthorKind::Automation, AuthorKind::System][usize::from(x % 4)];
+    let visibility = if x.is_multiple_of(5) { Visibility::Internal } else { Visibility::Public };
+    let statuses = [Status::Open, Status::Pending, Status::OnHold, Status::Solved, Status::Closed];
+    match k % 12 {
+        0 => K::Created { channel: Channel::Chat, requester: customer(1), priority: Priority::High },
+        1 | 2 => K::CustomerMessage,
+        3 | 4 => K::AgentMessage { author, visibility, agent: None },
+        5 => K::StatusChanged { status: statuses[usize::from(x) % statuses.len()] },
+        6 => K::Reopened,
+        7 => K::Answered,
+        8 => K::Abandoned,
+        9 => K::CallSegment { segment: CallSegment::Hold, duration_ms: i64::from(x) - 20 },
+        10 => K::PriorityChanged { priority: Priority::Urgent },
+        _ => K::SurveyAnswered { resolved: Some(x.is_multiple_of(2)) },
+    }
+}
+
+proptest! {
+    /// Any log is either rejected with a typed error or measured; nothing panics, and what is measured is sane.
+    #[test]
+    fn arbitrary_logs_never_panic(
+        steps in proptest::collection::vec((any::<u8>(), any::<u8>(), -600_i64..100_000), 0..30),
+        as_of_extra in 0_i64..10_000_000,
+    ) {
+        let start = ny(3, 7, 23, 0);
+        let mut at = start;
+        let mut events = vec![created(start, Channel::Chat)];
+        for (k, x, dt) in &steps {
+            at += TimeDelta::seconds(*dt);
+            events.push(TicketEvent::new(at, arbitrary_kind(*k, *x)));
+        }
+        let config = MetricsConfig::new().sla_policy(policy());
+        if let Ok(t) = Ticket::new(TicketId::new("X").unwrap(), events) {
+            let as_of = t.last_event_at() + TimeDelta::seconds(as_of_extra);
+            let m = t.metrics(&config, &office(), as_of).unwrap();
+            for e in m.first_reply.iter().chain(&m.next_replies).chain(&m.first_resolution).chain(&m.full_resolution) {
+                prop_assert!(0 <= e.business_ms && e.business_ms <= e.calendar_ms);
+            }
+            prop_assert!(m.next_deadline.is_none_or(|d| d >= as_of));
+        }
+    }
+}
+
+proptest! {
+    /// Out-of-range instants and durations are errors, never panics.
+    #[test]
+    fn calendar_extremes_are_errors(secs in -20_000_000_000_i64..20_000_000_000, dur in any::<i64>()) {
+        let cal = office();
+        let t = DateTime::from_timestamp(secs, 0).unwrap();
+        let epoch = DateTime::from_timestamp(0, 0).unwrap();
+        let _ = cal.business_time_between(t.min(epoch), t.max(epoch));
+        if let Some(d) = TimeDelta::try_milliseconds(dur) {
+            let _ = cal.add_business_time(t, d);
+        }
+        let _ = cal.is_open(t);
+    }
+}
+
+#[test]
+fn report_config_round_trips_and_rejects_unknown_zones() {
+    let config = ReportConfig::new().group_by(GroupBy::Week).zone(NY).method(PercentileMethod::Linear);
+    let json = serde_json::to_string(&config).unwrap();
+    assert_eq!(serde_json::from_str::<ReportConfig>(&json).unwrap(), config);
+    let bad = json.replace("America/New_York", "America/Gotham");
+    let err = serde_json::from_str::<ReportConfig>(&bad).unwrap_err();
+    assert!(err.to_string().starts_with("unknown time zone \"America/Gotham\""), "{err}");
+    assert!(ReportConfig::new().percentiles(vec![500, 1001]).is_err());
+}
