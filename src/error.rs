@@ -13,7 +13,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::customer::CustomerError;
 use crate::id::IdError;
+use crate::metrics::MetricsError;
 use crate::money::MoneyError;
+use crate::stats::StatsError;
 use crate::stream::StreamError;
 
 /// Any error this crate can return.
@@ -33,4 +35,10 @@ pub enum Error {
     /// A customer command or value was rejected.
     #[error(transparent)]
     Customer(#[from] CustomerError),
+    /// A survey metric or tally operation was rejected.
+    #[error(transparent)]
+    Metrics(#[from] MetricsError),
+    /// A statistical computation was rejected.
+    #[error(transparent)]
+    Stats(#[from] StatsError),
 }

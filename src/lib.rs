@@ -6,7 +6,9 @@
 pub mod customer;
 pub mod error;
 pub mod id;
+pub mod metrics;
 pub mod money;
+pub mod stats;
 pub mod stream;
 
 pub use error::Error;
