@@ -239,17 +239,8 @@ pub fn mean_difference(a: &MeanSample, b: &MeanSample, level: ConfidenceLevel) -
         _ => (f64::MIN, f64::MAX),
     };
     let (n, n_eff) = combined((a.n(), na), (b.n(), nb));
-    let difference = Estimate::assemble_quiet(
-        d,
-        n,
-        n_eff,
-        se,
-        (d - t * se, d + t * se),
-        bounds,
-        level,
-        Method::WelchT,
-        warnings,
-    )?;
+    let difference =
+        Estimate::assemble_quiet(d, n, n_eff, se, (d - t * se, d + t * se), bounds, level, Method::WelchT, warnings)?;
     Ok(Comparison { difference, statistic, p_value, test: TestMethod::WelchT, degrees_of_freedom: Some(df) })
 }
 

@@ -117,7 +117,11 @@ pub(crate) fn finite(name: &str, value: f64) -> Result<f64, StatsError> {
     if value.is_finite() {
         Ok(value)
     } else {
-        Err(StatsError::InvalidArgument { name: name.to_owned(), value: show(value), expected: "a finite number".into() })
+        Err(StatsError::InvalidArgument {
+            name: name.to_owned(),
+            value: show(value),
+            expected: "a finite number".into(),
+        })
     }
 }
 

@@ -226,13 +226,12 @@ impl NetSample {
     /// [`StatsError::EmptySample`] when all counts are zero; [`StatsError::InvalidArgument`] when the total
     /// overflows.
     pub fn from_counts(top: u64, middle: u64, bottom: u64) -> Result<Self, StatsError> {
-        let n = top.checked_add(middle).and_then(|s| s.checked_add(bottom)).ok_or_else(|| {
-            StatsError::InvalidArgument {
+        let n =
+            top.checked_add(middle).and_then(|s| s.checked_add(bottom)).ok_or_else(|| StatsError::InvalidArgument {
                 name: "counts".into(),
                 value: format!("{top} + {middle} + {bottom}"),
                 expected: "a total that fits in 64 bits".into(),
-            }
-        })?;
+            })?;
         if n == 0 {
             return Err(StatsError::EmptySample);
         }
@@ -362,17 +361,7 @@ pub fn net_share(sample: &NetSample, level: ConfidenceLevel, method: NetMethod) 
             (v, (var / n_adj).sqrt(), Method::AdjustedWald)
         }
     };
-    Estimate::assemble(
-        value,
-        sample.n,
-        n,
-        se,
-        (centre - z * se, centre + z * se),
-        (-1.0, 1.0),
-        level,
-        method,
-        warnings,
-    )
+    Estimate::assemble(value, sample.n, n, se, (centre - z * se, centre + z * se), (-1.0, 1.0), level, method, warnings)
 }
 
 #[cfg(test)]
@@ -387,8 +376,8 @@ mod tests {
     fn wilson_reference_intervals() {
         // Wilson (1927), 95 %: reference README.
         for (x, n, lo, hi) in [(45, 50, 0.786398, 0.956524), (0, 10, 0.0, 0.277533), (90, 100, 0.825634, 0.944771)] {
-            let e = proportion(&ProportionSample::from_counts(x, n).unwrap(), level(), ProportionMethod::Wilson)
-                .unwrap();
+            let e =
+                proportion(&ProportionSample::from_counts(x, n).unwrap(), level(), ProportionMethod::Wilson).unwrap();
             assert!((e.interval().lower() - lo).abs() < 1e-6, "{x}/{n}: {}", e.interval());
             assert!((e.interval().upper() - hi).abs() < 1e-6, "{x}/{n}: {}", e.interval());
         }
