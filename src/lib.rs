@@ -1,4 +1,80 @@
-//! customer-care
+//! An embeddable customer-care domain library: customer records, consent and purchase history, on a sans-I/O
+//! event-sourced core. The host application owns storage, clocks, ids and message delivery; this crate owns the
+//! rules, and decides.
+//!
+//! ```
+//! use customer_care::customer::{Customer, CustomerCommand, NewProfile, Purchase};
+//! use customer_care::{Command, CommandId, Commit, CustomerEvent, CustomerId, Decision};
+//! use chrono::{TimeZone, Utc};
+//!
+//! // The host's storage: here a Vec per stream; in production a table with a unique (stream, version).
+//! let mut log: Vec<Commit<CustomerCommand, CustomerEvent>> = Vec::new();
+//! let id = CustomerId::from_u128(0x67e5_5044_10b1_426f_9247_bb68_0e5f_e0c8)?;
+//! let now = Utc.with_ymd_and_hms(2026, 11, 23, 9, 30, 0).unwrap(); // the host's clock, passed in
+//!
+//! let profile = NewProfile::default().full_name("Nguyễn Thị Lan")?.phone("0903 123 456", "VN")?.build();
+//! let commands = [
+//!     CustomerCommand::Register { profile, registered_at: None },
+//!     CustomerCommand::RecordPurchase(Purchase::new("HD-0001".parse()?, "85000 VND".parse()?, now)),
+//! ];
+//! for (n, body) in commands.into_iter().enumerate() {
+//!     let command = Command::new(CommandId::from_u128(n as u128 + 1)?, now, body); // ids come from the host
+//!     let customer = Customer::replay(id, &log)?;         // load (or snapshot + tail)
+//!     match customer.decide(&command)? {                  // pure: no I/O, no clock
+//!         Decision::Accepted(commit) => {
+//!             assert_eq!(commit.version, log.len() as u64 + 1); // append with an expected-version check
+//!             log.push(commit);
+//!         }
+//!         Decision::Duplicate { version } => println!("already done at version {version}"),
+//!     }
+//! }
+//! let lan = Customer::replay(id, &log)?;
+//! assert_eq!(lan.profile().phones[0].e164(), "+84903123456");
+//! assert_eq!(lan.activity_summary(now).orders, 1);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Overview
+//!
+//! - [`stream`]: the envelope every aggregate shares. A [`Command`] (host-generated [`CommandId`], `issued_at`,
+//!   body) is decided into a [`Decision`]: a [`Commit`] to store, or a duplicate of one already stored.
+//! - [`customer`]: the [`Customer`] aggregate — profile (names, E.164 phones, e-mails), yearly occasions with a
+//!   29 February policy, consent per channel and purpose, contact preferences, purchases and refunds, erasure —
+//!   and queries over many customers (occasions in a window, duplicate contact points).
+//! - [`money`]: [`Currency`] from the ISO 4217 table and [`Money`], a `Decimal` never finer than the currency's
+//!   minor unit, with checked arithmetic, named [`Rounding`] and allocation that keeps totals to the unit.
+//! - [`id`]: non-nil UUID ids and validated references.
+//! - [`error`]: one error enum per domain, wrapped by [`Error`].
+//!
+//! # The sans-I/O contract
+//!
+//! - **No clock.** Time enters as `issued_at` (and business times in command bodies). chrono is built without its
+//!   `clock` feature, so `Utc::now()` does not even compile here.
+//! - **No id generation, no randomness.** uuid is built without `v4`/`v7`; the host mints every id, so a replay
+//!   reproduces them.
+//! - **No I/O, no threads, no global state.** State iterates in a deterministic order (`BTreeMap`), so the same
+//!   commands always produce the same events, byte for byte.
+//! - **The host loop:** load (snapshot + commits after it) → `decide` → append the commit expecting
+//!   `commit.version - 1` → `apply`. A version conflict means another writer won: reload, stamp a new
+//!   `issued_at`, decide again. `Decision::Duplicate` means the command was already committed: answer from that
+//!   commit.
+//!
+//! # Guarantees
+//!
+//! - `decide` is pure and never panics on any input a caller can build; a rejected command changes nothing and
+//!   says why in a typed error naming the values.
+//! - `apply` is infallible; replaying the commits (or a snapshot plus the commits after it) rebuilds the state
+//!   exactly.
+//! - Idempotency follows TigerBeetle: same id and body → duplicate; same id, other body → an error. Within the
+//!   last [`stream::IDEMPOTENCY_WINDOW`] commits the aggregate detects it; beyond, the host's unique index on
+//!   `(stream, command id)` does.
+//! - Money never loses a unit: no floats, checked arithmetic, every rounding named.
+//! - Every value is serializable, and deserializing runs the same validation as constructing.
+//!
+//! # Crate features
+//!
+//! - `phonenumber` (off by default): validates phone numbers against the full libphonenumber metadata (number
+//!   type and allocated ranges) through the `phonenumber` crate. The default build has its own E.164 rules.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
@@ -11,6 +87,7 @@ pub mod money;
 pub mod stats;
 pub mod stream;
 
+pub use customer::{Customer, CustomerCommand, CustomerError, CustomerEvent};
 pub use error::Error;
 pub use id::{AccountId, CommandId, CustomerId, HoldId, IdError, IdKind, OrderId, PaymentRef, StoreId};
 pub use money::{Currency, Money, MoneyError, Rounding};

@@ -72,6 +72,12 @@ pub enum MoneyError {
         /// The rejected text (at most 80 characters of it).
         input: String,
     },
+    /// Division by zero.
+    #[error("cannot divide {amount} by zero")]
+    DivisionByZero {
+        /// The dividend.
+        amount: Money,
+    },
     /// Allocation weights were empty or all zero.
     #[error("cannot allocate {amount} by {parts} weights that sum to zero")]
     InvalidWeights {
@@ -404,6 +410,48 @@ impl Money {
         Ok(Self { amount, currency: self.currency })
     }
 
+    /// `self ÷ divisor`, exact in minor units and rounded in the named direction: an average order value, a
+    /// per-visit price of a package.
+    ///
+    /// ```
+    /// use customer_care::{Currency, Money, Rounding};
+    ///
+    /// let total = Money::from_minor(1000, Currency::USD);
+    /// assert_eq!(total.checked_div_int(3, Rounding::HalfEven)?.to_string(), "3.33 USD");
+    /// assert_eq!(total.checked_div_int(3, Rounding::Ceiling)?.to_string(), "3.34 USD");
+    /// assert_eq!(Money::from_minor(5, Currency::VND).checked_div_int(2, Rounding::HalfEven)?.to_string(), "2 VND");
+    /// # Ok::<(), customer_care::MoneyError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`MoneyError::DivisionByZero`].
+    pub fn checked_div_int(self, divisor: u64, rounding: Rounding) -> Result<Self, MoneyError> {
+        if divisor == 0 {
+            return Err(MoneyError::DivisionByZero { amount: self });
+        }
+        let units = self.amount.mantissa();
+        let d = i128::from(divisor);
+        let (q, r) = (units / d, units % d); // |units| < 2⁹⁶: no overflow; q truncates toward zero.
+        let away = if units < 0 { -1 } else { 1 };
+        let twice = r.unsigned_abs() * 2;
+        let d_abs = d.unsigned_abs();
+        let round_away = r != 0
+            && match rounding {
+                Rounding::TowardZero => false,
+                Rounding::AwayFromZero => true,
+                Rounding::Floor => units < 0,
+                Rounding::Ceiling => units > 0,
+                Rounding::HalfUp => twice >= d_abs,
+                Rounding::HalfDown => twice > d_abs,
+                Rounding::HalfEven => twice > d_abs || (twice == d_abs && q % 2 != 0),
+            };
+        let q = if round_away { q + away } else { q };
+        let amount = Decimal::try_from_i128_with_scale(q, u32::from(self.currency.minor_units))
+            .map_err(|_| MoneyError::Overflow { operation: format!("{self} ÷ {divisor}") })?;
+        Ok(Self { amount, currency: self.currency })
+    }
+
     /// Splits into `parts` amounts as equal as the minor unit allows; the first parts take the extra units.
     ///
     /// # Errors
@@ -586,6 +634,31 @@ mod tests {
         assert_eq!(y.checked_mul(half, Rounding::AwayFromZero).unwrap(), m("-5.03 USD"));
         assert_eq!(y.checked_mul(half, Rounding::HalfUp).unwrap(), m("-5.03 USD"));
         assert_eq!(m("1000000 VND").checked_mul(Decimal::new(1, 1), Rounding::Floor).unwrap(), m("100000 VND"));
+    }
+
+    #[test]
+    fn integer_division_rounds_as_named() {
+        let cases = [
+            ("7 VND", 2, Rounding::HalfEven, "4 VND"),
+            ("5 VND", 2, Rounding::HalfEven, "2 VND"),
+            ("5 VND", 2, Rounding::HalfUp, "3 VND"),
+            ("5 VND", 2, Rounding::HalfDown, "2 VND"),
+            ("-5 VND", 2, Rounding::HalfUp, "-3 VND"),
+            ("-5 VND", 2, Rounding::Floor, "-3 VND"),
+            ("-5 VND", 2, Rounding::Ceiling, "-2 VND"),
+            ("-5 VND", 2, Rounding::TowardZero, "-2 VND"),
+            ("-5 VND", 2, Rounding::AwayFromZero, "-3 VND"),
+            ("10 VND", 3, Rounding::HalfEven, "3 VND"),
+            ("11 VND", 3, Rounding::HalfEven, "4 VND"),
+            ("6 VND", 3, Rounding::Ceiling, "2 VND"),
+        ];
+        for (amount, d, rounding, expected) in cases {
+            assert_eq!(m(amount).checked_div_int(d, rounding).unwrap(), m(expected), "{amount} / {d} {rounding:?}");
+        }
+        assert_eq!(
+            m("1 USD").checked_div_int(0, Rounding::Floor).unwrap_err().to_string(),
+            "cannot divide 1.00 USD by zero"
+        );
     }
 
     #[test]

@@ -133,7 +133,8 @@ pub enum StreamError {
 struct Recorded<C> {
     id: CommandId,
     version: u64,
-    body: C,
+    /// `None` once forgotten (see [`StreamState::forget_bodies`]).
+    body: Option<C>,
 }
 
 /// The envelope's part of an aggregate's state: version, last decision time and the idempotency window.
@@ -225,7 +226,7 @@ impl<C: PartialEq + Clone> StreamState<C> {
     fn body_at(&self, version: u64) -> Option<&C> {
         let first = self.recent.front()?.version;
         let offset = usize::try_from(version.checked_sub(first)?).ok()?;
-        self.recent.get(offset).filter(|r| r.version == version).map(|r| &r.body)
+        self.recent.get(offset).filter(|r| r.version == version).and_then(|r| r.body.as_ref())
     }
 
     /// Builds the commit for an accepted command: the next version, a copy of the command, the events.
@@ -255,7 +256,7 @@ impl<C: PartialEq + Clone> StreamState<C> {
         self.recent.push_back(Recorded {
             id: commit.command.id,
             version: commit.version,
-            body: commit.command.body.clone(),
+            body: Some(commit.command.body.clone()),
         });
         while self.recent.len() > IDEMPOTENCY_WINDOW {
             if let Some(old) = self.recent.pop_front() {
@@ -264,18 +265,20 @@ impl<C: PartialEq + Clone> StreamState<C> {
         }
     }
 
-    /// Rewrites every remembered body, for example to remove personal data on erasure. A later retry of a
-    /// rewritten command then no longer matches its body and is answered
+    /// Forgets the remembered bodies that match `forget` (for example those holding personal data, on erasure),
+    /// keeping their ids. A later retry of such a command can no longer be compared and is answered
     /// [`StreamError::ExistsWithDifferentBody`]: erasure wins over idempotency.
-    pub fn rewrite_bodies(&mut self, mut rewrite: impl FnMut(&mut C)) {
+    pub fn forget_bodies(&mut self, mut forget: impl FnMut(&C) -> bool) {
         for recorded in &mut self.recent {
-            rewrite(&mut recorded.body);
+            if recorded.body.as_ref().is_some_and(&mut forget) {
+                recorded.body = None;
+            }
         }
     }
 
-    /// The remembered bodies, oldest first.
+    /// The remembered bodies, oldest first (forgotten ones skipped).
     pub fn recent_bodies(&self) -> impl Iterator<Item = &C> {
-        self.recent.iter().map(|r| &r.body)
+        self.recent.iter().filter_map(|r| r.body.as_ref())
     }
 }
 

@@ -1,12 +1,323 @@
-//! Customer records.
+//! Customer records: who the customer is, how and when they may be contacted, and what they bought.
+//!
+//! [`Customer`] is an event-sourced aggregate on the crate's envelope ([`Command`](crate::Command) in,
+//! [`Commit`](crate::Commit) out). Its commands register a customer, patch the profile, set yearly occasions
+//! (birthday, anniversaries), grant and revoke consent per [`Channel`] × [`Purpose`], set contact
+//! [`Preferences`], record purchases and refunds, and erase personal data.
+//!
+//! # Personal data
+//!
+//! - Every personal value type ([`PersonName`], [`PhoneNumber`], [`EmailAddress`], [`AnnualDate`]) prints
+//!   `Type(<redacted>)` under `Debug`, so a stray `{:?}` in a host's log line leaks nothing. `Display` prints the
+//!   value: showing it is then an explicit choice.
+//! - Errors about personal values name the problem and its position, not the value itself, because errors get
+//!   logged.
+//! - [`CustomerCommand::Erase`] tombstones every personal field (names, phones, e-mails, occasions, preferences,
+//!   consents) and forgets the personal command bodies kept for duplicate detection, while ids, purchases and
+//!   refunds stay so that ledgers keep balancing. Later commands that need personal data are rejected with
+//!   [`CustomerError::Erased`]; purchases and refunds are still accepted. The *commits* written before the
+//!   erasure still hold the personal data: after an erasure, store a snapshot of the erased state and delete (or
+//!   crypto-shred) the earlier commits — the snapshot plus later commits replay to the same state.
+//!
+//! # Example
+//!
+//! ```
+//! use customer_care::customer::{Customer, CustomerCommand, NewProfile, Purchase, SalesChannel};
+//! use customer_care::{Command, CommandId, CustomerId, Money};
+//! use chrono::{TimeZone, Utc};
+//!
+//! let id = CustomerId::from_u128(1)?;
+//! let mut lan = Customer::new(id);
+//! let now = Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap();
+//! let profile = NewProfile::default().full_name("Nguyễn Thị Lan")?.phone("0903 123 456", "VN")?;
+//! for (n, body) in [
+//!     CustomerCommand::Register { profile: profile.build(), registered_at: None },
+//!     CustomerCommand::RecordPurchase(Purchase::new("HD-1".parse()?, "120000 VND".parse()?, now)),
+//! ]
+//! .into_iter()
+//! .enumerate()
+//! {
+//!     let command = Command::new(CommandId::from_u128(n as u128 + 1)?, now, body);
+//!     if let Some(commit) = lan.decide(&command)?.accepted() {
+//!         lan.apply(&commit); // after the host stored it
+//!     }
+//! }
+//! let summary = lan.activity_summary(now);
+//! assert_eq!(summary.orders, 1);
+//! assert_eq!(summary.spend[0].net, "120000 VND".parse::<Money>()?);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
+mod aggregate;
+mod consent;
+mod dates;
+mod email;
+mod matching;
+mod name;
+pub mod phone;
+mod preferences;
+mod profile;
+mod purchases;
+
+use std::fmt;
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
+
+pub use aggregate::{Customer, CustomerCommand, CustomerEvent, CustomerStatus};
+pub use consent::{Channel, ConsentRecord, ConsentSource, Consents, Purpose, SOURCE_MAX_CHARS};
+pub use dates::{
+    AnnualDate, LABEL_MAX_CHARS, LeapDayPolicy, MAX_YEAR, MIN_YEAR, Occasion, OccasionKind, OccasionLabel,
+    OccasionWindow, WINDOW_MAX_DAYS, occasions_between,
+};
+pub use email::EmailAddress;
+pub use matching::{DuplicateGroup, MatchKey, duplicate_groups};
+pub use name::{NAME_MAX_CHARS, PersonName};
+pub use phone::{PhoneError, PhoneNumber, Region};
+pub use preferences::{Language, MAX_INTERESTS, Preferences, PreferencesPatch, QuietHours, TAG_MAX_CHARS, Tag};
+pub use profile::{MAX_CONTACT_POINTS, NewProfile, Profile, ProfilePatch};
+pub use purchases::{ActivitySummary, CurrencySpend, Purchase, PurchaseEntry, Refund, SalesChannel};
+
+use crate::id::{CustomerId, OrderId};
+use crate::money::{Money, MoneyError};
+use crate::stream::StreamError;
+
+/// A field change in a patch: set a new value, or clear the field. A field left out of the patch (`None`)
+/// keeps its value.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Change<T> {
+    /// Set the field to this value.
+    Set(T),
+    /// Clear the field.
+    Clear,
+}
+
+impl<T> Change<T> {
+    /// `Some(value)` for [`Change::Set`], `None` for [`Change::Clear`].
+    pub fn into_option(self) -> Option<T> {
+        match self {
+            Self::Set(value) => Some(value),
+            Self::Clear => None,
+        }
+    }
+}
+
+/// Writes `Type(<redacted>)`: the `Debug` of every personal value.
+pub(crate) fn redacted(f: &mut fmt::Formatter<'_>, type_name: &str) -> fmt::Result {
+    write!(f, "{type_name}(<redacted>)")
+}
+
+/// Which kind of contact point an error is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContactKind {
+    /// Phone numbers.
+    Phone,
+    /// E-mail addresses.
+    Email,
+}
+
+impl fmt::Display for ContactKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Phone => "phone number",
+            Self::Email => "e-mail address",
+        })
+    }
+}
 
 /// Why a customer command or value was rejected.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum CustomerError {
-    /// Placeholder.
-    #[error("placeholder")]
-    Placeholder,
+    /// A [`PersonName`] was rejected.
+    #[error("invalid name: {reason}")]
+    InvalidName {
+        /// What is wrong (not the name itself).
+        reason: String,
+    },
+    /// An [`EmailAddress`] was rejected.
+    #[error("invalid e-mail address: {reason}")]
+    InvalidEmail {
+        /// What is wrong (not the address itself).
+        reason: String,
+    },
+    /// A [`PhoneNumber`] was rejected.
+    #[error(transparent)]
+    InvalidPhone(#[from] PhoneError),
+    /// An [`AnnualDate`] was rejected.
+    #[error("invalid date: {reason}")]
+    InvalidDate {
+        /// What is wrong.
+        reason: String,
+    },
+    /// An [`OccasionLabel`] was rejected.
+    #[error("occasion label must be 1 to {max} characters without surrounding whitespace: {label:?}")]
+    InvalidLabel {
+        /// The label (at most 80 characters of it).
+        label: String,
+        /// The longest accepted label.
+        max: usize,
+    },
+    /// An [`OccasionWindow`] was rejected.
+    #[error("invalid occasion window {first}..={last}: must not be empty or longer than {max_days} days")]
+    InvalidWindow {
+        /// First date.
+        first: NaiveDate,
+        /// Last date.
+        last: NaiveDate,
+        /// The longest accepted window.
+        max_days: i64,
+    },
+    /// A [`ConsentSource`] was rejected.
+    #[error("consent source must be 1 to {max} characters without surrounding whitespace: {source_text:?}")]
+    InvalidConsentSource {
+        /// The text (at most 80 characters of it).
+        source_text: String,
+        /// The longest accepted source.
+        max: usize,
+    },
+    /// A [`Language`] tag was rejected.
+    #[error("invalid language tag {tag:?}: expected a BCP 47 tag such as \"vi\" or \"en-US\"")]
+    InvalidLanguage {
+        /// The tag (at most 80 characters of it).
+        tag: String,
+    },
+    /// [`QuietHours`] that cover the whole day or nothing.
+    #[error("quiet hours {start}-{end} must start and end at different times")]
+    InvalidQuietHours {
+        /// Start.
+        start: NaiveTime,
+        /// End.
+        end: NaiveTime,
+    },
+    /// Text that is not `HH:MM-HH:MM`.
+    #[error("invalid quiet hours {input:?}: expected \"HH:MM-HH:MM\"")]
+    InvalidQuietHoursSyntax {
+        /// The text (at most 80 characters of it).
+        input: String,
+    },
+    /// A [`Tag`] was rejected.
+    #[error("tag must be 1 to {max} characters: {tag:?}")]
+    InvalidTag {
+        /// The tag (at most 80 characters of it).
+        tag: String,
+        /// The longest accepted tag.
+        max: usize,
+    },
+    /// A command other than registration reached an unregistered customer.
+    #[error("customer {customer_id} is not registered")]
+    NotRegistered {
+        /// The customer.
+        customer_id: CustomerId,
+    },
+    /// A second registration.
+    #[error("customer {customer_id} is already registered")]
+    AlreadyRegistered {
+        /// The customer.
+        customer_id: CustomerId,
+    },
+    /// A command that needs personal data reached an erased customer.
+    #[error("customer {customer_id} was erased at {erased_at}; personal data can no longer be recorded")]
+    Erased {
+        /// The customer.
+        customer_id: CustomerId,
+        /// When the erasure was decided.
+        erased_at: DateTime<Utc>,
+    },
+    /// A patch that changes nothing.
+    #[error("the patch changes nothing")]
+    EmptyPatch,
+    /// More contact points than allowed.
+    #[error("too many {kind}s: {count}, at most {max}")]
+    TooManyContactPoints {
+        /// Phones or e-mails.
+        kind: ContactKind,
+        /// How many were given.
+        count: usize,
+        /// The most allowed.
+        max: usize,
+    },
+    /// The same contact point twice in one list.
+    #[error("{kind} at position {position} repeats an earlier one")]
+    DuplicateContactPoint {
+        /// Phones or e-mails.
+        kind: ContactKind,
+        /// 0-based position of the repetition.
+        position: usize,
+    },
+    /// More interests than allowed.
+    #[error("too many interests: {count}, at most {max}")]
+    TooManyInterests {
+        /// How many were given.
+        count: usize,
+        /// The most allowed.
+        max: usize,
+    },
+    /// No date is set for the occasion.
+    #[error("no date set for occasion {kind:?}")]
+    OccasionNotFound {
+        /// The occasion.
+        kind: OccasionKind,
+    },
+    /// A purchase or refund amount that is zero or negative.
+    #[error("amount must be positive: {amount}")]
+    NonPositiveAmount {
+        /// The amount.
+        amount: Money,
+    },
+    /// An order id recorded before.
+    #[error("order {order_id} is already recorded")]
+    OrderAlreadyRecorded {
+        /// The order.
+        order_id: OrderId,
+    },
+    /// A refund for an order that was never recorded.
+    #[error("order {order_id} not found")]
+    OrderNotFound {
+        /// The order.
+        order_id: OrderId,
+    },
+    /// A refund larger than what is left of the order.
+    #[error("refund of {requested} exceeds what is refundable on order {order_id}: {refundable}")]
+    RefundExceedsPurchase {
+        /// The order.
+        order_id: OrderId,
+        /// The refund asked for.
+        requested: Money,
+        /// The order amount less earlier refunds.
+        refundable: Money,
+    },
+    /// A purchase dated after the command's decision time.
+    #[error("order {order_id} purchased at {purchased_at} is later than the command's issued_at {issued_at}")]
+    PurchaseInFuture {
+        /// The order.
+        order_id: OrderId,
+        /// Its purchase time.
+        purchased_at: DateTime<Utc>,
+        /// The command's decision time.
+        issued_at: DateTime<Utc>,
+    },
+    /// A refund dated before its purchase or after the command's decision time.
+    #[error(
+        "refund of order {order_id} at {refunded_at} must lie between the purchase at {purchased_at} and issued_at {issued_at}"
+    )]
+    RefundOutOfOrder {
+        /// The order.
+        order_id: OrderId,
+        /// The refund time.
+        refunded_at: DateTime<Utc>,
+        /// The purchase time.
+        purchased_at: DateTime<Utc>,
+        /// The command's decision time.
+        issued_at: DateTime<Utc>,
+    },
+    /// A money value or operation was rejected.
+    #[error(transparent)]
+    Money(#[from] MoneyError),
+    /// The envelope rejected the command.
+    #[error(transparent)]
+    Stream(#[from] StreamError),
 }
