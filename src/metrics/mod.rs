@@ -8,7 +8,7 @@
 //! - **Tallies** ([`NpsTally`], [`CsatTally`], [`CesTally`]) keep exact integer counts and fixed-point weight sums
 //!   per answer, so partial tallies from shards, days or stores [`merge`](Tally::merge) in any order with
 //!   bit-identical results. Moments and shares are derived when an estimate is asked for.
-//! - **Estimates** ([`Estimate`](crate::stats::Estimate)) carry value, n, Kish's effective n, standard error,
+//! - **Estimates** ([`Estimate`]) carry value, n, Kish's effective n, standard error,
 //!   interval, level, method and warnings: [`NpsTally::nps`] (adjusted Wald by default, Wald available),
 //!   [`Tally::top_box`] (CSAT satisfied, CES agree; Wilson by default, Clopper–Pearson available),
 //!   [`Tally::net_top_box`] (Help Scout's happiness score), [`Tally::mean`] (t interval).

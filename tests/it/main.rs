@@ -5,5 +5,6 @@
 mod common;
 mod customer;
 mod customer_props;
+mod metrics;
 mod money;
 mod values;
