@@ -42,9 +42,49 @@ const WEIGHT_SCALE_SQ: u128 = (WEIGHT_SCALE as u128) * (WEIGHT_SCALE as u128);
 /// ```
 pub struct Tally<S: Score> {
     scale: S::Scale,
-    counts: [u64; MAX_LEVELS],
-    weights: [u128; MAX_LEVELS],
-    weights_sq: [u128; MAX_LEVELS],
+    levels: [Level; MAX_LEVELS],
+}
+
+/// The accumulators of one answer.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Level {
+    /// Responses.
+    count: u64,
+    /// Σw in units of 1e-9.
+    weight: u128,
+    /// Σw² in units of 1e-18.
+    weight_sq: u128,
+}
+
+impl Level {
+    /// `count` responses of weight 1.
+    fn unweighted(count: u64) -> Result<Self, MetricsError> {
+        let c = u128::from(count);
+        Ok(Self {
+            count,
+            weight: c.checked_mul(u128::from(WEIGHT_SCALE)).ok_or_else(|| overflow("weight sum"))?,
+            weight_sq: c.checked_mul(WEIGHT_SCALE_SQ).ok_or_else(|| overflow("squared weight sum"))?,
+        })
+    }
+
+    /// One response of weight `w`.
+    fn one(w: Weight) -> Self {
+        let w = u128::from(w.nanos());
+        // w ≤ 1e15, so w² ≤ 1e30 fits.
+        Self { count: 1, weight: w, weight_sq: w * w }
+    }
+
+    fn checked_add(self, other: Self) -> Result<Self, MetricsError> {
+        Ok(Self {
+            count: self.count.checked_add(other.count).ok_or_else(|| overflow("response count"))?,
+            weight: self.weight.checked_add(other.weight).ok_or_else(|| overflow("weight sum"))?,
+            weight_sq: self.weight_sq.checked_add(other.weight_sq).ok_or_else(|| overflow("squared weight sum"))?,
+        })
+    }
+
+    fn is_unit_weighted(&self) -> bool {
+        Self::unweighted(self.count).is_ok_and(|u| u == *self)
+    }
 }
 
 /// A tally of NPS answers.
@@ -64,10 +104,7 @@ impl<S: Score> Copy for Tally<S> {}
 
 impl<S: Score> PartialEq for Tally<S> {
     fn eq(&self, other: &Self) -> bool {
-        self.scale == other.scale
-            && self.counts == other.counts
-            && self.weights == other.weights
-            && self.weights_sq == other.weights_sq
+        self.scale == other.scale && self.levels == other.levels
     }
 }
 
@@ -76,13 +113,8 @@ impl<S: Score> Eq for Tally<S> {}
 impl<S: Score> fmt::Debug for Tally<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let scale: Scale = self.scale.into();
-        let levels = scale.levels();
-        f.debug_struct("Tally")
-            .field("scale", &scale)
-            .field("counts", &&self.counts[..levels])
-            .field("weights", &&self.weights[..levels])
-            .field("weights_sq", &&self.weights_sq[..levels])
-            .finish()
+        let levels: Vec<&Level> = self.levels.iter().take(scale.levels()).collect();
+        f.debug_struct("Tally").field("scale", &scale).field("levels", &levels).finish()
     }
 }
 
@@ -158,7 +190,7 @@ fn count_levels(values: &[u8], counts: &mut [u64; MAX_LEVELS]) {
 impl<S: Score> Tally<S> {
     /// An empty tally on `scale`.
     pub const fn new(scale: S::Scale) -> Self {
-        Self { scale, counts: [0; MAX_LEVELS], weights: [0; MAX_LEVELS], weights_sq: [0; MAX_LEVELS] }
+        Self { scale, levels: [Level { count: 0, weight: 0, weight_sq: 0 }; MAX_LEVELS] }
     }
 
     /// The scale's own type (for CSAT, the declared [`CsatScale`](super::CsatScale)).
@@ -206,11 +238,10 @@ impl<S: Score> Tally<S> {
     pub fn add_weighted(&mut self, score: S, weight: Weight) -> Result<(), MetricsError> {
         self.same_scale(score.scale())?;
         let i = self.index(score.value())?;
-        let w = u128::from(weight.nanos());
-        let count = self.counts[i].checked_add(1).ok_or_else(|| overflow("response count"))?;
-        let sum = self.weights[i].checked_add(w).ok_or_else(|| overflow("weight sum"))?;
-        let sq = self.weights_sq[i].checked_add(w * w).ok_or_else(|| overflow("squared weight sum"))?;
-        (self.counts[i], self.weights[i], self.weights_sq[i]) = (count, sum, sq);
+        let scale = self.scale();
+        let slot =
+            self.levels.get_mut(i).ok_or_else(|| MetricsError::ScoreOutOfScale { value: score.value(), scale })?;
+        *slot = slot.checked_add(Level::one(weight))?;
         Ok(())
     }
 
@@ -246,15 +277,8 @@ impl<S: Score> Tally<S> {
         let mut raw = [0_u64; MAX_LEVELS];
         count_levels(values, &mut raw);
         let mut next = *self;
-        let offset = usize::from(scale.lowest());
-        for (i, &c) in raw.iter().enumerate().skip(offset) {
-            let j = i - offset;
-            let c128 = u128::from(c);
-            next.counts[j] = next.counts[j].checked_add(c).ok_or_else(|| overflow("response count"))?;
-            let w = c128.checked_mul(u128::from(WEIGHT_SCALE)).ok_or_else(|| overflow("weight sum"))?;
-            next.weights[j] = next.weights[j].checked_add(w).ok_or_else(|| overflow("weight sum"))?;
-            let sq = c128.checked_mul(WEIGHT_SCALE_SQ).ok_or_else(|| overflow("squared weight sum"))?;
-            next.weights_sq[j] = next.weights_sq[j].checked_add(sq).ok_or_else(|| overflow("squared weight sum"))?;
+        for (slot, &c) in next.levels.iter_mut().zip(raw.iter().skip(usize::from(scale.lowest()))) {
+            *slot = slot.checked_add(Level::unweighted(c)?)?;
         }
         *self = next;
         Ok(())
@@ -288,11 +312,8 @@ impl<S: Score> Tally<S> {
     pub fn merge(&mut self, other: &Self) -> Result<(), MetricsError> {
         self.same_scale(other.scale)?;
         let mut next = *self;
-        for i in 0..MAX_LEVELS {
-            next.counts[i] = next.counts[i].checked_add(other.counts[i]).ok_or_else(|| overflow("response count"))?;
-            next.weights[i] = next.weights[i].checked_add(other.weights[i]).ok_or_else(|| overflow("weight sum"))?;
-            next.weights_sq[i] =
-                next.weights_sq[i].checked_add(other.weights_sq[i]).ok_or_else(|| overflow("squared weight sum"))?;
+        for (slot, theirs) in next.levels.iter_mut().zip(&other.levels) {
+            *slot = slot.checked_add(*theirs)?;
         }
         *self = next;
         Ok(())
@@ -301,41 +322,39 @@ impl<S: Score> Tally<S> {
     /// Number of responses.
     pub fn n(&self) -> u64 {
         // Each count is a sum of non-overflowing adds; the total saturates rather than wraps.
-        self.counts.iter().fold(0_u64, |a, &c| a.saturating_add(c))
+        self.levels.iter().fold(0_u64, |a, l| a.saturating_add(l.count))
     }
 
     /// Whether there are no responses.
     pub fn is_empty(&self) -> bool {
-        self.counts.iter().all(|&c| c == 0)
+        self.levels.iter().all(|l| l.count == 0)
     }
 
     /// Number of responses with this answer (0 for values off the scale).
     pub fn count(&self, value: u8) -> u64 {
-        self.index(value).map_or(0, |i| self.counts[i])
+        self.index(value).ok().and_then(|i| self.levels.get(i)).map_or(0, |l| l.count)
     }
 
     /// `(answer, responses)` for every answer on the scale, lowest first.
     pub fn counts(&self) -> Vec<(u8, u64)> {
         let scale = self.scale();
-        (scale.lowest()..=scale.highest()).zip(self.counts.iter().copied()).collect()
+        (scale.lowest()..=scale.highest()).zip(self.levels.iter().map(|l| l.count)).collect()
     }
 
     /// The sum of the weights.
     pub fn total_weight(&self) -> f64 {
-        self.weights.iter().sum::<u128>() as f64 / WEIGHT_SCALE as f64
+        self.weight_sum() as f64 / WEIGHT_SCALE as f64
     }
 
     /// Whether any response has a weight other than 1.
     pub fn is_weighted(&self) -> bool {
-        self.counts.iter().zip(&self.weights).zip(&self.weights_sq).any(|((&c, &w), &sq)| {
-            w != u128::from(c) * u128::from(WEIGHT_SCALE) || sq != u128::from(c) * WEIGHT_SCALE_SQ
-        })
+        !self.levels.iter().all(Level::is_unit_weighted)
     }
 
     /// Kish's effective sample size `(Σw)² / Σw²`; equals [`n`](Self::n) when unweighted, 0 when empty.
     pub fn effective_n(&self) -> f64 {
-        let sum = self.weights.iter().sum::<u128>() as f64;
-        let sq = self.weights_sq.iter().sum::<u128>() as f64;
+        let sum = self.weight_sum() as f64;
+        let sq = self.levels.iter().fold(0_u128, |a, l| a.saturating_add(l.weight_sq)) as f64;
         if sq > 0.0 { (sum * sum / sq).min(self.n() as f64) } else { 0.0 }
     }
 
@@ -344,7 +363,7 @@ impl<S: Score> Tally<S> {
         if n == 0 {
             return Err(StatsError::EmptySample.into());
         }
-        let total: u128 = self.weights.iter().sum();
+        let total = self.weight_sum();
         if total == 0 {
             return Err(MetricsError::ZeroTotalWeight { n });
         }
@@ -353,8 +372,14 @@ impl<S: Score> Tally<S> {
 
     fn weight_between(&self, (lo, hi): (u8, u8)) -> u128 {
         let min = self.scale().lowest();
-        let range = usize::from(lo - min)..=usize::from(hi - min);
-        self.weights.get(range).map_or(0, |w| w.iter().sum())
+        let (skip, take) = (usize::from(lo.saturating_sub(min)), usize::from(hi.saturating_sub(lo)) + 1);
+        self.levels.iter().skip(skip).take(take).fold(0_u128, |a, l| a.saturating_add(l.weight))
+    }
+
+    /// Σw over all answers (saturating: each answer's sum fits, and eleven of them cannot reach 2¹²⁸ in
+    /// practice).
+    fn weight_sum(&self) -> u128 {
+        self.levels.iter().fold(0_u128, |a, l| a.saturating_add(l.weight))
     }
 
     /// The (weighted) share of the favourable answers ("top box": CSAT satisfied, CES agree, NPS promoters), as a
@@ -394,10 +419,10 @@ impl<S: Score> Tally<S> {
         let (n, n_eff, total) = self.totals()?;
         let scale = self.scale();
         let total = total as f64;
-        let answers = (scale.lowest()..=scale.highest()).zip(self.weights.iter());
-        let mean: f64 = answers.clone().map(|(x, &w)| f64::from(x) * (w as f64 / total)).sum();
+        let answers = (scale.lowest()..=scale.highest()).zip(self.levels.iter().map(|l| l.weight));
+        let mean: f64 = answers.clone().map(|(x, w)| f64::from(x) * (w as f64 / total)).sum();
         let mean = mean.clamp(f64::from(scale.lowest()), f64::from(scale.highest()));
-        let spread: f64 = answers.map(|(x, &w)| (w as f64 / total) * (f64::from(x) - mean).powi(2)).sum();
+        let spread: f64 = answers.map(|(x, w)| (w as f64 / total) * (f64::from(x) - mean).powi(2)).sum();
         let variance = if n_eff > 1.0 { spread * n_eff / (n_eff - 1.0) } else { 0.0 };
         Ok(MeanSample::new(n, n_eff, mean, variance)?.within(f64::from(scale.lowest()), f64::from(scale.highest()))?)
     }
@@ -420,7 +445,7 @@ impl<S: Score> Tally<S> {
     ///
     /// As [`top_box_sample`](Self::top_box_sample).
     pub fn net_top_box(&self, level: ConfidenceLevel, method: NetMethod) -> Result<Estimate, MetricsError> {
-        Ok(net_share(&self.net_sample()?, level, method)?.scaled(100.0))
+        Ok(net_share(&self.net_sample()?, level, method)?.scaled(100.0)?)
     }
 
     /// The mean answer with its t interval, clamped to the scale (see [`stats::mean`](crate::stats::mean)).
@@ -452,7 +477,7 @@ impl<S: Score> Tally<S> {
     /// [`MetricsError::ScaleMismatch`], or as [`top_box_sample`](Self::top_box_sample) for either tally.
     pub fn compare_net_top_box(&self, other: &Self, level: ConfidenceLevel) -> Result<Comparison, MetricsError> {
         self.same_scale(other.scale)?;
-        Ok(net_difference(&self.net_sample()?, &other.net_sample()?, level)?.scaled(100.0))
+        Ok(net_difference(&self.net_sample()?, &other.net_sample()?, level)?.scaled(100.0)?)
     }
 
     /// Compares the mean answers of two tallies on the same scale with Welch's t (see
@@ -470,17 +495,17 @@ impl<S: Score> Tally<S> {
 impl Tally<NpsScore> {
     /// Responses answering 9 or 10.
     pub fn promoters(&self) -> u64 {
-        self.counts[9] + self.counts[10]
+        self.levels.iter().skip(9).map(|l| l.count).sum()
     }
 
     /// Responses answering 7 or 8.
     pub fn passives(&self) -> u64 {
-        self.counts[7] + self.counts[8]
+        self.levels.iter().skip(7).take(2).map(|l| l.count).sum()
     }
 
     /// Responses answering 0 to 6.
     pub fn detractors(&self) -> u64 {
-        self.counts[..7].iter().sum()
+        self.levels.iter().take(7).map(|l| l.count).sum()
     }
 
     /// The Net Promoter Score in points (−100 to 100): percent promoters minus percent detractors, with its
@@ -522,11 +547,12 @@ struct WeightsRepr {
 
 impl<S: Score> Tally<S> {
     fn to_repr(self) -> TallyRepr<S::Scale> {
-        let levels = self.scale().levels();
-        let weights = self
-            .is_weighted()
-            .then(|| WeightsRepr { sum: self.weights[..levels].to_vec(), sum_sq: self.weights_sq[..levels].to_vec() });
-        TallyRepr { scale: self.scale, counts: self.counts[..levels].to_vec(), weights }
+        let levels = || self.levels.iter().take(self.scale().levels());
+        let weights = self.is_weighted().then(|| WeightsRepr {
+            sum: levels().map(|l| l.weight).collect(),
+            sum_sq: levels().map(|l| l.weight_sq).collect(),
+        });
+        TallyRepr { scale: self.scale, counts: levels().map(|l| l.count).collect(), weights }
     }
 
     fn from_repr(repr: TallyRepr<S::Scale>) -> Result<Self, MetricsError> {
@@ -534,39 +560,36 @@ impl<S: Score> Tally<S> {
         let levels = tally.scale().levels();
         let invalid = |reason: String| MetricsError::InvalidTally { reason };
         if repr.counts.len() != levels {
-            return Err(invalid(format!("{} counts for {} answers", repr.counts.len(), levels)));
+            return Err(invalid(format!("{} counts for {levels} answers", repr.counts.len())));
         }
-        for (i, &c) in repr.counts.iter().enumerate() {
-            tally.counts[i] = c;
-            match &repr.weights {
-                None => {
-                    tally.weights[i] = u128::from(c) * u128::from(WEIGHT_SCALE);
-                    tally.weights_sq[i] = u128::from(c) * WEIGHT_SCALE_SQ;
+        let given: Vec<Level> = match &repr.weights {
+            None => repr.counts.iter().map(|&c| Level::unweighted(c)).collect::<Result<_, _>>()?,
+            Some(w) => {
+                if w.sum.len() != levels || w.sum_sq.len() != levels {
+                    return Err(invalid(format!("weights for {} answers, expected {levels}", w.sum.len())));
                 }
-                Some(w) => {
-                    let (Some(&sum), Some(&sq)) = (w.sum.get(i), w.sum_sq.get(i)) else {
-                        return Err(invalid(format!("weights missing for answer index {i}")));
-                    };
-                    let max_weight = u128::from(WEIGHT_MAX_NANOS);
-                    let consistent = if c == 0 {
-                        sum == 0 && sq == 0
+                let max_weight = u128::from(WEIGHT_MAX_NANOS);
+                let mut given = Vec::with_capacity(levels);
+                for (i, ((&count, &weight), &weight_sq)) in repr.counts.iter().zip(&w.sum).zip(&w.sum_sq).enumerate() {
+                    let consistent = if count == 0 {
+                        weight == 0 && weight_sq == 0
                     } else {
-                        sum <= u128::from(c).saturating_mul(max_weight)
-                            && (sum == 0 || sq / sum <= sum)
-                            && sq <= sum.saturating_mul(max_weight)
+                        weight <= u128::from(count).saturating_mul(max_weight)
+                            && (weight == 0 || weight_sq / weight <= weight)
+                            && weight_sq <= weight.saturating_mul(max_weight)
                     };
                     if !consistent {
-                        return Err(invalid(format!("weights inconsistent with {c} responses at answer index {i}")));
+                        return Err(invalid(format!(
+                            "weights inconsistent with {count} responses at answer index {i}"
+                        )));
                     }
-                    tally.weights[i] = sum;
-                    tally.weights_sq[i] = sq;
+                    given.push(Level { count, weight, weight_sq });
                 }
+                given
             }
-        }
-        if let Some(w) = &repr.weights
-            && (w.sum.len() != levels || w.sum_sq.len() != levels)
-        {
-            return Err(invalid(format!("weights for {} answers, expected {levels}", w.sum.len())));
+        };
+        for (slot, level) in tally.levels.iter_mut().zip(given) {
+            *slot = level;
         }
         Ok(tally)
     }

@@ -45,27 +45,29 @@ pub fn adjust_p_values(p_values: &[f64], method: Adjustment) -> Result<Vec<f64>,
         }
     }
     let m = p_values.len();
-    let mut order: Vec<usize> = (0..m).collect();
-    order.sort_by(|&a, &b| p_values[a].total_cmp(&p_values[b]).then(a.cmp(&b)));
-    let mut adjusted = vec![0.0; m];
+    // (p-value, position), ascending by p-value then position.
+    let mut order: Vec<(f64, usize)> = p_values.iter().copied().zip(0..).collect();
+    order.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    // (position, adjusted), filled in rank order, then put back in input order.
+    let mut ranked: Vec<(usize, f64)> = Vec::with_capacity(m);
     match method {
         Adjustment::Holm => {
             let mut running = 0.0_f64;
-            for (rank, &i) in order.iter().enumerate() {
-                let value = ((m - rank) as f64 * p_values[i]).min(1.0);
-                running = running.max(value);
-                adjusted[i] = running;
+            for (rank, &(p, position)) in order.iter().enumerate() {
+                running = running.max(((m - rank) as f64 * p).min(1.0));
+                ranked.push((position, running));
             }
         }
         Adjustment::BenjaminiHochberg => {
             let mut running = 1.0_f64;
-            for (rank, &i) in order.iter().enumerate().rev() {
-                let value = (m as f64 / (rank + 1) as f64 * p_values[i]).min(1.0);
-                running = running.min(value);
-                adjusted[i] = running;
+            for (rank, &(p, position)) in order.iter().enumerate().rev() {
+                running = running.min((m as f64 / (rank + 1) as f64 * p).min(1.0));
+                ranked.push((position, running));
             }
         }
     }
+    ranked.sort_by_key(|&(position, _)| position);
+    let adjusted = ranked.into_iter().map(|(_, a)| a).collect();
     Ok(adjusted)
 }
 

@@ -62,10 +62,14 @@ impl Comparison {
         self.p_value < level.alpha()
     }
 
-    /// The same comparison in other units (the p-value and statistic are unchanged).
-    pub(crate) fn scaled(mut self, factor: f64) -> Self {
-        self.difference = self.difference.scaled(factor);
-        self
+    /// The same comparison in other units: the difference is [scaled](Estimate::scaled); the statistic and
+    /// p-value are unchanged.
+    ///
+    /// # Errors
+    ///
+    /// As [`Estimate::scaled`].
+    pub fn scaled(&self, factor: f64) -> Result<Self, StatsError> {
+        Ok(Self { difference: self.difference.scaled(factor)?, ..self.clone() })
     }
 }
 

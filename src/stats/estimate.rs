@@ -142,10 +142,6 @@ impl Interval {
     pub fn contains(&self, x: f64) -> bool {
         self.lower <= x && x <= self.upper
     }
-
-    pub(crate) fn scaled(self, factor: f64) -> Self {
-        Self { lower: self.lower * factor, upper: self.upper * factor }
-    }
 }
 
 impl TryFrom<IntervalRepr> for Interval {
@@ -289,20 +285,50 @@ impl Estimate {
         self.warnings.iter().any(|w| matches!(w, Warning::ThinSample { .. }))
     }
 
-    /// The same estimate in other units (fractions to percent or NPS points): every number is multiplied by a
-    /// positive `factor`.
-    pub(crate) fn scaled(mut self, factor: f64) -> Self {
-        self.value *= factor;
-        self.standard_error *= factor;
-        self.interval = self.interval.scaled(factor);
-        for w in &mut self.warnings {
+    /// The same estimate in other units: every number (value, standard error, interval, warning values) is
+    /// multiplied by `factor`, for example 100 to turn a share into percent.
+    ///
+    /// # Errors
+    ///
+    /// [`StatsError::InvalidArgument`] unless `factor` is positive and finite and the scaled numbers stay finite.
+    ///
+    /// ```
+    /// use customer_care::stats::{proportion, ConfidenceLevel, ProportionMethod, ProportionSample};
+    ///
+    /// let share = proportion(&ProportionSample::from_counts(9, 10)?, ConfidenceLevel::default(), ProportionMethod::Wilson)?;
+    /// assert_eq!(share.scaled(100.0)?.value(), 90.0);
+    /// # Ok::<(), customer_care::stats::StatsError>(())
+    /// ```
+    pub fn scaled(&self, factor: f64) -> Result<Self, StatsError> {
+        if !(factor.is_finite() && factor > 0.0) {
+            return Err(StatsError::InvalidArgument {
+                name: "factor".into(),
+                value: show(factor),
+                expected: "a positive finite number".into(),
+            });
+        }
+        let mut warnings = self.warnings.clone();
+        for w in &mut warnings {
             match w {
                 Warning::Clamped { unclamped, .. } => *unclamped *= factor,
                 Warning::ExtendedToEstimate { unextended, .. } => *unextended *= factor,
                 _ => {}
             }
         }
-        self
+        let interval = Interval::new(self.interval.lower * factor, self.interval.upper * factor)?;
+        let mut value = self.value * factor;
+        // Keep "the interval contains the value" exact under rounding.
+        value = value.clamp(interval.lower, interval.upper);
+        Self::new(
+            value,
+            self.n,
+            self.effective_n,
+            self.standard_error * factor,
+            interval,
+            self.level,
+            self.method,
+            warnings,
+        )
     }
 
     /// Assembles an estimate from a raw interval: clamps it to `[min, max]`, extends it to contain `value` and
