@@ -74,6 +74,14 @@ impl Level {
         Self { count: 1, weight: w, weight_sq: w * w }
     }
 
+    /// Adds without branching; the flag reports whether any accumulator wrapped.
+    fn overflowing_add(self, other: Self) -> (Self, bool) {
+        let (count, a) = self.count.overflowing_add(other.count);
+        let (weight, b) = self.weight.overflowing_add(other.weight);
+        let (weight_sq, c) = self.weight_sq.overflowing_add(other.weight_sq);
+        (Self { count, weight, weight_sq }, a | b | c)
+    }
+
     fn checked_add(self, other: Self) -> Result<Self, MetricsError> {
         Ok(Self {
             count: self.count.checked_add(other.count).ok_or_else(|| overflow("response count"))?,
@@ -311,11 +319,20 @@ impl<S: Score> Tally<S> {
     /// counter would overflow. Either way this tally is unchanged.
     pub fn merge(&mut self, other: &Self) -> Result<(), MetricsError> {
         self.same_scale(other.scale)?;
-        let mut next = *self;
-        for (slot, theirs) in next.levels.iter_mut().zip(&other.levels) {
-            *slot = slot.checked_add(*theirs)?;
+        let mut next = self.levels;
+        let mut wrapped = false;
+        for (slot, theirs) in next.iter_mut().zip(&other.levels) {
+            let (sum, w) = slot.overflowing_add(*theirs);
+            *slot = sum;
+            wrapped |= w;
         }
-        *self = next;
+        if wrapped {
+            // Name the accumulator that would overflow.
+            for (mine, theirs) in self.levels.iter().zip(&other.levels) {
+                mine.checked_add(*theirs)?;
+            }
+        }
+        self.levels = next;
         Ok(())
     }
 
