@@ -269,3 +269,37 @@ impl<S: Score> Response<S> {
         self.responded_at
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::NpsScore;
+
+    #[test]
+    fn weights_are_fixed_point() {
+        assert_eq!(Weight::new(0.1).unwrap().nanos(), 100_000_000);
+        assert_eq!(Weight::new(1e-10).unwrap().nanos(), 0);
+        assert_eq!(Weight::new(WEIGHT_MAX).unwrap().nanos(), WEIGHT_MAX_NANOS);
+        assert!(Weight::new(WEIGHT_MAX * 1.01).is_err());
+        assert!(Weight::from_nanos(WEIGHT_MAX_NANOS + 1).is_err());
+        assert_eq!(Weight::default(), Weight::ONE);
+        assert!(serde_json::from_str::<Weight>("-1.0").is_err());
+        assert_eq!(serde_json::from_str::<Weight>("0.5").unwrap(), Weight::new(0.5).unwrap());
+        assert_eq!(Weight::new(f64::NAN).unwrap_err(), MetricsError::InvalidWeight { weight: "NaN".into() });
+    }
+
+    #[test]
+    fn labels_and_responses() {
+        assert!(Label::new("").is_err());
+        assert!(Label::new(&"x".repeat(65)).is_err());
+        assert!(Label::new("a\tb").is_err());
+        let r = Response::new(NpsScore::new(8).unwrap()).with_agent("team-a".parse().unwrap());
+        let json = serde_json::to_string(&r).unwrap();
+        assert_eq!(json, r#"{"score":8,"weight":1.0,"agent":"team-a"}"#);
+        assert_eq!(serde_json::from_str::<Response<NpsScore>>(&json).unwrap(), r);
+        let minimal: Response<NpsScore> = serde_json::from_str(r#"{"score":10}"#).unwrap();
+        assert_eq!(minimal.weight(), Weight::ONE);
+        assert!(serde_json::from_str::<Response<NpsScore>>(r#"{"score":10,"weight":-2}"#).is_err());
+        assert!(serde_json::from_str::<Response<NpsScore>>(r#"{"score":10,"segment":" x"}"#).is_err());
+    }
+}

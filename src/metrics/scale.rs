@@ -428,3 +428,52 @@ impl CsatScore {
         Self { scale: CsatScale::BINARY, value: 1 }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csat_scales_are_validated() {
+        assert_eq!(CsatScale::default(), CsatScale::FIVE_POINT);
+        assert!(CsatScale::new(1, 1, 1).is_err());
+        assert!(CsatScale::new(11, 10, 2).is_err());
+        assert!(CsatScale::new(5, 6, 2).is_err());
+        assert!(CsatScale::new(5, 3, 0).is_err());
+        assert_eq!(
+            CsatScale::new(5, 2, 3).unwrap_err().to_string(),
+            "invalid csat scale: 5 points, satisfied from 2, dissatisfied to 3 \
+             (need 2 to 10 points and 1 <= dissatisfied_to < satisfied_from <= points)"
+        );
+        let json = serde_json::to_string(&CsatScale::THREE_POINT).unwrap();
+        assert_eq!(serde_json::from_str::<CsatScale>(&json).unwrap(), CsatScale::THREE_POINT);
+        assert!(serde_json::from_str::<CsatScale>(r#"{"points":5,"satisfied_from":2,"dissatisfied_to":3}"#).is_err());
+    }
+
+    #[test]
+    fn scales_know_their_ends_and_boxes() {
+        let legacy = Scale::Ces(CesScale::Legacy);
+        assert_eq!((legacy.lowest(), legacy.highest(), legacy.levels()), (1, 5, 5));
+        assert_eq!(legacy.direction(), Direction::LowerIsBetter);
+        assert_eq!(legacy.favourable(), (1, 2));
+        assert_eq!(Scale::Nps.levels(), MAX_LEVELS);
+        assert_eq!(Scale::Nps.unfavourable(), (0, 6));
+        assert_eq!(Scale::Csat(CsatScale::BINARY).favourable(), (2, 2));
+        assert_eq!(Scale::Ces(CesScale::Ces2).to_string(), "ces 2.0 1-7 (higher is easier)");
+        let json = serde_json::to_string(&Scale::Csat(CsatScale::FIVE_POINT)).unwrap();
+        assert_eq!(serde_json::from_str::<Scale>(&json).unwrap(), Scale::Csat(CsatScale::FIVE_POINT));
+    }
+
+    #[test]
+    fn scores_are_validated_on_the_way_in() {
+        assert!(serde_json::from_str::<NpsScore>("11").is_err());
+        assert_eq!(serde_json::from_str::<NpsScore>("7").unwrap().category(), NpsCategory::Passive);
+        assert_eq!(NpsScore::new(6).unwrap().category(), NpsCategory::Detractor);
+        let five = serde_json::to_string(&CsatScale::FIVE_POINT).unwrap();
+        assert!(serde_json::from_str::<CsatScore>(&format!(r#"{{"scale":{five},"value":6}}"#)).is_err());
+        let ok: CsatScore = serde_json::from_str(&format!(r#"{{"scale":{five},"value":5}}"#)).unwrap();
+        assert_eq!(ok.get(), 5);
+        assert!(serde_json::from_str::<CesScore>(r#"{"scale":"legacy","value":6}"#).is_err());
+        assert_eq!(CsatScore::bad().scale(), CsatScale::BINARY);
+    }
+}

@@ -426,3 +426,48 @@ impl fmt::Display for Estimate {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn estimate() -> Estimate {
+        let interval = Interval::new(0.2, 0.6).unwrap();
+        Estimate::new(
+            0.4,
+            20,
+            18.5,
+            0.1,
+            interval,
+            ConfidenceLevel::default(),
+            Method::Wilson,
+            vec![Warning::ThinSample { effective_n: 18.5, threshold: THIN_SAMPLE }],
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn guarantees_hold_on_the_way_in() {
+        let e = estimate();
+        let json = serde_json::to_string(&e).unwrap();
+        assert_eq!(serde_json::from_str::<Estimate>(&json).unwrap(), e);
+        let outside = json.replace("\"value\":0.4", "\"value\":0.9");
+        assert!(serde_json::from_str::<Estimate>(&outside).is_err());
+        let too_big = json.replace("\"effective_n\":18.5", "\"effective_n\":21.0");
+        assert!(serde_json::from_str::<Estimate>(&too_big).is_err());
+        assert!(serde_json::from_str::<Interval>(r#"{"lower":1.0,"upper":0.0}"#).is_err());
+        assert!(Interval::new(f64::NEG_INFINITY, 0.0).is_err());
+    }
+
+    #[test]
+    fn display_and_scaling() {
+        let e = estimate();
+        assert_eq!(format!("{e:.1}"), "0.4 ± 0.2 [0.2, 0.6] (n = 20, 95 % wilson score)");
+        let pct = e.scaled(100.0).unwrap();
+        assert!((pct.value() - 40.0).abs() < 1e-12);
+        assert!((pct.margin() - 20.0).abs() < 1e-12);
+        assert!(pct.is_thin());
+        assert!(e.scaled(0.0).is_err());
+        assert!(e.scaled(f64::MAX).unwrap().scaled(10.0).is_err());
+    }
+}
