@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Months, NaiveDate, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
@@ -59,7 +59,9 @@ impl Period {
     pub fn of_date(date: NaiveDate, bucket: TimeBucket) -> Self {
         let start = match bucket {
             TimeBucket::Day => date,
-            TimeBucket::IsoWeek => date - chrono::Days::new(u64::from(date.weekday().num_days_from_monday())),
+            TimeBucket::IsoWeek => date
+                .checked_sub_days(chrono::Days::new(u64::from(date.weekday().num_days_from_monday())))
+                .unwrap_or(date),
             TimeBucket::Month => date.with_day(1).unwrap_or(date),
             TimeBucket::Quarter => {
                 let month = (date.month0() / 3) * 3 + 1;
@@ -70,8 +72,15 @@ impl Period {
     }
 
     /// The period of `bucket` containing the instant `at`, in the local calendar of `zone`.
+    ///
+    /// At the very ends of chrono's range (about 262,000 years away), where the local date cannot be
+    /// represented, the UTC date is used; a week that would start before the first representable date starts on
+    /// that date.
     pub fn containing(at: DateTime<Utc>, bucket: TimeBucket, zone: Tz) -> Self {
-        Self::of_date(at.with_timezone(&zone).date_naive(), bucket)
+        let utc = at.naive_utc();
+        let offset = zone.offset_from_utc_datetime(&utc).fix();
+        let local = utc.checked_add_offset(offset).unwrap_or(utc);
+        Self::of_date(local.date(), bucket)
     }
 
     /// The bucket.
@@ -109,12 +118,12 @@ impl fmt::Display for Period {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let d = self.start;
         match self.bucket {
-            TimeBucket::Day => write!(f, "{}", d.format("%Y-%m-%d")),
+            TimeBucket::Day => write!(f, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day()),
             TimeBucket::IsoWeek => {
                 let w = d.iso_week();
                 write!(f, "{:04}-W{:02}", w.year(), w.week())
             }
-            TimeBucket::Month => write!(f, "{}", d.format("%Y-%m")),
+            TimeBucket::Month => write!(f, "{:04}-{:02}", d.year(), d.month()),
             TimeBucket::Quarter => write!(f, "{:04}-Q{}", d.year(), d.month0() / 3 + 1),
         }
     }
@@ -124,7 +133,9 @@ impl FromStr for Period {
     type Err = MetricsError;
     fn from_str(s: &str) -> Result<Self, MetricsError> {
         let invalid = || MetricsError::InvalidPeriod { input: excerpt(s) };
-        let (year, rest) = s.split_once('-').ok_or_else(invalid)?;
+        // The year may carry a sign ("-0044-03"), so split at the first '-' after the first character.
+        let cut = s.char_indices().skip(1).find(|&(_, c)| c == '-').map(|(i, _)| i).ok_or_else(invalid)?;
+        let (year, rest) = (s.get(..cut).ok_or_else(invalid)?, s.get(cut + 1..).ok_or_else(invalid)?);
         let year: i32 = year.parse().map_err(|_| invalid())?;
         let number = |t: &str| t.parse::<u32>().map_err(|_| invalid());
         let period = if let Some(week) = rest.strip_prefix('W') {
@@ -178,11 +189,30 @@ impl From<Period> for String {
 /// assert_eq!(by_store.unassigned().n(), 1);
 /// # Ok::<(), customer_care::metrics::MetricsError>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(bound(serialize = "K: Serialize + Ord", deserialize = "K: Deserialize<'de> + Ord"))]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(bound(serialize = "K: Serialize + Ord"))]
 pub struct Breakdown<K, S: Score> {
     groups: BTreeMap<K, Tally<S>>,
     unassigned: Tally<S>,
+}
+
+#[derive(Deserialize)]
+#[serde(bound(deserialize = "K: Deserialize<'de> + Ord"))]
+struct BreakdownRepr<K, S: Score> {
+    groups: BTreeMap<K, Tally<S>>,
+    unassigned: Tally<S>,
+}
+
+impl<'de, K: Deserialize<'de> + Ord, S: Score> Deserialize<'de> for Breakdown<K, S> {
+    /// Validates that every group is on the breakdown's scale.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let BreakdownRepr { groups, unassigned } = BreakdownRepr::deserialize(deserializer)?;
+        if let Some(t) = groups.values().find(|t| t.scale_spec() != unassigned.scale_spec()) {
+            let mismatch = MetricsError::ScaleMismatch { left: unassigned.scale(), right: t.scale() };
+            return Err(serde::de::Error::custom(mismatch));
+        }
+        Ok(Self { groups, unassigned })
+    }
 }
 
 impl<K: Ord + Clone, S: Score> Breakdown<K, S> {
@@ -359,5 +389,39 @@ mod tests {
         let w: Period = "2026-W53".parse().unwrap();
         assert_eq!(w.start(), NaiveDate::from_ymd_opt(2026, 12, 28).unwrap());
         assert_eq!(w.next().unwrap().to_string(), "2027-W01");
+    }
+}
+
+#[cfg(test)]
+mod edge_tests {
+    use super::*;
+    use crate::metrics::{CsatScale, CsatScore};
+
+    #[test]
+    fn deserialized_breakdowns_share_one_scale() {
+        let r = Response::new(CsatScore::new(CsatScale::FIVE_POINT, 4).unwrap()).with_segment("a".parse().unwrap());
+        let b = Breakdown::by_segment(CsatScale::FIVE_POINT, [&r]).unwrap();
+        let json = serde_json::to_string(&b).unwrap();
+        assert_eq!(serde_json::from_str::<Breakdown<Label, CsatScore>>(&json).unwrap(), b);
+        let other = serde_json::to_string(&CsatScale::BINARY).unwrap();
+        let five = serde_json::to_string(&CsatScale::FIVE_POINT).unwrap();
+        let mixed = json.replacen(&five, &other, 1).replace("[0,0,0,1,0]", "[0,0]");
+        assert!(serde_json::from_str::<Breakdown<Label, CsatScore>>(&mixed).is_err(), "{mixed}");
+    }
+
+    #[test]
+    fn extreme_instants_do_not_panic() {
+        for at in [DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC] {
+            for zone in [chrono_tz::America::New_York, chrono_tz::Asia::Tokyo, chrono_tz::UTC] {
+                for bucket in [TimeBucket::Day, TimeBucket::IsoWeek, TimeBucket::Month, TimeBucket::Quarter] {
+                    let p = Period::containing(at, bucket, zone);
+                    let _ = (p.next(), p.previous(), p.end());
+                    // A week cut at the first representable date has no ISO name to parse back.
+                    if bucket != TimeBucket::IsoWeek || p.start().weekday() == chrono::Weekday::Mon {
+                        assert_eq!(p.to_string().parse::<Period>(), Ok(p), "{p}");
+                    }
+                }
+            }
+        }
     }
 }

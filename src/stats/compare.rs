@@ -23,12 +23,61 @@ pub enum TestMethod {
 
 /// The difference `a − b` between two independent samples, its interval and a two-sided test.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "ComparisonRepr", into = "ComparisonRepr")]
 pub struct Comparison {
     difference: Estimate,
     statistic: f64,
     p_value: f64,
     test: TestMethod,
     degrees_of_freedom: Option<f64>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct ComparisonRepr {
+    difference: Estimate,
+    statistic: f64,
+    p_value: f64,
+    test: TestMethod,
+    #[serde(default)]
+    degrees_of_freedom: Option<f64>,
+}
+
+impl TryFrom<ComparisonRepr> for Comparison {
+    type Error = StatsError;
+    fn try_from(r: ComparisonRepr) -> Result<Self, StatsError> {
+        if !(0.0..=1.0).contains(&r.p_value) {
+            return Err(StatsError::InvalidPValue { index: 0, value: show(r.p_value) });
+        }
+        super::finite("test statistic", r.statistic)?;
+        if let Some(df) = r.degrees_of_freedom
+            && !(df.is_finite() && df > 0.0)
+        {
+            return Err(StatsError::InvalidArgument {
+                name: "degrees of freedom".into(),
+                value: show(df),
+                expected: "a positive finite number".into(),
+            });
+        }
+        Ok(Self {
+            difference: r.difference,
+            statistic: r.statistic,
+            p_value: r.p_value,
+            test: r.test,
+            degrees_of_freedom: r.degrees_of_freedom,
+        })
+    }
+}
+
+impl From<Comparison> for ComparisonRepr {
+    fn from(c: Comparison) -> Self {
+        Self {
+            difference: c.difference,
+            statistic: c.statistic,
+            p_value: c.p_value,
+            test: c.test,
+            degrees_of_freedom: c.degrees_of_freedom,
+        }
+    }
 }
 
 impl Comparison {
@@ -273,6 +322,17 @@ mod tests {
         assert!((c.statistic() - WELCH_T).abs() < 1e-9, "{}", c.statistic());
         assert!((c.p_value() - WELCH_P).abs() < 1e-9, "{}", c.p_value());
         assert!((c.degrees_of_freedom().unwrap() - WELCH_DF).abs() < 1e-9);
+    }
+
+    #[test]
+    fn serde_validates() {
+        let a = ProportionSample::from_counts(56, 70).unwrap();
+        let b = ProportionSample::from_counts(48, 80).unwrap();
+        let c = proportion_difference(&a, &b, ConfidenceLevel::default()).unwrap();
+        let json = serde_json::to_string(&c).unwrap();
+        assert_eq!(serde_json::from_str::<Comparison>(&json).unwrap(), c);
+        let bad = json.replace(&format!("\"p_value\":{}", c.p_value()), "\"p_value\":1.5");
+        assert!(serde_json::from_str::<Comparison>(&bad).is_err());
     }
 
     const WELCH_T: f64 = 3.841_366_626_732_68;
