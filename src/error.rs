@@ -15,8 +15,10 @@ use crate::care::CareError;
 use crate::calendar::CalendarError;
 use crate::customer::CustomerError;
 use crate::id::IdError;
+use crate::metrics::MetricsError;
 use crate::money::MoneyError;
 use crate::service::ServiceError;
+use crate::stats::StatsError;
 use crate::stream::StreamError;
 
 /// Any error this crate can return.
@@ -45,4 +47,10 @@ pub enum Error {
     /// A ticket event log, service policy or service metric input was rejected.
     #[error(transparent)]
     Service(#[from] ServiceError),
+    /// A survey metric or tally operation was rejected.
+    #[error(transparent)]
+    Metrics(#[from] MetricsError),
+    /// A statistical computation was rejected.
+    #[error(transparent)]
+    Stats(#[from] StatsError),
 }

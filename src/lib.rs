@@ -44,6 +44,10 @@
 //! - [`money`]: [`Currency`] from the ISO 4217 table and [`Money`], a `Decimal` never finer than the currency's
 //!   minor unit, with checked arithmetic, named [`Rounding`] and allocation that keeps totals to the unit.
 //! - [`id`]: non-nil UUID ids and validated references.
+//! - [`metrics`]: survey scores (NPS, CSAT, CES) in exact mergeable tallies, with intervals, comparisons and
+//!   breakdowns by segment and calendar period.
+//! - [`stats`]: the statistics underneath: distributions, [`Estimate`] with warnings as data, proportion,
+//!   net-share and mean intervals, two-sample tests, multiple-comparison adjustment, sample-size planning.
 //! - [`error`]: one error enum per domain, wrapped by [`Error`].
 //!
 //! # The sans-I/O contract
@@ -85,6 +89,7 @@ pub mod customer;
 pub mod error;
 pub mod host;
 pub mod id;
+pub mod metrics;
 pub mod money;
 pub mod service;
 pub mod stats;
@@ -94,5 +99,7 @@ pub use customer::{Customer, CustomerCommand, CustomerError, CustomerEvent};
 pub use calendar::{BusinessCalendar, CalendarError};
 pub use error::Error;
 pub use id::{AccountId, CommandId, CustomerId, HoldId, IdError, IdKind, OrderId, PaymentRef, StoreId};
+pub use metrics::{CesTally, CsatTally, MetricsError, NpsTally};
 pub use money::{Currency, Money, MoneyError, Rounding};
+pub use stats::{ConfidenceLevel, Estimate, StatsError};
 pub use stream::{Aggregate, Command, Commit, Decision, StreamError};

@@ -1,2 +1,356 @@
-//! Statistics shared by the survey and service metrics.
+//! Statistical building blocks shared by the survey metrics and the service KPIs.
+//!
+//! Everything works on sufficient statistics (counts, shares, effective sample sizes, means and variances), never
+//! on raw observations, so the callers keep their own mergeable tallies. Statistics are `f64`; every function
+//! names its method in its docs, and every estimate carries its [`Method`] and its [`Warning`]s as data.
+//!
+//! - Distributions: [`normal_cdf`], [`normal_quantile`], [`student_t_cdf`], [`student_t_quantile`],
+//!   [`beta_cdf`] (the regularized incomplete beta function) and [`beta_quantile`].
+//! - One sample: [`proportion`] (Wilson by default, Clopper–Pearson, Wald), [`net_share`] (a "top minus bottom"
+//!   share such as NPS: adjusted Wald by default, Wald), [`mean`] (Student's t).
+//! - Two samples: [`net_difference`] (z test), [`proportion_difference`] (Newcombe's hybrid score interval with a
+//!   pooled z test), [`mean_difference`] (Welch's t).
+//! - Many comparisons: [`adjust_p_values`] (Holm, Benjamini–Hochberg).
+//! - Planning: [`sample_size`] and its helpers, with the finite-population correction.
+//!
+//! Shares are fractions in [0, 1] and net shares fractions in [−1, 1] here; the survey layer presents NPS in points
+//! (−100 to 100). Sample quantiles (percentiles with a named Hyndman–Fan type) live in their own module.
+//!
+//! ```
+//! use customer_care::stats::{proportion, ConfidenceLevel, ProportionMethod, ProportionSample};
+//!
+//! let sample = ProportionSample::from_counts(45, 50)?;
+//! let estimate = proportion(&sample, ConfidenceLevel::default(), ProportionMethod::Wilson)?;
+//! assert!((estimate.interval().lower() - 0.786398).abs() < 1e-6);
+//! assert!((estimate.interval().upper() - 0.956524).abs() < 1e-6);
+//! # Ok::<(), customer_care::stats::StatsError>(())
+//! ```
+
+mod adjust;
+mod compare;
+mod dist;
+mod estimate;
+mod mean;
 pub mod percentile;
+mod plan;
+mod proportion;
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+pub use adjust::{Adjustment, adjust_p_values};
+pub use compare::{Comparison, TestMethod, mean_difference, net_difference, proportion_difference};
+pub use estimate::{Bound, Estimate, Interval, Method, THIN_SAMPLE, Warning};
+pub use mean::{MeanSample, mean};
+pub use plan::{sample_size, sample_size_for_mean, sample_size_for_net, sample_size_for_proportion};
+pub use proportion::{NetMethod, NetSample, ProportionMethod, ProportionSample, net_share, proportion};
+
+/// Renders a rejected number for an error message (`NaN`, `inf` and `-0.5` print as such).
+pub(crate) fn show(value: f64) -> String {
+    format!("{value}")
+}
+
+/// Why a statistical computation was rejected.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum StatsError {
+    /// A confidence level was not strictly between 0 and 1.
+    #[error("confidence level must be strictly between 0 and 1, got {level}")]
+    InvalidLevel {
+        /// The rejected level, as printed.
+        level: String,
+    },
+    /// A probability was outside its allowed range.
+    #[error("probability {value} is outside {range}")]
+    InvalidProbability {
+        /// The rejected probability, as printed.
+        value: String,
+        /// The allowed range, such as `(0, 1)` or `[0, 1]`.
+        range: String,
+    },
+    /// An argument was not finite or outside its domain.
+    #[error("invalid {name}: {value} ({expected})")]
+    InvalidArgument {
+        /// The argument's name.
+        name: String,
+        /// The rejected value, as printed.
+        value: String,
+        /// What was expected.
+        expected: String,
+    },
+    /// There is nothing to estimate from.
+    #[error("cannot estimate from an empty sample")]
+    EmptySample,
+    /// A t interval needs an effective sample size above 1.
+    #[error("too few observations for {method}: effective sample size {effective_n}, need more than 1")]
+    TooFewObservations {
+        /// The method that needed more data.
+        method: Method,
+        /// The effective sample size, as printed.
+        effective_n: String,
+    },
+    /// A p-value to adjust was outside [0, 1].
+    #[error("p-value #{index} is {value}, outside [0, 1]")]
+    InvalidPValue {
+        /// Its position in the input.
+        index: usize,
+        /// The rejected value, as printed.
+        value: String,
+    },
+    /// A target margin of error was not positive and finite, or cannot be reached.
+    #[error("margin of error must be positive and finite, got {margin}")]
+    InvalidMargin {
+        /// The rejected margin, as printed.
+        margin: String,
+    },
+    /// A planned sample size does not fit in 64 bits.
+    #[error("sample size overflow: {required} responses")]
+    SampleSizeOverflow {
+        /// The required size, as printed.
+        required: String,
+    },
+}
+
+/// Checks that a value is finite, naming it in the error.
+pub(crate) fn finite(name: &str, value: f64) -> Result<f64, StatsError> {
+    if value.is_finite() {
+        Ok(value)
+    } else {
+        Err(StatsError::InvalidArgument {
+            name: name.to_owned(),
+            value: show(value),
+            expected: "a finite number".into(),
+        })
+    }
+}
+
+/// A confidence level strictly between 0 and 1, such as 0.95 (the [`Default`]).
+///
+/// Serialized as the number, validated when deserialized.
+///
+/// ```
+/// use customer_care::stats::ConfidenceLevel;
+///
+/// let level = ConfidenceLevel::new(0.90)?;
+/// assert!((level.z() - 1.644854).abs() < 1e-6);
+/// assert!(ConfidenceLevel::new(1.0).is_err());
+/// # Ok::<(), customer_care::stats::StatsError>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, PartialOrd, Serialize, Deserialize)]
+#[serde(try_from = "f64", into = "f64")]
+pub struct ConfidenceLevel(f64);
+
+impl ConfidenceLevel {
+    /// 95 %.
+    pub const NINETY_FIVE: Self = Self(0.95);
+
+    /// Validates a level.
+    ///
+    /// # Errors
+    ///
+    /// [`StatsError::InvalidLevel`] unless `0 < level < 1`.
+    pub fn new(level: f64) -> Result<Self, StatsError> {
+        if level > 0.0 && level < 1.0 { Ok(Self(level)) } else { Err(StatsError::InvalidLevel { level: show(level) }) }
+    }
+
+    /// The level as a fraction.
+    pub const fn get(self) -> f64 {
+        self.0
+    }
+
+    /// The two-sided significance `α = 1 − level`.
+    pub fn alpha(self) -> f64 {
+        1.0 - self.0
+    }
+
+    /// The two-sided normal critical value `z = Φ⁻¹(1 − α/2)` (Wichura's AS 241).
+    pub fn z(self) -> f64 {
+        dist::normal_quantile(1.0 - self.alpha() / 2.0)
+    }
+
+    /// The two-sided Student's t critical value with `df` degrees of freedom (bisection on the t CDF).
+    pub(crate) fn t(self, df: f64) -> f64 {
+        dist::student_t_quantile(1.0 - self.alpha() / 2.0, df)
+    }
+}
+
+impl Default for ConfidenceLevel {
+    fn default() -> Self {
+        Self::NINETY_FIVE
+    }
+}
+
+impl fmt::Display for ConfidenceLevel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} %", self.0 * 100.0)
+    }
+}
+
+impl TryFrom<f64> for ConfidenceLevel {
+    type Error = StatsError;
+    fn try_from(level: f64) -> Result<Self, StatsError> {
+        Self::new(level)
+    }
+}
+
+impl From<ConfidenceLevel> for f64 {
+    fn from(level: ConfidenceLevel) -> Self {
+        level.0
+    }
+}
+
+fn probability(p: f64, open: bool) -> Result<f64, StatsError> {
+    let ok = if open { p > 0.0 && p < 1.0 } else { (0.0..=1.0).contains(&p) };
+    if ok {
+        Ok(p)
+    } else {
+        Err(StatsError::InvalidProbability { value: show(p), range: if open { "(0, 1)" } else { "[0, 1]" }.into() })
+    }
+}
+
+fn positive(name: &str, value: f64) -> Result<f64, StatsError> {
+    if value.is_finite() && value > 0.0 {
+        Ok(value)
+    } else {
+        Err(StatsError::InvalidArgument {
+            name: name.to_owned(),
+            value: show(value),
+            expected: "a positive finite number".into(),
+        })
+    }
+}
+
+/// The standard normal CDF `Φ(x)`, computed as `erfc(−x/√2)/2` with `erfc` from the regularized incomplete
+/// gamma function (relative error about 1e-14). `±∞` give 1 and 0.
+///
+/// # Errors
+///
+/// [`StatsError::InvalidArgument`] for NaN.
+///
+/// ```
+/// let p = customer_care::stats::normal_cdf(1.959963984540054)?;
+/// assert!((p - 0.975).abs() < 1e-12);
+/// # Ok::<(), customer_care::stats::StatsError>(())
+/// ```
+pub fn normal_cdf(x: f64) -> Result<f64, StatsError> {
+    if x.is_nan() {
+        return Err(StatsError::InvalidArgument { name: "x".into(), value: show(x), expected: "a number".into() });
+    }
+    Ok(dist::normal_cdf(x))
+}
+
+/// The standard normal quantile `Φ⁻¹(p)` by Wichura's algorithm AS 241 (relative error about 1e-16).
+///
+/// # Errors
+///
+/// [`StatsError::InvalidProbability`] unless `0 < p < 1`.
+///
+/// ```
+/// let z = customer_care::stats::normal_quantile(0.975)?;
+/// assert!((z - 1.959963984540054).abs() < 1e-13);
+/// # Ok::<(), customer_care::stats::StatsError>(())
+/// ```
+pub fn normal_quantile(p: f64) -> Result<f64, StatsError> {
+    Ok(dist::normal_quantile(probability(p, true)?))
+}
+
+/// The CDF of Student's t with `df` degrees of freedom: `1 − I_{ν/(ν+t²)}(ν/2, ½)/2` for `t ≥ 0`, mirrored for
+/// `t < 0`, with the incomplete beta function by continued fraction. `df` need not be an integer (Welch).
+///
+/// # Errors
+///
+/// [`StatsError::InvalidArgument`] for NaN `t` or a `df` that is not positive and finite.
+///
+/// ```
+/// let p = customer_care::stats::student_t_cdf(2.0, 5.0)?;
+/// assert!((p - 0.9490302605850709).abs() < 1e-12); // R: pt(2, 5)
+/// # Ok::<(), customer_care::stats::StatsError>(())
+/// ```
+pub fn student_t_cdf(t: f64, df: f64) -> Result<f64, StatsError> {
+    if t.is_nan() {
+        return Err(StatsError::InvalidArgument { name: "t".into(), value: show(t), expected: "a number".into() });
+    }
+    Ok(dist::student_t_cdf(t, positive("degrees of freedom", df)?))
+}
+
+/// The quantile of Student's t with `df` degrees of freedom, by bisection on the CDF to the last bit.
+///
+/// # Errors
+///
+/// [`StatsError::InvalidProbability`] unless `0 < p < 1`; [`StatsError::InvalidArgument`] for a `df` that is
+/// not positive and finite.
+///
+/// ```
+/// let t = customer_care::stats::student_t_quantile(0.975, 10.0)?;
+/// assert!((t - 2.228138851986274).abs() < 1e-12); // R: qt(0.975, 10)
+/// # Ok::<(), customer_care::stats::StatsError>(())
+/// ```
+pub fn student_t_quantile(p: f64, df: f64) -> Result<f64, StatsError> {
+    let p = probability(p, true)?;
+    Ok(dist::student_t_quantile(p, positive("degrees of freedom", df)?))
+}
+
+/// The beta CDF, that is the regularized incomplete beta function `I_x(a, b)`, by its continued fraction
+/// (modified Lentz method, Numerical Recipes §6.4).
+///
+/// # Errors
+///
+/// [`StatsError::InvalidProbability`] unless `0 ≤ x ≤ 1`; [`StatsError::InvalidArgument`] unless `a` and `b`
+/// are positive and finite.
+///
+/// ```
+/// let p = customer_care::stats::beta_cdf(0.3, 2.0, 5.0)?;
+/// assert!((p - 0.579825).abs() < 1e-12);
+/// # Ok::<(), customer_care::stats::StatsError>(())
+/// ```
+pub fn beta_cdf(x: f64, a: f64, b: f64) -> Result<f64, StatsError> {
+    let x = probability(x, false)?;
+    Ok(dist::beta_inc(positive("a", a)?, positive("b", b)?, x))
+}
+
+/// The beta quantile: the `x` with `I_x(a, b) = p`, by bisection (the CDF is monotone).
+///
+/// # Errors
+///
+/// [`StatsError::InvalidProbability`] unless `0 ≤ p ≤ 1`; [`StatsError::InvalidArgument`] unless `a` and `b`
+/// are positive and finite.
+///
+/// ```
+/// let x = customer_care::stats::beta_quantile(0.5, 2.0, 2.0)?;
+/// assert!((x - 0.5).abs() < 1e-12);
+/// # Ok::<(), customer_care::stats::StatsError>(())
+/// ```
+pub fn beta_quantile(p: f64, a: f64, b: f64) -> Result<f64, StatsError> {
+    let p = probability(p, false)?;
+    Ok(dist::beta_quantile(p, positive("a", a)?, positive("b", b)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn levels_are_validated() {
+        assert!(ConfidenceLevel::new(0.0).is_err());
+        assert!(ConfidenceLevel::new(f64::NAN).is_err());
+        assert_eq!(
+            ConfidenceLevel::new(1.5).unwrap_err().to_string(),
+            "confidence level must be strictly between 0 and 1, got 1.5"
+        );
+        assert!(serde_json::from_str::<ConfidenceLevel>("1.0").is_err());
+        let level: ConfidenceLevel = serde_json::from_str("0.9").unwrap();
+        assert_eq!(level.get(), 0.9);
+    }
+
+    #[test]
+    fn wrappers_validate() {
+        assert!(normal_quantile(0.0).is_err());
+        assert!(normal_cdf(f64::NAN).is_err());
+        assert_eq!(normal_cdf(f64::INFINITY), Ok(1.0));
+        assert!(student_t_quantile(0.5, 0.0).is_err());
+        assert!(beta_cdf(1.5, 1.0, 1.0).is_err());
+        assert!(beta_quantile(0.5, -1.0, 1.0).is_err());
+    }
+}

@@ -6,6 +6,7 @@ mod common;
 mod customer;
 mod customer_props;
 mod host;
+mod metrics;
 mod money;
 mod sqlite;
 mod values;

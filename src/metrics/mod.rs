@@ -1,0 +1,173 @@
+//! Survey metrics: NPS, CSAT and CES with honest statistics.
+//!
+//! - **Typed scores.** [`NpsScore`] (0–10), [`CsatScore`] on a declared [`CsatScale`] (1–5 by default, binary
+//!   good/bad, Help Scout's three-point), [`CesScore`] on a [`CesScale`] (CES 2.0, 1–7, higher is easier; the
+//!   legacy 1–5 effort scale, lower is easier). The kind of score is part of a tally's type; the exact scale is
+//!   checked whenever two tallies meet, so means of different scales never mix.
+//! - **Responses** ([`Response`]) carry a [`Weight`], a channel, an agent or team, a segment key and a time.
+//! - **Tallies** ([`NpsTally`], [`CsatTally`], [`CesTally`]) keep exact integer counts and fixed-point weight sums
+//!   per answer, so partial tallies from shards, days or stores [`merge`](Tally::merge) in any order with
+//!   bit-identical results. Moments and shares are derived when an estimate is asked for.
+//! - **Estimates** ([`Estimate`]) carry value, n, Kish's effective n, standard error,
+//!   interval, level, method and warnings: [`NpsTally::nps`] (adjusted Wald by default, Wald available),
+//!   [`Tally::top_box`] (CSAT satisfied, CES agree; Wilson by default, Clopper–Pearson available),
+//!   [`Tally::net_top_box`] (Help Scout's happiness score), [`Tally::mean`] (t interval).
+//! - **Comparisons** between periods or segments: [`Tally::compare_nps`](NpsTally::compare_nps) (z test),
+//!   [`Tally::compare_top_box`] (Newcombe), [`Tally::compare_mean`] (Welch); adjust many p-values with
+//!   [`stats::adjust_p_values`](crate::stats::adjust_p_values).
+//! - **Breakdowns** ([`Breakdown`]) by segment, channel, agent or any key, and by [`Period`] (day, ISO week,
+//!   month, quarter) in a named IANA zone; [`response_rate`] against surveys sent; sample-size planning in
+//!   [`stats`](crate::stats::sample_size_for_net).
+//!
+//! Units: NPS and net top-box are in points (−100 to 100), shares are fractions (0 to 1), means are on the
+//! answer scale. Nothing is rounded: round only when displaying, and never subtract rounded shares.
+//!
+//! ```
+//! use customer_care::metrics::{CsatScale, CsatTally, NpsTally};
+//! use customer_care::stats::{ConfidenceLevel, NetMethod, ProportionMethod};
+//!
+//! let level = ConfidenceLevel::default();
+//! let mut nps = NpsTally::default();
+//! nps.add_values(&[10, 9, 9, 8, 7, 7, 6, 4, 10, 9])?;
+//! let e = nps.nps(level, NetMethod::AdjustedWald)?;
+//! println!("NPS {:.0} ± {:.0}", e.value(), e.margin()); // NPS 30 ± 45, flagged as a thin sample
+//! assert!(e.is_thin());
+//!
+//! let mut csat = CsatTally::new(CsatScale::FIVE_POINT);
+//! csat.add_values(&[5, 5, 4, 3, 5])?;
+//! assert_eq!(csat.top_box(level, ProportionMethod::Wilson)?.value(), 0.8);
+//! # Ok::<(), customer_care::Error>(())
+//! ```
+
+mod breakdown;
+mod response;
+mod scale;
+mod tally;
+
+use serde::{Deserialize, Serialize};
+
+pub use breakdown::{Breakdown, Period, TimeBucket};
+pub use response::{LABEL_MAX_CHARS, Label, Response, WEIGHT_MAX, WEIGHT_SCALE, Weight};
+pub use scale::{
+    CesScale, CesScore, CsatScale, CsatScore, Direction, MAX_LEVELS, NpsCategory, NpsScale, NpsScore, Scale, Score,
+};
+pub use tally::{CesTally, CsatTally, NpsTally, Tally};
+
+use crate::stats::{ConfidenceLevel, Estimate, ProportionMethod, ProportionSample, StatsError, proportion};
+
+/// Why a survey score, tally or metric was rejected.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum MetricsError {
+    /// A score is not an answer on its scale.
+    #[error("score {value} is outside {scale}")]
+    ScoreOutOfScale {
+        /// The rejected answer.
+        value: u8,
+        /// The scale.
+        scale: Scale,
+    },
+    /// A CSAT scale declaration is inconsistent.
+    #[error(
+        "invalid csat scale: {points} points, satisfied from {satisfied_from}, dissatisfied to {dissatisfied_to} \
+         (need 2 to 10 points and 1 <= dissatisfied_to < satisfied_from <= points)"
+    )]
+    InvalidScale {
+        /// Number of points.
+        points: u8,
+        /// Lowest satisfied answer.
+        satisfied_from: u8,
+        /// Highest dissatisfied answer.
+        dissatisfied_to: u8,
+    },
+    /// A weight was NaN, infinite, negative or too large.
+    #[error("invalid weight {weight}: expected a finite number from 0 to 1000000")]
+    InvalidWeight {
+        /// The rejected weight, as printed.
+        weight: String,
+    },
+    /// Two tallies or a tally and a score on different scales met.
+    #[error("scale mismatch: {left} and {right}")]
+    ScaleMismatch {
+        /// The scale of the receiving tally.
+        left: Scale,
+        /// The other scale.
+        right: Scale,
+    },
+    /// A counter or weight sum would overflow.
+    #[error("tally overflow in the {what}")]
+    TallyOverflow {
+        /// Which accumulator.
+        what: String,
+    },
+    /// Every response has weight zero, so no share or mean is defined.
+    #[error("all {n} responses have weight zero")]
+    ZeroTotalWeight {
+        /// Number of responses.
+        n: u64,
+    },
+    /// More responses than surveys sent.
+    #[error("{responses} responses exceed the {sent} surveys sent")]
+    ResponsesExceedSent {
+        /// Responses received.
+        responses: u64,
+        /// Surveys sent.
+        sent: u64,
+    },
+    /// A label was empty, too long, padded or held control characters.
+    #[error("label must be 1 to {max} printable characters without surrounding whitespace: {input:?}")]
+    InvalidLabel {
+        /// The rejected text (at most 80 characters of it).
+        input: String,
+        /// The longest accepted label.
+        max: usize,
+    },
+    /// A period is not `YYYY-MM-DD`, `YYYY-Www`, `YYYY-MM` or `YYYY-Qn`.
+    #[error("invalid period {input:?}: expected 2026-11-23, 2026-W48, 2026-11 or 2026-Q4")]
+    InvalidPeriod {
+        /// The rejected text (at most 80 characters of it).
+        input: String,
+    },
+    /// A serialized tally is inconsistent.
+    #[error("invalid tally: {reason}")]
+    InvalidTally {
+        /// What is wrong.
+        reason: String,
+    },
+    /// The statistics underneath rejected the computation.
+    #[error("{error}")]
+    Stats {
+        /// The statistical error.
+        #[from]
+        error: StatsError,
+    },
+}
+
+/// The response rate `responses / sent` with its interval (Wilson by default): a fraction in [0, 1].
+///
+/// # Errors
+///
+/// [`MetricsError::ResponsesExceedSent`] when `responses > sent`; [`StatsError::EmptySample`] (wrapped) when
+/// nothing was sent.
+///
+/// ```
+/// use customer_care::metrics::response_rate;
+/// use customer_care::stats::{ConfidenceLevel, ProportionMethod};
+///
+/// let rate = response_rate(120, 1000, ConfidenceLevel::default(), ProportionMethod::Wilson)?;
+/// assert_eq!(rate.value(), 0.12);
+/// assert!(response_rate(5, 4, ConfidenceLevel::default(), ProportionMethod::Wilson).is_err());
+/// # Ok::<(), customer_care::metrics::MetricsError>(())
+/// ```
+pub fn response_rate(
+    responses: u64,
+    sent: u64,
+    level: ConfidenceLevel,
+    method: ProportionMethod,
+) -> Result<Estimate, MetricsError> {
+    if responses > sent {
+        return Err(MetricsError::ResponsesExceedSent { responses, sent });
+    }
+    Ok(proportion(&ProportionSample::from_counts(responses, sent)?, level, method)?)
+}

@@ -1,0 +1,341 @@
+//! Two-sample comparisons: net shares (z test), proportions (Newcombe), means (Welch).
+
+use serde::{Deserialize, Serialize};
+
+use super::dist::{normal_sf, student_t_two_sided};
+use super::estimate::{Estimate, Method, Warning};
+use super::mean::MeanSample;
+use super::proportion::{NetSample, ProportionMethod, ProportionSample, proportion};
+use super::{ConfidenceLevel, StatsError, show};
+
+/// The hypothesis test behind a [`Comparison`]'s p-value (null hypothesis: no difference).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum TestMethod {
+    /// Two-sided z test with the unpooled standard error.
+    Z,
+    /// Two-sided z test with the pooled proportion under the null hypothesis.
+    PooledZ,
+    /// Two-sided Welch t test with Welch–Satterthwaite degrees of freedom.
+    WelchT,
+}
+
+/// The difference `a − b` between two independent samples, its interval and a two-sided test.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "ComparisonRepr", into = "ComparisonRepr")]
+pub struct Comparison {
+    difference: Estimate,
+    statistic: f64,
+    p_value: f64,
+    test: TestMethod,
+    degrees_of_freedom: Option<f64>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct ComparisonRepr {
+    difference: Estimate,
+    statistic: f64,
+    p_value: f64,
+    test: TestMethod,
+    #[serde(default)]
+    degrees_of_freedom: Option<f64>,
+}
+
+impl TryFrom<ComparisonRepr> for Comparison {
+    type Error = StatsError;
+    fn try_from(r: ComparisonRepr) -> Result<Self, StatsError> {
+        if !(0.0..=1.0).contains(&r.p_value) {
+            return Err(StatsError::InvalidPValue { index: 0, value: show(r.p_value) });
+        }
+        super::finite("test statistic", r.statistic)?;
+        if let Some(df) = r.degrees_of_freedom
+            && !(df.is_finite() && df > 0.0)
+        {
+            return Err(StatsError::InvalidArgument {
+                name: "degrees of freedom".into(),
+                value: show(df),
+                expected: "a positive finite number".into(),
+            });
+        }
+        Ok(Self {
+            difference: r.difference,
+            statistic: r.statistic,
+            p_value: r.p_value,
+            test: r.test,
+            degrees_of_freedom: r.degrees_of_freedom,
+        })
+    }
+}
+
+impl From<Comparison> for ComparisonRepr {
+    fn from(c: Comparison) -> Self {
+        Self {
+            difference: c.difference,
+            statistic: c.statistic,
+            p_value: c.p_value,
+            test: c.test,
+            degrees_of_freedom: c.degrees_of_freedom,
+        }
+    }
+}
+
+impl Comparison {
+    /// The difference `a − b` with its standard error and interval.
+    pub const fn difference(&self) -> &Estimate {
+        &self.difference
+    }
+
+    /// The test statistic (z or t); 0 when both samples have no spread.
+    pub const fn statistic(&self) -> f64 {
+        self.statistic
+    }
+
+    /// The two-sided p-value in [0, 1].
+    pub const fn p_value(&self) -> f64 {
+        self.p_value
+    }
+
+    /// The test used.
+    pub const fn test(&self) -> TestMethod {
+        self.test
+    }
+
+    /// Degrees of freedom of a t test.
+    pub const fn degrees_of_freedom(&self) -> Option<f64> {
+        self.degrees_of_freedom
+    }
+
+    /// Whether the p-value is below `1 − level` (for example below 0.05 at 95 %).
+    pub fn is_significant(&self, level: ConfidenceLevel) -> bool {
+        self.p_value < level.alpha()
+    }
+
+    /// The same comparison in other units: the difference is [scaled](Estimate::scaled); the statistic and
+    /// p-value are unchanged.
+    ///
+    /// # Errors
+    ///
+    /// As [`Estimate::scaled`].
+    pub fn scaled(&self, factor: f64) -> Result<Self, StatsError> {
+        Ok(Self { difference: self.difference.scaled(factor)?, ..self.clone() })
+    }
+}
+
+/// The p-value for a statistic whose standard error is zero: the samples are certain, so any difference is.
+fn degenerate_p(difference: f64) -> f64 {
+    if difference == 0.0 { 1.0 } else { 0.0 }
+}
+
+fn combined(a: (u64, f64), b: (u64, f64)) -> (u64, f64) {
+    (a.0.saturating_add(b.0), a.1 + b.1)
+}
+
+fn flag_thin(mut warnings: Vec<Warning>, a: f64, b: f64) -> Vec<Warning> {
+    let smallest = a.min(b);
+    if smallest < super::THIN_SAMPLE {
+        warnings.push(Warning::ThinSample { effective_n: smallest, threshold: super::THIN_SAMPLE });
+    }
+    warnings
+}
+
+/// Compares two net shares (such as NPS as fractions): `d = net_a − net_b`, standard error
+/// `√(var_a/n_a + var_b/n_b)` with `var = top + bottom − net²`, Wald interval `d ± z·SE` (within [−2, 2]) and a
+/// two-sided z test. Effective sample sizes are used for weighted data. When both samples have zero variance the
+/// statistic is 0 and the p-value is 1 for equal nets, 0 otherwise ([`Warning::ZeroVariance`]).
+///
+/// The [`Warning::ThinSample`] of the result refers to the smaller of the two samples.
+///
+/// # Errors
+///
+/// None for valid samples today; the `Result` leaves room for methods that can fail.
+///
+/// ```
+/// use customer_care::stats::{net_difference, ConfidenceLevel, NetSample};
+///
+/// let june = NetSample::from_counts(300, 100, 100)?; // NPS 40
+/// let may = NetSample::from_counts(250, 100, 150)?; // NPS 20
+/// let c = net_difference(&june, &may, ConfidenceLevel::default())?;
+/// assert!((c.difference().value() - 0.2).abs() < 1e-12);
+/// assert!(c.p_value() < 0.001);
+/// # Ok::<(), customer_care::stats::StatsError>(())
+/// ```
+pub fn net_difference(a: &NetSample, b: &NetSample, level: ConfidenceLevel) -> Result<Comparison, StatsError> {
+    let d = a.net() - b.net();
+    let se = (a.variance() / a.effective_n() + b.variance() / b.effective_n()).sqrt();
+    let z = level.z();
+    let mut warnings = flag_thin(Vec::new(), a.effective_n(), b.effective_n());
+    let (statistic, p_value) = if se > 0.0 {
+        let s = d / se;
+        (s, (2.0 * normal_sf(s.abs())).clamp(0.0, 1.0))
+    } else {
+        warnings.push(Warning::ZeroVariance);
+        (0.0, degenerate_p(d))
+    };
+    let (n, n_eff) = combined((a.n(), a.effective_n()), (b.n(), b.effective_n()));
+    let difference = Estimate::assemble_quiet(
+        d,
+        n,
+        n_eff,
+        se,
+        (d - z * se, d + z * se),
+        (-2.0, 2.0),
+        level,
+        Method::WaldDifference,
+        warnings,
+    )?;
+    Ok(Comparison { difference, statistic, p_value, test: TestMethod::Z, degrees_of_freedom: None })
+}
+
+/// Compares two proportions: `d = p_a − p_b` with Newcombe's (1998) hybrid score interval (his method 10, from
+/// the two Wilson intervals) and a two-sided pooled z test, `z = d / √(p̄(1−p̄)(1/n_a + 1/n_b))`. The standard
+/// error reported is the unpooled `√(p_a(1−p_a)/n_a + p_b(1−p_b)/n_b)`. Effective sample sizes are used for
+/// weighted data.
+///
+/// # Errors
+///
+/// None for valid samples today; the `Result` leaves room for methods that can fail.
+///
+/// ```
+/// use customer_care::stats::{proportion_difference, ConfidenceLevel, ProportionSample};
+///
+/// // Newcombe (1998), example (a): 56/70 − 48/80 → [0.0524, 0.3339].
+/// let a = ProportionSample::from_counts(56, 70)?;
+/// let b = ProportionSample::from_counts(48, 80)?;
+/// let c = proportion_difference(&a, &b, ConfidenceLevel::default())?;
+/// assert!((c.difference().interval().lower() - 0.0524).abs() < 1e-4);
+/// assert!((c.difference().interval().upper() - 0.3339).abs() < 1e-4);
+/// # Ok::<(), customer_care::stats::StatsError>(())
+/// ```
+pub fn proportion_difference(
+    a: &ProportionSample,
+    b: &ProportionSample,
+    level: ConfidenceLevel,
+) -> Result<Comparison, StatsError> {
+    let wa = proportion(a, level, ProportionMethod::Wilson)?;
+    let wb = proportion(b, level, ProportionMethod::Wilson)?;
+    let (pa, pb) = (a.share(), b.share());
+    let (na, nb) = (a.effective_n(), b.effective_n());
+    let d = pa - pb;
+    let (la, ua) = (wa.interval().lower(), wa.interval().upper());
+    let (lb, ub) = (wb.interval().lower(), wb.interval().upper());
+    let lower = d - ((pa - la).powi(2) + (ub - pb).powi(2)).sqrt();
+    let upper = d + ((ua - pa).powi(2) + (pb - lb).powi(2)).sqrt();
+    let se = (pa * (1.0 - pa) / na + pb * (1.0 - pb) / nb).max(0.0).sqrt();
+    let pooled = (pa * na + pb * nb) / (na + nb);
+    let se0 = (pooled * (1.0 - pooled) * (1.0 / na + 1.0 / nb)).max(0.0).sqrt();
+    let mut warnings = flag_thin(Vec::new(), na, nb);
+    let (statistic, p_value) = if se0 > 0.0 {
+        let s = d / se0;
+        (s, (2.0 * normal_sf(s.abs())).clamp(0.0, 1.0))
+    } else {
+        warnings.push(Warning::ZeroVariance);
+        (0.0, degenerate_p(d))
+    };
+    let (n, n_eff) = combined((a.n(), na), (b.n(), nb));
+    let difference = Estimate::assemble_quiet(
+        d,
+        n,
+        n_eff,
+        se,
+        (lower, upper),
+        (-1.0, 1.0),
+        level,
+        Method::NewcombeHybridScore,
+        warnings,
+    )?;
+    Ok(Comparison { difference, statistic, p_value, test: TestMethod::PooledZ, degrees_of_freedom: None })
+}
+
+/// Compares two means with Welch's t: `d = x̄_a − x̄_b`, `SE = √(s²_a/n_a + s²_b/n_b)`, degrees of freedom
+/// `SE⁴ / ((s²_a/n_a)²/(n_a−1) + (s²_b/n_b)²/(n_b−1))` (Welch–Satterthwaite), interval `d ± t·SE` and a
+/// two-sided t test. When both samples declare the same bounds `[lo, hi]` the interval is clamped to
+/// `[lo − hi, hi − lo]`.
+///
+/// # Errors
+///
+/// [`StatsError::TooFewObservations`] when either effective sample size is 1 or less.
+///
+/// ```
+/// use customer_care::stats::{mean_difference, ConfidenceLevel, MeanSample};
+///
+/// let a = MeanSample::from_values(&[5.0, 6.0, 7.0, 6.0, 5.0, 7.0])?;
+/// let b = MeanSample::from_values(&[4.0, 5.0, 4.0, 3.0, 5.0, 4.0])?;
+/// let c = mean_difference(&a, &b, ConfidenceLevel::default())?;
+/// assert!((c.difference().value() - 1.833333).abs() < 1e-6);
+/// assert!(c.p_value() < 0.01);
+/// # Ok::<(), customer_care::stats::StatsError>(())
+/// ```
+pub fn mean_difference(a: &MeanSample, b: &MeanSample, level: ConfidenceLevel) -> Result<Comparison, StatsError> {
+    for s in [a, b] {
+        if s.effective_n() <= 1.0 {
+            return Err(StatsError::TooFewObservations { method: Method::WelchT, effective_n: show(s.effective_n()) });
+        }
+    }
+    let (na, nb) = (a.effective_n(), b.effective_n());
+    let (va, vb) = (a.variance() / na, b.variance() / nb);
+    let d = a.mean() - b.mean();
+    let se = (va + vb).sqrt();
+    let mut warnings = flag_thin(Vec::new(), na, nb);
+    let (df, statistic, p_value) = if se > 0.0 {
+        let df = (va + vb).powi(2) / (va * va / (na - 1.0) + vb * vb / (nb - 1.0));
+        let df = if df.is_finite() && df > 0.0 { df } else { na + nb - 2.0 };
+        let s = d / se;
+        (df, s, student_t_two_sided(s, df).clamp(0.0, 1.0))
+    } else {
+        warnings.push(Warning::ZeroVariance);
+        (na + nb - 2.0, 0.0, degenerate_p(d))
+    };
+    let t = level.t(df);
+    let bounds = match (a.bounds(), b.bounds()) {
+        (Some(x), Some(y)) if x == y => (x.0 - x.1, x.1 - x.0),
+        _ => (f64::MIN, f64::MAX),
+    };
+    let (n, n_eff) = combined((a.n(), na), (b.n(), nb));
+    let difference =
+        Estimate::assemble_quiet(d, n, n_eff, se, (d - t * se, d + t * se), bounds, level, Method::WelchT, warnings)?;
+    Ok(Comparison { difference, statistic, p_value, test: TestMethod::WelchT, degrees_of_freedom: Some(df) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn net_difference_zero_variance() {
+        let a = NetSample::from_counts(5, 0, 0).unwrap();
+        let b = NetSample::from_counts(0, 0, 5).unwrap();
+        let c = net_difference(&a, &b, ConfidenceLevel::default()).unwrap();
+        assert_eq!(c.p_value(), 0.0);
+        assert_eq!(c.difference().value(), 2.0);
+        let c = net_difference(&a, &a, ConfidenceLevel::default()).unwrap();
+        assert_eq!(c.p_value(), 1.0);
+        assert!(c.difference().warnings().contains(&Warning::ZeroVariance));
+    }
+
+    #[test]
+    fn welch_known_value() {
+        // scipy.stats.ttest_ind([5,6,7,6,5,7], [4,5,4,3,5,4], equal_var=False)
+        let a = MeanSample::from_values(&[5.0, 6.0, 7.0, 6.0, 5.0, 7.0]).unwrap();
+        let b = MeanSample::from_values(&[4.0, 5.0, 4.0, 3.0, 5.0, 4.0]).unwrap();
+        let c = mean_difference(&a, &b, ConfidenceLevel::default()).unwrap();
+        assert!((c.statistic() - WELCH_T).abs() < 1e-9, "{}", c.statistic());
+        assert!((c.p_value() - WELCH_P).abs() < 1e-9, "{}", c.p_value());
+        assert!((c.degrees_of_freedom().unwrap() - WELCH_DF).abs() < 1e-9);
+    }
+
+    #[test]
+    fn serde_validates() {
+        let a = ProportionSample::from_counts(56, 70).unwrap();
+        let b = ProportionSample::from_counts(48, 80).unwrap();
+        let c = proportion_difference(&a, &b, ConfidenceLevel::default()).unwrap();
+        let json = serde_json::to_string(&c).unwrap();
+        assert_eq!(serde_json::from_str::<Comparison>(&json).unwrap(), c);
+        let bad = json.replace(&format!("\"p_value\":{}", c.p_value()), "\"p_value\":1.5");
+        assert!(serde_json::from_str::<Comparison>(&bad).is_err());
+    }
+
+    const WELCH_T: f64 = 3.841_366_626_732_68;
+    const WELCH_P: f64 = 0.003_434_375_992_157_661;
+    const WELCH_DF: f64 = 9.716_763_005_780_345;
+}

@@ -1,0 +1,473 @@
+//! [`Estimate`]: a point estimate with its sample size, standard error, interval, method and warnings.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::{ConfidenceLevel, StatsError, show};
+
+/// Effective sample sizes below this are flagged with [`Warning::ThinSample`].
+///
+/// Thirty is the usual rule of thumb below which normal approximations and single-number dashboards mislead.
+pub const THIN_SAMPLE: f64 = 30.0;
+
+/// How an estimate's interval (and, for comparisons, its test) was computed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Method {
+    /// Normal approximation, estimate ± z·SE.
+    Wald,
+    /// Wald after adding pseudo-observations (for net shares: ¾ top, 1½ middle, ¾ bottom; Rocks 2016).
+    AdjustedWald,
+    /// Wilson's (1927) score interval.
+    Wilson,
+    /// Clopper–Pearson (1934) "exact" interval from beta quantiles.
+    ClopperPearson,
+    /// Student's t interval for a mean, `df = n_eff − 1`.
+    StudentT,
+    /// Difference of two independent net shares, Wald interval and z test.
+    WaldDifference,
+    /// Newcombe's (1998) hybrid score interval for a difference of proportions (his method 10).
+    NewcombeHybridScore,
+    /// Welch's t interval and test for a difference of means (Welch–Satterthwaite degrees of freedom).
+    WelchT,
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Wald => "wald",
+            Self::AdjustedWald => "adjusted wald",
+            Self::Wilson => "wilson score",
+            Self::ClopperPearson => "clopper-pearson",
+            Self::StudentT => "student t",
+            Self::WaldDifference => "wald difference",
+            Self::NewcombeHybridScore => "newcombe hybrid score",
+            Self::WelchT => "welch t",
+        })
+    }
+}
+
+/// Which end of an interval.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Bound {
+    /// The lower end.
+    Lower,
+    /// The upper end.
+    Upper,
+}
+
+/// Something a reader of an estimate should know, reported as data rather than logged.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Warning {
+    /// The effective sample size is below `threshold` ([`THIN_SAMPLE`]).
+    ThinSample {
+        /// The effective sample size (Kish for weighted data).
+        effective_n: f64,
+        /// The threshold it fell below.
+        threshold: f64,
+    },
+    /// The interval reached past the scale and was cut at the scale's end.
+    Clamped {
+        /// Which end was cut.
+        bound: Bound,
+        /// Where it would have been.
+        unclamped: f64,
+    },
+    /// The sample has no spread (every response alike), so the standard error is zero and a Wald-type interval
+    /// collapses to a point.
+    ZeroVariance,
+    /// The interval, centred on the adjusted estimate, did not reach the raw point estimate and was extended to
+    /// it (adjusted Wald with few responses or a low level).
+    ExtendedToEstimate {
+        /// Which end was moved.
+        bound: Bound,
+        /// Where it was before.
+        unextended: f64,
+    },
+}
+
+/// A confidence interval, `lower ≤ upper`, both finite.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "IntervalRepr", into = "IntervalRepr")]
+pub struct Interval {
+    lower: f64,
+    upper: f64,
+}
+
+#[derive(Serialize, Deserialize)]
+struct IntervalRepr {
+    lower: f64,
+    upper: f64,
+}
+
+impl Interval {
+    /// Validates an interval.
+    ///
+    /// # Errors
+    ///
+    /// [`StatsError::InvalidArgument`] unless both ends are finite and `lower ≤ upper`.
+    pub fn new(lower: f64, upper: f64) -> Result<Self, StatsError> {
+        if lower.is_finite() && upper.is_finite() && lower <= upper {
+            Ok(Self { lower, upper })
+        } else {
+            Err(StatsError::InvalidArgument {
+                name: "interval".into(),
+                value: format!("[{}, {}]", show(lower), show(upper)),
+                expected: "finite ends with lower <= upper".into(),
+            })
+        }
+    }
+
+    /// The lower end.
+    pub const fn lower(&self) -> f64 {
+        self.lower
+    }
+
+    /// The upper end.
+    pub const fn upper(&self) -> f64 {
+        self.upper
+    }
+
+    /// Half the width: the "margin of error" of a symmetric interval.
+    pub fn half_width(&self) -> f64 {
+        (self.upper - self.lower) / 2.0
+    }
+
+    /// Whether `x` lies within the interval, ends included.
+    pub fn contains(&self, x: f64) -> bool {
+        self.lower <= x && x <= self.upper
+    }
+}
+
+impl TryFrom<IntervalRepr> for Interval {
+    type Error = StatsError;
+    fn try_from(r: IntervalRepr) -> Result<Self, StatsError> {
+        Self::new(r.lower, r.upper)
+    }
+}
+
+impl From<Interval> for IntervalRepr {
+    fn from(i: Interval) -> Self {
+        Self { lower: i.lower, upper: i.upper }
+    }
+}
+
+impl fmt::Display for Interval {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match f.precision() {
+            Some(p) => write!(f, "[{:.p$}, {:.p$}]", self.lower, self.upper),
+            None => write!(f, "[{}, {}]", self.lower, self.upper),
+        }
+    }
+}
+
+/// A point estimate with everything needed to judge it.
+///
+/// - `value`: the point estimate (raw, not shrunk, even when the interval is adjusted);
+/// - `n`: responses counted; `effective_n`: Kish's effective sample size `(Σw)²/Σw²` (equal to `n` when
+///   unweighted), which is what the standard error and interval use;
+/// - `standard_error`, `interval` at `level`, the [`Method`], and [`Warning`]s.
+///
+/// Guarantees, checked again when deserialized: every number is finite, `interval` contains `value`, the
+/// standard error is not negative, and `0 ≤ effective_n ≤ n`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "EstimateRepr", into = "EstimateRepr")]
+pub struct Estimate {
+    value: f64,
+    n: u64,
+    effective_n: f64,
+    standard_error: f64,
+    interval: Interval,
+    level: ConfidenceLevel,
+    method: Method,
+    warnings: Vec<Warning>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct EstimateRepr {
+    value: f64,
+    n: u64,
+    effective_n: f64,
+    standard_error: f64,
+    interval: Interval,
+    level: ConfidenceLevel,
+    method: Method,
+    #[serde(default)]
+    warnings: Vec<Warning>,
+}
+
+impl Estimate {
+    /// Builds an estimate from its parts and checks the guarantees listed on the type; warnings are kept as given.
+    ///
+    /// # Errors
+    ///
+    /// [`StatsError::InvalidArgument`] naming the first broken guarantee.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        value: f64,
+        n: u64,
+        effective_n: f64,
+        standard_error: f64,
+        interval: Interval,
+        level: ConfidenceLevel,
+        method: Method,
+        warnings: Vec<Warning>,
+    ) -> Result<Self, StatsError> {
+        let bad = |name: &str, v: f64, expected: &str| StatsError::InvalidArgument {
+            name: name.into(),
+            value: show(v),
+            expected: expected.into(),
+        };
+        if !value.is_finite() || !interval.contains(value) {
+            return Err(bad("value", value, "a finite number within the interval"));
+        }
+        if !(standard_error.is_finite() && standard_error >= 0.0) {
+            return Err(bad("standard error", standard_error, "finite and not negative"));
+        }
+        if !(effective_n.is_finite() && effective_n >= 0.0 && effective_n <= n as f64 * (1.0 + 1e-12)) {
+            return Err(bad("effective n", effective_n, "between 0 and n"));
+        }
+        Ok(Self { value, n, effective_n, standard_error, interval, level, method, warnings })
+    }
+
+    /// The point estimate.
+    pub const fn value(&self) -> f64 {
+        self.value
+    }
+
+    /// Number of responses (or observations) behind the estimate.
+    pub const fn n(&self) -> u64 {
+        self.n
+    }
+
+    /// Kish's effective sample size; equals [`n`](Self::n) for unweighted data.
+    pub const fn effective_n(&self) -> f64 {
+        self.effective_n
+    }
+
+    /// The standard error of the point estimate (for adjusted methods, of the adjusted estimate).
+    pub const fn standard_error(&self) -> f64 {
+        self.standard_error
+    }
+
+    /// The confidence interval.
+    pub const fn interval(&self) -> Interval {
+        self.interval
+    }
+
+    /// The largest distance from the point estimate to an end of the interval: the "± margin" to print.
+    pub fn margin(&self) -> f64 {
+        (self.value - self.interval.lower).max(self.interval.upper - self.value)
+    }
+
+    /// The confidence level of the interval.
+    pub const fn level(&self) -> ConfidenceLevel {
+        self.level
+    }
+
+    /// How the interval was computed.
+    pub const fn method(&self) -> Method {
+        self.method
+    }
+
+    /// What the reader should know (thin sample, clamping, zero variance, ...).
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
+    }
+
+    /// Whether a [`Warning::ThinSample`] is attached.
+    pub fn is_thin(&self) -> bool {
+        self.warnings.iter().any(|w| matches!(w, Warning::ThinSample { .. }))
+    }
+
+    /// The same estimate in other units: every number (value, standard error, interval, warning values) is
+    /// multiplied by `factor`, for example 100 to turn a share into percent.
+    ///
+    /// # Errors
+    ///
+    /// [`StatsError::InvalidArgument`] unless `factor` is positive and finite and the scaled numbers stay finite.
+    ///
+    /// ```
+    /// use customer_care::stats::{proportion, ConfidenceLevel, ProportionMethod, ProportionSample};
+    ///
+    /// let share = proportion(&ProportionSample::from_counts(9, 10)?, ConfidenceLevel::default(), ProportionMethod::Wilson)?;
+    /// assert_eq!(share.scaled(100.0)?.value(), 90.0);
+    /// # Ok::<(), customer_care::stats::StatsError>(())
+    /// ```
+    pub fn scaled(&self, factor: f64) -> Result<Self, StatsError> {
+        if !(factor.is_finite() && factor > 0.0) {
+            return Err(StatsError::InvalidArgument {
+                name: "factor".into(),
+                value: show(factor),
+                expected: "a positive finite number".into(),
+            });
+        }
+        let mut warnings = self.warnings.clone();
+        for w in &mut warnings {
+            match w {
+                Warning::Clamped { unclamped, .. } => *unclamped *= factor,
+                Warning::ExtendedToEstimate { unextended, .. } => *unextended *= factor,
+                _ => {}
+            }
+        }
+        let interval = Interval::new(self.interval.lower * factor, self.interval.upper * factor)?;
+        let mut value = self.value * factor;
+        // Keep "the interval contains the value" exact under rounding.
+        value = value.clamp(interval.lower, interval.upper);
+        Self::new(
+            value,
+            self.n,
+            self.effective_n,
+            self.standard_error * factor,
+            interval,
+            self.level,
+            self.method,
+            warnings,
+        )
+    }
+
+    /// Assembles an estimate from a raw interval: clamps it to `[min, max]`, extends it to contain `value` and
+    /// records the warnings (thin sample, clamping, extension) as it goes.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn assemble(
+        value: f64,
+        n: u64,
+        effective_n: f64,
+        standard_error: f64,
+        raw: (f64, f64),
+        scale: (f64, f64),
+        level: ConfidenceLevel,
+        method: Method,
+        mut warnings: Vec<Warning>,
+    ) -> Result<Self, StatsError> {
+        if effective_n < THIN_SAMPLE {
+            warnings.insert(0, Warning::ThinSample { effective_n, threshold: THIN_SAMPLE });
+        }
+        Self::assemble_quiet(value, n, effective_n, standard_error, raw, scale, level, method, warnings)
+    }
+
+    /// As [`assemble`](Self::assemble), leaving the thin-sample check to the caller (comparisons judge the
+    /// smaller sample, not the combined size).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn assemble_quiet(
+        value: f64,
+        n: u64,
+        effective_n: f64,
+        standard_error: f64,
+        (lower, upper): (f64, f64),
+        (min, max): (f64, f64),
+        level: ConfidenceLevel,
+        method: Method,
+        mut warnings: Vec<Warning>,
+    ) -> Result<Self, StatsError> {
+        let value = value.clamp(min, max);
+        let (mut lower, mut upper) = (lower, upper);
+        if lower < min {
+            warnings.push(Warning::Clamped { bound: Bound::Lower, unclamped: lower });
+            lower = min;
+        }
+        if upper > max {
+            warnings.push(Warning::Clamped { bound: Bound::Upper, unclamped: upper });
+            upper = max;
+        }
+        if lower > value {
+            warnings.push(Warning::ExtendedToEstimate { bound: Bound::Lower, unextended: lower });
+            lower = value;
+        }
+        if upper < value {
+            warnings.push(Warning::ExtendedToEstimate { bound: Bound::Upper, unextended: upper });
+            upper = value;
+        }
+        let interval = Interval::new(lower, upper)?;
+        Self::new(value, n, effective_n.min(n as f64), standard_error, interval, level, method, warnings)
+    }
+}
+
+impl TryFrom<EstimateRepr> for Estimate {
+    type Error = StatsError;
+    fn try_from(r: EstimateRepr) -> Result<Self, StatsError> {
+        Self::new(r.value, r.n, r.effective_n, r.standard_error, r.interval, r.level, r.method, r.warnings)
+    }
+}
+
+impl From<Estimate> for EstimateRepr {
+    fn from(e: Estimate) -> Self {
+        Self {
+            value: e.value,
+            n: e.n,
+            effective_n: e.effective_n,
+            standard_error: e.standard_error,
+            interval: e.interval,
+            level: e.level,
+            method: e.method,
+            warnings: e.warnings,
+        }
+    }
+}
+
+impl fmt::Display for Estimate {
+    /// `value ± margin [lower, upper] (n = …, 95 % method)`; a precision applies to the three numbers.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = f.precision().unwrap_or(2);
+        write!(
+            f,
+            "{:.p$} ± {:.p$} {:.p$} (n = {}, {} {})",
+            self.value,
+            self.margin(),
+            self.interval,
+            self.n,
+            self.level,
+            self.method
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn estimate() -> Estimate {
+        let interval = Interval::new(0.2, 0.6).unwrap();
+        Estimate::new(
+            0.4,
+            20,
+            18.5,
+            0.1,
+            interval,
+            ConfidenceLevel::default(),
+            Method::Wilson,
+            vec![Warning::ThinSample { effective_n: 18.5, threshold: THIN_SAMPLE }],
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn guarantees_hold_on_the_way_in() {
+        let e = estimate();
+        let json = serde_json::to_string(&e).unwrap();
+        assert_eq!(serde_json::from_str::<Estimate>(&json).unwrap(), e);
+        let outside = json.replace("\"value\":0.4", "\"value\":0.9");
+        assert!(serde_json::from_str::<Estimate>(&outside).is_err());
+        let too_big = json.replace("\"effective_n\":18.5", "\"effective_n\":21.0");
+        assert!(serde_json::from_str::<Estimate>(&too_big).is_err());
+        assert!(serde_json::from_str::<Interval>(r#"{"lower":1.0,"upper":0.0}"#).is_err());
+        assert!(Interval::new(f64::NEG_INFINITY, 0.0).is_err());
+    }
+
+    #[test]
+    fn display_and_scaling() {
+        let e = estimate();
+        assert_eq!(format!("{e:.1}"), "0.4 ± 0.2 [0.2, 0.6] (n = 20, 95 % wilson score)");
+        let pct = e.scaled(100.0).unwrap();
+        assert!((pct.value() - 40.0).abs() < 1e-12);
+        assert!((pct.margin() - 20.0).abs() < 1e-12);
+        assert!(pct.is_thin());
+        assert!(e.scaled(0.0).is_err());
+        assert!(e.scaled(f64::MAX).unwrap().scaled(10.0).is_err());
+    }
+}

@@ -1,0 +1,227 @@
+//! The t interval for a mean.
+
+use serde::{Deserialize, Serialize};
+
+use super::estimate::{Estimate, Method, Warning};
+use super::{ConfidenceLevel, StatsError, finite, show};
+
+/// The sufficient statistics of a mean: number of observations, effective sample size, mean and sample variance
+/// (denominator `n_eff − 1`), optionally with the bounds of the scale the values live on.
+///
+/// ```
+/// use customer_care::stats::MeanSample;
+///
+/// let s = MeanSample::from_values(&[1.0, 2.0, 3.0, 4.0])?.within(1.0, 5.0)?;
+/// assert_eq!(s.mean(), 2.5);
+/// assert!((s.variance() - 5.0 / 3.0).abs() < 1e-15);
+/// # Ok::<(), customer_care::stats::StatsError>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "MeanRepr", into = "MeanRepr")]
+pub struct MeanSample {
+    n: u64,
+    effective_n: f64,
+    mean: f64,
+    variance: f64,
+    bounds: Option<(f64, f64)>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct MeanRepr {
+    n: u64,
+    effective_n: f64,
+    mean: f64,
+    variance: f64,
+    #[serde(default)]
+    bounds: Option<(f64, f64)>,
+}
+
+impl MeanSample {
+    /// A sample from its summary: `n` observations with effective size `effective_n` (Kish; `n` when unweighted),
+    /// the mean and the sample variance with denominator `effective_n − 1`.
+    ///
+    /// # Errors
+    ///
+    /// [`StatsError::EmptySample`] when `n` is zero; [`StatsError::InvalidArgument`] for a non-finite mean, a
+    /// negative or non-finite variance, or an effective size outside (0, n].
+    pub fn new(n: u64, effective_n: f64, mean: f64, variance: f64) -> Result<Self, StatsError> {
+        if n == 0 {
+            return Err(StatsError::EmptySample);
+        }
+        if !(effective_n.is_finite() && effective_n > 0.0 && effective_n <= n as f64 * (1.0 + 1e-12)) {
+            return Err(StatsError::InvalidArgument {
+                name: "effective n".into(),
+                value: show(effective_n),
+                expected: format!("above 0 and at most n = {n}"),
+            });
+        }
+        let mean = finite("mean", mean)?;
+        if !(variance.is_finite() && variance >= 0.0) {
+            return Err(StatsError::InvalidArgument {
+                name: "variance".into(),
+                value: show(variance),
+                expected: "finite and not negative".into(),
+            });
+        }
+        Ok(Self { n, effective_n: effective_n.min(n as f64), mean, variance, bounds: None })
+    }
+
+    /// Summarises unweighted values (two passes: mean, then squared deviations).
+    ///
+    /// # Errors
+    ///
+    /// [`StatsError::EmptySample`] for no values; [`StatsError::InvalidArgument`] for a non-finite value or a sum
+    /// that overflows.
+    pub fn from_values(values: &[f64]) -> Result<Self, StatsError> {
+        if values.is_empty() {
+            return Err(StatsError::EmptySample);
+        }
+        for &v in values {
+            finite("value", v)?;
+        }
+        let n = values.len() as f64;
+        let mean = finite("mean", values.iter().sum::<f64>() / n)?;
+        let ss: f64 = values.iter().map(|v| (v - mean) * (v - mean)).sum();
+        let variance = if values.len() > 1 { ss / (n - 1.0) } else { 0.0 };
+        Self::new(values.len() as u64, n, mean, finite("variance", variance)?)
+    }
+
+    /// Declares the range the values live on (a rating scale), so intervals are clamped to it.
+    ///
+    /// # Errors
+    ///
+    /// [`StatsError::InvalidArgument`] unless `min ≤ mean ≤ max`, both finite.
+    pub fn within(mut self, min: f64, max: f64) -> Result<Self, StatsError> {
+        if !(min.is_finite() && max.is_finite() && min <= self.mean && self.mean <= max) {
+            return Err(StatsError::InvalidArgument {
+                name: "bounds".into(),
+                value: format!("[{}, {}]", show(min), show(max)),
+                expected: format!("finite bounds around the mean {}", show(self.mean)),
+            });
+        }
+        self.bounds = Some((min, max));
+        Ok(self)
+    }
+
+    /// Number of observations.
+    pub const fn n(&self) -> u64 {
+        self.n
+    }
+
+    /// Effective sample size.
+    pub const fn effective_n(&self) -> f64 {
+        self.effective_n
+    }
+
+    /// The mean.
+    pub const fn mean(&self) -> f64 {
+        self.mean
+    }
+
+    /// The sample variance (denominator `n_eff − 1`).
+    pub const fn variance(&self) -> f64 {
+        self.variance
+    }
+
+    /// The sample standard deviation.
+    pub fn standard_deviation(&self) -> f64 {
+        self.variance.sqrt()
+    }
+
+    /// The declared bounds, if any.
+    pub const fn bounds(&self) -> Option<(f64, f64)> {
+        self.bounds
+    }
+}
+
+impl TryFrom<MeanRepr> for MeanSample {
+    type Error = StatsError;
+    fn try_from(r: MeanRepr) -> Result<Self, StatsError> {
+        let s = Self::new(r.n, r.effective_n, r.mean, r.variance)?;
+        match r.bounds {
+            Some((min, max)) => s.within(min, max),
+            None => Ok(s),
+        }
+    }
+}
+
+impl From<MeanSample> for MeanRepr {
+    fn from(s: MeanSample) -> Self {
+        Self { n: s.n, effective_n: s.effective_n, mean: s.mean, variance: s.variance, bounds: s.bounds }
+    }
+}
+
+/// Student's t interval for a mean: `x̄ ± t(1 − α/2; n_eff − 1)·s/√n_eff`, clamped to the declared bounds.
+///
+/// # Errors
+///
+/// [`StatsError::TooFewObservations`] when the effective sample size is 1 or less (no degrees of freedom).
+///
+/// ```
+/// use customer_care::stats::{mean, ConfidenceLevel, MeanSample};
+///
+/// let s = MeanSample::new(100, 100.0, 4.52, 0.915412_f64.powi(2))?.within(1.0, 5.0)?;
+/// let e = mean(&s, ConfidenceLevel::default())?;
+/// assert!((e.interval().lower() - 4.338364).abs() < 1e-5);
+/// # Ok::<(), customer_care::stats::StatsError>(())
+/// ```
+pub fn mean(sample: &MeanSample, level: ConfidenceLevel) -> Result<Estimate, StatsError> {
+    let n = sample.effective_n;
+    if n <= 1.0 {
+        return Err(StatsError::TooFewObservations { method: Method::StudentT, effective_n: show(n) });
+    }
+    let se = (sample.variance / n).sqrt();
+    let t = level.t(n - 1.0);
+    let mut warnings = Vec::new();
+    if sample.variance == 0.0 {
+        warnings.push(Warning::ZeroVariance);
+    }
+    let bounds = sample.bounds.unwrap_or((f64::MIN, f64::MAX));
+    Estimate::assemble(
+        sample.mean,
+        sample.n,
+        n,
+        se,
+        (sample.mean - t * se, sample.mean + t * se),
+        bounds,
+        level,
+        Method::StudentT,
+        warnings,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn t_interval_known_value() {
+        // mean 4.52, sd 0.915412, n 100: R t.test gives [4.338364, 4.701636].
+        let s = MeanSample::new(100, 100.0, 4.52, 0.915_412_f64.powi(2)).unwrap();
+        let e = mean(&s, ConfidenceLevel::default()).unwrap();
+        assert!((e.interval().lower() - 4.338_364).abs() < 1e-5, "{}", e.interval());
+        assert!((e.interval().upper() - 4.701_636).abs() < 1e-5);
+        assert!(!e.is_thin());
+    }
+
+    #[test]
+    fn degenerate_samples() {
+        let one = MeanSample::new(1, 1.0, 3.0, 0.0).unwrap();
+        assert!(matches!(mean(&one, ConfidenceLevel::default()), Err(StatsError::TooFewObservations { .. })));
+        let flat = MeanSample::from_values(&[2.0, 2.0, 2.0]).unwrap();
+        let e = mean(&flat, ConfidenceLevel::default()).unwrap();
+        assert_eq!(e.interval().half_width(), 0.0);
+        assert!(e.warnings().contains(&Warning::ZeroVariance));
+        assert!(MeanSample::new(3, 3.0, 1.0, -1.0).is_err());
+        assert!(MeanSample::from_values(&[1.0, f64::INFINITY]).is_err());
+        assert!(MeanSample::new(3, 3.0, 7.0, 1.0).unwrap().within(1.0, 5.0).is_err());
+    }
+
+    #[test]
+    fn clamps_to_bounds() {
+        let s = MeanSample::new(3, 3.0, 4.9, 0.5).unwrap().within(1.0, 5.0).unwrap();
+        let e = mean(&s, ConfidenceLevel::default()).unwrap();
+        assert_eq!(e.interval().upper(), 5.0);
+        assert!(e.warnings().iter().any(|w| matches!(w, Warning::Clamped { .. })));
+    }
+}

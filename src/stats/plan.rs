@@ -1,0 +1,160 @@
+//! Sample-size planning for a target margin of error.
+
+use super::{ConfidenceLevel, StatsError, show};
+
+/// The number of responses needed so the normal-approximation interval has half-width `margin`, for a quantity
+/// whose per-response variance is `variance`: `n₀ = z²·variance/margin²` (Cochran), then with a finite population
+/// `N` the correction `n = n₀ / (1 + (n₀ − 1)/N)`, rounded up (and never above `N`). At least 1.
+///
+/// # Errors
+///
+/// [`StatsError::InvalidMargin`] unless the margin is positive and finite; [`StatsError::InvalidArgument`] for a
+/// negative or non-finite variance or a zero population; [`StatsError::SampleSizeOverflow`] when the answer does not
+/// fit in 64 bits.
+///
+/// ```
+/// use customer_care::stats::{sample_size, ConfidenceLevel};
+///
+/// // ±5 points at 95 % for a proportion near one half: 385; among 1,000 customers: 278.
+/// assert_eq!(sample_size(0.25, 0.05, ConfidenceLevel::default(), None)?, 385);
+/// assert_eq!(sample_size(0.25, 0.05, ConfidenceLevel::default(), Some(1000))?, 278);
+/// # Ok::<(), customer_care::stats::StatsError>(())
+/// ```
+pub fn sample_size(
+    variance: f64,
+    margin: f64,
+    level: ConfidenceLevel,
+    population: Option<u64>,
+) -> Result<u64, StatsError> {
+    if !(margin.is_finite() && margin > 0.0) {
+        return Err(StatsError::InvalidMargin { margin: show(margin) });
+    }
+    if !(variance.is_finite() && variance >= 0.0) {
+        return Err(StatsError::InvalidArgument {
+            name: "variance".into(),
+            value: show(variance),
+            expected: "finite and not negative".into(),
+        });
+    }
+    let z = level.z();
+    let mut n = z * z * variance / (margin * margin);
+    if let Some(population) = population {
+        if population == 0 {
+            return Err(StatsError::InvalidArgument {
+                name: "population".into(),
+                value: "0".into(),
+                expected: "at least 1".into(),
+            });
+        }
+        let big_n = population as f64;
+        n = (n / (1.0 + (n - 1.0) / big_n)).min(big_n);
+    }
+    // Guard against 384.00000000000006 becoming 385 through rounding noise.
+    let needed = (n * (1.0 - 1e-12)).ceil().max(1.0);
+    if !needed.is_finite() || needed >= u64::MAX as f64 {
+        return Err(StatsError::SampleSizeOverflow { required: show(needed) });
+    }
+    Ok(needed as u64)
+}
+
+/// Responses needed to estimate a proportion to ±`margin` (a fraction), with `expected_share` the anticipated
+/// share (0.5, the worst case, when unknown): [`sample_size`] with variance `p(1 − p)`.
+///
+/// # Errors
+///
+/// As [`sample_size`], and [`StatsError::InvalidArgument`] for an expected share outside [0, 1].
+///
+/// ```
+/// use customer_care::stats::{sample_size_for_proportion, ConfidenceLevel};
+///
+/// assert_eq!(sample_size_for_proportion(0.03, ConfidenceLevel::default(), None, None)?, 1068);
+/// # Ok::<(), customer_care::stats::StatsError>(())
+/// ```
+pub fn sample_size_for_proportion(
+    margin: f64,
+    level: ConfidenceLevel,
+    expected_share: Option<f64>,
+    population: Option<u64>,
+) -> Result<u64, StatsError> {
+    let p = expected_share.unwrap_or(0.5);
+    if !(0.0..=1.0).contains(&p) {
+        return Err(StatsError::InvalidArgument {
+            name: "expected share".into(),
+            value: show(p),
+            expected: "within [0, 1]".into(),
+        });
+    }
+    sample_size(p * (1.0 - p), margin, level, population)
+}
+
+/// Responses needed to estimate a net share (NPS as a fraction) to ±`margin` (a fraction: 0.05 is 5 NPS points),
+/// given the anticipated top and bottom shares; `None` assumes the worst case (half top, half bottom, variance 1).
+/// [`sample_size`] with variance `t + b − (t − b)²`.
+///
+/// # Errors
+///
+/// As [`sample_size`], and [`StatsError::InvalidArgument`] for shares outside [0, 1] or adding up to more than 1.
+///
+/// ```
+/// use customer_care::stats::{sample_size_for_net, ConfidenceLevel};
+///
+/// // ±5 NPS points at 95 % with 50 % promoters and 20 % detractors (variance 0.61).
+/// assert_eq!(sample_size_for_net(0.05, ConfidenceLevel::default(), Some((0.5, 0.2)), None)?, 938);
+/// # Ok::<(), customer_care::stats::StatsError>(())
+/// ```
+pub fn sample_size_for_net(
+    margin: f64,
+    level: ConfidenceLevel,
+    expected: Option<(f64, f64)>,
+    population: Option<u64>,
+) -> Result<u64, StatsError> {
+    let (top, bottom) = expected.unwrap_or((0.5, 0.5));
+    if !((0.0..=1.0).contains(&top) && (0.0..=1.0).contains(&bottom) && top + bottom <= 1.0 + 1e-12) {
+        return Err(StatsError::InvalidArgument {
+            name: "expected shares".into(),
+            value: format!("top {}, bottom {}", show(top), show(bottom)),
+            expected: "shares within [0, 1] adding up to at most 1".into(),
+        });
+    }
+    let net = top - bottom;
+    sample_size((top + bottom - net * net).max(0.0), margin, level, population)
+}
+
+/// Responses needed to estimate a mean to ±`margin` given the anticipated standard deviation: [`sample_size`]
+/// with variance `sd²` (normal approximation; the t interval needs slightly more for small samples).
+///
+/// # Errors
+///
+/// As [`sample_size`].
+///
+/// ```
+/// use customer_care::stats::{sample_size_for_mean, ConfidenceLevel};
+///
+/// assert_eq!(sample_size_for_mean(0.1, ConfidenceLevel::default(), 1.0, None)?, 385);
+/// # Ok::<(), customer_care::stats::StatsError>(())
+/// ```
+pub fn sample_size_for_mean(
+    margin: f64,
+    level: ConfidenceLevel,
+    standard_deviation: f64,
+    population: Option<u64>,
+) -> Result<u64, StatsError> {
+    sample_size(standard_deviation * standard_deviation, margin, level, population)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_bad_margins() {
+        let level = ConfidenceLevel::default();
+        assert!(matches!(sample_size(0.25, 0.0, level, None), Err(StatsError::InvalidMargin { .. })));
+        assert!(sample_size(0.25, f64::NAN, level, None).is_err());
+        assert!(sample_size(-1.0, 0.1, level, None).is_err());
+        assert!(sample_size(0.25, 0.1, level, Some(0)).is_err());
+        assert!(matches!(sample_size(1e300, 1e-300, level, None), Err(StatsError::SampleSizeOverflow { .. })));
+        assert_eq!(sample_size(0.0, 0.1, level, None), Ok(1));
+        assert_eq!(sample_size(0.25, 0.001, level, Some(50)), Ok(50));
+    }
+}

@@ -1,0 +1,445 @@
+//! One-sample intervals for a proportion and for a net share ("top minus bottom", such as NPS).
+
+use serde::{Deserialize, Serialize};
+
+use super::dist::beta_quantile;
+use super::estimate::{Estimate, Method, Warning};
+use super::{ConfidenceLevel, StatsError, show};
+
+fn check_sizes(n: u64, effective_n: f64) -> Result<(), StatsError> {
+    if n == 0 {
+        return Err(StatsError::EmptySample);
+    }
+    if !(effective_n.is_finite() && effective_n > 0.0 && effective_n <= n as f64 * (1.0 + 1e-12)) {
+        return Err(StatsError::InvalidArgument {
+            name: "effective n".into(),
+            value: show(effective_n),
+            expected: format!("above 0 and at most n = {n}"),
+        });
+    }
+    Ok(())
+}
+
+fn share(name: &str, value: f64) -> Result<f64, StatsError> {
+    if (0.0..=1.0).contains(&value) {
+        Ok(value)
+    } else {
+        Err(StatsError::InvalidArgument { name: name.into(), value: show(value), expected: "within [0, 1]".into() })
+    }
+}
+
+/// The sufficient statistics of a proportion: the (weighted) share of successes, the number of observations and
+/// the effective sample size.
+///
+/// ```
+/// use customer_care::stats::ProportionSample;
+///
+/// let s = ProportionSample::from_counts(90, 100)?;
+/// assert_eq!((s.share(), s.n(), s.effective_n()), (0.9, 100, 100.0));
+/// assert!(ProportionSample::from_counts(5, 4).is_err());
+/// # Ok::<(), customer_care::stats::StatsError>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "ProportionRepr", into = "ProportionRepr")]
+pub struct ProportionSample {
+    share: f64,
+    n: u64,
+    effective_n: f64,
+}
+
+#[derive(Serialize, Deserialize)]
+struct ProportionRepr {
+    share: f64,
+    n: u64,
+    effective_n: f64,
+}
+
+impl ProportionSample {
+    /// An unweighted sample: `successes` out of `trials`.
+    ///
+    /// # Errors
+    ///
+    /// [`StatsError::EmptySample`] for zero trials; [`StatsError::InvalidArgument`] when `successes > trials`.
+    pub fn from_counts(successes: u64, trials: u64) -> Result<Self, StatsError> {
+        if trials == 0 {
+            return Err(StatsError::EmptySample);
+        }
+        if successes > trials {
+            return Err(StatsError::InvalidArgument {
+                name: "successes".into(),
+                value: successes.to_string(),
+                expected: format!("at most the {trials} trials"),
+            });
+        }
+        Ok(Self { share: successes as f64 / trials as f64, n: trials, effective_n: trials as f64 })
+    }
+
+    /// A weighted sample: the weighted share of successes, the number of observations `n` and Kish's effective
+    /// sample size.
+    ///
+    /// # Errors
+    ///
+    /// [`StatsError::EmptySample`] when `n` is zero; [`StatsError::InvalidArgument`] when the share is outside
+    /// [0, 1] or the effective size is not in (0, n].
+    pub fn weighted(share_value: f64, n: u64, effective_n: f64) -> Result<Self, StatsError> {
+        check_sizes(n, effective_n)?;
+        Ok(Self { share: share("share", share_value)?, n, effective_n: effective_n.min(n as f64) })
+    }
+
+    /// The share of successes.
+    pub const fn share(&self) -> f64 {
+        self.share
+    }
+
+    /// Number of observations.
+    pub const fn n(&self) -> u64 {
+        self.n
+    }
+
+    /// Effective sample size (Kish); `n` when unweighted.
+    pub const fn effective_n(&self) -> f64 {
+        self.effective_n
+    }
+}
+
+impl TryFrom<ProportionRepr> for ProportionSample {
+    type Error = StatsError;
+    fn try_from(r: ProportionRepr) -> Result<Self, StatsError> {
+        Self::weighted(r.share, r.n, r.effective_n)
+    }
+}
+
+impl From<ProportionSample> for ProportionRepr {
+    fn from(s: ProportionSample) -> Self {
+        Self { share: s.share, n: s.n, effective_n: s.effective_n }
+    }
+}
+
+/// The interval for a proportion.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ProportionMethod {
+    /// Wilson's score interval: good coverage at every share, never outside [0, 1]. The default.
+    #[default]
+    Wilson,
+    /// Clopper–Pearson, from beta quantiles: at least the nominal coverage, wider. With weights it is applied to
+    /// the effective counts `share × n_eff` out of `n_eff`.
+    ClopperPearson,
+    /// The textbook normal approximation `p ± z√(p(1−p)/n)`; poor near 0 and 1, offered for comparison with
+    /// published figures.
+    Wald,
+}
+
+/// An interval for a proportion, using the effective sample size for weighted data.
+///
+/// - [`ProportionMethod::Wilson`]: centre `(p + z²/2n)/(1 + z²/n)`, half-width
+///   `z/(1 + z²/n)·√(p(1−p)/n + z²/4n²)`.
+/// - [`ProportionMethod::ClopperPearson`]: `[B⁻¹(α/2; x, n−x+1), B⁻¹(1−α/2; x+1, n−x)]`.
+/// - [`ProportionMethod::Wald`]: `p ± z√(p(1−p)/n)`, clamped to [0, 1] with a [`Warning::Clamped`].
+///
+/// The standard error reported is `√(p(1−p)/n_eff)` for every method.
+///
+/// # Errors
+///
+/// None for a valid sample today; the `Result` leaves room for methods that can fail.
+///
+/// ```
+/// use customer_care::stats::{proportion, ConfidenceLevel, ProportionMethod, ProportionSample};
+///
+/// let none = ProportionSample::from_counts(0, 10)?;
+/// let e = proportion(&none, ConfidenceLevel::default(), ProportionMethod::Wilson)?;
+/// assert_eq!(e.interval().lower(), 0.0);
+/// assert!((e.interval().upper() - 0.277533).abs() < 1e-6);
+/// assert!(e.is_thin());
+/// # Ok::<(), customer_care::stats::StatsError>(())
+/// ```
+pub fn proportion(
+    sample: &ProportionSample,
+    level: ConfidenceLevel,
+    method: ProportionMethod,
+) -> Result<Estimate, StatsError> {
+    let p = sample.share;
+    let n = sample.effective_n;
+    let z = level.z();
+    let se = (p * (1.0 - p) / n).max(0.0).sqrt();
+    let mut warnings = Vec::new();
+    let (lower, upper, method) = match method {
+        ProportionMethod::Wilson => {
+            let z2 = z * z;
+            let denom = 1.0 + z2 / n;
+            let centre = (p + z2 / (2.0 * n)) / denom;
+            let half = z / denom * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).max(0.0).sqrt();
+            // Mathematically within [0, 1] and around p; only rounding can break that.
+            ((centre - half).clamp(0.0, p), (centre + half).clamp(p, 1.0), Method::Wilson)
+        }
+        ProportionMethod::ClopperPearson => {
+            let alpha = level.alpha();
+            let x = p * n;
+            let lower = if x <= 0.0 { 0.0 } else { beta_quantile(alpha / 2.0, x, n - x + 1.0) };
+            let upper = if x >= n { 1.0 } else { beta_quantile(1.0 - alpha / 2.0, x + 1.0, n - x) };
+            (lower.clamp(0.0, p), upper.clamp(p, 1.0), Method::ClopperPearson)
+        }
+        ProportionMethod::Wald => {
+            if se == 0.0 {
+                warnings.push(Warning::ZeroVariance);
+            }
+            (p - z * se, p + z * se, Method::Wald)
+        }
+    };
+    Estimate::assemble(p, sample.n, n, se, (lower, upper), (0.0, 1.0), level, method, warnings)
+}
+
+/// The sufficient statistics of a net share: the (weighted) shares of the top and bottom groups of a
+/// three-way split (promoters and detractors for NPS), the number of observations and the effective sample size.
+///
+/// ```
+/// use customer_care::stats::NetSample;
+///
+/// let s = NetSample::from_counts(3, 2, 1)?; // 3 promoters, 2 passives, 1 detractor
+/// assert!((s.net() - 1.0 / 3.0).abs() < 1e-15);
+/// assert!((s.variance() - 5.0 / 9.0).abs() < 1e-15);
+/// # Ok::<(), customer_care::stats::StatsError>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "NetRepr", into = "NetRepr")]
+pub struct NetSample {
+    top: f64,
+    bottom: f64,
+    n: u64,
+    effective_n: f64,
+}
+
+#[derive(Serialize, Deserialize)]
+struct NetRepr {
+    top: f64,
+    bottom: f64,
+    n: u64,
+    effective_n: f64,
+}
+
+impl NetSample {
+    /// An unweighted sample from the counts of the top, middle and bottom groups.
+    ///
+    /// # Errors
+    ///
+    /// [`StatsError::EmptySample`] when all counts are zero; [`StatsError::InvalidArgument`] when the total
+    /// overflows.
+    pub fn from_counts(top: u64, middle: u64, bottom: u64) -> Result<Self, StatsError> {
+        let n =
+            top.checked_add(middle).and_then(|s| s.checked_add(bottom)).ok_or_else(|| StatsError::InvalidArgument {
+                name: "counts".into(),
+                value: format!("{top} + {middle} + {bottom}"),
+                expected: "a total that fits in 64 bits".into(),
+            })?;
+        if n == 0 {
+            return Err(StatsError::EmptySample);
+        }
+        let total = n as f64;
+        Ok(Self { top: top as f64 / total, bottom: bottom as f64 / total, n, effective_n: total })
+    }
+
+    /// A weighted sample from the weighted shares of the top and bottom groups.
+    ///
+    /// # Errors
+    ///
+    /// [`StatsError::EmptySample`] when `n` is zero; [`StatsError::InvalidArgument`] when a share is outside
+    /// [0, 1], they add up to more than 1, or the effective size is not in (0, n].
+    pub fn weighted(top: f64, bottom: f64, n: u64, effective_n: f64) -> Result<Self, StatsError> {
+        check_sizes(n, effective_n)?;
+        let (top, bottom) = (share("top share", top)?, share("bottom share", bottom)?);
+        if top + bottom > 1.0 + 1e-12 {
+            return Err(StatsError::InvalidArgument {
+                name: "top + bottom share".into(),
+                value: show(top + bottom),
+                expected: "at most 1".into(),
+            });
+        }
+        Ok(Self { top, bottom, n, effective_n: effective_n.min(n as f64) })
+    }
+
+    /// Share of the top group (promoters).
+    pub const fn top(&self) -> f64 {
+        self.top
+    }
+
+    /// Share of the bottom group (detractors).
+    pub const fn bottom(&self) -> f64 {
+        self.bottom
+    }
+
+    /// Number of observations.
+    pub const fn n(&self) -> u64 {
+        self.n
+    }
+
+    /// Effective sample size (Kish); `n` when unweighted.
+    pub const fn effective_n(&self) -> f64 {
+        self.effective_n
+    }
+
+    /// The net share `top − bottom`, in [−1, 1].
+    pub fn net(&self) -> f64 {
+        (self.top - self.bottom).clamp(-1.0, 1.0)
+    }
+
+    /// The per-response variance of the net score (+1, 0, −1): `top + bottom − net²`.
+    pub fn variance(&self) -> f64 {
+        (self.top + self.bottom - self.net() * self.net()).max(0.0)
+    }
+}
+
+impl TryFrom<NetRepr> for NetSample {
+    type Error = StatsError;
+    fn try_from(r: NetRepr) -> Result<Self, StatsError> {
+        Self::weighted(r.top, r.bottom, r.n, r.effective_n)
+    }
+}
+
+impl From<NetSample> for NetRepr {
+    fn from(s: NetSample) -> Self {
+        Self { top: s.top, bottom: s.bottom, n: s.n, effective_n: s.effective_n }
+    }
+}
+
+/// The interval for a net share.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum NetMethod {
+    /// Adjusted Wald (Rocks 2016): add ¾ top, 1½ middle and ¾ bottom pseudo-responses, then Wald. Better
+    /// coverage with small samples and extreme scores. The default.
+    #[default]
+    AdjustedWald,
+    /// Wald: `net ± z√(var/n)` with `var = top + bottom − net²` (the R `NPS` package's standard error).
+    Wald,
+}
+
+/// An interval for a net share `top − bottom` (NPS as a fraction), using the effective sample size.
+///
+/// - [`NetMethod::Wald`]: `v ± z·√((t + b − v²)/n)`.
+/// - [`NetMethod::AdjustedWald`]: with `n' = n + 3`, `t' = (t·n + ¾)/n'`, `b' = (b·n + ¾)/n'`, `v' = t' − b'`:
+///   `v' ± z·√((t' + b' − v'²)/n')`. The point estimate stays the raw `v`; the standard error is that of `v'`.
+///   When `v` falls outside (few responses, low level) the interval is extended to it with a
+///   [`Warning::ExtendedToEstimate`].
+///
+/// Intervals are clamped to [−1, 1] ([`Warning::Clamped`]).
+///
+/// # Errors
+///
+/// None for a valid sample today; the `Result` leaves room for methods that can fail.
+///
+/// ```
+/// use customer_care::stats::{net_share, ConfidenceLevel, NetMethod, NetSample};
+///
+/// // 1,162 responses: 291 promoters, 476 passives, 395 detractors → NPS −9 ± 4.4 (Wald, 95 %).
+/// let s = NetSample::from_counts(291, 476, 395)?;
+/// let e = net_share(&s, ConfidenceLevel::default(), NetMethod::Wald)?;
+/// assert_eq!((e.value() * 100.0).round(), -9.0);
+/// assert_eq!((e.margin() * 1000.0).round() / 10.0, 4.4);
+/// # Ok::<(), customer_care::stats::StatsError>(())
+/// ```
+pub fn net_share(sample: &NetSample, level: ConfidenceLevel, method: NetMethod) -> Result<Estimate, StatsError> {
+    let n = sample.effective_n;
+    let z = level.z();
+    let value = sample.net();
+    let mut warnings = Vec::new();
+    let (centre, se, method) = match method {
+        NetMethod::Wald => {
+            let var = sample.variance();
+            if var <= 0.0 {
+                warnings.push(Warning::ZeroVariance);
+            }
+            (value, (var / n).sqrt(), Method::Wald)
+        }
+        NetMethod::AdjustedWald => {
+            let n_adj = n + 3.0;
+            let top = (sample.top * n + 0.75) / n_adj;
+            let bottom = (sample.bottom * n + 0.75) / n_adj;
+            let v = top - bottom;
+            let var = (top + bottom - v * v).max(0.0);
+            (v, (var / n_adj).sqrt(), Method::AdjustedWald)
+        }
+    };
+    Estimate::assemble(value, sample.n, n, se, (centre - z * se, centre + z * se), (-1.0, 1.0), level, method, warnings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn level() -> ConfidenceLevel {
+        ConfidenceLevel::default()
+    }
+
+    #[test]
+    fn wilson_reference_intervals() {
+        // Wilson (1927), 95 %: reference README.
+        for (x, n, lo, hi) in [(45, 50, 0.786398, 0.956524), (0, 10, 0.0, 0.277533), (90, 100, 0.825634, 0.944771)] {
+            let e =
+                proportion(&ProportionSample::from_counts(x, n).unwrap(), level(), ProportionMethod::Wilson).unwrap();
+            assert!((e.interval().lower() - lo).abs() < 1e-6, "{x}/{n}: {}", e.interval());
+            assert!((e.interval().upper() - hi).abs() < 1e-6, "{x}/{n}: {}", e.interval());
+        }
+    }
+
+    #[test]
+    fn clopper_pearson_known_values() {
+        // scipy: beta.ppf(0.025, 45, 6) = 0.7818646, beta.ppf(0.975, 46, 5) = 0.9667249 (R binom.test);
+        // binom.test(0, 10) upper = beta.ppf(0.975, 1, 10) = 0.3084971
+        let e = proportion(&ProportionSample::from_counts(45, 50).unwrap(), level(), ProportionMethod::ClopperPearson)
+            .unwrap();
+        assert!((e.interval().lower() - 0.781_864_6).abs() < 1e-6, "{}", e.interval());
+        assert!((e.interval().upper() - 0.966_724_9).abs() < 1e-6, "{}", e.interval());
+        let e = proportion(&ProportionSample::from_counts(0, 10).unwrap(), level(), ProportionMethod::ClopperPearson)
+            .unwrap();
+        assert_eq!(e.interval().lower(), 0.0);
+        assert!((e.interval().upper() - 0.308_497_1).abs() < 1e-6);
+    }
+
+    #[test]
+    fn wald_clamps_and_flags_zero_variance() {
+        let e = proportion(&ProportionSample::from_counts(10, 10).unwrap(), level(), ProportionMethod::Wald).unwrap();
+        assert_eq!(e.interval(), super::super::Interval::new(1.0, 1.0).unwrap());
+        assert!(e.warnings().contains(&Warning::ZeroVariance));
+        let e = proportion(&ProportionSample::from_counts(1, 10).unwrap(), level(), ProportionMethod::Wald).unwrap();
+        assert!(e.warnings().iter().any(|w| matches!(w, Warning::Clamped { .. })));
+        assert_eq!(e.interval().lower(), 0.0);
+    }
+
+    #[test]
+    fn net_reference_standard_errors() {
+        // R package NPS, tests/testthat/test_01_basics.R: (D, A, P) → NPS, variance, SE.
+        for ((d, a, p), nps, var, se) in [
+            ((1, 2, 3), 1.0 / 3.0, 5.0 / 9.0, 0.304),
+            ((1, 0, 1), 0.0, 1.0, 0.707),
+            ((0, 1, 1), 0.5, 0.25, 0.354),
+            ((1, 1, 1), 0.0, 2.0 / 3.0, 0.471),
+        ] {
+            let s = NetSample::from_counts(p, a, d).unwrap();
+            assert!((s.net() - nps).abs() < 1e-12);
+            assert!((s.variance() - var).abs() < 1e-12);
+            let e = net_share(&s, level(), NetMethod::Wald).unwrap();
+            assert!((e.standard_error() - se).abs() < 5e-4);
+        }
+    }
+
+    #[test]
+    fn adjusted_wald_extends_to_the_estimate() {
+        let s = NetSample::from_counts(1, 0, 0).unwrap();
+        let e = net_share(&s, level(), NetMethod::AdjustedWald).unwrap();
+        assert_eq!(e.value(), 1.0);
+        assert_eq!(e.interval().upper(), 1.0);
+        assert!(e.warnings().iter().any(|w| matches!(w, Warning::ExtendedToEstimate { .. })));
+        assert!(e.is_thin());
+    }
+
+    #[test]
+    fn samples_validate() {
+        assert_eq!(NetSample::from_counts(0, 0, 0), Err(StatsError::EmptySample));
+        assert!(NetSample::weighted(0.7, 0.4, 10, 5.0).is_err());
+        assert!(NetSample::weighted(0.5, 0.4, 10, 11.0).is_err());
+        assert!(ProportionSample::weighted(f64::NAN, 10, 5.0).is_err());
+        assert!(serde_json::from_str::<ProportionSample>(r#"{"share":1.5,"n":3,"effective_n":3}"#).is_err());
+    }
+}

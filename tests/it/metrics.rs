@@ -1,0 +1,323 @@
+//! Survey metrics: known answers from the reference README and property tests of tallies and intervals.
+//!
+//! Known answers are from `reference/README.md` ("NPS, CSAT, CES"), asserted to 1e-6 unless the source rounds:
+//! - R package `NPS`, tests/testthat/test_01_basics.R: (D, A, P) → NPS, variance, SE (SE published to 3 places);
+//! - the forum example of 1,162 responses (395, 476, 291): NPS −9, Wald margin 4.4 points at 95 %;
+//! - Wilson (1927) 95 % intervals: 45/50, 0/10, 90/100;
+//! - CSAT 1–5 counts (3, 2, 5, 20, 70): top-2-box 0.90, mean 4.52, sample sd 0.915412;
+//! - CES 2.0 1–7 counts (2, 3, 5, 10, 20, 35, 25): mean 5.48, share agreeing (5–7) 0.80;
+//! - Help Scout happiness: great 41, okay 34, not good 35 → 5.4545.
+
+use chrono::{TimeZone, Utc};
+use customer_care::metrics::{
+    Breakdown, CesScale, CesScore, CesTally, CsatScale, CsatScore, CsatTally, MetricsError, NpsScale, NpsScore,
+    NpsTally, Period, Response, Scale, TimeBucket, Weight,
+};
+use customer_care::stats::{ConfidenceLevel, Estimate, NetMethod, ProportionMethod};
+use proptest::prelude::*;
+
+const TOL: f64 = 1e-6;
+
+fn level() -> ConfidenceLevel {
+    ConfidenceLevel::default()
+}
+
+/// A tally from counts per answer, lowest answer first.
+fn nps_from_counts(counts: &[u64; 11]) -> NpsTally {
+    let mut t = NpsTally::default();
+    for (value, &c) in counts.iter().enumerate() {
+        t.add_values(&vec![value as u8; c as usize]).unwrap();
+    }
+    t
+}
+
+/// An NPS tally with `d` detractors (answer 0), `a` passives (7) and `p` promoters (10).
+fn nps_dap(d: u64, a: u64, p: u64) -> NpsTally {
+    let mut counts = [0; 11];
+    counts[0] = d;
+    counts[7] = a;
+    counts[10] = p;
+    nps_from_counts(&counts)
+}
+
+fn csat_from_counts(scale: CsatScale, counts: &[u64]) -> CsatTally {
+    let mut t = CsatTally::new(scale);
+    for (i, &c) in counts.iter().enumerate() {
+        for _ in 0..c {
+            t.add(CsatScore::new(scale, i as u8 + 1).unwrap()).unwrap();
+        }
+    }
+    t
+}
+
+#[test]
+fn r_nps_package_basics() {
+    for ((d, a, p), nps, variance, se) in [
+        ((1, 2, 3), 1.0 / 3.0, 5.0 / 9.0, 0.304),
+        ((1, 0, 1), 0.0, 1.0, 0.707),
+        ((0, 1, 1), 0.5, 0.25, 0.354),
+        ((1, 1, 1), 0.0, 2.0 / 3.0, 0.471),
+    ] {
+        let t = nps_dap(d, a, p);
+        let sample = t.net_sample().unwrap();
+        assert!((sample.net() - nps).abs() < TOL);
+        assert!((sample.variance() - variance).abs() < TOL);
+        let e = t.nps(level(), NetMethod::Wald).unwrap();
+        assert!((e.value() - 100.0 * nps).abs() < 100.0 * TOL);
+        // The package prints the SE to three places.
+        assert!((e.standard_error() / 100.0 - se).abs() < 5e-4, "{}", e.standard_error());
+        assert!((e.standard_error() / 100.0 - (variance / (d + a + p) as f64).sqrt()).abs() < TOL);
+    }
+}
+
+#[test]
+fn forum_example_wald_margin() {
+    let t = nps_dap(395, 476, 291);
+    let e = t.nps(level(), NetMethod::Wald).unwrap();
+    assert_eq!(e.n(), 1162);
+    assert!((e.value() - 100.0 * (291.0 - 395.0) / 1162.0).abs() < TOL);
+    assert_eq!(e.value().round(), -9.0);
+    assert_eq!((e.margin() * 10.0).round() / 10.0, 4.4);
+    // The margin itself, exactly: z·√((p + d − (p − d)²)/n).
+    let (p, d) = (291.0 / 1162.0, 395.0 / 1162.0);
+    let margin = 100.0 * level().z() * ((p + d - (p - d) * (p - d)) / 1162.0_f64).sqrt();
+    assert!((e.margin() - margin).abs() < TOL);
+    assert!(e.warnings().is_empty());
+}
+
+#[test]
+fn wilson_intervals() {
+    for (x, n, lo, hi) in [(45, 50, 0.786398, 0.956524), (0, 10, 0.0, 0.277533), (90, 100, 0.825634, 0.944771)] {
+        let mut t = CsatTally::new(CsatScale::BINARY);
+        for i in 0..n {
+            t.add(if i < x { CsatScore::good() } else { CsatScore::bad() }).unwrap();
+        }
+        let e = t.top_box(level(), ProportionMethod::Wilson).unwrap();
+        assert!((e.interval().lower() - lo).abs() < TOL, "{x}/{n}: {}", e.interval());
+        assert!((e.interval().upper() - hi).abs() < TOL, "{x}/{n}: {}", e.interval());
+    }
+}
+
+#[test]
+fn csat_summary() {
+    let t = csat_from_counts(CsatScale::FIVE_POINT, &[3, 2, 5, 20, 70]);
+    assert!((t.top_box(level(), ProportionMethod::Wilson).unwrap().value() - 0.90).abs() < TOL);
+    let mean = t.mean(level()).unwrap();
+    assert!((mean.value() - 4.52).abs() < TOL);
+    assert!((t.mean_sample().unwrap().standard_deviation() - 0.915412).abs() < TOL);
+    assert!((mean.standard_error() - 0.0915412).abs() < TOL);
+    assert!(mean.interval().upper() <= 5.0);
+}
+
+#[test]
+fn ces_summary() {
+    let mut t = CesTally::new(CesScale::Ces2);
+    for (i, &c) in [2u8, 3, 5, 10, 20, 35, 25].iter().enumerate() {
+        t.add_values(&vec![i as u8 + 1; usize::from(c)]).unwrap();
+    }
+    assert!((t.mean(level()).unwrap().value() - 5.48).abs() < TOL);
+    assert!((t.top_box(level(), ProportionMethod::Wilson).unwrap().value() - 0.80).abs() < TOL);
+    assert_eq!(t.scale(), Scale::Ces(CesScale::Ces2));
+}
+
+#[test]
+fn help_scout_happiness() {
+    // 1 = not good, 2 = okay, 3 = great.
+    let t = csat_from_counts(CsatScale::THREE_POINT, &[35, 34, 41]);
+    let e = t.net_top_box(level(), NetMethod::Wald).unwrap();
+    assert!((e.value() - 5.4545).abs() < 1e-4);
+    assert!((e.value() - 600.0 / 110.0).abs() < TOL);
+}
+
+#[test]
+fn weights_shift_the_estimate_and_shrink_effective_n() {
+    let mut t = NpsTally::default();
+    t.add_weighted(NpsScore::new(10).unwrap(), Weight::new(3.0).unwrap()).unwrap();
+    t.add_weighted(NpsScore::new(0).unwrap(), Weight::new(1.0).unwrap()).unwrap();
+    assert!(t.is_weighted());
+    assert_eq!(t.n(), 2);
+    assert!((t.effective_n() - 1.6).abs() < TOL); // (3 + 1)² / (9 + 1)
+    let e = t.nps(level(), NetMethod::Wald).unwrap();
+    assert!((e.value() - 50.0).abs() < TOL);
+    assert!((e.effective_n() - 1.6).abs() < TOL);
+}
+
+#[test]
+fn bad_input_is_a_typed_error() {
+    assert_eq!(NpsScore::new(11).unwrap_err().to_string(), "score 11 is outside nps 0-10");
+    assert_eq!(
+        Weight::new(-0.5).unwrap_err().to_string(),
+        "invalid weight -0.5: expected a finite number from 0 to 1000000"
+    );
+    assert!(Weight::new(f64::INFINITY).is_err());
+    assert!(ConfidenceLevel::new(0.0).is_err());
+    let five = CsatTally::new(CsatScale::FIVE_POINT);
+    let seven = CsatTally::new(CsatScale::new(7, 6, 2).unwrap());
+    let err = five.compare_mean(&seven, level()).unwrap_err();
+    assert_eq!(err.to_string(), "scale mismatch: csat 1-5 and csat 1-7");
+    let err: customer_care::Error = err.into();
+    let json = serde_json::to_string(&err).unwrap();
+    assert_eq!(serde_json::from_str::<customer_care::Error>(&json).unwrap(), err);
+    assert!(matches!(
+        CesTally::new(CesScale::Legacy).add(CesScore::new(CesScale::Ces2, 6).unwrap()),
+        Err(MetricsError::ScaleMismatch { .. })
+    ));
+}
+
+#[test]
+fn comparisons_between_periods() {
+    let june = nps_dap(100, 100, 300);
+    let may = nps_dap(150, 100, 250);
+    let c = june.compare_nps(&may, level()).unwrap();
+    assert!((c.difference().value() - 20.0).abs() < TOL);
+    assert!(c.is_significant(level()));
+    let same = june.compare_nps(&june, level()).unwrap();
+    assert!((same.p_value() - 1.0).abs() < TOL);
+}
+
+#[test]
+fn breakdowns_by_store_and_week() {
+    let zone = chrono_tz::Asia::Ho_Chi_Minh;
+    let mut responses = Vec::new();
+    for day in 1..=28u32 {
+        for (k, store) in ["HCM-Q1", "HN-HK"].iter().enumerate() {
+            let at = Utc.with_ymd_and_hms(2026, 6, day, 16 + k as u32 * 2, 30, 0).unwrap();
+            let score = NpsScore::new(((day + k as u32 * 3) % 11) as u8).unwrap();
+            responses.push(Response::new(score).with_segment(store.parse().unwrap()).with_responded_at(at));
+        }
+    }
+    let by_store = Breakdown::by_segment(NpsScale, &responses).unwrap();
+    assert_eq!(by_store.groups().len(), 2);
+    let by_week = Breakdown::by_period(NpsScale, &responses, TimeBucket::IsoWeek, zone).unwrap();
+    // 18:30 UTC is 01:30 the next day in Ho Chi Minh City, so the last response falls on Monday 29 June.
+    let keys: Vec<String> = by_week.groups().keys().map(Period::to_string).collect();
+    assert_eq!(keys, ["2026-W23", "2026-W24", "2026-W25", "2026-W26", "2026-W27"]);
+    assert_eq!(by_week.total().unwrap(), by_store.total().unwrap());
+    let json = serde_json::to_string(&by_week).unwrap();
+    assert_eq!(serde_json::from_str::<Breakdown<Period, NpsScore>>(&json).unwrap(), by_week);
+}
+
+// ---- properties ----
+
+fn nps_responses() -> impl Strategy<Value = Vec<(u8, u32)>> {
+    // (answer, weight in thousandths; 1000 = 1)
+    prop::collection::vec((0u8..=10, prop_oneof![Just(1000u32), 0u32..5000]), 0..60)
+}
+
+fn tally_of(items: &[(u8, u32)]) -> NpsTally {
+    let mut t = NpsTally::default();
+    for &(v, w) in items {
+        t.add_weighted(NpsScore::new(v).unwrap(), Weight::new(f64::from(w) / 1000.0).unwrap()).unwrap();
+    }
+    t
+}
+
+fn assert_sane(e: &Estimate, lo: f64, hi: f64) -> Result<(), TestCaseError> {
+    let i = e.interval();
+    prop_assert!(lo <= i.lower() && i.upper() <= hi, "{} outside [{lo}, {hi}]", i);
+    prop_assert!(i.contains(e.value()), "{} does not contain {}", i, e.value());
+    prop_assert!(e.value().is_finite() && e.standard_error().is_finite() && e.standard_error() >= 0.0);
+    Ok(())
+}
+
+proptest! {
+    #[test]
+    fn merge_equals_all_at_once_in_any_order(items in nps_responses(), cuts in prop::collection::vec(any::<prop::sample::Index>(), 0..6), order in any::<u64>()) {
+        let all = tally_of(&items);
+        // Split into shards at the cut points.
+        let mut points: Vec<usize> = cuts.iter().map(|c| c.index(items.len() + 1)).collect();
+        points.sort_unstable();
+        let mut shards = Vec::new();
+        let mut start = 0;
+        for &p in points.iter().chain(std::iter::once(&items.len())) {
+            shards.push(tally_of(&items[start..p]));
+            start = p;
+        }
+        // Left fold in a shuffled order.
+        let mut shuffled = shards.clone();
+        let mut state = order | 1;
+        for i in (1..shuffled.len()).rev() {
+            state ^= state << 13; state ^= state >> 7; state ^= state << 17;
+            shuffled.swap(i, (state % (i as u64 + 1)) as usize);
+        }
+        let mut left = NpsTally::default();
+        for s in &shuffled { left.merge(s).unwrap(); }
+        prop_assert_eq!(left, all);
+        // Right fold (associativity the other way round).
+        let mut right = NpsTally::default();
+        for s in shards.iter().rev() {
+            let mut acc = *s;
+            acc.merge(&right).unwrap();
+            right = acc;
+        }
+        prop_assert_eq!(right, all);
+        // Serde round trip keeps it exactly.
+        let json = serde_json::to_string(&all).unwrap();
+        prop_assert_eq!(serde_json::from_str::<NpsTally>(&json).unwrap(), all);
+    }
+
+    #[test]
+    fn merge_is_commutative_and_associative(a in nps_responses(), b in nps_responses(), c in nps_responses()) {
+        let (ta, tb, tc) = (tally_of(&a), tally_of(&b), tally_of(&c));
+        let mut ab = ta; ab.merge(&tb).unwrap();
+        let mut ba = tb; ba.merge(&ta).unwrap();
+        prop_assert_eq!(ab, ba);
+        let mut ab_c = ab; ab_c.merge(&tc).unwrap();
+        let mut bc = tb; bc.merge(&tc).unwrap();
+        let mut a_bc = ta; a_bc.merge(&bc).unwrap();
+        prop_assert_eq!(ab_c, a_bc);
+    }
+
+    #[test]
+    fn bulk_values_equal_single_adds(values in prop::collection::vec(0u8..=10, 0..5000)) {
+        let mut bulk = NpsTally::default();
+        bulk.add_values(&values).unwrap();
+        let mut single = NpsTally::default();
+        for &v in &values { single.add(NpsScore::new(v).unwrap()).unwrap(); }
+        prop_assert_eq!(bulk, single);
+    }
+
+    #[test]
+    fn nps_and_intervals_stay_on_the_scale(items in nps_responses(), lvl in 0.01f64..0.999, wald in any::<bool>()) {
+        let t = tally_of(&items);
+        let method = if wald { NetMethod::Wald } else { NetMethod::AdjustedWald };
+        let level = ConfidenceLevel::new(lvl).unwrap();
+        match t.nps(level, method) {
+            Ok(e) => {
+                prop_assert!((-100.0..=100.0).contains(&e.value()));
+                assert_sane(&e, -100.0, 100.0)?;
+            }
+            Err(_) => prop_assert!(t.is_empty() || t.total_weight() == 0.0),
+        }
+        for m in [ProportionMethod::Wilson, ProportionMethod::ClopperPearson, ProportionMethod::Wald] {
+            if let Ok(e) = t.top_box(level, m) { assert_sane(&e, 0.0, 1.0)?; }
+        }
+        if let Ok(e) = t.mean(level) { assert_sane(&e, 0.0, 10.0)?; }
+    }
+
+    #[test]
+    fn comparisons_are_finite(a in nps_responses(), b in nps_responses()) {
+        let (ta, tb) = (tally_of(&a), tally_of(&b));
+        for c in [ta.compare_nps(&tb, level()), ta.compare_top_box(&tb, level()), ta.compare_mean(&tb, level())]
+            .into_iter().flatten()
+        {
+            prop_assert!((0.0..=1.0).contains(&c.p_value()));
+            prop_assert!(c.statistic().is_finite());
+            prop_assert!(c.difference().interval().contains(c.difference().value()));
+        }
+    }
+
+    #[test]
+    fn any_bytes_never_panic(values in prop::collection::vec(any::<u8>(), 0..300)) {
+        let mut t = CsatTally::new(CsatScale::FIVE_POINT);
+        let before = t;
+        match t.add_values(&values) {
+            Ok(()) => prop_assert!(values.iter().all(|&v| (1..=5).contains(&v))),
+            Err(MetricsError::ScoreOutOfScale { value, .. }) => {
+                prop_assert!(!(1..=5).contains(&value));
+                prop_assert_eq!(t, before);
+            }
+            Err(e) => prop_assert!(false, "unexpected {e}"),
+        }
+    }
+}
