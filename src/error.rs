@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::customer::CustomerError;
 use crate::id::IdError;
+use crate::lifecycle::LifecycleError;
 use crate::money::MoneyError;
 use crate::stream::StreamError;
 
@@ -33,4 +34,7 @@ pub enum Error {
     /// A customer command or value was rejected.
     #[error(transparent)]
     Customer(#[from] CustomerError),
+    /// A lifecycle input, model fit or prediction was rejected.
+    #[error(transparent)]
+    Lifecycle(#[from] LifecycleError),
 }

@@ -6,10 +6,12 @@
 pub mod customer;
 pub mod error;
 pub mod id;
+pub mod lifecycle;
 pub mod money;
 pub mod stream;
 
 pub use error::Error;
 pub use id::{AccountId, CommandId, CustomerId, HoldId, IdError, IdKind, OrderId, PaymentRef, StoreId};
+pub use lifecycle::LifecycleError;
 pub use money::{Currency, Money, MoneyError, Rounding};
 pub use stream::{Aggregate, Command, Commit, Decision, StreamError};

@@ -1,0 +1,1 @@
+//! RFM scores and segments.

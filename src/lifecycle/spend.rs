@@ -1,0 +1,1 @@
+//! Gamma-Gamma spend model and customer lifetime value.

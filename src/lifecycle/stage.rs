@@ -1,0 +1,1 @@
+//! Lifecycle stages from readable rules.
