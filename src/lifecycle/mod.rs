@@ -5,6 +5,8 @@
 //!   and [`FitData`]: identical summaries compressed into weighted patterns.
 //! - [`models`]: [`BgNbd`], [`ModifiedBgNbd`] and [`ParetoNbd`] fitted by maximum likelihood ([`FitReport`] with
 //!   the full log-likelihood, standard errors, iterations); P(alive), expected purchases, P(no purchase).
+//! - [`spend`]: the [`GammaGamma`] spend model and customer lifetime value over a typed horizon
+//!   ([`ClvSettings`]).
 //!
 //! Everything is pure: no clock (the observation end and `as_of` are arguments), no randomness (fits start from a
 //! fixed point and are deterministic), no I/O.
@@ -43,9 +45,11 @@ use serde::{Deserialize, Serialize};
 pub mod models;
 mod optimize;
 mod special;
+pub mod spend;
 pub mod summary;
 
 pub use models::{BgNbd, Convergence, Estimate, FitReport, ModifiedBgNbd, ParetoNbd, Prediction, PurchaseModel};
+pub use spend::{ClvSettings, GammaGamma};
 pub use summary::{
     AsPurchase, CustomerSummary, FitData, Holdout, Pattern, Purchase, Summaries, summarize, summarize_holdout,
 };

@@ -364,7 +364,7 @@ macro_rules! bg_family {
                 let start = [1.0, scale_start(data), 1.0, 1.0];
                 let mut nll = |phi: &[f64; 4]| bg_family_nll(phi, data, $modified);
                 let ([r, alpha, a, b], report) =
-                    fit_with($label, ["r", "alpha", "a", "b"], data, start, 1e-10, &mut nll)?;
+                    fit_with($label, ["r", "alpha", "a", "b"], data, start, 1e-9, &mut nll)?;
                 Ok((Self::new(r, alpha, a, b, data.unit())?, report))
             }
 
