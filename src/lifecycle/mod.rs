@@ -7,6 +7,8 @@
 //!   the full log-likelihood, standard errors, iterations); P(alive), expected purchases, P(no purchase).
 //! - [`spend`]: the [`GammaGamma`] spend model and customer lifetime value over a typed horizon
 //!   ([`ClvSettings`]).
+//! - [`rfm`]: RFM scores by frozen quantiles or absolute thresholds, and validated segment maps.
+//! - [`stage`]: [`LifecyclePolicy`] → [`Stage`] with the [`Reason`]s that led to it.
 //!
 //! Everything is pure: no clock (the observation end and `as_of` are arguments), no randomness (fits start from a
 //! fixed point and are deterministic), no I/O.
@@ -44,12 +46,16 @@ use serde::{Deserialize, Serialize};
 
 pub mod models;
 mod optimize;
+pub mod rfm;
 mod special;
 pub mod spend;
+pub mod stage;
 pub mod summary;
 
 pub use models::{BgNbd, Convergence, Estimate, FitReport, ModifiedBgNbd, ParetoNbd, Prediction, PurchaseModel};
+pub use rfm::{RfmInput, RfmScore, RfmScorer, SegmentMap, SegmentRule, TiePolicy};
 pub use spend::{ClvSettings, GammaGamma};
+pub use stage::{Activity, Classification, LifecyclePolicy, PolicyConfig, Reason, Stage};
 pub use summary::{
     AsPurchase, CustomerSummary, FitData, Holdout, Pattern, Purchase, Summaries, summarize, summarize_holdout,
 };

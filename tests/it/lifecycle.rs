@@ -2,8 +2,8 @@
 
 use chrono::NaiveDate;
 use customer_care::lifecycle::{
-    BgNbd, CustomerSummary, FitData, GammaGamma, ModifiedBgNbd, ParetoNbd, PurchaseModel, Span, TimeUnit, summarize,
-    summarize_holdout,
+    BgNbd, CustomerSummary, FitData, GammaGamma, ModifiedBgNbd, ParetoNbd, PurchaseModel, RfmInput, RfmScore,
+    RfmScorer, SegmentMap, SegmentRule, Span, TiePolicy, TimeUnit, summarize, summarize_holdout,
 };
 use rust_decimal::Decimal;
 
@@ -291,6 +291,43 @@ mod properties {
                 prop_assert!(e2 >= e1 * (1.0 - 1e-12), "{} E({t}) = {e1} > E({t} + 10) = {e2}", m.name());
                 let n = m.expected_purchases_new(Span::weeks(t).unwrap()).unwrap();
                 prop_assert!(n.is_finite() && n >= 0.0);
+            }
+        }
+
+        #[test]
+        fn rfm_scores_and_maps_are_total(
+            population in proptest::collection::vec((0.0f64..400.0, 0u32..20, 0i64..100_000), 1..60),
+            probe in (0.0f64..1000.0, 0u32..50, -10i64..200_000),
+            lower in any::<bool>(),
+            cuts in proptest::collection::vec((1u8..=5, 1u8..=5, 1u8..=5, 1u8..=5), 1..8),
+        ) {
+            let ties = if lower { TiePolicy::LowerScore } else { TiePolicy::HigherScore };
+            let input = |(d, f, m): (f64, u32, i64)| {
+                RfmInput::new(Span::days(d).unwrap(), f64::from(f), Decimal::new(m, 2)).unwrap()
+            };
+            let population: Vec<RfmInput> = population.into_iter().map(input).collect();
+            let scorer = RfmScorer::fit(&population, ties).unwrap();
+            let standard = SegmentMap::standard();
+            for i in population.iter().chain(std::iter::once(&input(probe))) {
+                let s = scorer.score(i).unwrap();
+                for v in [s.recency, s.frequency, s.monetary] {
+                    prop_assert!((1..=5).contains(&v));
+                }
+                prop_assert!(!standard.segment(s).is_empty());
+            }
+            // Any rule set is either rejected or names every cell.
+            let rules: Vec<SegmentRule> = cuts
+                .iter()
+                .enumerate()
+                .map(|(i, &(a, b, c, d))| SegmentRule::new(format!("s{i}"), (a.min(b), a.max(b)), (c.min(d), c.max(d))))
+                .collect();
+            if let Ok(map) = SegmentMap::new(rules) {
+                for r in 1..=5 {
+                    for f in 1..=5 {
+                        let score = RfmScore { recency: r, frequency: f, monetary: 1 };
+                        prop_assert!(!map.segment(score).is_empty(), "cell {r}{f}");
+                    }
+                }
             }
         }
 
