@@ -29,7 +29,8 @@
 //!     purchases: 10,
 //!     spend: Decimal::from(900),
 //! };
-//! assert_eq!(policy.classify(&regular, at(7, 15), None)?.stage, Stage::Loyal);
+//! assert_eq!(policy.classify(&regular, at(6, 20), None)?.stage, Stage::Loyal);
+//! assert_eq!(policy.classify(&regular, at(7, 15), None)?.stage, Stage::Aging);
 //! // Silent for five months after buying every two weeks or so.
 //! assert_eq!(policy.classify(&regular, at(11, 1), None)?.stage, Stage::Lost);
 //! # Ok::<(), customer_care::lifecycle::LifecycleError>(())
