@@ -140,9 +140,18 @@ trait Formulas {
     fn raw_p_alive(&self, x: f64, tx: f64, t_age: f64) -> Option<f64>;
     /// Expected purchases in `t` for a customer alive at `T` with `x` repeat purchases.
     fn alive_expected(&self, x: f64, t_age: f64, t: f64) -> Option<f64>;
+    /// For models whose log-odds of being dead split as k(x, T) − (r + x) ln(α + t_x): k.
+    fn p_alive_split(&self, _x: f64, _t_age: f64) -> Option<f64> {
+        None
+    }
+    /// P(alive) from the split constant.
+    fn p_alive_from_split(&self, _k: f64, _x: f64, _tx: f64) -> f64 {
+        f64::NAN
+    }
 }
 
-/// A tiny direct-mapped memo for `alive_expected`, keyed by `(x, T)`.
+/// Predictions through a small direct-mapped memo keyed by `(x, T)`: the expectation of an alive customer and
+/// the P(alive) constant depend on those only, and real logs repeat them a lot.
 fn predict_all_with<M: Formulas>(
     model: &M,
     unit: TimeUnit,
@@ -150,31 +159,35 @@ fn predict_all_with<M: Formulas>(
     horizon: Span,
 ) -> Result<Vec<Prediction>, LifecycleError> {
     let t = horizon.length_in(unit)?;
-    const SLOTS: usize = 4096;
-    let mut memo: Vec<(u32, u64, f64)> = vec![(u32::MAX, u64::MAX, 0.0); SLOTS];
+    let bits = customers.len().clamp(1, 1 << 14).next_power_of_two().trailing_zeros();
+    let mut memo: Vec<(u32, u64, f64, Option<f64>)> = vec![(u32::MAX, u64::MAX, 0.0, None); 1 << bits];
     let mut out = Vec::with_capacity(customers.len());
     for c in customers {
         check_unit(unit, c.unit())?;
         let (x, tx, age) = (c.frequency(), c.recency(), c.age());
         let key = age.to_bits();
-        let slot = ((u64::from(x).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ key.wrapping_mul(0xC2B2_AE3D_27D4_EB4F)) >> 52)
-            as usize
-            % SLOTS;
-        let alive_expected = match memo.get(slot) {
-            Some(&(mx, mk, v)) if mx == x && mk == key => v,
+        let hash = (u64::from(x).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ key).wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
+        let slot = if bits == 0 { 0 } else { (hash >> (64 - bits)) as usize };
+        let xf = f64::from(x);
+        let (alive_expected, split) = match memo.get(slot) {
+            Some(&(mx, mk, v, k)) if mx == x && mk == key => (v, k),
             _ => {
                 let v = model
-                    .alive_expected(f64::from(x), age, t)
+                    .alive_expected(xf, age, t)
                     .ok_or_else(|| numerical(format!("expected purchases for x = {x}, T = {age}, t = {t}")))?;
+                let k = model.p_alive_split(xf, age);
                 if let Some(m) = memo.get_mut(slot) {
-                    *m = (x, key, v);
+                    *m = (x, key, v, k);
                 }
-                v
+                (v, k)
             }
         };
-        let p_alive = model
-            .raw_p_alive(f64::from(x), tx, age)
-            .ok_or_else(|| numerical(format!("p(alive) for x = {x}, t_x = {tx}, T = {age}")))?;
+        let p_alive = match split {
+            Some(k) => model.p_alive_from_split(k, xf, tx),
+            None => model
+                .raw_p_alive(xf, tx, age)
+                .ok_or_else(|| numerical(format!("p(alive) for x = {x}, t_x = {tx}, T = {age}")))?,
+        };
         out.push(Prediction { p_alive, expected_purchases: p_alive * alive_expected });
     }
     Ok(out)
@@ -188,11 +201,6 @@ fn logistic(log_odds: f64) -> f64 {
         let e = log_odds.exp();
         e / (1.0 + e)
     }
-}
-
-/// ln(1 + e^v) without overflow.
-fn softplus(v: f64) -> f64 {
-    if v > 0.0 { v + (-v).exp().ln_1p() } else { v.exp().ln_1p() }
 }
 
 fn fit_with<const N: usize>(
@@ -263,12 +271,16 @@ fn bg_family_nll(phi: &[f64; 4], data: &FitData, modified: bool) -> Option<(f64,
     let ln_alpha = alpha.ln();
     let (lg_r, lg_b, lg_ab) = (ln_gamma(r), ln_gamma(b), ln_gamma(a + b));
     let (dg_r, dg_b, dg_ab) = (digamma(r), digamma(b), digamma(a + b));
+    let (times, slots) = data.time_index();
+    // ln(α + t) and 1/(α + t) once per distinct time.
+    let table: Vec<(f64, f64)> = times.iter().map(|t| ((alpha + t).ln(), 1.0 / (alpha + t))).collect();
     let mut ll = 0.0;
     let mut g = [0.0; 4];
     let mut current = None;
     let (mut c_x, mut dr_x, mut da_x, mut db_x, mut ln_ratio, mut has_d, mut bx1) =
         (0.0, 0.0, 0.0, 0.0, 0.0, false, 1.0);
-    for p in data.patterns() {
+    let inv_a = 1.0 / a;
+    for (p, &(i_tx, i_t)) in data.patterns().iter().zip(slots) {
         let x = f64::from(p.frequency);
         if current != Some(p.frequency) {
             current = Some(p.frequency);
@@ -283,22 +295,24 @@ fn bg_family_nll(phi: &[f64; 4], data: &FitData, modified: bool) -> Option<(f64,
             ln_ratio = a.ln() - bx1.ln();
         }
         let rx = r + x;
-        let (at, ax) = (alpha + p.age, alpha + p.recency);
-        let lat = at.ln();
+        let (Some(&(lat, inv_at)), Some(&(lax, inv_ax))) = (table.get(i_t as usize), table.get(i_tx as usize)) else {
+            return None;
+        };
         let w = p.weight;
         let mut term = c_x - rx * lat;
         let mut gr = dr_x - lat;
-        let mut ga = r / alpha - rx / at;
+        let mut ga = r / alpha - rx * inv_at;
         let mut gaa = da_x;
         let mut gb = db_x;
         if has_d {
-            let lax = ax.ln();
             let ln_d = ln_ratio + rx * (lat - lax);
-            term += softplus(ln_d);
-            let pi = logistic(ln_d);
+            // softplus(ln D) and the logistic π = D / (1 + D) from one exponential.
+            let e = (-ln_d.abs()).exp();
+            term += ln_d.max(0.0) + e.ln_1p();
+            let pi = if ln_d >= 0.0 { 1.0 / (1.0 + e) } else { e / (1.0 + e) };
             gr += pi * (lat - lax);
-            ga += pi * rx * (1.0 / at - 1.0 / ax);
-            gaa += pi / a;
+            ga += pi * rx * (inv_at - inv_ax);
+            gaa += pi * inv_a;
             gb -= pi / bx1;
         }
         ll += w * term;
@@ -409,19 +423,31 @@ macro_rules! bg_family {
 
         impl Formulas for $name {
             fn raw_p_alive(&self, x: f64, tx: f64, t_age: f64) -> Option<f64> {
-                let shift = if $modified { 1.0 } else { 0.0 };
-                if !$modified && x == 0.0 {
-                    return Some(1.0);
-                }
-                let ln_d = self.a.ln() - (self.b + x - 1.0 + shift).ln()
-                    + (self.r + x) * ((self.alpha + t_age).ln() - (self.alpha + tx).ln());
-                let p = logistic(-ln_d);
+                let k = self.p_alive_split(x, t_age)?;
+                let p = self.p_alive_from_split(k, x, tx);
                 p.is_finite().then_some(p)
             }
 
             fn alive_expected(&self, x: f64, t_age: f64, t: f64) -> Option<f64> {
                 let shift = if $modified { 1.0 } else { 0.0 };
                 bg_expected_alive(self.r + x, self.alpha + t_age, self.a, self.b + x + shift, t)
+            }
+
+            fn p_alive_split(&self, x: f64, t_age: f64) -> Option<f64> {
+                // ln D = ln a − ln(b + x − 1 + shift) + (r + x) ln((α + T)/(α + t_x)); P(alive) = 1 / (1 + D).
+                if !$modified && x == 0.0 {
+                    return Some(f64::NEG_INFINITY); // BG/NBD: no repeat purchase, no chance to drop out.
+                }
+                let shift = if $modified { 1.0 } else { 0.0 };
+                let k = self.a.ln() - (self.b + x - 1.0 + shift).ln() + (self.r + x) * (self.alpha + t_age).ln();
+                (!k.is_nan()).then_some(k)
+            }
+
+            fn p_alive_from_split(&self, k: f64, x: f64, tx: f64) -> f64 {
+                if k == f64::NEG_INFINITY {
+                    return 1.0;
+                }
+                logistic((self.r + x) * (self.alpha + tx).ln() - k)
             }
         }
 

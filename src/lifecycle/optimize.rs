@@ -175,20 +175,19 @@ pub(crate) fn numeric_gradient<const N: usize>(
     Some((value, g))
 }
 
-/// The Hessian by central differences of the gradient, symmetrised.
+/// The Hessian by forward differences of the gradient (N + 1 gradient evaluations), symmetrised: accurate to
+/// about `h` relative, ample for standard errors.
 pub(crate) fn numeric_hessian<const N: usize>(f: &mut Objective<'_, N>, x: &[f64; N], h: f64) -> Option<[[f64; N]; N]> {
+    let (_, g0) = f(x)?;
     let mut m = [[0.0; N]; N];
     for (i, row) in m.iter_mut().enumerate() {
         let mut up = *x;
-        let mut down = *x;
-        if let (Some(u), Some(d)) = (up.get_mut(i), down.get_mut(i)) {
+        if let Some(u) = up.get_mut(i) {
             *u += h;
-            *d -= h;
         }
         let (_, gu) = f(&up)?;
-        let (_, gd) = f(&down)?;
-        for (v, (a, b)) in row.iter_mut().zip(gu.iter().zip(&gd)) {
-            *v = (a - b) / (2.0 * h);
+        for (v, (a, b)) in row.iter_mut().zip(gu.iter().zip(&g0)) {
+            *v = (a - b) / h;
         }
     }
     let mut sym = m;
@@ -259,7 +258,7 @@ mod tests {
         let h = numeric_hessian(&mut f, &m.x, 1e-5).unwrap();
         let inv = invert_spd(&h).unwrap();
         // Inverse of [[802, -400], [-400, 200]] is [[0.5, 1], [1, 2.005]].
-        assert!((inv[0][0] - 0.5).abs() < 1e-3 && (inv[1][1] - 2.005).abs() < 1e-2, "{inv:?}");
+        assert!((inv[0][0] - 0.5).abs() < 5e-3 && (inv[1][1] - 2.005).abs() < 2e-2, "{inv:?}");
     }
 
     #[test]

@@ -409,12 +409,37 @@ pub struct Pattern {
 /// Summaries compressed into weighted patterns, in one [`TimeUnit`]: the input of every model fit.
 ///
 /// Identical `(x, t_x, T)` are merged, so a million customers with day-resolution logs fit as fast as a few
-/// thousand patterns. Patterns are sorted by frequency, then recency, then age.
+/// thousand patterns. Patterns are sorted by frequency, then recency, then age. Serialized as its unit and
+/// patterns, validated when deserialized.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "FitDataRepr", into = "FitDataRepr")]
 pub struct FitData {
     unit: TimeUnit,
     patterns: Vec<Pattern>,
     customers: f64,
+    /// Distinct recencies and ages, sorted: models evaluate ln(α + t) once per distinct time.
+    times: Vec<f64>,
+    /// Per pattern, the indices of its recency and age in `times`.
+    slots: Vec<(u32, u32)>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct FitDataRepr {
+    unit: TimeUnit,
+    patterns: Vec<Pattern>,
+}
+
+impl TryFrom<FitDataRepr> for FitData {
+    type Error = LifecycleError;
+    fn try_from(r: FitDataRepr) -> Result<Self, LifecycleError> {
+        Self::from_patterns(r.unit, r.patterns)
+    }
+}
+
+impl From<FitData> for FitDataRepr {
+    fn from(d: FitData) -> Self {
+        Self { unit: d.unit, patterns: d.patterns }
+    }
 }
 
 impl FitData {
@@ -426,7 +451,36 @@ impl FitData {
     pub fn from_summaries<'a>(
         summaries: impl IntoIterator<Item = &'a CustomerSummary>,
     ) -> Result<Self, LifecycleError> {
-        Self::from_weighted(summaries.into_iter().map(|s| (s, 1.0)))
+        let summaries = summaries.into_iter();
+        let mut keys = Vec::with_capacity(summaries.size_hint().0);
+        let mut unit = None;
+        for s in summaries {
+            let expected = *unit.get_or_insert(s.unit);
+            if s.unit != expected {
+                return Err(LifecycleError::UnitMismatch { expected, found: s.unit });
+            }
+            keys.push((s.frequency, s.recency.to_bits(), s.age.to_bits()));
+        }
+        let unit = unit.ok_or_else(|| LifecycleError::EmptyPopulation { what: "summaries to fit".into() })?;
+        // Non-negative finite f64 order like their bit patterns, so sorting the bits sorts the values.
+        keys.sort_unstable();
+        let mut patterns: Vec<Pattern> = Vec::new();
+        let mut last = None;
+        for (x, tx, t) in keys {
+            match patterns.last_mut() {
+                Some(p) if last == Some((x, tx, t)) => p.weight += 1.0,
+                _ => {
+                    patterns.push(Pattern {
+                        frequency: x,
+                        recency: f64::from_bits(tx),
+                        age: f64::from_bits(t),
+                        weight: 1.0,
+                    });
+                    last = Some((x, tx, t));
+                }
+            }
+        }
+        Ok(Self::index(unit, patterns))
     }
 
     /// Compresses weighted summaries (a weight is a number of customers, or a sampling weight), all in one unit.
@@ -449,17 +503,10 @@ impl FitData {
             keys.push(((s.frequency, s.recency.to_bits(), s.age.to_bits()), positive("weight", w)?));
         }
         let unit = unit.ok_or_else(|| LifecycleError::EmptyPopulation { what: "summaries to fit".into() })?;
-        Ok(Self::compress(unit, keys))
-    }
-
-    fn compress(unit: TimeUnit, mut keys: Vec<((u32, u64, u64), f64)>) -> Self {
-        // Non-negative finite f64 order like their bit patterns, so sorting the bits sorts the values.
         keys.sort_unstable_by_key(|k| k.0);
         let mut patterns: Vec<Pattern> = Vec::new();
         let mut last = None;
-        let mut customers = 0.0;
         for ((x, tx, t), w) in keys {
-            customers += w;
             match patterns.last_mut() {
                 Some(p) if last == Some((x, tx, t)) => p.weight += w,
                 _ => {
@@ -473,7 +520,39 @@ impl FitData {
                 }
             }
         }
-        Self { unit, patterns, customers }
+        Ok(Self::index(unit, patterns))
+    }
+
+    /// Patterns given directly (each validated as a summary with a positive weight); identical patterns are
+    /// merged.
+    ///
+    /// # Errors
+    ///
+    /// As [`CustomerSummary::new`] and [`from_weighted`](Self::from_weighted).
+    pub fn from_patterns(unit: TimeUnit, patterns: Vec<Pattern>) -> Result<Self, LifecycleError> {
+        let mut summaries = Vec::with_capacity(patterns.len());
+        for p in &patterns {
+            summaries.push((CustomerSummary::new(p.frequency, p.recency, p.age, unit)?, p.weight));
+        }
+        if summaries.is_empty() {
+            return Err(LifecycleError::EmptyPopulation { what: "patterns to fit".into() });
+        }
+        Self::from_weighted(summaries.iter().map(|(s, w)| (s, *w)))
+    }
+
+    fn index(unit: TimeUnit, patterns: Vec<Pattern>) -> Self {
+        let mut times: Vec<f64> = patterns.iter().flat_map(|p| [p.recency, p.age]).collect();
+        times.sort_unstable_by(f64::total_cmp);
+        times.dedup();
+        let find = |v: f64| u32::try_from(times.partition_point(|t| *t < v)).unwrap_or(u32::MAX);
+        let slots = patterns.iter().map(|p| (find(p.recency), find(p.age))).collect();
+        let customers = patterns.iter().map(|p| p.weight).sum();
+        Self { unit, patterns, customers, times, slots }
+    }
+
+    /// Distinct times and, per pattern, the indices of its recency and age among them.
+    pub(crate) fn time_index(&self) -> (&[f64], &[(u32, u32)]) {
+        (&self.times, &self.slots)
     }
 
     /// The unit of recency and age.
