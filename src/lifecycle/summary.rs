@@ -150,11 +150,35 @@ impl CustomerSummary {
     }
 }
 
-/// Per-customer summaries in one [`TimeUnit`], ordered by customer key.
+/// Per-customer summaries in one [`TimeUnit`], ordered by customer key; validated when deserialized.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(
+    try_from = "SummariesRepr<K>",
+    into = "SummariesRepr<K>",
+    bound(serialize = "K: Serialize + Clone", deserialize = "K: Deserialize<'de> + Ord")
+)]
 pub struct Summaries<K> {
     unit: TimeUnit,
     rows: Vec<(K, CustomerSummary)>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct SummariesRepr<K> {
+    unit: TimeUnit,
+    rows: Vec<(K, CustomerSummary)>,
+}
+
+impl<K: Ord> TryFrom<SummariesRepr<K>> for Summaries<K> {
+    type Error = LifecycleError;
+    fn try_from(r: SummariesRepr<K>) -> Result<Self, LifecycleError> {
+        Self::new(r.unit, r.rows)
+    }
+}
+
+impl<K> From<Summaries<K>> for SummariesRepr<K> {
+    fn from(s: Summaries<K>) -> Self {
+        Self { unit: s.unit, rows: s.rows }
+    }
 }
 
 impl<K: Ord> Summaries<K> {
@@ -244,6 +268,7 @@ where
 
 /// A calibration summary per customer and how many purchase days followed it in the holdout period.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(bound(serialize = "K: Serialize + Clone", deserialize = "K: Deserialize<'de> + Ord"))]
 pub struct Holdout<K> {
     /// Summaries of the calibration period (purchases up to `calibration_end`).
     pub calibration: Summaries<K>,
@@ -600,6 +625,11 @@ mod tests {
         assert_eq!((c3.frequency(), c3.recency(), c3.monetary_value()), (0, 0.0, Decimal::ZERO));
         assert!(summarize(&log, TimeUnit::Days(0), d("1997-09-30")).is_err());
 
+        let json = serde_json::to_string(&s).unwrap();
+        assert_eq!(serde_json::from_str::<Summaries<u32>>(&json).unwrap(), s);
+        let mixed = json.replacen("\"unit\":\"week\"", "\"unit\":\"day\"", 1);
+        assert!(serde_json::from_str::<Summaries<u32>>(&mixed).is_err());
+
         let h = summarize_holdout(&log, TimeUnit::Week, d("1997-09-30"), d("1998-06-30")).unwrap();
         assert_eq!(h.holdout_purchases, [0, 1]);
         assert_eq!(h.calibration, s);
@@ -616,6 +646,10 @@ mod tests {
         assert_eq!(data.patterns()[1].weight, 3.0);
         assert_eq!(data.customers(), 4.0);
         assert!(FitData::from_weighted([(&a, 0.0)]).is_err());
+        let json = serde_json::to_string(&data).unwrap();
+        assert_eq!(serde_json::from_str::<FitData>(&json).unwrap(), data);
+        assert!(serde_json::from_str::<FitData>(&json.replace("\"weight\":3.0", "\"weight\":-3.0")).is_err());
+        assert!(serde_json::from_str::<FitData>(&json.replace("\"recency\":2.0", "\"recency\":9.0")).is_err());
         assert!(FitData::from_summaries([]).is_err());
         let w = CustomerSummary::new(1, 2.0, 5.0, TimeUnit::Week).unwrap();
         assert!(matches!(FitData::from_summaries([&a, &w]), Err(LifecycleError::UnitMismatch { .. })));

@@ -346,3 +346,22 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn batch_predictions_equal_single_ones() {
+    let summaries = summarize(&sample_log(), TimeUnit::Week, calibration_end()).unwrap();
+    let rows: Vec<CustomerSummary> = summaries.iter().map(|(_, s)| *s).collect();
+    let horizon = Span::weeks(39.0).unwrap();
+    let models: Vec<Box<dyn PurchaseModel>> = vec![
+        Box::new(BgNbd::new(0.243, 4.414, 0.793, 2.426, TimeUnit::Week).unwrap()),
+        Box::new(ModifiedBgNbd::new(0.525, 6.183, 0.891, 1.614, TimeUnit::Week).unwrap()),
+        Box::new(ParetoNbd::new(0.553, 10.578, 0.606, 11.669, TimeUnit::Week).unwrap()),
+    ];
+    for model in models {
+        let batch = model.predict_all(&rows, horizon).unwrap();
+        for (s, p) in rows.iter().zip(&batch) {
+            assert_eq!(p.p_alive, model.p_alive(s).unwrap(), "{} {s:?}", model.name());
+            assert_eq!(p.expected_purchases, model.expected_purchases(s, horizon).unwrap());
+        }
+    }
+}
