@@ -203,6 +203,10 @@ fn logistic(log_odds: f64) -> f64 {
     }
 }
 
+/// Estimates outside these bounds are reported as a failed fit (a maximum at the edge of the parameter space).
+const MIN_PARAMETER: f64 = 1e-8;
+const MAX_PARAMETER: f64 = 1e8;
+
 fn fit_with<const N: usize>(
     model: &str,
     names: [&str; N],
@@ -216,10 +220,20 @@ fn fit_with<const N: usize>(
     let phi0 = start.map(f64::ln);
     let min = optimize::bfgs(nll, phi0, gtol, 1000).map_err(|f| failed(f.iterations, f.reason))?;
     let theta = min.x.map(f64::exp);
-    if theta.iter().any(|v| !v.is_finite() || *v <= 0.0 || *v > 1e12) {
-        return Err(failed(min.iterations, format!("parameters diverged to {theta:?}")));
+    // A maximum on the boundary (a shape → 0 or a scale → ∞) means the data cannot identify the model.
+    if let Some((name, value)) =
+        names.iter().zip(theta).find(|(_, v)| !v.is_finite() || !(MIN_PARAMETER..=MAX_PARAMETER).contains(v))
+    {
+        return Err(failed(
+            min.iterations,
+            format!("no interior maximum: {name} went to {value:e} (outside {MIN_PARAMETER:e} to {MAX_PARAMETER:e})"),
+        ));
     }
-    let covariance = optimize::numeric_hessian(nll, &min.x, 1e-4).and_then(|h| optimize::invert_spd(&h));
+    // A Hessian that is not positive definite means a flat direction: some parameter is not identified.
+    let Some(covariance) = optimize::numeric_hessian(nll, &min.x, 1e-4).and_then(|h| optimize::invert_spd(&h)) else {
+        return Err(failed(min.iterations, "no strict maximum: the Hessian is not positive definite".into()));
+    };
+    let covariance = Some(covariance);
     let parameters = names
         .iter()
         .enumerate()

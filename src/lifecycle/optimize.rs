@@ -203,6 +203,25 @@ pub(crate) fn numeric_hessian<const N: usize>(f: &mut Objective<'_, N>, x: &[f64
 /// The inverse of a symmetric positive-definite matrix (Gauss–Jordan with partial pivoting); `None` if singular
 /// or not positive definite.
 pub(crate) fn invert_spd<const N: usize>(m: &[[f64; N]; N]) -> Option<[[f64; N]; N]> {
+    // Positive definite ⇔ a Cholesky factorisation exists with positive pivots (relative to the diagonal's scale).
+    let scale = (0..N).filter_map(|i| m.get(i).and_then(|r| r.get(i))).fold(0.0f64, |s, v| s.max(v.abs()));
+    let mut l = [[0.0; N]; N];
+    for i in 0..N {
+        for j in 0..=i {
+            let mut sum = *m.get(i)?.get(j)?;
+            for k in 0..j {
+                sum -= l.get(i)?.get(k)? * l.get(j)?.get(k)?;
+            }
+            if i == j {
+                if sum.is_nan() || sum <= 1e-12 * scale {
+                    return None;
+                }
+                *l.get_mut(i)?.get_mut(j)? = sum.sqrt();
+            } else {
+                *l.get_mut(i)?.get_mut(j)? = sum / l.get(j)?.get(j)?;
+            }
+        }
+    }
     let mut a = *m;
     let mut inv = identity::<N>();
     for col in 0..N {

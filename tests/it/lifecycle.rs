@@ -365,3 +365,15 @@ fn batch_predictions_equal_single_ones() {
         }
     }
 }
+
+#[test]
+fn unidentifiable_data_is_a_fit_error_not_a_starting_point() {
+    // Nobody ever came back: the likelihood rises as r → 0, with no interior maximum.
+    let rows: Vec<CustomerSummary> =
+        (0..100).map(|i| CustomerSummary::new(0, 0.0, f64::from(10 + i % 5), TimeUnit::Week).unwrap()).collect();
+    let data = FitData::from_summaries(&rows).unwrap();
+    for result in [BgNbd::fit(&data).map(|_| ()), ParetoNbd::fit(&data).map(|_| ())] {
+        let err = result.unwrap_err();
+        assert!(matches!(err, customer_care::LifecycleError::FitFailed { .. }), "{err}");
+    }
+}
