@@ -116,6 +116,7 @@ fn benches(c: &mut Criterion) {
             BgNbd::fit(&data).unwrap()
         })
     });
+    slow.bench_function("compress_1m", |bench| bench.iter(|| FitData::from_summaries(black_box(&population)).unwrap()));
     let model = BgNbd::new(0.243, 4.414 * 7.0, 0.793, 2.426, TimeUnit::Day).unwrap();
     let horizon = Span::days(273.0).unwrap();
     slow.bench_function("p_alive_and_expected_1m", |bench| {

@@ -476,34 +476,56 @@ impl FitData {
     pub fn from_summaries<'a>(
         summaries: impl IntoIterator<Item = &'a CustomerSummary>,
     ) -> Result<Self, LifecycleError> {
-        let summaries = summaries.into_iter();
-        let mut keys = Vec::with_capacity(summaries.size_hint().0);
+        // Bucket by frequency (a counting sort), then sort each bucket's (t_x, T) as u128: non-negative finite
+        // f64 order like their bit patterns, so sorting the bits sorts the values.
+        // Frequencies from `BUCKETS` up (rare) share one overflow list sorted by (x, key).
+        const BUCKETS: usize = 4096;
+        let mut buckets: Vec<Vec<u128>> = Vec::new();
+        let mut overflow: Vec<(u32, u128)> = Vec::new();
         let mut unit = None;
         for s in summaries {
             let expected = *unit.get_or_insert(s.unit);
             if s.unit != expected {
                 return Err(LifecycleError::UnitMismatch { expected, found: s.unit });
             }
-            keys.push((s.frequency, s.recency.to_bits(), s.age.to_bits()));
+            let key = (u128::from(s.recency.to_bits()) << 64) | u128::from(s.age.to_bits());
+            let x = s.frequency as usize;
+            if x >= BUCKETS {
+                overflow.push((s.frequency, key));
+                continue;
+            }
+            if buckets.len() <= x {
+                buckets.resize_with(x + 1, Vec::new);
+            }
+            if let Some(bucket) = buckets.get_mut(x) {
+                bucket.push(key);
+            }
         }
         let unit = unit.ok_or_else(|| LifecycleError::EmptyPopulation { what: "summaries to fit".into() })?;
-        // Non-negative finite f64 order like their bit patterns, so sorting the bits sorts the values.
-        keys.sort_unstable();
+        overflow.sort_unstable();
         let mut patterns: Vec<Pattern> = Vec::new();
         let mut last = None;
-        for (x, tx, t) in keys {
-            match patterns.last_mut() {
-                Some(p) if last == Some((x, tx, t)) => p.weight += 1.0,
-                _ => {
-                    patterns.push(Pattern {
-                        frequency: x,
-                        recency: f64::from_bits(tx),
-                        age: f64::from_bits(t),
-                        weight: 1.0,
-                    });
-                    last = Some((x, tx, t));
-                }
+        let mut push = |frequency: u32, key: u128| match patterns.last_mut() {
+            Some(p) if last == Some((frequency, key)) => p.weight += 1.0,
+            _ => {
+                patterns.push(Pattern {
+                    frequency,
+                    recency: f64::from_bits((key >> 64) as u64),
+                    age: f64::from_bits(key as u64),
+                    weight: 1.0,
+                });
+                last = Some((frequency, key));
             }
+        };
+        for (x, bucket) in buckets.iter_mut().enumerate() {
+            bucket.sort_unstable();
+            let frequency = u32::try_from(x).unwrap_or(u32::MAX);
+            for &key in bucket.iter() {
+                push(frequency, key);
+            }
+        }
+        for (frequency, key) in overflow {
+            push(frequency, key);
         }
         Ok(Self::index(unit, patterns))
     }
@@ -641,6 +663,13 @@ mod tests {
         let a = CustomerSummary::new(1, 2.0, 5.0, TimeUnit::Day).unwrap();
         let b = CustomerSummary::new(0, 0.0, 5.0, TimeUnit::Day).unwrap();
         let data = FitData::from_summaries([&a, &b, &a, &a]).unwrap();
+        // Very large frequencies go through the overflow list and keep the order.
+        let big = CustomerSummary::new(u32::MAX, 1.0, 5.0, TimeUnit::Day).unwrap();
+        let mid = CustomerSummary::new(5000, 1.0, 5.0, TimeUnit::Day).unwrap();
+        let with_big = FitData::from_summaries([&big, &a, &mid, &big]).unwrap();
+        let xs: Vec<(u32, f64)> = with_big.patterns().iter().map(|p| (p.frequency, p.weight)).collect();
+        assert_eq!(xs, [(1, 1.0), (5000, 1.0), (u32::MAX, 2.0)]);
+        assert_eq!(with_big, FitData::from_weighted([(&big, 2.0), (&mid, 1.0), (&a, 1.0)]).unwrap());
         assert_eq!(data.patterns().len(), 2);
         assert_eq!(data.patterns()[0].weight, 1.0);
         assert_eq!(data.patterns()[1].weight, 3.0);
