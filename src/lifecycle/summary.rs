@@ -13,7 +13,7 @@
 
 use std::cmp::Ordering;
 
-use chrono::{DateTime, NaiveDate, TimeZone};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -355,6 +355,20 @@ impl<K> AsPurchase<K> for (K, NaiveDate, Decimal) {
     }
 }
 
+/// Instants are dated by their UTC calendar day; to date purchases in a business's zone, build
+/// [`Purchase::at`] from the instant converted with `with_timezone`.
+impl<K> AsPurchase<K> for (K, DateTime<Utc>, Decimal) {
+    fn customer(&self) -> &K {
+        &self.0
+    }
+    fn day(&self) -> NaiveDate {
+        self.1.date_naive()
+    }
+    fn amount(&self) -> Decimal {
+        self.2
+    }
+}
+
 /// Calls `f` for each customer (in key order) with their purchase days up to `end`, merged and sorted.
 fn for_each_customer<K, P, F>(purchases: &[P], end: NaiveDate, mut f: F) -> Result<(), LifecycleError>
 where
@@ -656,6 +670,25 @@ mod tests {
         assert_eq!(h.holdout_purchases, [0, 1]);
         assert_eq!(h.calibration, s);
         assert!(summarize_holdout(&log, TimeUnit::Week, d("1997-09-30"), d("1997-09-29")).is_err());
+    }
+
+    #[test]
+    fn instants_and_purchase_records_summarize_alike() {
+        use chrono::TimeZone;
+        let at = |d, h| Utc.with_ymd_and_hms(2026, 3, d, h, 0, 0).unwrap();
+        let instants =
+            vec![("c", at(1, 9), Decimal::ONE), ("c", at(1, 23), Decimal::TWO), ("c", at(8, 1), Decimal::TEN)];
+        let records: Vec<Purchase<&str>> = instants.iter().map(|(k, t, a)| Purchase::at(*k, t, *a)).collect();
+        let a = summarize(&instants, TimeUnit::Day, d("2026-03-10")).unwrap();
+        let b = summarize(&records, TimeUnit::Day, d("2026-03-10")).unwrap();
+        assert_eq!(a, b);
+        let c = a.get(&"c").unwrap();
+        assert_eq!((c.frequency(), c.recency(), c.age(), c.monetary_value()), (1, 7.0, 9.0, Decimal::TEN));
+        // In Ho Chi Minh City (UTC+7) the 23:00 UTC purchase falls on 2 March: one more purchase day.
+        let hcm = chrono_tz::Asia::Ho_Chi_Minh;
+        let local: Vec<Purchase<&str>> =
+            instants.iter().map(|(k, t, a)| Purchase::at(*k, &t.with_timezone(&hcm), *a)).collect();
+        assert_eq!(summarize(&local, TimeUnit::Day, d("2026-03-10")).unwrap().get(&"c").unwrap().frequency(), 2);
     }
 
     #[test]
