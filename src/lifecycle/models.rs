@@ -103,6 +103,13 @@ pub trait PurchaseModel {
     /// As [`p_alive`](Self::p_alive), and [`LifecycleError::UnitMismatch`] for a horizon in another unit.
     fn expected_purchases(&self, customer: &CustomerSummary, horizon: Span) -> Result<f64, LifecycleError>;
 
+    /// Probability of no purchase at all in the `horizon` following the end of observation.
+    ///
+    /// # Errors
+    ///
+    /// As [`expected_purchases`](Self::expected_purchases).
+    fn probability_no_purchase(&self, customer: &CustomerSummary, horizon: Span) -> Result<f64, LifecycleError>;
+
     /// Expected purchases of a randomly chosen new customer in the `horizon` following their first purchase
     /// (repeat purchases, so excluding the first).
     ///
@@ -415,24 +422,6 @@ macro_rules! bg_family {
             pub const fn b(&self) -> f64 {
                 self.b
             }
-
-            /// Probability of no purchase at all in the `horizon` following the end of observation.
-            ///
-            /// # Errors
-            ///
-            /// [`LifecycleError::UnitMismatch`] for a summary or horizon in another unit.
-            pub fn probability_no_purchase(
-                &self,
-                customer: &CustomerSummary,
-                horizon: Span,
-            ) -> Result<f64, LifecycleError> {
-                let t = horizon.length_in(self.unit)?;
-                let p = self.p_alive(customer)?;
-                let x = f64::from(customer.frequency());
-                let at = self.alpha + customer.age();
-                let none_if_alive = (-(self.r + x) * (t / at).ln_1p()).exp();
-                Ok((p * none_if_alive + (1.0 - p)).clamp(0.0, 1.0))
-            }
         }
 
         impl Formulas for $name {
@@ -483,6 +472,20 @@ macro_rules! bg_family {
             fn expected_purchases(&self, customer: &CustomerSummary, horizon: Span) -> Result<f64, LifecycleError> {
                 let p = predict_all_with(self, self.unit, std::slice::from_ref(customer), horizon)?;
                 Ok(p.first().map_or(0.0, |p| p.expected_purchases))
+            }
+
+            fn probability_no_purchase(
+                &self,
+                customer: &CustomerSummary,
+                horizon: Span,
+            ) -> Result<f64, LifecycleError> {
+                // Alive: no purchase in t with probability ((α + T)/(α + T + t))^(r + x).
+                let t = horizon.length_in(self.unit)?;
+                let p = self.p_alive(customer)?;
+                let x = f64::from(customer.frequency());
+                let at = self.alpha + customer.age();
+                let none_if_alive = (-(self.r + x) * (t / at).ln_1p()).exp();
+                Ok((p * none_if_alive + (1.0 - p)).clamp(0.0, 1.0))
             }
 
             fn expected_purchases_new(&self, horizon: Span) -> Result<f64, LifecycleError> {
@@ -601,20 +604,27 @@ impl From<ParetoNbd> for ParetoRepr {
     }
 }
 
-/// ln F(y) + ln m, where F(y) = ∫_y^∞ (α+τ)^(−(r+x)) (β+τ)^(−(s+1)) dτ and m = r + s + x, through Euler-transformed
-/// ₂F₁(1, ·; m + 1; z) series with positive, bounded terms.
-fn pareto_ln_tail(r: f64, alpha: f64, s: f64, beta: f64, x: f64, y: f64) -> Option<f64> {
-    let m = r + s + x;
+/// ln(M · F(y)), where F(y) = ∫_y^∞ (α+τ)^(−P) (β+τ)^(−Q) dτ and M = P + Q − 1 > 0.
+///
+/// With u = (α+y)/(α+τ), M·F(y) = (α+y)^(−M) ₂F₁(M, Q; M + 1; z), z = (α − β)/(α + y) when α ≥ β (and the mirror
+/// image when α < β), Euler-transformed to (1 − z)^(1 − Q) ₂F₁(1, P; M + 1; z): a series with positive terms whose
+/// ratio stays below z.
+fn ln_power_tail(p: f64, q: f64, alpha: f64, beta: f64, y: f64) -> Option<f64> {
+    let m = p + q - 1.0;
     let (la, lb) = ((alpha + y).ln(), (beta + y).ln());
     if alpha >= beta {
-        // ₂F₁(m, s+1; m+1; z) = (1 − z)^(−s) ₂F₁(1, r + x; m + 1; z), z = (α − β)/(α + y), 1 − z = (β + y)/(α + y).
+        // 1 − z = (β + y)/(α + y).
         let z = (alpha - beta) / (alpha + y);
-        Some(-m * la - s * (lb - la) + ln_hyp2f1_one(r + x, m + 1.0, z)?)
+        Some(-m * la + (1.0 - q) * (lb - la) + ln_hyp2f1_one(p, m + 1.0, z)?)
     } else {
-        // ₂F₁(m, r+x; m+1; z) = (1 − z)^(1 − r − x) ₂F₁(1, s + 1; m + 1; z), z = (β − α)/(β + y).
         let z = (beta - alpha) / (beta + y);
-        Some(-m * lb + (1.0 - r - x) * (la - lb) + ln_hyp2f1_one(s + 1.0, m + 1.0, z)?)
+        Some(-m * lb + (1.0 - p) * (la - lb) + ln_hyp2f1_one(q, m + 1.0, z)?)
     }
+}
+
+/// ln(m F(y)) for the Pareto/NBD likelihood: P = r + x, Q = s + 1, m = r + s + x.
+fn pareto_ln_tail(r: f64, alpha: f64, s: f64, beta: f64, x: f64, y: f64) -> Option<f64> {
+    ln_power_tail(r + x, s + 1.0, alpha, beta, y)
 }
 
 /// The two log-terms of the Pareto/NBD likelihood (without the common constant): alive at T, and died in (t_x, T].
@@ -738,6 +748,31 @@ impl PurchaseModel for ParetoNbd {
         Ok(p.first().map_or(0.0, |p| p.expected_purchases))
     }
 
+    fn probability_no_purchase(&self, customer: &CustomerSummary, horizon: Span) -> Result<f64, LifecycleError> {
+        // Alive at T, λ ~ Gamma(r + x, α + T) and μ ~ Gamma(s, β + T) independently; a purchase comes before
+        // dropping out and within t with probability ∫₀ᵗ E[λ e^(−λu)] E[e^(−μu)] du
+        // = (r + x) α'^(r+x) β'^s ∫₀ᵗ (α' + u)^(−(r+x+1)) (β' + u)^(−s) du, α' = α + T, β' = β + T.
+        let t = horizon.length_in(self.unit)?;
+        let p = self.p_alive(customer)?;
+        if t == 0.0 {
+            return Ok(1.0);
+        }
+        let rx = self.r + f64::from(customer.frequency());
+        let (a1, b1) = (self.alpha + customer.age(), self.beta + customer.age());
+        let fail = || numerical(format!("p(no purchase) for {customer:?}, t = {t}"));
+        // ln(M F(0)) and ln(M F(t)) with the origin moved to T: F(y) = ∫_y^∞ (α' + u)^(−(r+x+1)) (β' + u)^(−s) du.
+        let at_zero = ln_power_tail(rx + 1.0, self.s, a1, b1, 0.0).ok_or_else(fail)?;
+        let at_t = ln_power_tail(rx + 1.0, self.s, a1, b1, t).ok_or_else(fail)?;
+        let m = rx + self.s;
+        let diff = at_t - at_zero;
+        let buys = if diff < 0.0 {
+            (rx.ln() + rx * a1.ln() + self.s * b1.ln() - m.ln() + at_zero + (-diff.exp_m1()).ln()).exp()
+        } else {
+            0.0
+        };
+        Ok((1.0 - p * buys.clamp(0.0, 1.0)).clamp(0.0, 1.0))
+    }
+
     fn expected_purchases_new(&self, horizon: Span) -> Result<f64, LifecycleError> {
         let t = horizon.length_in(self.unit)?;
         self.alive_expected(0.0, 0.0, t).ok_or_else(|| numerical(format!("population expected purchases for t = {t}")))
@@ -796,6 +831,32 @@ mod tests {
             let e = pareto.expected_purchases(&s, h).unwrap();
             assert!((0.0..=1.0).contains(&p) && e.is_finite() && e >= 0.0, "{s:?}: {p} {e}");
         }
+    }
+
+    #[test]
+    fn pareto_probability_no_purchase_matches_quadrature() {
+        let m = ParetoNbd::new(0.553, 10.578, 0.606, 11.669, TimeUnit::Week).unwrap();
+        for (x, tx, age, t) in [(2, 30.43, 38.86, 39.0), (0, 0.0, 38.86, 10.0), (7, 37.0, 38.0, 100.0)] {
+            let c = week(x, tx, age);
+            let p = m.p_alive(&c).unwrap();
+            let (rx, a1, b1) = (m.r + f64::from(x), m.alpha + age, m.beta + age);
+            // Composite Simpson on the density of "a purchase at u before dropping out".
+            let f = |u: f64| rx / a1 * (a1 / (a1 + u)).powf(rx + 1.0) * (b1 / (b1 + u)).powf(m.s);
+            let n = 20_000;
+            let h = t / f64::from(n);
+            let mut sum = f(0.0) + f(t);
+            for i in 1..n {
+                sum += f(f64::from(i) * h) * if i % 2 == 1 { 4.0 } else { 2.0 };
+            }
+            let want = 1.0 - p * sum * h / 3.0;
+            let got = m.probability_no_purchase(&c, Span::weeks(t).unwrap()).unwrap();
+            assert!((got - want).abs() < 1e-10, "{got} vs {want}");
+        }
+        let bg = BgNbd::new(0.243, 4.414, 0.793, 2.426, TimeUnit::Week).unwrap();
+        let c = week(2, 30.43, 38.86);
+        let short = bg.probability_no_purchase(&c, Span::weeks(1.0).unwrap()).unwrap();
+        let long = bg.probability_no_purchase(&c, Span::weeks(52.0).unwrap()).unwrap();
+        assert!(short > long && long > 1.0 - bg.p_alive(&c).unwrap());
     }
 
     #[test]

@@ -291,6 +291,10 @@ mod properties {
                 prop_assert!(e2 >= e1 * (1.0 - 1e-12), "{} E({t}) = {e1} > E({t} + 10) = {e2}", m.name());
                 let n = m.expected_purchases_new(Span::weeks(t).unwrap()).unwrap();
                 prop_assert!(n.is_finite() && n >= 0.0);
+                let q1 = m.probability_no_purchase(&s, Span::weeks(t).unwrap()).unwrap();
+                let q2 = m.probability_no_purchase(&s, Span::weeks(t + 10.0).unwrap()).unwrap();
+                prop_assert!((0.0..=1.0).contains(&q1) && q2 <= q1 + 1e-12, "{} {q1} {q2}", m.name());
+                prop_assert!(q1 >= 1.0 - p - 1e-12, "{}: P(none) {q1} below P(dead) {}", m.name(), 1.0 - p);
             }
         }
 
