@@ -53,7 +53,8 @@ pub enum Stage {
     New,
     /// Buying, not yet loyal. Deeper engagement.
     Growth,
-    /// Buying regularly for a while. Loyalty benefits.
+    /// Buying regularly for a while (also called mature). Loyalty benefits.
+    #[doc(alias = "Mature")]
     Loyal,
     /// Overdue against their own rhythm. Win-back.
     Aging,
@@ -67,7 +68,10 @@ pub enum Stage {
 #[non_exhaustive]
 pub enum Reason {
     /// No purchase yet.
-    NoPurchase,
+    NoPurchase {
+        /// Days since registration (negative if `as_of` is before it).
+        days_since_registration: f64,
+    },
     /// The first purchase is recent.
     FirstPurchaseRecent {
         /// Days since the first purchase.
@@ -417,7 +421,10 @@ mod tests {
         let policy = LifecyclePolicy::new(PolicyConfig::default()).unwrap();
         let prospect =
             Activity { first_purchase_at: None, last_purchase_at: None, purchases: 0, ..activity(0, 0, 0, 0) };
-        assert_eq!(policy.classify(&prospect, day(400), None).unwrap().reasons, [Reason::NoPurchase]);
+        assert_eq!(
+            policy.classify(&prospect, day(400), None).unwrap().reasons,
+            [Reason::NoPurchase { days_since_registration: 400.0 }]
+        );
         assert_eq!(stage(&policy, &prospect, 400, None), Stage::Potential);
         assert_eq!(stage(&policy, &activity(10, 10, 1, 50), 20, None), Stage::New);
         assert_eq!(stage(&policy, &activity(10, 40, 2, 80), 60, None), Stage::Growth);

@@ -2,8 +2,8 @@
 
 use chrono::NaiveDate;
 use customer_care::lifecycle::{
-    BgNbd, CustomerSummary, FitData, GammaGamma, ModifiedBgNbd, ParetoNbd, PurchaseModel, RfmInput, RfmScore,
-    RfmScorer, SegmentMap, SegmentRule, Span, TiePolicy, TimeUnit, summarize, summarize_holdout,
+    BgNbd, ClvSettings, CustomerSummary, FitData, GammaGamma, ModifiedBgNbd, ParetoNbd, PurchaseModel, RfmInput,
+    RfmScore, RfmScorer, SegmentMap, SegmentRule, Span, TiePolicy, TimeUnit, summarize, summarize_holdout,
 };
 use rust_decimal::Decimal;
 
@@ -158,6 +158,9 @@ fn cdnow_gamma_gamma_fit_matches_fader_hardie() {
         .collect();
     let (model, report) = GammaGamma::fit(&rows).unwrap();
     assert_eq!(report.customers, 946.0);
+    // `lifetimes` 0.11.3 on the same file: p 6.248802, q 3.744588, v 15.447748.
+    assert!((model.p() - 6.248802).abs() < 1e-4 && (model.q() - 3.744588).abs() < 1e-4);
+    assert!((model.gamma() - 15.447748).abs() < 1e-3);
     assert_rounds_to(model.p(), 6.25, 2);
     assert_rounds_to(model.q(), 3.74, 2);
     // γ: the maximum is at 15.448 (`lifetimes` 0.11.3 prints 15.45); its log-likelihood is above that of the
@@ -380,4 +383,29 @@ fn unidentifiable_data_is_a_fit_error_not_a_starting_point() {
         let err = result.unwrap_err();
         assert!(matches!(err, customer_care::LifecycleError::FitFailed { .. }), "{err}");
     }
+}
+
+#[test]
+fn cdnow_clv_matches_lifetimes() {
+    let rows: Vec<CustomerSummary> = WITH_SPEND
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            CustomerSummary::new(f[1].parse().unwrap(), f[2].parse().unwrap(), f[3].parse().unwrap(), TimeUnit::Week)
+                .unwrap()
+                .with_monetary_value(f[4].parse().unwrap())
+        })
+        .collect();
+    let (purchases, _) = BgNbd::fit(&FitData::from_summaries(&rows).unwrap()).unwrap();
+    let (spend, _) = GammaGamma::fit(&rows).unwrap();
+    // `lifetimes` 0.11.3: `customer_lifetime_value(bgf, x, t_x, T, zbar, time=12, discount_rate=0.01, freq="W")`
+    // steps 4.345 weeks (a month) twelve times, 1 % a month.
+    let settings = ClvSettings::new(Span::weeks(4.345).unwrap(), 12, 0.01).unwrap();
+    let clv = settings.lifetime_values(&purchases, &spend, &rows).unwrap();
+    for (i, want) in [(0, 36.278496), (1, 4.637466), (2, 8.344093), (5, 283.523593)] {
+        assert!((clv[i] / want - 1.0).abs() < 1e-5, "customer {}: {} vs {want}", i + 1, clv[i]);
+    }
+    let total: f64 = clv.iter().sum();
+    assert!((total / 71_509.899_319 - 1.0).abs() < 1e-5, "{total}");
 }
