@@ -16,6 +16,7 @@ use crate::calendar::CalendarError;
 use crate::customer::CustomerError;
 use crate::id::IdError;
 use crate::metrics::MetricsError;
+use crate::lifecycle::LifecycleError;
 use crate::money::MoneyError;
 use crate::service::ServiceError;
 use crate::stats::StatsError;
@@ -53,4 +54,7 @@ pub enum Error {
     /// A statistical computation was rejected.
     #[error(transparent)]
     Stats(#[from] StatsError),
+    /// A lifecycle input, model fit or prediction was rejected.
+    #[error(transparent)]
+    Lifecycle(#[from] LifecycleError),
 }

@@ -13,3 +13,4 @@ mod values;
 mod placeholder {}
 mod calendar;
 mod service;
+mod lifecycle;
