@@ -11,12 +11,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::care::CareError;
 use crate::calendar::CalendarError;
+use crate::care::CareError;
 use crate::customer::CustomerError;
 use crate::id::IdError;
-use crate::metrics::MetricsError;
 use crate::lifecycle::LifecycleError;
+use crate::metrics::MetricsError;
 use crate::money::MoneyError;
 use crate::service::ServiceError;
 use crate::stats::StatsError;

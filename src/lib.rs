@@ -83,25 +83,25 @@
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
 
-pub mod care;
 pub mod calendar;
+pub mod care;
 pub mod customer;
 pub mod error;
 pub mod host;
 pub mod id;
-pub mod metrics;
 pub mod lifecycle;
+pub mod metrics;
 pub mod money;
 pub mod service;
 pub mod stats;
 pub mod stream;
 
-pub use customer::{Customer, CustomerCommand, CustomerError, CustomerEvent};
 pub use calendar::{BusinessCalendar, CalendarError};
+pub use customer::{Customer, CustomerCommand, CustomerError, CustomerEvent};
 pub use error::Error;
 pub use id::{AccountId, CommandId, CustomerId, HoldId, IdError, IdKind, OrderId, PaymentRef, StoreId};
-pub use metrics::{CesTally, CsatTally, MetricsError, NpsTally};
 pub use lifecycle::LifecycleError;
+pub use metrics::{CesTally, CsatTally, MetricsError, NpsTally};
 pub use money::{Currency, Money, MoneyError, Rounding};
 pub use stats::{ConfidenceLevel, Estimate, StatsError};
 pub use stream::{Aggregate, Command, Commit, Decision, StreamError};

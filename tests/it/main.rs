@@ -2,15 +2,14 @@
 
 #![allow(unreachable_pub)]
 
+mod calendar;
 mod common;
 mod customer;
 mod customer_props;
 mod host;
+mod lifecycle;
 mod metrics;
 mod money;
+mod service;
 mod sqlite;
 mod values;
-mod placeholder {}
-mod calendar;
-mod service;
-mod lifecycle;
