@@ -6,7 +6,7 @@ use std::hint::black_box;
 
 use chrono::NaiveDate;
 use criterion::{Criterion, criterion_group, criterion_main};
-use customer_care::lifecycle::{BgNbd, CustomerSummary, FitData, PurchaseModel, Span, TimeUnit, summarize};
+use customer_care::lifecycle::{BgNbd, CustomerSummary, FitData, ParetoNbd, PurchaseModel, Span, TimeUnit, summarize};
 use rust_decimal::Decimal;
 
 const SUMMARY: &str = include_str!("../tests/data/cdnow_customers_summary.csv");
@@ -104,6 +104,13 @@ fn benches(c: &mut Criterion) {
         bench.iter(|| {
             let data = FitData::from_summaries(black_box(&cdnow)).unwrap();
             BgNbd::fit(&data).unwrap()
+        })
+    });
+
+    c.bench_function("pareto_nbd_fit_cdnow", |bench| {
+        bench.iter(|| {
+            let data = FitData::from_summaries(black_box(&cdnow)).unwrap();
+            ParetoNbd::fit(&data).unwrap()
         })
     });
 

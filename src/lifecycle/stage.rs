@@ -307,7 +307,11 @@ impl LifecyclePolicy {
         }
         let (first, last) = match (activity.first_purchase_at, activity.last_purchase_at, activity.purchases) {
             (None, None, 0) => {
-                return Ok(Classification { stage: Stage::Potential, reasons: vec![Reason::NoPurchase] });
+                let days_since_registration = days_between(activity.registered_at, as_of);
+                return Ok(Classification {
+                    stage: Stage::Potential,
+                    reasons: vec![Reason::NoPurchase { days_since_registration }],
+                });
             }
             (Some(first), Some(last), n) if n > 0 => (first, last),
             _ => {
