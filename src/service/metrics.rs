@@ -357,7 +357,7 @@ impl Ticket {
         }
         let full_resolution = if status.is_solved() { last_solve.map(|s| s.since(&created)) } else { None };
         let (sla, next_deadline) = match &config.sla {
-            Some(policy) => sla::evaluate(self, priority, config.frt_start, policy, calendar, as_of),
+            Some(policy) => sla::evaluate(self, config.frt_start, policy, calendar, as_of),
             None => (Vec::new(), None),
         };
         Ok(TicketMetrics {
