@@ -280,8 +280,10 @@ struct Watch<'a> {
     target: i64,
     elapsed: i64,
     running: Option<Stamp>,
-    /// Completed running intervals of the current cycle, to re-evaluate it when the priority changes.
+    /// Completed running intervals of the current cycle, to re-evaluate it when the priority changes; only kept
+    /// when the policy has priority-specific rules for the metric.
     intervals: Vec<(Stamp, Stamp)>,
+    retargetable: bool,
     breached_at: Option<i64>,
     solved_at: Option<Stamp>,
     status: Option<SlaStatus>,
@@ -295,7 +297,7 @@ enum Stop {
 }
 
 impl<'a> Watch<'a> {
-    fn new(calendar: &'a BusinessCalendar, metric: SlaMetric, rule: Option<&SlaRule>) -> Self {
+    fn new(calendar: &'a BusinessCalendar, metric: SlaMetric, rule: Option<&SlaRule>, retargetable: bool) -> Self {
         let mut w = Self {
             calendar,
             metric,
@@ -305,6 +307,7 @@ impl<'a> Watch<'a> {
             elapsed: 0,
             running: None,
             intervals: Vec::new(),
+            retargetable,
             breached_at: None,
             solved_at: None,
             status: None,
@@ -376,7 +379,9 @@ impl<'a> Watch<'a> {
     fn pause(&mut self, now: Stamp) {
         if let Some(from) = self.running.take() {
             self.add_interval(&from, &now);
-            self.intervals.push((from, now));
+            if self.retargetable {
+                self.intervals.push((from, now));
+            }
         }
     }
 
@@ -469,8 +474,10 @@ pub(crate) fn evaluate(
         .unwrap_or(Priority::Normal);
     let applies =
         |metric: SlaMetric| policy.rules().iter().any(|r| r.metric == metric && r.channel.is_none_or(|c| c == channel));
+    let by_priority = |metric: SlaMetric| policy.rules().iter().any(|r| r.metric == metric && r.priority.is_some());
     let watch = |metric, priority| {
-        applies(metric).then(|| Watch::new(calendar, metric, policy.rule_for(metric, priority, channel)))
+        applies(metric)
+            .then(|| Watch::new(calendar, metric, policy.rule_for(metric, priority, channel), by_priority(metric)))
     };
     let mut first = watch(SlaMetric::FirstReply, priority);
     let mut next = watch(SlaMetric::NextReply, priority);
