@@ -211,6 +211,7 @@ fn sla_status_per_metric_and_next_deadline() {
     let first = m.sla.iter().find(|s| s.metric == SlaMetric::FirstReply).unwrap();
     assert_eq!(first.status, SlaStatus::InProgress { deadline: ny(3, 9, 12, 0) });
     assert_eq!(m.next_deadline, Some(ny(3, 9, 12, 0)));
+    assert_eq!(open.next_deadline(&config, &office(), ny(3, 6, 16, 30)).unwrap(), Some(ny(3, 9, 12, 0)));
     // As of Monday 13:00 without a reply it is breached at Monday 12:00.
     let m = metrics(&open, &config, ny(3, 9, 13, 0));
     let first = m.sla.iter().find(|s| s.metric == SlaMetric::FirstReply).unwrap();
