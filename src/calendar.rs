@@ -946,8 +946,9 @@ struct Compiled {
     transitions: Vec<Transition>,
     /// For each bucket of 2^BUCKET_SHIFT ns from `MIN_UTC_NS`, the number of changes before the bucket starts.
     transition_index: Vec<u32>,
-    /// For each bucket of 2^BUCKET_SHIFT ns from `MIN_LOCAL_NS`, the number of pieces starting at or before the
-    /// bucket's start (the piece holding the start is the one before).
+    /// Start of the piece index's first bucket: the second piece's start.
+    piece_origin: i64,
+    /// For each bucket of 2^BUCKET_SHIFT ns from `piece_origin`, the index of the piece holding the bucket's start.
     piece_index: Vec<u32>,
 }
 
@@ -997,6 +998,7 @@ impl Compiled {
             first_offset: 0,
             transitions: Vec::new(),
             transition_index: Vec::new(),
+            piece_origin: i64::MAX,
             piece_index: Vec::new(),
         }
     }
@@ -1064,6 +1066,7 @@ impl Compiled {
             first_offset: 0,
             transitions: Vec::new(),
             transition_index: Vec::new(),
+            piece_origin: i64::MAX,
             piece_index: Vec::new(),
         };
         let base_at = |c: &Self, regime: Regime, l: i64| match regime {
@@ -1077,18 +1080,21 @@ impl Compiled {
             let f_start = pieces.last().map_or(0, |prev| compiled.f_in(prev, start));
             pieces.push(Piece { start, f_start, base_start: base_at(&compiled, regime, start), regime });
         }
-        let local_buckets =
-            usize::try_from(MAX_UTC_NS.saturating_add(2 * DAY_NS).saturating_sub(MIN_LOCAL_NS) >> BUCKET_SHIFT)
-                .unwrap_or(0)
-                .saturating_add(2);
-        compiled.piece_index = (0..=local_buckets)
-            .map(|b| {
-                let start = MIN_LOCAL_NS.saturating_add(i64::try_from(b).unwrap_or(i64::MAX) << BUCKET_SHIFT);
-                // Pieces starting at or before the bucket start, minus one: the first candidate piece.
-                let n = pieces.partition_point(|p| p.start <= start).saturating_sub(1);
-                u32::try_from(n).unwrap_or(u32::MAX)
-            })
-            .collect();
+        // Index the pieces after the first by buckets from the second piece's start to the last piece's start.
+        compiled.piece_origin = pieces.get(1).map_or(i64::MAX, |p| p.start);
+        if let Some(last) = pieces.last().filter(|_| pieces.len() > 1) {
+            let buckets =
+                usize::try_from(last.start.saturating_sub(compiled.piece_origin) >> BUCKET_SHIFT).unwrap_or(0);
+            compiled.piece_index = (0..=buckets)
+                .map(|b| {
+                    let offset = i64::try_from(b).unwrap_or(i64::MAX).saturating_mul(1 << BUCKET_SHIFT);
+                    let start = compiled.piece_origin.saturating_add(offset);
+                    // The piece holding the bucket's start: the first candidate for any instant in the bucket.
+                    let n = pieces.partition_point(|p| p.start <= start).saturating_sub(1);
+                    u32::try_from(n).unwrap_or(u32::MAX)
+                })
+                .collect();
+        }
         compiled.pieces = pieces;
 
         // Offset changes and their corrections.
@@ -1106,7 +1112,9 @@ impl Compiled {
             transitions.push(Transition { at, offset, correction, g_at });
             prev_offset = offset;
         }
-        let buckets = usize::try_from(MAX_UTC_NS.saturating_sub(MIN_UTC_NS) >> BUCKET_SHIFT).unwrap_or(0);
+        // No offset changes are tabulated after SCAN_END_SECS: later instants fall back to a binary search.
+        let scan_end = SCAN_END_SECS.saturating_mul(NS_PER_SEC);
+        let buckets = usize::try_from(scan_end.saturating_sub(MIN_UTC_NS) >> BUCKET_SHIFT).unwrap_or(0);
         compiled.transition_index = (0..=buckets)
             .map(|b| {
                 let start = MIN_UTC_NS.saturating_add(i64::try_from(b).unwrap_or(i64::MAX) << BUCKET_SHIFT);
@@ -1132,18 +1140,28 @@ impl Compiled {
 
     /// Cumulative open time at local time `l` (nanoseconds since local 1970-01-01T00:00).
     fn f(&self, l: i64) -> i64 {
-        // The bucket bounds which pieces can hold `l`; search only those.
-        let bucket = usize::try_from(l.saturating_sub(MIN_LOCAL_NS) >> BUCKET_SHIFT).unwrap_or(usize::MAX);
-        let i = match (self.piece_index.get(bucket), self.piece_index.get(bucket.saturating_add(1))) {
-            (Some(&lo), Some(&hi)) => {
-                let lo = usize::try_from(lo).unwrap_or(0);
-                let hi = usize::try_from(hi).unwrap_or(usize::MAX).saturating_add(1).min(self.pieces.len());
-                match self.pieces.get(lo..hi) {
-                    Some(slice) => lo.saturating_add(slice.partition_point(|p| p.start <= l)),
-                    None => self.pieces.partition_point(|p| p.start <= l),
+        let i = if l < self.piece_origin {
+            // Only the first piece starts this early.
+            1
+        } else {
+            // The bucket bounds which pieces can hold `l`; search only those.
+            let bucket = usize::try_from(l.saturating_sub(self.piece_origin) >> BUCKET_SHIFT).unwrap_or(usize::MAX);
+            match self.piece_index.get(bucket) {
+                // Past the last bucket: every piece has started.
+                None => self.pieces.len(),
+                Some(&lo) => {
+                    let lo = usize::try_from(lo).unwrap_or(0);
+                    let hi = self
+                        .piece_index
+                        .get(bucket.saturating_add(1))
+                        .map_or(self.pieces.len(), |&hi| usize::try_from(hi).unwrap_or(usize::MAX).saturating_add(1))
+                        .min(self.pieces.len());
+                    match self.pieces.get(lo..hi) {
+                        Some(slice) => lo.saturating_add(slice.partition_point(|p| p.start <= l)),
+                        None => self.pieces.partition_point(|p| p.start <= l),
+                    }
                 }
             }
-            _ => self.pieces.partition_point(|p| p.start <= l),
         };
         match i.checked_sub(1).and_then(|i| self.pieces.get(i)) {
             Some(piece) => self.f_in(piece, l),
@@ -1254,6 +1272,18 @@ mod tests {
         assert_eq!(cal.business_time_between(opened, later).unwrap(), TimeDelta::minutes(150));
         let due = cal.add_business_time(opened, TimeDelta::hours(8)).unwrap();
         assert_eq!(due, Utc.with_ymd_and_hms(2026, 12, 30, 9, 30, 0).unwrap());
+    }
+
+    #[test]
+    fn weeks_before_and_after_the_exception_days() {
+        let hours = WeeklyHours::weekdays(&[TimeRange::parse("09:00", "17:00").unwrap()]).unwrap();
+        let cal = BusinessCalendar::builder(London, hours).holiday(d(2026, 12, 25)).build().unwrap();
+        for (y, m, day) in [(1901, 1, 7), (2020, 1, 6), (2026, 12, 21), (2027, 1, 4), (2150, 1, 5), (2199, 12, 2)] {
+            let a = local(London, y, m, day, 0, 0);
+            let b = a + TimeDelta::days(7);
+            let want = if (y, m, day) == (2026, 12, 21) { 32 } else { 40 };
+            assert_eq!(cal.business_time_between(a, b).unwrap(), TimeDelta::hours(want), "{y}-{m}-{day}");
+        }
     }
 
     #[test]

@@ -209,6 +209,21 @@ impl Stamper<'_> {
 }
 
 impl Ticket {
+    /// When the host should wake for this ticket: the earliest instant after `now` at which a running SLA target
+    /// will be breached, or `None` when no target is running. Shorthand for `metrics(..)?.next_deadline`.
+    ///
+    /// # Errors
+    ///
+    /// [`ServiceError::AsOfBeforeLastEvent`] when `now` precedes the last event.
+    pub fn next_deadline(
+        &self,
+        config: &MetricsConfig,
+        calendar: &BusinessCalendar,
+        now: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>, ServiceError> {
+        Ok(self.metrics(config, calendar, now)?.next_deadline)
+    }
+
     /// Computes the ticket's metrics as of `as_of` (statuses still running, such as pending, and SLA clocks are
     /// measured up to it).
     ///
@@ -357,7 +372,7 @@ impl Ticket {
         }
         let full_resolution = if status.is_solved() { last_solve.map(|s| s.since(&created)) } else { None };
         let (sla, next_deadline) = match &config.sla {
-            Some(policy) => sla::evaluate(self, priority, config.frt_start, policy, calendar, as_of),
+            Some(policy) => sla::evaluate(self, config.frt_start, policy, calendar, as_of),
             None => (Vec::new(), None),
         };
         Ok(TicketMetrics {

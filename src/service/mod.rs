@@ -21,8 +21,9 @@
 //!   (`zero_reply_solves`), never as first contact resolutions.
 //! - **Average handle time** = (talk + hold + after-call work) summed over handled contacts / handled contacts: a
 //!   ratio of sums, never a mean of means.
-//! - **Service level** uses a named [`ServiceLevelMethod`]; the default excludes contacts abandoned within the
-//!   threshold from the denominator (the ICMI-recommended variant).
+//! - **Service level** uses a named [`ServiceLevelMethod`], one of the four formulas ICMI describes; the default
+//!   leaves contacts abandoned within the threshold out of the denominator, so short abandons count neither for
+//!   nor against (Cisco calls it "abandoned calls ignored").
 //!
 //! ```
 //! use chrono::{TimeZone, Utc};

@@ -159,8 +159,9 @@ impl SlaRule {
 }
 
 /// SLA targets per metric, priority and channel. For each metric the most specific matching rule applies
-/// (priority and channel, then priority, then channel, then neither); the ticket's priority at the end of its log
-/// selects the rule.
+/// (priority and channel, then priority, then channel, then neither). The rule follows the ticket's priority: a
+/// priority change re-evaluates the running cycle from its start under the new rule (so an escalation can make a
+/// running target due, or already breached); completed cycles keep the status they ended with.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "Vec<SlaRule>", into = "Vec<SlaRule>")]
 pub struct SlaPolicy {
@@ -271,10 +272,18 @@ pub struct SlaMeasure {
 /// One metric's clock through the log.
 struct Watch<'a> {
     calendar: &'a BusinessCalendar,
-    rule: SlaRule,
+    metric: SlaMetric,
+    /// The rule for the ticket's current priority, if any.
+    rule: Option<SlaRule>,
+    /// The rule that decided the latest status.
+    decided_by: Option<SlaRule>,
     target: i64,
     elapsed: i64,
     running: Option<Stamp>,
+    /// Completed running intervals of the current cycle, to re-evaluate it when the priority changes; only kept
+    /// when the policy has priority-specific rules for the metric.
+    intervals: Vec<(Stamp, Stamp)>,
+    retargetable: bool,
     breached_at: Option<i64>,
     solved_at: Option<Stamp>,
     status: Option<SlaStatus>,
@@ -288,23 +297,42 @@ enum Stop {
 }
 
 impl<'a> Watch<'a> {
-    fn new(calendar: &'a BusinessCalendar, rule: &SlaRule) -> Self {
-        Self {
+    fn new(calendar: &'a BusinessCalendar, metric: SlaMetric, rule: Option<&SlaRule>, retargetable: bool) -> Self {
+        let mut w = Self {
             calendar,
-            rule: rule.clone(),
-            target: rule.target_seconds.saturating_mul(NS_PER_SEC),
+            metric,
+            rule: None,
+            decided_by: None,
+            target: i64::MAX,
             elapsed: 0,
             running: None,
+            intervals: Vec::new(),
+            retargetable,
             breached_at: None,
             solved_at: None,
             status: None,
             met: 0,
             breached: 0,
+        };
+        w.set_rule(rule);
+        w
+    }
+
+    /// Applies the rule of a new priority to the current cycle, from its start (completed cycles keep their status).
+    fn set_rule(&mut self, rule: Option<&SlaRule>) {
+        self.rule = rule.cloned();
+        self.target = rule.map_or(i64::MAX, |r| r.target_seconds.saturating_mul(NS_PER_SEC));
+        self.elapsed = 0;
+        self.breached_at = None;
+        let intervals = std::mem::take(&mut self.intervals);
+        for (from, to) in &intervals {
+            self.add_interval(from, to);
         }
+        self.intervals = intervals;
     }
 
     fn value(&self, s: &Stamp) -> i64 {
-        match self.rule.clock {
+        match self.rule.as_ref().map_or(SlaClock::Business, SlaRule::clock) {
             SlaClock::Business => s.business,
             SlaClock::Calendar => s.ns,
         }
@@ -312,7 +340,7 @@ impl<'a> Watch<'a> {
 
     /// The instant at which `remaining` more clock time has run from `from`.
     fn deadline_from(&self, from: &Stamp, remaining: i64) -> i64 {
-        match self.rule.clock {
+        match self.rule.as_ref().map_or(SlaClock::Business, SlaRule::clock) {
             SlaClock::Calendar => from.ns.saturating_add(remaining),
             SlaClock::Business => self.calendar.business_deadline(from.ns, remaining).unwrap_or(i64::MAX),
         }
@@ -322,6 +350,7 @@ impl<'a> Watch<'a> {
     fn start(&mut self, now: Stamp) {
         self.elapsed = 0;
         self.breached_at = None;
+        self.intervals.clear();
         self.running = Some(now);
     }
 
@@ -336,94 +365,124 @@ impl<'a> Watch<'a> {
         self.running.is_some()
     }
 
-    /// Adds the running interval up to `now` and notes the breach instant when the target passes.
-    fn accumulate(&mut self, now: &Stamp) {
-        if let Some(from) = self.running {
-            let add = self.value(now).saturating_sub(self.value(&from)).max(0);
-            if self.breached_at.is_none() && self.elapsed.saturating_add(add) > self.target {
-                let remaining = self.target.saturating_sub(self.elapsed);
-                self.breached_at = Some(self.deadline_from(&from, remaining));
+    /// Adds clock time from `from` to `to`, noting the breach instant when the target passes.
+    fn add_interval(&mut self, from: &Stamp, to: &Stamp) {
+        let add = self.value(to).saturating_sub(self.value(from)).max(0);
+        if self.breached_at.is_none() && self.elapsed.saturating_add(add) > self.target {
+            let remaining = self.target.saturating_sub(self.elapsed);
+            self.breached_at = Some(self.deadline_from(from, remaining));
+        }
+        self.elapsed = self.elapsed.saturating_add(add);
+    }
+
+    /// Ends the running interval at `now`.
+    fn pause(&mut self, now: Stamp) {
+        if let Some(from) = self.running.take() {
+            self.add_interval(&from, &now);
+            if self.retargetable {
+                self.intervals.push((from, now));
             }
-            self.elapsed = self.elapsed.saturating_add(add);
         }
     }
 
-    fn pause(&mut self, now: Stamp) {
-        self.accumulate(&now);
-        self.running = None;
-    }
-
     fn stop(&mut self, now: Stamp, how: Stop) {
-        self.accumulate(&now);
-        self.running = None;
-        self.status = Some(if let Some(at) = self.breached_at {
-            self.breached = self.breached.saturating_add(1);
-            SlaStatus::Breached { at: DateTime::from_timestamp_nanos(at), stopped_at: Some(now.at) }
-        } else if matches!(how, Stop::Fulfilled) {
-            self.met = self.met.saturating_add(1);
-            SlaStatus::Met { at: now.at }
-        } else {
-            SlaStatus::Cancelled { at: now.at }
-        });
+        self.pause(now);
+        if self.rule.is_some() {
+            self.decided_by.clone_from(&self.rule);
+            self.status = Some(if let Some(at) = self.breached_at {
+                self.breached = self.breached.saturating_add(1);
+                SlaStatus::Breached { at: DateTime::from_timestamp_nanos(at), stopped_at: Some(now.at) }
+            } else if matches!(how, Stop::Fulfilled) {
+                self.met = self.met.saturating_add(1);
+                SlaStatus::Met { at: now.at }
+            } else {
+                SlaStatus::Cancelled { at: now.at }
+            });
+        }
         self.elapsed = 0;
         self.breached_at = None;
+        self.intervals.clear();
     }
 
     /// The measure as of `now`, and the deadline the host should wake for.
     fn finish(mut self, now: Stamp, cycle_open: bool) -> (Option<SlaMeasure>, Option<DateTime<Utc>>) {
         let mut deadline = None;
-        if cycle_open {
-            let running = self.running;
-            self.accumulate(&now);
-            self.status = Some(if let Some(at) = self.breached_at {
-                self.breached = self.breached.saturating_add(1);
-                SlaStatus::Breached { at: DateTime::from_timestamp_nanos(at), stopped_at: None }
-            } else {
-                let remaining = self.target.saturating_sub(self.elapsed);
-                if running.is_some() {
-                    let at = DateTime::from_timestamp_nanos(self.deadline_from(&now, remaining));
-                    deadline = Some(at);
-                    SlaStatus::InProgress { deadline: at }
-                } else {
-                    SlaStatus::Paused { remaining_ms: remaining / NS_PER_MS }
+        if self.rule.is_some() {
+            if cycle_open {
+                let running = self.running;
+                if let Some(from) = running {
+                    self.add_interval(&from, &now);
                 }
-            });
-        } else if let Some(solved) = self.solved_at {
-            self.status = Some(if let Some(at) = self.breached_at {
-                self.breached = self.breached.saturating_add(1);
-                SlaStatus::Breached { at: DateTime::from_timestamp_nanos(at), stopped_at: Some(solved.at) }
-            } else {
-                self.met = self.met.saturating_add(1);
-                SlaStatus::Met { at: solved.at }
-            });
+                self.decided_by.clone_from(&self.rule);
+                self.status = Some(if let Some(at) = self.breached_at {
+                    self.breached = self.breached.saturating_add(1);
+                    SlaStatus::Breached { at: DateTime::from_timestamp_nanos(at), stopped_at: None }
+                } else {
+                    let remaining = self.target.saturating_sub(self.elapsed);
+                    if running.is_some() {
+                        let at = DateTime::from_timestamp_nanos(self.deadline_from(&now, remaining));
+                        deadline = Some(at);
+                        SlaStatus::InProgress { deadline: at }
+                    } else {
+                        SlaStatus::Paused { remaining_ms: remaining / NS_PER_MS }
+                    }
+                });
+            } else if let Some(solved) = self.solved_at {
+                self.decided_by.clone_from(&self.rule);
+                self.status = Some(if let Some(at) = self.breached_at {
+                    self.breached = self.breached.saturating_add(1);
+                    SlaStatus::Breached { at: DateTime::from_timestamp_nanos(at), stopped_at: Some(solved.at) }
+                } else {
+                    self.met = self.met.saturating_add(1);
+                    SlaStatus::Met { at: solved.at }
+                });
+            }
         }
-        let measure = self.status.map(|status| SlaMeasure {
-            metric: self.rule.metric,
-            clock: self.rule.clock,
-            target_seconds: self.rule.target_seconds,
-            status,
-            met: self.met,
-            breached: self.breached,
-        });
+        let measure = match (self.status, &self.decided_by) {
+            (Some(status), Some(rule)) => Some(SlaMeasure {
+                metric: self.metric,
+                clock: rule.clock,
+                target_seconds: rule.target_seconds,
+                status,
+                met: self.met,
+                breached: self.breached,
+            }),
+            _ => None,
+        };
         (measure, deadline)
     }
 }
 
-/// Evaluates every metric `policy` has a rule for.
+/// Evaluates every metric `policy` has a rule for on the ticket's channel. The rule follows the ticket's priority:
+/// a priority change re-evaluates the running cycle from its start under the new rule; completed cycles keep their
+/// status.
 pub(crate) fn evaluate(
     ticket: &Ticket,
-    priority: Priority,
     frt_start: FrtStart,
     policy: &SlaPolicy,
     calendar: &BusinessCalendar,
     as_of: DateTime<Utc>,
 ) -> (Vec<SlaMeasure>, Option<DateTime<Utc>>) {
     let channel = ticket.channel();
-    let watch = |metric| policy.rule_for(metric, priority, channel).map(|r| Watch::new(calendar, r));
-    let mut first = watch(SlaMetric::FirstReply);
-    let mut next = watch(SlaMetric::NextReply);
-    let mut periodic = watch(SlaMetric::PeriodicUpdate);
-    let mut resolution = watch(SlaMetric::Resolution);
+    let mut priority = ticket
+        .events()
+        .first()
+        .and_then(|e| match e.kind {
+            TicketEventKind::Created { priority, .. } => Some(priority),
+            _ => None,
+        })
+        .unwrap_or(Priority::Normal);
+    let applies =
+        |metric: SlaMetric| policy.rules().iter().any(|r| r.metric == metric && r.channel.is_none_or(|c| c == channel));
+    let by_priority = |metric: SlaMetric| policy.rules().iter().any(|r| r.metric == metric && r.priority.is_some());
+    let watch = |metric, priority| {
+        applies(metric)
+            .then(|| Watch::new(calendar, metric, policy.rule_for(metric, priority, channel), by_priority(metric)))
+    };
+    let mut first = watch(SlaMetric::FirstReply, priority);
+    let mut next = watch(SlaMetric::NextReply, priority);
+    let mut periodic = watch(SlaMetric::PeriodicUpdate, priority);
+    let mut resolution = watch(SlaMetric::Resolution, priority);
 
     let created = Stamp::new(ticket.created_at(), calendar);
     let mut replied = false;
@@ -474,6 +533,12 @@ pub(crate) fn evaluate(
                     if !status.is_solved() {
                         w.start(now);
                     }
+                }
+            }
+            TicketEventKind::PriorityChanged { priority: p } if *p != priority => {
+                priority = *p;
+                for w in [&mut first, &mut next, &mut periodic, &mut resolution].into_iter().flatten() {
+                    w.set_rule(policy.rule_for(w.metric, priority, channel));
                 }
             }
             TicketEventKind::StatusChanged { status: s } if *s != status => {

@@ -211,6 +211,7 @@ fn sla_status_per_metric_and_next_deadline() {
     let first = m.sla.iter().find(|s| s.metric == SlaMetric::FirstReply).unwrap();
     assert_eq!(first.status, SlaStatus::InProgress { deadline: ny(3, 9, 12, 0) });
     assert_eq!(m.next_deadline, Some(ny(3, 9, 12, 0)));
+    assert_eq!(open.next_deadline(&config, &office(), ny(3, 6, 16, 30)).unwrap(), Some(ny(3, 9, 12, 0)));
     // As of Monday 13:00 without a reply it is breached at Monday 12:00.
     let m = metrics(&open, &config, ny(3, 9, 13, 0));
     let first = m.sla.iter().find(|s| s.metric == SlaMetric::FirstReply).unwrap();
@@ -626,4 +627,35 @@ fn report_config_round_trips_and_rejects_unknown_zones() {
     let err = serde_json::from_str::<ReportConfig>(&bad).unwrap_err();
     assert!(err.to_string().starts_with("unknown time zone \"America/Gotham\""), "{err}");
     assert!(ReportConfig::new().percentiles(vec![500, 1001]).is_err());
+}
+
+#[test]
+fn an_escalation_retargets_running_clocks_and_keeps_completed_ones() {
+    let config = MetricsConfig::new().sla_policy(policy());
+    let t = ticket(
+        "E-1",
+        vec![
+            created(ny(6, 8, 9, 0), Channel::Email),
+            msg(ny(6, 8, 9, 0)),
+            reply(ny(6, 8, 11, 0), AuthorKind::Human), // 2 h: met under the normal 4-hour target
+            TicketEvent::new(ny(6, 8, 12, 0), K::PriorityChanged { priority: Priority::Urgent }),
+        ],
+    );
+    let m = metrics(&t, &config, ny(6, 8, 12, 0));
+    let first = m.sla.iter().find(|s| s.metric == SlaMetric::FirstReply).unwrap();
+    assert_eq!(first.status, SlaStatus::Met { at: ny(6, 8, 11, 0) });
+    assert_eq!(first.target_seconds, 4 * 3600);
+    // Escalated while waiting: the urgent 1-hour target counts from the first message, so it is already breached.
+    let waiting = ticket(
+        "E-2",
+        vec![
+            created(ny(6, 8, 9, 0), Channel::Email),
+            msg(ny(6, 8, 9, 0)),
+            TicketEvent::new(ny(6, 8, 11, 0), K::PriorityChanged { priority: Priority::Urgent }),
+        ],
+    );
+    let m = metrics(&waiting, &config, ny(6, 8, 11, 0));
+    let first = m.sla.iter().find(|s| s.metric == SlaMetric::FirstReply).unwrap();
+    assert_eq!(first.status, SlaStatus::Breached { at: ny(6, 8, 10, 0), stopped_at: None });
+    assert_eq!(first.target_seconds, 3600);
 }
