@@ -162,6 +162,12 @@ fn bad_input_is_a_typed_error() {
         CesTally::new(CesScale::Legacy).add(CesScore::new(CesScale::Ces2, 6).unwrap()),
         Err(MetricsError::ScaleMismatch { .. })
     ));
+    // Errors from the statistics underneath keep their own tag inside the metrics error.
+    let empty = NpsTally::default().nps(level(), NetMethod::Wald).unwrap_err();
+    assert_eq!(empty.to_string(), "cannot estimate from an empty sample");
+    let json = serde_json::to_string(&empty).unwrap();
+    assert_eq!(json, r#"{"type":"stats","error":{"type":"empty_sample"}}"#);
+    assert_eq!(serde_json::from_str::<MetricsError>(&json).unwrap(), empty);
 }
 
 #[test]
