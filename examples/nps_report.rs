@@ -13,7 +13,7 @@ use customer_care::metrics::{
     Response, TimeBucket, response_rate,
 };
 use customer_care::stats::{
-    Adjustment, ConfidenceLevel, Estimate, NetMethod, ProportionMethod, Warning, adjust_p_values, sample_size_for_net,
+    Adjustment, ConfidenceLevel, Estimate, NetMethod, ProportionMethod, Warning, sample_size_for_net,
 };
 
 /// xorshift64*: small, fast, good enough for a simulation, and seeded so the report is reproducible.
@@ -203,15 +203,15 @@ fn main() -> Result<(), Box<dyn Error>> {
     let full_weeks: Vec<Period> = weeks.iter().copied().filter(|w| full(w)).collect();
     if let [.., before, last] = full_weeks[..] {
         println!("\n== {last} against {before}: change in NPS points, Holm-adjusted across stores");
-        let mut changes = Vec::new();
-        for (store, by_week) in &weekly {
-            if let (Some(now), Some(then)) = (by_week.get(&last), by_week.get(&before)) {
-                changes.push((store, now.compare_nps(then, level)?));
-            }
-        }
-        let p_values: Vec<f64> = changes.iter().map(|(_, c)| c.p_value()).collect();
-        let adjusted = adjust_p_values(&p_values, Adjustment::Holm)?;
-        for ((store, c), p_adj) in changes.iter().zip(&adjusted) {
+        let in_week = |week: Period| {
+            Breakdown::by(NpsScale, &nps_responses, |r| {
+                let at = r.responded_at()?;
+                (Period::containing(at, TimeBucket::IsoWeek, zone) == week).then(|| r.segment().cloned()).flatten()
+            })
+        };
+        let (now, then) = (in_week(last)?, in_week(before)?);
+        let changes = now.compare_with(&then, Adjustment::Holm, |a, b| a.compare_nps(b, level))?;
+        for (store, (c, p_adj)) in &changes {
             let verdict = if *p_adj < level.alpha() { "significant" } else { "not significant" };
             println!(
                 "{:<8} {:+6.1}, 95 % CI {:.1}, p = {:.3}, Holm p = {:.3} → {}",

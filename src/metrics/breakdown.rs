@@ -13,6 +13,7 @@ use super::response::{Label, Response};
 use super::scale::Score;
 use super::tally::Tally;
 use crate::id::excerpt;
+use crate::stats::{Adjustment, Comparison, adjust_p_values};
 
 /// A calendar bucket for time breakdowns.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -298,6 +299,54 @@ impl<K: Ord + Clone, S: Score> Breakdown<K, S> {
             total.merge(tally)?;
         }
         Ok(total)
+    }
+}
+
+impl<K: Ord + Clone, S: Score> Breakdown<K, S> {
+    /// Compares each group with the same key in `before` (this month's stores against last month's, say) using
+    /// `compare` (for example `|now, then| now.compare_nps(then, level)`), then adjusts the p-values of all the
+    /// comparisons together with `adjustment`. Keys missing from either side are skipped. The result maps each
+    /// key to its comparison and its adjusted p-value.
+    ///
+    /// # Errors
+    ///
+    /// The first error `compare` returns (such as an empty group), as [`MetricsError`].
+    ///
+    /// ```
+    /// use customer_care::metrics::{Breakdown, NpsScale, NpsScore, Response};
+    /// use customer_care::stats::{Adjustment, ConfidenceLevel};
+    ///
+    /// let answer = |store: &str, score: u8| -> Result<Response<NpsScore>, customer_care::metrics::MetricsError> {
+    ///     Ok(Response::new(NpsScore::new(score)?).with_segment(store.parse()?))
+    /// };
+    /// let may = [answer("A", 9)?, answer("A", 3)?, answer("B", 10)?, answer("B", 7)?];
+    /// let june = [answer("A", 10)?, answer("A", 9)?, answer("B", 2)?, answer("B", 7)?];
+    /// let (may, june) = (Breakdown::by_segment(NpsScale, &may)?, Breakdown::by_segment(NpsScale, &june)?);
+    /// let level = ConfidenceLevel::default();
+    /// let changes = june.compare_with(&may, Adjustment::Holm, |now, then| now.compare_nps(then, level))?;
+    /// let (change, holm_p) = &changes[&"A".parse()?];
+    /// assert_eq!(change.difference().value(), 100.0);
+    /// assert!(*holm_p >= change.p_value());
+    /// # Ok::<(), customer_care::metrics::MetricsError>(())
+    /// ```
+    pub fn compare_with<F>(
+        &self,
+        before: &Self,
+        adjustment: Adjustment,
+        mut compare: F,
+    ) -> Result<BTreeMap<K, (Comparison, f64)>, MetricsError>
+    where
+        F: FnMut(&Tally<S>, &Tally<S>) -> Result<Comparison, MetricsError>,
+    {
+        let mut compared = Vec::new();
+        for (key, now) in &self.groups {
+            if let Some(then) = before.groups.get(key) {
+                compared.push((key.clone(), compare(now, then)?));
+            }
+        }
+        let p_values: Vec<f64> = compared.iter().map(|(_, c)| c.p_value()).collect();
+        let adjusted = adjust_p_values(&p_values, adjustment)?;
+        Ok(compared.into_iter().zip(adjusted).map(|((key, c), p)| (key, (c, p))).collect())
     }
 }
 

@@ -368,11 +368,12 @@ impl<S: Score> Tally<S> {
         !self.levels.iter().all(Level::is_unit_weighted)
     }
 
-    /// Kish's effective sample size `(Σw)² / Σw²`; equals [`n`](Self::n) when unweighted, 0 when empty.
+    /// Kish's effective sample size `(Σw)² / Σw²`, between 1 and [`n`](Self::n); equals `n` when unweighted, 0
+    /// when empty or when every weight is zero.
     pub fn effective_n(&self) -> f64 {
         let sum = self.weight_sum() as f64;
         let sq = self.levels.iter().fold(0_u128, |a, l| a.saturating_add(l.weight_sq)) as f64;
-        if sq > 0.0 { (sum * sum / sq).min(self.n() as f64) } else { 0.0 }
+        if sq > 0.0 { (sum * sum / sq).clamp(1.0, self.n() as f64) } else { 0.0 }
     }
 
     fn totals(&self) -> Result<(u64, f64, u128), MetricsError> {

@@ -43,16 +43,17 @@ impl MeanSample {
     /// # Errors
     ///
     /// [`StatsError::EmptySample`] when `n` is zero; [`StatsError::InvalidArgument`] for a non-finite mean, a
-    /// negative or non-finite variance, or an effective size outside (0, n].
+    /// negative or non-finite variance, or an effective size outside [1, n] (Kish's effective size is at least 1 whenever a weight
+    /// is positive).
     pub fn new(n: u64, effective_n: f64, mean: f64, variance: f64) -> Result<Self, StatsError> {
         if n == 0 {
             return Err(StatsError::EmptySample);
         }
-        if !(effective_n.is_finite() && effective_n > 0.0 && effective_n <= n as f64 * (1.0 + 1e-12)) {
+        if !(effective_n.is_finite() && effective_n >= 1.0 - 1e-9 && effective_n <= n as f64 * (1.0 + 1e-12)) {
             return Err(StatsError::InvalidArgument {
                 name: "effective n".into(),
                 value: show(effective_n),
-                expected: format!("above 0 and at most n = {n}"),
+                expected: format!("at least 1 and at most n = {n}"),
             });
         }
         let mean = finite("mean", mean)?;
@@ -63,7 +64,7 @@ impl MeanSample {
                 expected: "finite and not negative".into(),
             });
         }
-        Ok(Self { n, effective_n: effective_n.min(n as f64), mean, variance, bounds: None })
+        Ok(Self { n, effective_n: effective_n.clamp(1.0, n as f64), mean, variance, bounds: None })
     }
 
     /// Summarises unweighted values (two passes: mean, then squared deviations).

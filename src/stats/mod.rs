@@ -310,7 +310,8 @@ pub fn beta_cdf(x: f64, a: f64, b: f64) -> Result<f64, StatsError> {
     Ok(dist::beta_inc(positive("a", a)?, positive("b", b)?, x))
 }
 
-/// The beta quantile: the `x` with `I_x(a, b) = p`, by bisection (the CDF is monotone).
+/// The beta quantile: the `x` with `I_x(a, b) = p`, by Newton steps with the beta density, safeguarded by
+/// bisection (the CDF is monotone), to within a unit or two in the last place.
 ///
 /// # Errors
 ///

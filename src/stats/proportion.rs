@@ -10,11 +10,11 @@ fn check_sizes(n: u64, effective_n: f64) -> Result<(), StatsError> {
     if n == 0 {
         return Err(StatsError::EmptySample);
     }
-    if !(effective_n.is_finite() && effective_n > 0.0 && effective_n <= n as f64 * (1.0 + 1e-12)) {
+    if !(effective_n.is_finite() && effective_n >= 1.0 - 1e-9 && effective_n <= n as f64 * (1.0 + 1e-12)) {
         return Err(StatsError::InvalidArgument {
             name: "effective n".into(),
             value: show(effective_n),
-            expected: format!("above 0 and at most n = {n}"),
+            expected: format!("at least 1 and at most n = {n}"),
         });
     }
     Ok(())
@@ -80,10 +80,11 @@ impl ProportionSample {
     /// # Errors
     ///
     /// [`StatsError::EmptySample`] when `n` is zero; [`StatsError::InvalidArgument`] when the share is outside
-    /// [0, 1] or the effective size is not in (0, n].
+    /// [0, 1] or the effective size is not in [1, n]
+    /// (Kish's effective size is at least 1 whenever a weight is positive).
     pub fn weighted(share_value: f64, n: u64, effective_n: f64) -> Result<Self, StatsError> {
         check_sizes(n, effective_n)?;
-        Ok(Self { share: share("share", share_value)?, n, effective_n: effective_n.min(n as f64) })
+        Ok(Self { share: share("share", share_value)?, n, effective_n: effective_n.clamp(1.0, n as f64) })
     }
 
     /// The share of successes.
@@ -244,7 +245,8 @@ impl NetSample {
     /// # Errors
     ///
     /// [`StatsError::EmptySample`] when `n` is zero; [`StatsError::InvalidArgument`] when a share is outside
-    /// [0, 1], they add up to more than 1, or the effective size is not in (0, n].
+    /// [0, 1], they add up to more than 1, or the effective size is not in [1, n]
+    /// (Kish's effective size is at least 1 whenever a weight is positive).
     pub fn weighted(top: f64, bottom: f64, n: u64, effective_n: f64) -> Result<Self, StatsError> {
         check_sizes(n, effective_n)?;
         let (top, bottom) = (share("top share", top)?, share("bottom share", bottom)?);
@@ -255,7 +257,7 @@ impl NetSample {
                 expected: "at most 1".into(),
             });
         }
-        Ok(Self { top, bottom, n, effective_n: effective_n.min(n as f64) })
+        Ok(Self { top, bottom, n, effective_n: effective_n.clamp(1.0, n as f64) })
     }
 
     /// Share of the top group (promoters).

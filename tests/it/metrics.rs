@@ -162,6 +162,12 @@ fn bad_input_is_a_typed_error() {
         CesTally::new(CesScale::Legacy).add(CesScore::new(CesScale::Ces2, 6).unwrap()),
         Err(MetricsError::ScaleMismatch { .. })
     ));
+    // Errors from the statistics underneath keep their own tag inside the metrics error.
+    let empty = NpsTally::default().nps(level(), NetMethod::Wald).unwrap_err();
+    assert_eq!(empty.to_string(), "cannot estimate from an empty sample");
+    let json = serde_json::to_string(&empty).unwrap();
+    assert_eq!(json, r#"{"type":"stats","error":{"type":"empty_sample"}}"#);
+    assert_eq!(serde_json::from_str::<MetricsError>(&json).unwrap(), empty);
 }
 
 #[test]
@@ -319,5 +325,61 @@ proptest! {
             }
             Err(e) => prop_assert!(false, "unexpected {e}"),
         }
+    }
+}
+
+// ---- properties of the statistics underneath, on arbitrary valid sufficient statistics ----
+
+fn sizes() -> impl Strategy<Value = (u64, f64)> {
+    (1u64..2_000_000_000, 0.0f64..=1.0).prop_map(|(n, f)| (n, 1.0 + f * (n as f64 - 1.0)))
+}
+
+proptest! {
+    #[test]
+    fn proportion_intervals_are_sane(share in 0.0f64..=1.0, (n, n_eff) in sizes(), lvl in 0.001f64..0.999) {
+        use customer_care::stats::{proportion, ProportionSample};
+        let sample = ProportionSample::weighted(share, n, n_eff).unwrap();
+        let level = ConfidenceLevel::new(lvl).unwrap();
+        for m in [ProportionMethod::Wilson, ProportionMethod::ClopperPearson, ProportionMethod::Wald] {
+            let e = proportion(&sample, level, m).unwrap();
+            assert_sane(&e, 0.0, 1.0)?;
+        }
+    }
+
+    #[test]
+    fn net_intervals_are_sane(top in 0.0f64..=1.0, bottom_frac in 0.0f64..=1.0, (n, n_eff) in sizes(), lvl in 0.001f64..0.999) {
+        use customer_care::stats::{net_share, NetSample};
+        let sample = NetSample::weighted(top, (1.0 - top) * bottom_frac, n, n_eff).unwrap();
+        let level = ConfidenceLevel::new(lvl).unwrap();
+        for m in [NetMethod::Wald, NetMethod::AdjustedWald] {
+            assert_sane(&net_share(&sample, level, m).unwrap(), -1.0, 1.0)?;
+        }
+    }
+
+    #[test]
+    fn t_intervals_and_welch_are_finite(
+        mean_a in 1.0f64..=7.0, mean_b in 1.0f64..=7.0, var_a in 0.0f64..10.0, var_b in 0.0f64..10.0,
+        (n, n_eff) in sizes(), lvl in 0.001f64..0.999,
+    ) {
+        use customer_care::stats::{mean, mean_difference, MeanSample};
+        let level = ConfidenceLevel::new(lvl).unwrap();
+        let a = MeanSample::new(n, n_eff, mean_a, var_a).unwrap().within(1.0, 7.0).unwrap();
+        let b = MeanSample::new(n.max(3), 2.5, mean_b, var_b).unwrap().within(1.0, 7.0).unwrap();
+        match mean(&a, level) {
+            Ok(e) => assert_sane(&e, 1.0, 7.0)?,
+            Err(_) => prop_assert!(n_eff <= 1.0),
+        }
+        if let Ok(c) = mean_difference(&a, &b, level) {
+            prop_assert!((0.0..=1.0).contains(&c.p_value()) && c.statistic().is_finite());
+            assert_sane(c.difference(), -6.0, 6.0)?;
+        }
+    }
+
+    #[test]
+    fn t_quantile_inverts_the_cdf(p in 0.0005f64..0.9995, df in 0.5f64..1e7) {
+        use customer_care::stats::{student_t_cdf, student_t_quantile};
+        let t = student_t_quantile(p, df).unwrap();
+        prop_assert!(t.is_finite());
+        prop_assert!((student_t_cdf(t, df).unwrap() - p).abs() < 1e-9, "df {df}: cdf(q({p})) = {}", student_t_cdf(t, df).unwrap());
     }
 }
