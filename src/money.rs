@@ -623,6 +623,18 @@ mod tests {
     }
 
     #[test]
+    fn sign_predicates() {
+        let (neg, zero, pos) = (m("-0.01 USD"), m("0 USD"), m("0.01 USD"));
+        assert_eq!((neg.is_negative(), neg.is_zero(), neg.is_positive()), (true, false, false));
+        assert_eq!((zero.is_negative(), zero.is_zero(), zero.is_positive()), (false, true, false));
+        assert_eq!((pos.is_negative(), pos.is_zero(), pos.is_positive()), (false, false, true));
+        // Decimal keeps a sign on zero: −0 is still zero, neither positive nor negative.
+        let negative_zero = Money::new(Decimal::new(-0, 2), Currency::USD).unwrap().negated();
+        assert_eq!((negative_zero.is_negative(), negative_zero.is_zero(), negative_zero.is_positive()), (false, true, false));
+        assert_eq!(format!("{:?}", Currency::VND), "Currency(VND)");
+    }
+
+    #[test]
     fn arithmetic() {
         assert_eq!(m("1.10 USD").checked_add(m("2.05 USD")).unwrap(), m("3.15 USD"));
         assert_eq!(m("1.10 USD").checked_sub(m("2.05 USD")).unwrap(), m("-0.95 USD"));
@@ -667,6 +679,13 @@ mod tests {
             ("10 VND", 3, Rounding::HalfEven, "3 VND"),
             ("11 VND", 3, Rounding::HalfEven, "4 VND"),
             ("6 VND", 3, Rounding::Ceiling, "2 VND"),
+            ("7 VND", 2, Rounding::Ceiling, "4 VND"),
+            ("7 VND", 2, Rounding::Floor, "3 VND"),
+            ("7 VND", 3, Rounding::HalfDown, "2 VND"),
+            ("8 VND", 3, Rounding::HalfDown, "3 VND"),
+            ("7 VND", 3, Rounding::HalfUp, "2 VND"),
+            ("7 VND", 3, Rounding::HalfEven, "2 VND"),
+            ("0 VND", 3, Rounding::AwayFromZero, "0 VND"),
         ];
         for (amount, d, rounding, expected) in cases {
             assert_eq!(m(amount).checked_div_int(d, rounding).unwrap(), m(expected), "{amount} / {d} {rounding:?}");
