@@ -630,7 +630,10 @@ mod tests {
         assert_eq!((pos.is_negative(), pos.is_zero(), pos.is_positive()), (false, false, true));
         // Decimal keeps a sign on zero: −0 is still zero, neither positive nor negative.
         let negative_zero = Money::new(Decimal::new(-0, 2), Currency::USD).unwrap().negated();
-        assert_eq!((negative_zero.is_negative(), negative_zero.is_zero(), negative_zero.is_positive()), (false, true, false));
+        assert_eq!(
+            (negative_zero.is_negative(), negative_zero.is_zero(), negative_zero.is_positive()),
+            (false, true, false)
+        );
         assert_eq!(format!("{:?}", Currency::VND), "Currency(VND)");
     }
 

@@ -397,6 +397,53 @@ impl LifecyclePolicy {
     }
 }
 
+/// Reads a customer record's activity: registration, first and last purchase, orders that were not fully
+/// refunded (in every currency), and net spend in `currency`.
+///
+/// `None` for a customer who never registered. An erased customer keeps its purchase history, so it still has
+/// an activity.
+///
+/// ```
+/// use customer_care::customer::{Customer, CustomerCommand, Purchase};
+/// use customer_care::lifecycle::Activity;
+/// use customer_care::{Command, CommandId, Currency, CustomerId};
+/// use chrono::{TimeZone, Utc};
+///
+/// let now = Utc.with_ymd_and_hms(2026, 11, 1, 9, 0, 0).unwrap();
+/// let mut lan = Customer::new(CustomerId::from_u128(1)?);
+/// for (n, body) in [
+///     CustomerCommand::Register { profile: Default::default(), registered_at: None },
+///     CustomerCommand::RecordPurchase(Purchase::new("HD-1".parse()?, "85000 VND".parse()?, now)),
+/// ]
+/// .into_iter()
+/// .enumerate()
+/// {
+///     let commit = lan.decide(&Command::new(CommandId::from_u128(n as u128 + 1)?, now, body))?.accepted().unwrap();
+///     lan.apply(&commit);
+/// }
+/// let activity = Activity::from_customer(&lan, Currency::VND).unwrap();
+/// assert_eq!((activity.purchases, activity.spend), (1, "85000".parse()?));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+impl Activity {
+    /// The activity of `customer`, with spend counted in `currency`.
+    pub fn from_customer(customer: &crate::customer::Customer, currency: crate::money::Currency) -> Option<Self> {
+        let registered_at = customer.registered_at()?;
+        let first_purchase_at = customer.purchases().iter().map(|p| p.purchase.purchased_at).min();
+        let last_purchase_at = customer.purchases().iter().map(|p| p.purchase.purchased_at).max();
+        let kept = customer.purchases().iter().filter(|p| !p.is_fully_refunded()).count();
+        let summary = customer.activity_summary(registered_at);
+        let spend = summary.spend.iter().find(|s| s.currency == currency).map_or(Decimal::ZERO, |s| s.net.amount());
+        Some(Self {
+            registered_at,
+            first_purchase_at,
+            last_purchase_at,
+            purchases: u32::try_from(kept).unwrap_or(u32::MAX),
+            spend,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

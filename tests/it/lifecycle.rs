@@ -409,3 +409,50 @@ fn cdnow_clv_matches_lifetimes() {
     let total: f64 = clv.iter().sum();
     assert!((total / 71_509.899_319 - 1.0).abs() < 1e-5, "{total}");
 }
+
+/// From a customer record to a lifecycle stage: refunded orders are not activity.
+#[test]
+fn customer_records_classify_through_the_adapter() {
+    use customer_care::customer::{Customer, CustomerCommand, Purchase, Refund};
+    use customer_care::lifecycle::{Activity, LifecyclePolicy, PolicyConfig, Stage};
+    use customer_care::{Command, CommandId, Currency, CustomerId};
+
+    let t = |d| crate::common::at(2026, 1, d, 9, 0);
+    let mut c = Customer::new(CustomerId::from_u128(9).unwrap());
+    let bodies = [
+        (t(1), CustomerCommand::Register { profile: Default::default(), registered_at: None }),
+        (
+            t(2),
+            CustomerCommand::RecordPurchase(Purchase::new("A".parse().unwrap(), "50000 VND".parse().unwrap(), t(2))),
+        ),
+        (
+            t(3),
+            CustomerCommand::RecordPurchase(Purchase::new("B".parse().unwrap(), "70000 VND".parse().unwrap(), t(3))),
+        ),
+        (
+            t(4),
+            CustomerCommand::RecordRefund(Refund {
+                order_id: "B".parse().unwrap(),
+                amount: "70000 VND".parse().unwrap(),
+                refunded_at: t(4),
+            }),
+        ),
+    ];
+    for (n, (at, body)) in bodies.into_iter().enumerate() {
+        let commit = c
+            .decide(&Command::new(CommandId::from_u128(n as u128 + 1).unwrap(), at, body))
+            .unwrap()
+            .accepted()
+            .unwrap();
+        c.apply(&commit);
+    }
+    let activity = Activity::from_customer(&c, Currency::VND).unwrap();
+    assert_eq!(activity.purchases, 1);
+    assert_eq!(activity.spend, "50000".parse().unwrap());
+    assert_eq!((activity.first_purchase_at, activity.last_purchase_at), (Some(t(2)), Some(t(3))));
+    assert_eq!(Activity::from_customer(&c, Currency::USD).unwrap().spend, Decimal::ZERO);
+    assert!(Activity::from_customer(&Customer::new(CustomerId::from_u128(10).unwrap()), Currency::VND).is_none());
+    let policy = LifecyclePolicy::new(PolicyConfig::default()).unwrap();
+    let stage = policy.classify(&activity, t(10), None).unwrap().stage;
+    assert_eq!(stage, Stage::New);
+}
