@@ -12,6 +12,7 @@ use super::ticket::{Channel, Priority};
 use super::{AgentId, ServiceError, TeamId};
 use crate::id::CustomerId;
 use crate::stats::percentile::{PercentileMethod, Sample};
+use crate::stats::{ConfidenceLevel, Estimate, ProportionMethod, ProportionSample, StatsError, proportion};
 
 /// What makes a contact a first contact resolution. Every definition requires the ticket to have been solved;
 /// solves without any public human reply are counted apart as zero-reply solves.
@@ -358,9 +359,19 @@ impl FcrSummary {
         let n = self.resolved.saturating_add(self.not_resolved);
         (n > 0).then(|| self.resolved as f64 / n as f64)
     }
+
+    /// The FCR rate with its confidence interval (Wilson by default; see [`ProportionMethod`]).
+    ///
+    /// # Errors
+    ///
+    /// [`StatsError::EmptySample`] when no ticket was counted.
+    pub fn estimate(&self, level: ConfidenceLevel, method: ProportionMethod) -> Result<Estimate, StatsError> {
+        let sample = ProportionSample::from_counts(self.resolved, self.resolved.saturating_add(self.not_resolved))?;
+        proportion(&sample, level, method)
+    }
 }
 
-/// SLA achievement of one metric: met / (met + breached). Confidence intervals are left to the caller.
+/// SLA achievement of one metric: met / (met + breached), with [`estimate`](Self::estimate) for its interval.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SlaAchievement {
     /// The metric.
@@ -377,6 +388,27 @@ impl SlaAchievement {
     pub fn rate(&self) -> Option<f64> {
         let n = self.met.saturating_add(self.breached);
         (n > 0).then(|| self.met as f64 / n as f64)
+    }
+
+    /// Achievement with its confidence interval (Wilson by default; see [`ProportionMethod`]).
+    ///
+    /// ```
+    /// use customer_care::service::SlaAchievement;
+    /// use customer_care::service::SlaMetric;
+    /// use customer_care::stats::{ConfidenceLevel, ProportionMethod};
+    ///
+    /// let sla = SlaAchievement { metric: SlaMetric::FirstReply, met: 45, breached: 5 };
+    /// let e = sla.estimate(ConfidenceLevel::default(), ProportionMethod::Wilson)?;
+    /// assert!((e.interval().lower() - 0.786398).abs() < 1e-6); // Wilson (1927), 45/50
+    /// # Ok::<(), customer_care::stats::StatsError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`StatsError::EmptySample`] when no cycle finished.
+    pub fn estimate(&self, level: ConfidenceLevel, method: ProportionMethod) -> Result<Estimate, StatsError> {
+        let sample = ProportionSample::from_counts(self.met, self.met.saturating_add(self.breached))?;
+        proportion(&sample, level, method)
     }
 }
 
