@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::customer::CustomerError;
 use crate::id::IdError;
+use crate::loyalty::LoyaltyError;
 use crate::money::MoneyError;
 use crate::stream::StreamError;
 
@@ -33,4 +34,7 @@ pub enum Error {
     /// A customer command or value was rejected.
     #[error(transparent)]
     Customer(#[from] CustomerError),
+    /// A loyalty command or program was rejected.
+    #[error(transparent)]
+    Loyalty(#[from] LoyaltyError),
 }

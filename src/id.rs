@@ -160,7 +160,7 @@ macro_rules! uuid_id {
 }
 
 uuid_id!(
-    /// Identifies a customer; the key of the [`Customer`](crate::customer::Customer) stream.
+    /// Identifies a customer; the key of the `Customer` stream.
     CustomerId,
     IdKind::Customer
 );

@@ -6,6 +6,8 @@
 pub mod customer;
 pub mod error;
 pub mod id;
+pub mod ledger;
+pub mod loyalty;
 pub mod money;
 pub mod stream;
 

@@ -1,0 +1,1064 @@
+//! The points account: an event-sourced aggregate on the lot engine.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::error::LoyaltyError;
+use super::points::Points;
+use super::program::{
+    CapBehaviour, ClawbackPolicy, ExpiredRefundPolicy, LoyaltyProgram, end_of_day, local_date, period_start,
+};
+use crate::id::{AccountId, HoldId, OrderId};
+use crate::ledger::{
+    Allocation, Category, Credit, Explanation, HoldPlacement, HoldStatus, InvariantViolation, Ledger, LineId, LotId,
+    Origin, SettleFact, Tag,
+};
+use crate::money::Money;
+use crate::stream::{Aggregate, Command, Commit, Decision, StreamState};
+
+/// The category of points earned on purchases.
+pub const BASE: Category = Category::constant("base");
+/// The category of bonus points (birthday, campaign, goodwill).
+pub const BONUS: Category = Category::constant("bonus");
+/// The category of positive adjustments.
+pub const ADJUSTMENT: Category = Category::constant("adjustment");
+
+/// A line of a purchase.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PurchaseLine {
+    /// The line id, unique within the order.
+    pub line: LineId,
+    /// The amount paid for the line (after discounts), greater than zero.
+    pub amount: Money,
+    /// Item tags, for tag rules.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<Tag>,
+}
+
+/// Why a bonus was awarded.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum BonusReason {
+    /// The customer's birthday.
+    Birthday,
+    /// A campaign.
+    Campaign {
+        /// Its name.
+        name: String,
+    },
+    /// A gesture of goodwill.
+    Goodwill {
+        /// Why.
+        note: String,
+    },
+}
+
+/// A points command. Commands are imperative; each names the rejection its constraints produce.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum PointsCommand {
+    /// Earn points for a purchase, by the program's earn rules.
+    ///
+    /// Constraints: at least one line ([`LoyaltyError::EmptyOrder`]), unique line ids
+    /// ([`LoyaltyError::DuplicateLine`]), amounts positive ([`LoyaltyError::NonPositiveAmount`]) in one currency
+    /// ([`LoyaltyError::MixedCurrencies`]) that has an earn rate ([`LoyaltyError::NoEarnRate`]), the minimum spend
+    /// met ([`LoyaltyError::BelowMinimumSpend`]), caps ([`LoyaltyError::EarnCapExceeded`]), once per order
+    /// ([`LoyaltyError::OrderAlreadyEarned`]).
+    EarnPoints {
+        /// The order.
+        order: OrderId,
+        /// Its lines.
+        lines: Vec<PurchaseLine>,
+    },
+    /// Award bonus points, active at once, expiring by the program unless `expires_at` is given.
+    AwardBonus {
+        /// Points, greater than zero ([`LoyaltyError::NonPositivePoints`]).
+        points: Points,
+        /// Why.
+        reason: BonusReason,
+        /// An explicit expiry, after `issued_at` ([`LoyaltyError::ExpiryTooEarly`]).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        expires_at: Option<DateTime<Utc>>,
+    },
+    /// Redeem points against an order.
+    ///
+    /// Constraints: points positive, at least the program's minimum ([`LoyaltyError::BelowMinimumRedemption`]),
+    /// within the maximum share of `order_total` ([`LoyaltyError::ExceedsMaxShare`]), in a currency with a
+    /// redemption rate ([`LoyaltyError::NoRedemptionRate`]), available ([`LoyaltyError::InsufficientPoints`]).
+    RedeemPoints {
+        /// The order paid with points.
+        order: OrderId,
+        /// Points to spend.
+        points: Points,
+        /// The order total before points.
+        order_total: Money,
+    },
+    /// Reserve points for a redemption to be captured later.
+    PlaceHold {
+        /// The host's hold id ([`LoyaltyError::HoldExists`]).
+        hold: HoldId,
+        /// Points, positive and available.
+        points: Points,
+        /// The order it pays for: captures count as a redemption of that order (refundable).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        order: Option<OrderId>,
+        /// Released automatically from this instant, after `issued_at`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        expires_at: Option<DateTime<Utc>>,
+    },
+    /// Capture part or all of a hold; `final` releases the rest.
+    CaptureHold {
+        /// The hold ([`LoyaltyError::HoldNotFound`], [`LoyaltyError::HoldClosed`]).
+        hold: HoldId,
+        /// Points, positive, at most what it holds ([`LoyaltyError::CaptureExceedsHold`]).
+        points: Points,
+        /// Close the hold after this capture.
+        #[serde(rename = "final", default)]
+        final_capture: bool,
+    },
+    /// Release a hold.
+    ReleaseHold {
+        /// The hold.
+        hold: HoldId,
+    },
+    /// Correct the balance: positive credits an adjustment lot, negative debits by the program's spend order.
+    AdjustPoints {
+        /// Signed points, not zero.
+        points: Points,
+        /// Why (1 to 200 characters).
+        reason: String,
+        /// Who (1 to 200 characters).
+        actor: String,
+    },
+    /// A purchase was returned (all lines, or some): claw back its points under the program's policy.
+    ReturnPurchase {
+        /// The order ([`LoyaltyError::OrderNotFound`]).
+        order: OrderId,
+        /// The returned lines; `None` for every line not yet returned.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        lines: Option<Vec<LineId>>,
+    },
+    /// Refund a redemption: the points go back into the lots they came from.
+    RefundRedemption {
+        /// The order paid with points ([`LoyaltyError::RedemptionNotFound`]).
+        order: OrderId,
+        /// Points to refund; `None` for everything outstanding.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        points: Option<Points>,
+    },
+    /// Process what is due: activate pending points, expire lots, expire holds ([`LoyaltyError::NothingDue`]
+    /// otherwise). Every command does this first; this one exists so the host can act at
+    /// [`PointsAccount::next_deadline`].
+    ProcessDue,
+}
+
+/// Points attributed to one line of an earn, for returns.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinePoints {
+    /// The line.
+    pub line: LineId,
+    /// Its share of the earned points.
+    pub points: Points,
+}
+
+/// A lot re-created by a refund because the original had expired.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recredit {
+    /// The refunded part of the original allocation.
+    pub from: Allocation<Points>,
+    /// The new lot.
+    pub credit: Credit<Points>,
+}
+
+/// A points fact. Events carry everything needed to replay without the program.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum PointsEvent {
+    /// Points were earned on a purchase.
+    PointsEarned {
+        /// The order.
+        order: OrderId,
+        /// The order total.
+        spent: Money,
+        /// Whole points credited.
+        points: Points,
+        /// The exact points before flooring, including the carried remainder.
+        #[serde(with = "rust_decimal::serde::str")]
+        exact: Decimal,
+        /// The fraction carried to the next earn.
+        #[serde(with = "rust_decimal::serde::str")]
+        remainder: Decimal,
+        /// Whether a cap cut the earn.
+        capped: bool,
+        /// The first local day of the period-cap period the earn counts toward (none without a period cap).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cap_period: Option<chrono::NaiveDate>,
+        /// The points per line.
+        lines: Vec<LinePoints>,
+        /// The lot (none when fewer than one point was earned).
+        credit: Option<Credit<Points>>,
+    },
+    /// Bonus points were awarded.
+    BonusAwarded {
+        /// Why.
+        reason: BonusReason,
+        /// The lot.
+        credit: Credit<Points>,
+    },
+    /// Points were redeemed.
+    PointsRedeemed {
+        /// The order.
+        order: OrderId,
+        /// Points spent.
+        points: Points,
+        /// Their money value.
+        value: Money,
+        /// The lots used.
+        allocations: Vec<Allocation<Points>>,
+    },
+    /// A hold was placed.
+    HoldPlaced {
+        /// What it reserved.
+        placement: HoldPlacement<Points>,
+    },
+    /// Part or all of a hold was captured.
+    HoldCaptured {
+        /// The hold.
+        hold: HoldId,
+        /// The order it paid for.
+        order: Option<OrderId>,
+        /// Points captured, per lot.
+        captured: Vec<Allocation<Points>>,
+        /// Points released by a final capture, per lot.
+        released: Vec<Allocation<Points>>,
+        /// Whether the hold closed.
+        closed: bool,
+    },
+    /// A hold was released by the host.
+    HoldReleased {
+        /// The hold.
+        hold: HoldId,
+        /// What it released, per lot.
+        released: Vec<Allocation<Points>>,
+    },
+    /// A hold reached its deadline.
+    HoldExpired {
+        /// The hold.
+        hold: HoldId,
+        /// What it released, per lot.
+        released: Vec<Allocation<Points>>,
+    },
+    /// Pending points became spendable.
+    PointsActivated {
+        /// The lot.
+        lot: LotId,
+        /// Its points.
+        points: Points,
+    },
+    /// Points expired.
+    PointsExpired {
+        /// The lot.
+        lot: LotId,
+        /// The points.
+        points: Points,
+    },
+    /// The balance was corrected.
+    PointsAdjusted {
+        /// Signed points.
+        points: Points,
+        /// Why.
+        reason: String,
+        /// Who.
+        actor: String,
+        /// The lot of a positive adjustment.
+        credit: Option<Credit<Points>>,
+        /// The lots of a negative one.
+        allocations: Vec<Allocation<Points>>,
+    },
+    /// Points of a returned purchase were clawed back.
+    PointsClawedBack {
+        /// The order.
+        order: OrderId,
+        /// The returned lines.
+        lines: Vec<LineId>,
+        /// Points earned on those lines.
+        points: Points,
+        /// What was taken, per lot.
+        allocations: Vec<Allocation<Points>>,
+        /// What became debt.
+        debt: Points,
+        /// What the policy let the customer keep.
+        forgiven: Points,
+    },
+    /// Outstanding debt was repaid from available points.
+    DebtRepaid {
+        /// The lots used.
+        allocations: Vec<Allocation<Points>>,
+    },
+    /// A redemption was refunded.
+    RedemptionRefunded {
+        /// The order.
+        order: OrderId,
+        /// Points refunded.
+        points: Points,
+        /// Restored into their original lots.
+        restored: Vec<Allocation<Points>>,
+        /// Not restored: their lots had expired (policy forfeit).
+        forfeited: Vec<Allocation<Points>>,
+        /// Re-created as new lots: their lots had expired (policy grace or fresh expiry).
+        recredited: Vec<Recredit>,
+    },
+}
+
+impl PointsEvent {
+    fn from_settle(fact: SettleFact<Points>) -> Self {
+        match fact {
+            SettleFact::Activated { lot, amount } => Self::PointsActivated { lot, points: amount },
+            SettleFact::Expired { lot, amount } => Self::PointsExpired { lot, points: amount },
+            SettleFact::HoldExpired { hold, released } => Self::HoldExpired { hold, released },
+            SettleFact::DebtRepaid { allocations } => Self::DebtRepaid { allocations },
+        }
+    }
+}
+
+/// What an order earned, kept for returns.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+struct EarnRecord {
+    lot: Option<LotId>,
+    lines: Vec<LinePoints>,
+    returned: Vec<LineId>,
+}
+
+/// What a redemption of an order spent, kept for refunds (net of refunds, in spend order).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+struct RedemptionRecord {
+    allocations: Vec<Allocation<Points>>,
+}
+
+/// A customer's points account.
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use customer_care::loyalty::{LoyaltyProgram, Points, PointsAccount, PointsCommand, ProgramSpec, PurchaseLine};
+/// use customer_care::ledger::LineId;
+/// use customer_care::{AccountId, Command, CommandId, Currency, Decision, Money, OrderId};
+///
+/// let program = LoyaltyProgram::new(ProgramSpec::new(
+///     chrono_tz::Europe::Paris,
+///     Money::from_minor(100, Currency::EUR),
+///     "1".parse()?,
+///     Points::new(100),
+///     Money::from_minor(100, Currency::EUR),
+/// ))?;
+/// let mut account = PointsAccount::new(AccountId::from_u128(1)?);
+/// let at = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
+/// let earn = Command::new(CommandId::from_u128(10)?, at, PointsCommand::EarnPoints {
+///     order: OrderId::new("R-1")?,
+///     lines: vec![PurchaseLine { line: LineId::new(1), amount: Money::from_minor(1250, Currency::EUR), tags: vec![] }],
+/// });
+/// let Decision::Accepted(commit) = account.decide(&program, &earn)? else { unreachable!() };
+/// account.apply(&commit); // after persisting it
+/// assert_eq!(account.points_available(), Points::new(12));
+/// assert_eq!(account.decide(&program, &earn)?, Decision::Duplicate { version: 1 });
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PointsAccount {
+    id: AccountId,
+    stream: StreamState<PointsCommand>,
+    ledger: Ledger<Points>,
+    #[serde(with = "rust_decimal::serde::str")]
+    remainder: Decimal,
+    earned: BTreeMap<OrderId, EarnRecord>,
+    redeemed: BTreeMap<OrderId, RedemptionRecord>,
+    /// Points earned in the current cap period: (first local day of the period, points).
+    period_earned: Option<(chrono::NaiveDate, Points)>,
+}
+
+fn check_text(field: &str, text: &str) -> Result<(), LoyaltyError> {
+    let n = text.chars().count();
+    if n == 0 || n > 200 {
+        return Err(LoyaltyError::InvalidText { field: field.to_owned() });
+    }
+    Ok(())
+}
+
+fn sum(allocations: &[Allocation<Points>]) -> Points {
+    allocations.iter().fold(Points::ZERO, |acc, a| acc.checked_add(a.amount).unwrap_or(acc))
+}
+
+fn sub(a: Points, b: Points) -> Points {
+    a.checked_sub(b).unwrap_or(a)
+}
+
+/// Splits `total` over `weights` by largest remainder, ties to the earlier line; zero weights get zero.
+fn apportion(total: Points, weights: &[Decimal]) -> Vec<Points> {
+    let sum_w = weights.iter().fold(Decimal::ZERO, |acc, w| acc.checked_add(*w).unwrap_or(acc));
+    if sum_w <= Decimal::ZERO || weights.is_empty() {
+        return weights.iter().map(|_| Points::ZERO).collect();
+    }
+    let t = Decimal::from(total.get());
+    let mut shares = Vec::with_capacity(weights.len());
+    let mut fracs = Vec::with_capacity(weights.len());
+    let mut given = 0i64;
+    for w in weights {
+        let exact = t.checked_mul(*w).and_then(|x| x.checked_div(sum_w)).unwrap_or(Decimal::ZERO);
+        let floor = exact.floor();
+        let n = i64::try_from(floor).unwrap_or(0);
+        shares.push(n);
+        fracs.push(exact.checked_sub(floor).unwrap_or(Decimal::ZERO));
+        given = given.saturating_add(n);
+    }
+    let mut leftover = total.get().saturating_sub(given);
+    let mut order: Vec<usize> = (0..weights.len()).collect();
+    order.sort_by(|&a, &b| {
+        let fa = fracs.get(a).copied().unwrap_or_default();
+        let fb = fracs.get(b).copied().unwrap_or_default();
+        fb.cmp(&fa).then(a.cmp(&b))
+    });
+    for i in order {
+        if leftover <= 0 {
+            break;
+        }
+        if let Some(s) = shares.get_mut(i) {
+            *s = s.saturating_add(1);
+            leftover = leftover.saturating_sub(1);
+        }
+    }
+    shares.into_iter().map(Points::new).collect()
+}
+
+impl PointsAccount {
+    /// A new, empty account.
+    pub fn new(id: AccountId) -> Self {
+        Self {
+            id,
+            stream: StreamState::new(),
+            ledger: Ledger::new(Points::ZERO),
+            remainder: Decimal::ZERO,
+            earned: BTreeMap::new(),
+            redeemed: BTreeMap::new(),
+            period_earned: None,
+        }
+    }
+
+    /// The account id.
+    pub const fn id(&self) -> AccountId {
+        self.id
+    }
+
+    /// The version of the last applied commit.
+    pub const fn version(&self) -> u64 {
+        self.stream.version()
+    }
+
+    /// Points spendable now (as of the last applied commit).
+    pub fn points_available(&self) -> Points {
+        *self.ledger.available()
+    }
+
+    /// Available minus debt (negative while the account owes).
+    pub fn points_balance(&self) -> Points {
+        self.ledger.balance()
+    }
+
+    /// Points earned, not yet active.
+    pub fn points_pending(&self) -> Points {
+        *self.ledger.pending()
+    }
+
+    /// Points reserved by holds.
+    pub fn points_held(&self) -> Points {
+        *self.ledger.held()
+    }
+
+    /// Outstanding debt.
+    pub fn points_owed(&self) -> Points {
+        *self.ledger.debt()
+    }
+
+    /// The fraction of a point carried to the next earn.
+    pub const fn remainder(&self) -> Decimal {
+        self.remainder
+    }
+
+    /// The lot ledger.
+    pub const fn ledger(&self) -> &Ledger<Points> {
+        &self.ledger
+    }
+
+    /// When the host should wake and submit [`PointsCommand::ProcessDue`]: the next activation, expiry or hold
+    /// deadline.
+    pub fn next_deadline(&self) -> Option<DateTime<Utc>> {
+        self.ledger.next_deadline()
+    }
+
+    /// Lots, holds and upcoming expiries: "where did my points go?".
+    pub fn explain(&self) -> Explanation<Points> {
+        self.ledger.explain(5)
+    }
+
+    /// Checks the ledger's conservation law and consistency, and that the carried remainder is in [0, 1).
+    ///
+    /// # Errors
+    ///
+    /// [`InvariantViolation`] describing the first mismatch.
+    pub fn check_invariants(&self) -> Result<(), InvariantViolation> {
+        self.ledger.check_invariants()?;
+        if self.remainder < Decimal::ZERO || self.remainder >= Decimal::ONE {
+            return Err(InvariantViolation { what: format!("remainder {} outside [0, 1)", self.remainder) });
+        }
+        Ok(())
+    }
+
+    /// Rebuilds an account from `initial` (new or a snapshot) and the commits after it.
+    ///
+    /// # Errors
+    ///
+    /// [`LoyaltyError::Stream`] with [`StreamError::VersionGap`](crate::StreamError::VersionGap) when a commit does not follow the one before.
+    pub fn replay<'a>(
+        initial: Self,
+        commits: impl IntoIterator<Item = &'a Commit<PointsCommand, PointsEvent>>,
+    ) -> Result<Self, LoyaltyError> {
+        Ok(crate::stream::replay(initial, commits)?)
+    }
+
+    /// Decides a command as of its `issued_at`. Pure.
+    ///
+    /// Everything due by then (activations, hold deadlines, expiries, debt repayment) is processed first and
+    /// recorded as events of the same commit, so a lazily processed account equals a swept one.
+    ///
+    /// # Errors
+    ///
+    /// The [`LoyaltyError`] each [`PointsCommand`] variant names, and [`LoyaltyError::Stream`] for a reused id
+    /// with another body or a back-dated command.
+    pub fn decide(
+        &self,
+        program: &LoyaltyProgram,
+        command: &Command<PointsCommand>,
+    ) -> Result<Decision<PointsCommand, PointsEvent>, LoyaltyError> {
+        if let Some(version) = self.stream.check(command)? {
+            return Ok(Decision::Duplicate { version });
+        }
+        let at = command.issued_at;
+        let version = self.stream.version().saturating_add(1);
+        let mut events = Vec::new();
+        let swept;
+        let state = if self.ledger.needs_settle(at) {
+            let mut scratch = self.clone();
+            scratch.ledger.settle(at, &mut |f| events.push(PointsEvent::from_settle(f)));
+            swept = scratch;
+            &swept
+        } else {
+            self
+        };
+        let first_body = events.len();
+        if matches!(command.body, PointsCommand::ProcessDue) && events.is_empty() {
+            return Err(LoyaltyError::NothingDue { as_of: at, next_deadline: self.next_deadline() });
+        }
+        state.decide_body(program, &command.body, at, version, &mut events)?;
+        // Releases, restorations and credits while in debt can make more due: settle again on a scratch copy.
+        let releases = matches!(
+            command.body,
+            PointsCommand::ReleaseHold { .. } | PointsCommand::CaptureHold { final_capture: true, .. }
+        );
+        if releases || state.ledger.debt().is_positive() {
+            let mut scratch = state.clone();
+            for event in events.get(first_body..).unwrap_or_default() {
+                scratch.apply_event(event, at);
+            }
+            scratch.ledger.settle(at, &mut |f| events.push(PointsEvent::from_settle(f)));
+        }
+        Ok(Decision::Accepted(self.stream.commit(command, events)))
+    }
+
+    fn decide_body(
+        &self,
+        program: &LoyaltyProgram,
+        body: &PointsCommand,
+        at: DateTime<Utc>,
+        version: u64,
+        events: &mut Vec<PointsEvent>,
+    ) -> Result<(), LoyaltyError> {
+        match body {
+            PointsCommand::EarnPoints { order, lines } => {
+                events.push(self.decide_earn(program, order, lines, at, version)?)
+            }
+            PointsCommand::AwardBonus { points, reason, expires_at } => {
+                let expires_at = match expires_at {
+                    Some(e) => Some(*e),
+                    None => program.expiry_for(at),
+                };
+                let credit = Credit {
+                    lot: LotId::new(version, 0),
+                    amount: *points,
+                    category: BONUS,
+                    origin: Origin::default(),
+                    restricted_to: Vec::new(),
+                    activates_at: None,
+                    expires_at,
+                };
+                self.ledger.validate_credit(&credit, at)?;
+                if let BonusReason::Campaign { name: text } | BonusReason::Goodwill { note: text } = reason {
+                    check_text("reason", text)?;
+                }
+                events.push(PointsEvent::BonusAwarded { reason: reason.clone(), credit });
+            }
+            PointsCommand::RedeemPoints { order, points, order_total } => {
+                let rules = &program.spec().redemption;
+                if !points.is_positive() {
+                    return Err(LoyaltyError::NonPositivePoints { points: *points });
+                }
+                if *points < rules.min_points {
+                    return Err(LoyaltyError::BelowMinimumRedemption { points: *points, minimum: rules.min_points });
+                }
+                if !order_total.is_positive() {
+                    return Err(LoyaltyError::NonPositiveAmount { amount: *order_total });
+                }
+                let max_points = program.max_points_for(*order_total)?;
+                if *points > max_points {
+                    return Err(LoyaltyError::ExceedsMaxShare {
+                        points: *points,
+                        max_points,
+                        order_total: *order_total,
+                    });
+                }
+                let value = program.value_of(*points, order_total.currency())?;
+                let allocations = self.ledger.plan_debit(points, &program.spec().allocation, &[])?;
+                events.push(PointsEvent::PointsRedeemed { order: order.clone(), points: *points, value, allocations });
+            }
+            PointsCommand::PlaceHold { hold, points, order, expires_at } => {
+                let placement = self.ledger.plan_hold(
+                    *hold,
+                    points,
+                    &program.spec().allocation,
+                    &[],
+                    *expires_at,
+                    order.clone(),
+                    at,
+                )?;
+                events.push(PointsEvent::HoldPlaced { placement });
+            }
+            PointsCommand::CaptureHold { hold, points, final_capture } => {
+                let (captured, released) = self.ledger.plan_capture(*hold, points, *final_capture)?;
+                let h = self.ledger.hold(*hold);
+                let order = h.and_then(|h| h.order().cloned());
+                let remaining = h.map_or(Points::ZERO, |h| sub(h.held_total(), *points));
+                let closed = *final_capture || !remaining.is_positive();
+                events.push(PointsEvent::HoldCaptured { hold: *hold, order, captured, released, closed });
+            }
+            PointsCommand::ReleaseHold { hold } => {
+                let released = self.ledger.plan_release(*hold)?;
+                events.push(PointsEvent::HoldReleased { hold: *hold, released });
+            }
+            PointsCommand::AdjustPoints { points, reason, actor } => {
+                check_text("reason", reason)?;
+                check_text("actor", actor)?;
+                if points.get() == 0 {
+                    return Err(LoyaltyError::NonPositivePoints { points: *points });
+                }
+                let (credit, allocations) = if points.is_positive() {
+                    let credit = Credit {
+                        lot: LotId::new(version, 0),
+                        amount: *points,
+                        category: ADJUSTMENT,
+                        origin: Origin::default(),
+                        restricted_to: Vec::new(),
+                        activates_at: None,
+                        expires_at: program.expiry_for(at),
+                    };
+                    self.ledger.validate_credit(&credit, at)?;
+                    (Some(credit), Vec::new())
+                } else {
+                    let magnitude = Points::new(points.get().checked_neg().unwrap_or(i64::MAX));
+                    (None, self.ledger.plan_debit(&magnitude, &program.spec().allocation, &[])?)
+                };
+                events.push(PointsEvent::PointsAdjusted {
+                    points: *points,
+                    reason: reason.clone(),
+                    actor: actor.clone(),
+                    credit,
+                    allocations,
+                });
+            }
+            PointsCommand::ReturnPurchase { order, lines } => {
+                events.push(self.decide_return(program, order, lines.as_deref())?);
+            }
+            PointsCommand::RefundRedemption { order, points } => {
+                events.push(self.decide_refund(program, order, *points, at, version)?);
+            }
+            PointsCommand::ProcessDue => {}
+        }
+        Ok(())
+    }
+
+    fn decide_earn(
+        &self,
+        program: &LoyaltyProgram,
+        order: &OrderId,
+        lines: &[PurchaseLine],
+        at: DateTime<Utc>,
+        version: u64,
+    ) -> Result<PointsEvent, LoyaltyError> {
+        if self.earned.contains_key(order) {
+            return Err(LoyaltyError::OrderAlreadyEarned { order: order.clone() });
+        }
+        let Some(first) = lines.first() else {
+            return Err(LoyaltyError::EmptyOrder { order: order.clone() });
+        };
+        let currency = first.amount.currency();
+        let rate = program.earn_rate(currency).ok_or(LoyaltyError::NoEarnRate { currency })?;
+        let mut spent = Money::zero(currency);
+        for (i, l) in lines.iter().enumerate() {
+            if l.amount.currency() != currency {
+                return Err(LoyaltyError::MixedCurrencies { first: currency, other: l.amount.currency() });
+            }
+            if !l.amount.is_positive() {
+                return Err(LoyaltyError::NonPositiveAmount { amount: l.amount });
+            }
+            if lines.iter().take(i).any(|o| o.line == l.line) {
+                return Err(LoyaltyError::DuplicateLine { order: order.clone(), line: l.line });
+            }
+            spent = spent.checked_add(l.amount)?;
+        }
+        if let Some(min) = rate.min_spend
+            && spent.amount() < min.amount()
+        {
+            return Err(LoyaltyError::BelowMinimumSpend { spent, minimum: min });
+        }
+        let earn = &program.spec().earn;
+        let multiplier = program.campaign_multiplier(at);
+        let overflow = || LoyaltyError::Money(crate::money::MoneyError::Overflow { operation: "earn".to_owned() });
+        let per_unit = rate.points.checked_div(rate.per.amount()).ok_or_else(overflow)?;
+        let mut weights = Vec::with_capacity(lines.len());
+        let mut exact = Decimal::ZERO;
+        for l in lines {
+            let mut line = l.amount.amount().checked_mul(per_unit).ok_or_else(overflow)?;
+            for rule in &earn.tag_rules {
+                if l.tags.contains(&rule.tag) {
+                    line = line.checked_mul(rule.multiplier).ok_or_else(overflow)?;
+                    line = line.checked_add(Decimal::from(rule.points_per_line.get())).ok_or_else(overflow)?;
+                }
+            }
+            line = line.checked_mul(multiplier).ok_or_else(overflow)?;
+            exact = exact.checked_add(line).ok_or_else(overflow)?;
+            weights.push(line);
+        }
+        exact = exact.checked_add(Decimal::from(earn.per_order.get())).ok_or_else(overflow)?;
+        exact = exact.checked_add(self.remainder).ok_or_else(overflow)?;
+        let whole = exact.floor();
+        let mut points = Points::new(i64::try_from(whole).map_err(|_| overflow())?);
+        let mut remainder = exact.checked_sub(whole).ok_or_else(overflow)?;
+        let mut capped = false;
+        let mut cap_period = None;
+        if let Some(cap) = earn.cap_per_order
+            && points > cap.max
+        {
+            if cap.behaviour == CapBehaviour::Reject {
+                return Err(LoyaltyError::EarnCapExceeded { points, cap: cap.max });
+            }
+            points = cap.max;
+            remainder = self.remainder;
+            capped = true;
+        }
+        if let Some(cap) = earn.cap_per_period {
+            let start = period_start(local_date(program.zone(), at), cap.period);
+            cap_period = Some(start);
+            let so_far = match self.period_earned {
+                Some((s, p)) if s == start => p,
+                _ => Points::ZERO,
+            };
+            let room = sub(cap.max, so_far).max(Points::ZERO);
+            if points > room {
+                if cap.behaviour == CapBehaviour::Reject {
+                    return Err(LoyaltyError::EarnCapExceeded {
+                        points: so_far.checked_add(points).unwrap_or(points),
+                        cap: cap.max,
+                    });
+                }
+                points = room;
+                remainder = self.remainder;
+                capped = true;
+            }
+        }
+        let per_line = apportion(points, &weights);
+        let line_points = lines.iter().zip(per_line).map(|(l, p)| LinePoints { line: l.line, points: p }).collect();
+        let credit = if points.is_positive() {
+            let credit = Credit {
+                lot: LotId::new(version, 0),
+                amount: points,
+                category: BASE,
+                origin: Origin {
+                    order: Some(order.clone()),
+                    lines: lines.iter().map(|l| l.line).collect(),
+                    restored_from: None,
+                },
+                restricted_to: Vec::new(),
+                activates_at: program.activation_for(at),
+                expires_at: program.expiry_for(at),
+            };
+            self.ledger.validate_credit(&credit, at)?;
+            Some(credit)
+        } else {
+            None
+        };
+        Ok(PointsEvent::PointsEarned {
+            order: order.clone(),
+            spent,
+            points,
+            exact,
+            remainder,
+            capped,
+            cap_period,
+            lines: line_points,
+            credit,
+        })
+    }
+
+    fn decide_return(
+        &self,
+        program: &LoyaltyProgram,
+        order: &OrderId,
+        lines: Option<&[LineId]>,
+    ) -> Result<PointsEvent, LoyaltyError> {
+        let record = self.earned.get(order).ok_or_else(|| LoyaltyError::OrderNotFound { order: order.clone() })?;
+        let returning: Vec<LineId> = match lines {
+            Some(lines) => {
+                for (i, line) in lines.iter().enumerate() {
+                    if !record.lines.iter().any(|l| l.line == *line) {
+                        return Err(LoyaltyError::LineNotFound { order: order.clone(), line: *line });
+                    }
+                    if record.returned.contains(line) || lines.iter().take(i).any(|o| o == line) {
+                        return Err(LoyaltyError::LineAlreadyReturned { order: order.clone(), line: *line });
+                    }
+                }
+                lines.to_vec()
+            }
+            None => {
+                let open: Vec<LineId> =
+                    record.lines.iter().map(|l| l.line).filter(|l| !record.returned.contains(l)).collect();
+                if open.is_empty() {
+                    let line = record.lines.first().map_or(LineId::new(0), |l| l.line);
+                    return Err(LoyaltyError::LineAlreadyReturned { order: order.clone(), line });
+                }
+                open
+            }
+        };
+        let points = record
+            .lines
+            .iter()
+            .filter(|l| returning.contains(&l.line))
+            .fold(Points::ZERO, |acc, l| acc.checked_add(l.points).unwrap_or(acc));
+        let (allocations, shortfall) = if points.is_positive() {
+            match program.spec().clawback {
+                ClawbackPolicy::Keep => (Vec::new(), points),
+                ClawbackPolicy::PendingOnly => {
+                    let pending_lot = record.lot.filter(|id| self.ledger.lot(*id).is_some_and(|l| l.is_pending()));
+                    self.ledger.plan_clawback(&points, pending_lot, false)?
+                }
+                ClawbackPolicy::WithinBalance | ClawbackPolicy::AllowDebt { .. } => {
+                    self.ledger.plan_clawback(&points, record.lot, true)?
+                }
+            }
+        } else {
+            (Vec::new(), Points::ZERO)
+        };
+        let debt = match program.spec().clawback {
+            ClawbackPolicy::AllowDebt { max_debt } => {
+                shortfall.min(sub(max_debt, self.points_owed()).max(Points::ZERO))
+            }
+            _ => Points::ZERO,
+        };
+        let forgiven = sub(shortfall, debt);
+        Ok(PointsEvent::PointsClawedBack {
+            order: order.clone(),
+            lines: returning,
+            points,
+            allocations,
+            debt,
+            forgiven,
+        })
+    }
+
+    fn decide_refund(
+        &self,
+        program: &LoyaltyProgram,
+        order: &OrderId,
+        points: Option<Points>,
+        at: DateTime<Utc>,
+        version: u64,
+    ) -> Result<PointsEvent, LoyaltyError> {
+        let record = self
+            .redeemed
+            .get(order)
+            .filter(|r| !r.allocations.is_empty())
+            .ok_or_else(|| LoyaltyError::RedemptionNotFound { order: order.clone() })?;
+        let outstanding = sum(&record.allocations);
+        let points = points.unwrap_or(outstanding);
+        if !points.is_positive() {
+            return Err(LoyaltyError::NonPositivePoints { points });
+        }
+        if points > outstanding {
+            return Err(LoyaltyError::RefundExceedsRedeemed {
+                order: order.clone(),
+                requested: points,
+                redeemed: outstanding,
+            });
+        }
+        let (mut restored, mut forfeited, mut recredited) = (Vec::new(), Vec::new(), Vec::new());
+        let mut left = points;
+        let mut index = 0u32;
+        // The last points spent come back first.
+        for a in record.allocations.iter().rev() {
+            if !left.is_positive() {
+                break;
+            }
+            let take = a.amount.min(left);
+            left = sub(left, take);
+            let part = Allocation { lot: a.lot, amount: take };
+            let Some(lot) = self.ledger.lot(a.lot) else { continue };
+            if lot.expires_at().is_none_or(|e| e > at) {
+                restored.push(part);
+                continue;
+            }
+            let expires_at = match program.spec().expired_refund {
+                ExpiredRefundPolicy::Forfeit => {
+                    forfeited.push(part);
+                    continue;
+                }
+                ExpiredRefundPolicy::Grace { days } => local_date(program.zone(), at)
+                    .checked_add_days(chrono::Days::new(u64::from(days)))
+                    .and_then(|d| end_of_day(program.zone(), d)),
+                ExpiredRefundPolicy::FreshExpiry => program.expiry_for(at),
+            };
+            let credit = Credit {
+                lot: LotId::new(version, index),
+                amount: take,
+                category: lot.category(),
+                origin: Origin { restored_from: Some(a.lot), ..lot.origin().clone() },
+                restricted_to: lot.restricted_to().to_vec(),
+                activates_at: None,
+                expires_at,
+            };
+            index = index.saturating_add(1);
+            self.ledger.validate_credit(&credit, at)?;
+            recredited.push(Recredit { from: part, credit });
+        }
+        Ok(PointsEvent::RedemptionRefunded { order: order.clone(), points, restored, forfeited, recredited })
+    }
+
+    fn apply_event(&mut self, event: &PointsEvent, at: DateTime<Utc>) {
+        match event {
+            PointsEvent::PointsEarned { order, points, remainder, lines, credit, cap_period, .. } => {
+                if let Some(c) = credit {
+                    self.ledger.apply_credit(c, at);
+                }
+                self.remainder = *remainder;
+                self.earned.insert(
+                    order.clone(),
+                    EarnRecord { lot: credit.as_ref().map(|c| c.lot), lines: lines.clone(), returned: Vec::new() },
+                );
+                if let Some(start) = cap_period {
+                    self.period_earned = Some(match self.period_earned {
+                        Some((s, p)) if s == *start => (s, p.checked_add(*points).unwrap_or(p)),
+                        _ => (*start, *points),
+                    });
+                }
+            }
+            PointsEvent::BonusAwarded { credit, .. } => self.ledger.apply_credit(credit, at),
+            PointsEvent::PointsRedeemed { order, allocations, .. } => {
+                self.ledger.apply_debit(allocations);
+                self.redeemed.entry(order.clone()).or_default().allocations.extend(allocations.iter().cloned());
+            }
+            PointsEvent::HoldPlaced { placement } => self.ledger.apply_hold(placement, at),
+            PointsEvent::HoldCaptured { hold, order, captured, released, closed } => {
+                self.ledger.apply_capture(*hold, captured, released, *closed);
+                if let Some(order) = order {
+                    self.redeemed.entry(order.clone()).or_default().allocations.extend(captured.iter().cloned());
+                }
+            }
+            PointsEvent::HoldReleased { hold, released } => {
+                self.ledger.apply_release(*hold, released, HoldStatus::Released);
+            }
+            PointsEvent::HoldExpired { hold, released } => {
+                self.ledger.apply_release(*hold, released, HoldStatus::Expired);
+            }
+            PointsEvent::PointsActivated { lot, .. } => self.ledger.apply_activation(*lot),
+            PointsEvent::PointsExpired { lot, points } => self.ledger.apply_expiry(*lot, points),
+            PointsEvent::PointsAdjusted { credit, allocations, .. } => {
+                if let Some(c) = credit {
+                    self.ledger.apply_credit(c, at);
+                }
+                self.ledger.apply_debit(allocations);
+            }
+            PointsEvent::PointsClawedBack { order, lines, allocations, debt, .. } => {
+                self.ledger.apply_clawback(allocations);
+                if debt.is_positive() {
+                    self.ledger.apply_debt(debt);
+                }
+                if let Some(record) = self.earned.get_mut(order) {
+                    record.returned.extend(lines.iter().copied());
+                }
+            }
+            PointsEvent::DebtRepaid { allocations } => self.ledger.apply_debt_repayment(allocations),
+            PointsEvent::RedemptionRefunded { order, restored, forfeited, recredited, .. } => {
+                self.ledger.apply_restore(restored);
+                self.ledger.apply_forfeit(forfeited);
+                for r in recredited {
+                    self.ledger.apply_credit(&r.credit, at);
+                }
+                if let Some(record) = self.redeemed.get_mut(order) {
+                    let parts = restored.iter().chain(forfeited).chain(recredited.iter().map(|r| &r.from));
+                    for part in parts {
+                        // Refunds take from the most recent allocations of the lot first.
+                        let mut left = part.amount;
+                        for slot in record.allocations.iter_mut().rev().filter(|s| s.lot == part.lot) {
+                            let take = slot.amount.min(left);
+                            slot.amount = sub(slot.amount, take);
+                            left = sub(left, take);
+                        }
+                    }
+                    record.allocations.retain(|a| a.amount.is_positive());
+                }
+            }
+        }
+    }
+
+    /// Applies a persisted commit. Infallible: its events were validated when decided.
+    pub fn apply(&mut self, commit: &Commit<PointsCommand, PointsEvent>) {
+        let at = commit.command.issued_at;
+        for event in &commit.events {
+            self.apply_event(event, at);
+        }
+        self.stream.record(commit);
+    }
+}
+
+impl Aggregate for PointsAccount {
+    type Context = LoyaltyProgram;
+    type Command = PointsCommand;
+    type Event = PointsEvent;
+    type Error = LoyaltyError;
+
+    fn decide(
+        &self,
+        context: &LoyaltyProgram,
+        command: &Command<PointsCommand>,
+    ) -> Result<Decision<PointsCommand, PointsEvent>, LoyaltyError> {
+        Self::decide(self, context, command)
+    }
+
+    fn apply(&mut self, commit: &Commit<PointsCommand, PointsEvent>) {
+        Self::apply(self, commit);
+    }
+
+    fn version(&self) -> u64 {
+        self.stream.version()
+    }
+}
