@@ -875,8 +875,8 @@ impl PointsAccount {
         let grace = chrono::TimeDelta::days(i64::from(rules.grace_days));
         while let Some(review_at) = self.next_tier_review_at.filter(|r| *r <= at) {
             let period_end = review_at.checked_sub_signed(grace).unwrap_or(review_at);
-            let start = review_window_start(rules, tz, period_end);
-            let metric = self.tier_metric(rules, start, period_end, None);
+            let start = review_window_start(rules, tz, period_end, review_at);
+            let metric = self.tier_metric(rules, start, review_at, None);
             let Some(qualified) = program.tier_for(metric).or_else(|| rules.tiers.first()).map(|t| t.name) else {
                 break;
             };
@@ -921,7 +921,8 @@ impl PointsAccount {
         // The next review counts the window ending at its period end; activity from its start to now counts.
         let review = self.next_tier_review_at.or_else(|| review_period_end(rules, tz, as_of));
         let grace = chrono::TimeDelta::days(i64::from(rules.grace_days));
-        let keep_window = review.and_then(|r| r.checked_sub_signed(grace)).map(|p| review_window_start(rules, tz, p));
+        let keep_window =
+            review.and_then(|r| r.checked_sub_signed(grace).map(|p| review_window_start(rules, tz, p, r)));
         let kept = keep_window.map_or(metric, |from| self.tier_metric(rules, from, end, None));
         Some(TierProgress {
             tier: current.name,
@@ -1032,7 +1033,7 @@ impl PointsAccount {
         exact = exact.checked_add(self.remainder).ok_or_else(overflow)?;
         let whole = exact.floor();
         let mut points = Points::new(i64::try_from(whole).map_err(|_| overflow())?);
-        let mut remainder = exact.checked_sub(whole).ok_or_else(overflow)?;
+        let mut remainder = exact.checked_sub(whole).ok_or_else(overflow)?.normalize();
         let mut capped = false;
         let mut cap_period = None;
         if let Some(cap) = earn.cap_per_order

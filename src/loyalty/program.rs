@@ -742,10 +742,17 @@ pub(crate) fn window_start(rules: &TierRules, tz: Tz, end: DateTime<Utc>) -> Dat
     start.unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
 
-/// The start of the window a review of the period ending at `period_end` counts.
-pub(crate) fn review_window_start(rules: &TierRules, tz: Tz, period_end: DateTime<Utc>) -> DateTime<Utc> {
+/// The window a review at `review_at` (the end of a period, `period_end`, plus grace) counts: for rolling windows
+/// the months before the review; for calendar years the year that ended, plus the grace days after it. Activity in
+/// the grace period counts toward keeping the tier.
+pub(crate) fn review_window_start(
+    rules: &TierRules,
+    tz: Tz,
+    period_end: DateTime<Utc>,
+    review_at: DateTime<Utc>,
+) -> DateTime<Utc> {
     match rules.window {
-        TierWindow::RollingMonths { .. } => window_start(rules, tz, period_end),
+        TierWindow::RollingMonths { .. } => window_start(rules, tz, review_at),
         TierWindow::CalendarYear => {
             let last_instant = period_end.checked_sub_signed(TimeDelta::nanoseconds(1)).unwrap_or(period_end);
             window_start(rules, tz, last_instant)
