@@ -149,20 +149,25 @@ impl<U: Unit> TryFrom<LedgerRepr<U>> for Ledger<U> {
     }
 }
 
-/// Lots sorted by id in a `Vec`: ids grow with the commit version, so credits append and lookups binary-search,
-/// without moving large values around as a B-tree does.
+/// Lots sorted by id in a `Vec`, with their ids in a parallel `Vec` for cache-friendly binary search: ids grow
+/// with the commit version, so credits append and nothing large is ever moved.
 #[derive(Clone, Debug, PartialEq)]
 struct LotStore<U> {
+    ids: Vec<LotId>,
     lots: Vec<Lot<U>>,
 }
 
 impl<U> LotStore<U> {
     const fn new() -> Self {
-        Self { lots: Vec::new() }
+        Self { ids: Vec::new(), lots: Vec::new() }
     }
 
     fn position(&self, id: &LotId) -> Result<usize, usize> {
-        self.lots.binary_search_by(|l| l.id.cmp(id))
+        match self.ids.last() {
+            Some(last) if last < id => Err(self.ids.len()),
+            Some(last) if last == id => Ok(self.ids.len().saturating_sub(1)),
+            _ => self.ids.binary_search(id),
+        }
     }
 
     fn get(&self, id: &LotId) -> Option<&Lot<U>> {
@@ -178,13 +183,14 @@ impl<U> LotStore<U> {
     }
 
     fn insert(&mut self, id: LotId, lot: Lot<U>) {
-        match self.lots.last() {
-            Some(last) if last.id >= id => {
-                if let Err(i) = self.position(&id) {
-                    self.lots.insert(i, lot);
-                }
+        if let Err(i) = self.position(&id) {
+            if i >= self.ids.len() {
+                self.ids.push(id);
+                self.lots.push(lot);
+            } else {
+                self.ids.insert(i, id);
+                self.lots.insert(i, lot);
             }
-            _ => self.lots.push(lot),
         }
     }
 
@@ -193,7 +199,7 @@ impl<U> LotStore<U> {
     }
 
     fn iter(&self) -> impl Iterator<Item = (&LotId, &Lot<U>)> {
-        self.lots.iter().map(|l| (&l.id, l))
+        self.ids.iter().zip(&self.lots)
     }
 
     fn into_values(self) -> std::vec::IntoIter<Lot<U>> {

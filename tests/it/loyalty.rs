@@ -876,3 +876,17 @@ fn tiers_upgrade_at_once_and_downgrade_only_at_review_never_below_the_floor() {
     let mut flat = Host::new(program(spec()));
     assert_eq!(flat.submit(at(1, 0), PointsCommand::ReevaluateTier).unwrap_err(), LoyaltyError::NoTiers);
 }
+
+#[test]
+fn batches_are_all_or_nothing() {
+    let mut h = Host::new(program(spec()));
+    h.ok(at(1, 0), earn(1, &[10_000]));
+    let cmd = |id: u128, body| Command::new(CommandId::from_u128(id).unwrap(), at(1, 1), body);
+    let batch = [cmd(900, redeem(2, 60)), cmd(901, redeem(3, 60))];
+    let err = customer_care::stream::decide_batch(&h.account, &h.program, &batch).unwrap_err();
+    assert_eq!(err.index, 1);
+    assert_eq!(err.error, LoyaltyError::InsufficientPoints { requested: Points::new(60), available: Points::new(40) });
+    let ok = customer_care::stream::decide_batch(&h.account, &h.program, &batch[..1]).unwrap();
+    assert_eq!(ok.len(), 1);
+    assert_eq!(h.account.version(), 1);
+}
