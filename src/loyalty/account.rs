@@ -1,12 +1,11 @@
 //! The points account: an event-sourced aggregate on the lot engine.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::error::LoyaltyError;
+use super::orders::OrderIndex;
 use super::points::Points;
 use super::program::{
     CapBehaviour, ClawbackPolicy, ExpiredRefundPolicy, LoyaltyProgram, Tier, TierMetric, TierName, TierRules,
@@ -414,8 +413,8 @@ pub struct PointsAccount {
     ledger: Ledger<Points>,
     #[serde(with = "rust_decimal::serde::str")]
     remainder: Decimal,
-    earned: BTreeMap<OrderId, EarnRecord>,
-    redeemed: BTreeMap<OrderId, RedemptionRecord>,
+    earned: OrderIndex<EarnRecord>,
+    redeemed: OrderIndex<RedemptionRecord>,
     /// Points earned in the current cap period: (first local day of the period, points).
     period_earned: Option<(chrono::NaiveDate, Points)>,
     #[serde(default)]
@@ -472,9 +471,6 @@ fn sub(a: Points, b: Points) -> Points {
 
 /// Splits `total` over `weights` by largest remainder, ties to the earlier line; zero weights get zero.
 fn apportion(total: Points, weights: &[Decimal]) -> Vec<Points> {
-    if let [_] = weights {
-        return vec![total];
-    }
     let sum_w = weights.iter().fold(Decimal::ZERO, |acc, w| acc.checked_add(*w).unwrap_or(acc));
     if sum_w <= Decimal::ZERO || weights.is_empty() {
         return weights.iter().map(|_| Points::ZERO).collect();
@@ -518,8 +514,8 @@ impl PointsAccount {
             stream: StreamState::new(),
             ledger: Ledger::new(Points::ZERO),
             remainder: Decimal::ZERO,
-            earned: BTreeMap::new(),
-            redeemed: BTreeMap::new(),
+            earned: OrderIndex::default(),
+            redeemed: OrderIndex::default(),
             period_earned: None,
             tier: None,
             tier_activity: Vec::new(),
@@ -978,7 +974,7 @@ impl PointsAccount {
         at: DateTime<Utc>,
         version: u64,
     ) -> Result<PointsEvent, LoyaltyError> {
-        if self.earned.contains_key(order) {
+        if self.earned.contains(order) {
             return Err(LoyaltyError::OrderAlreadyEarned { order: order.clone() });
         }
         let Some(first) = lines.first() else {
@@ -1013,7 +1009,8 @@ impl PointsAccount {
         } else {
             campaign.checked_mul(tier_multiplier).ok_or_else(overflow)?
         };
-        let mut weights = Vec::with_capacity(lines.len());
+        // One line (the common case) needs no weights: it gets every point.
+        let mut weights = if lines.len() > 1 { Vec::with_capacity(lines.len()) } else { Vec::new() };
         let mut exact = Decimal::ZERO;
         for l in lines {
             let mut line = l.amount.amount().checked_mul(per_unit).ok_or_else(overflow)?;
@@ -1027,7 +1024,9 @@ impl PointsAccount {
                 line = line.checked_mul(multiplier).ok_or_else(overflow)?;
             }
             exact = exact.checked_add(line).ok_or_else(overflow)?;
-            weights.push(line);
+            if lines.len() > 1 {
+                weights.push(line);
+            }
         }
         exact = exact.checked_add(Decimal::from(earn.per_order.get())).ok_or_else(overflow)?;
         exact = exact.checked_add(self.remainder).ok_or_else(overflow)?;
@@ -1066,8 +1065,12 @@ impl PointsAccount {
                 capped = true;
             }
         }
-        let per_line = apportion(points, &weights);
-        let line_points = lines.iter().zip(per_line).map(|(l, p)| LinePoints { line: l.line, points: p }).collect();
+        let line_points = if let [only] = lines {
+            vec![LinePoints { line: only.line, points }]
+        } else {
+            let per_line = apportion(points, &weights);
+            lines.iter().zip(per_line).map(|(l, p)| LinePoints { line: l.line, points: p }).collect()
+        };
         let credit = if points.is_positive() {
             let credit = Credit {
                 lot: LotId::new(version, 0),
@@ -1274,13 +1277,17 @@ impl PointsAccount {
             PointsEvent::BonusAwarded { credit, .. } => self.ledger.apply_credit(credit, at),
             PointsEvent::PointsRedeemed { order, allocations, .. } => {
                 self.ledger.apply_debit(allocations);
-                self.redeemed.entry(order.clone()).or_default().allocations.extend(allocations.iter().cloned());
+                if let Some(r) = self.redeemed.get_or_insert_with(order, RedemptionRecord::default) {
+                    r.allocations.extend(allocations.iter().cloned());
+                }
             }
             PointsEvent::HoldPlaced { placement } => self.ledger.apply_hold(placement, at),
             PointsEvent::HoldCaptured { hold, order, captured, released, closed } => {
                 self.ledger.apply_capture(*hold, captured, released, *closed);
-                if let Some(order) = order {
-                    self.redeemed.entry(order.clone()).or_default().allocations.extend(captured.iter().cloned());
+                if let Some(order) = order
+                    && let Some(r) = self.redeemed.get_or_insert_with(order, RedemptionRecord::default)
+                {
+                    r.allocations.extend(captured.iter().cloned());
                 }
             }
             PointsEvent::HoldReleased { hold, released } => {

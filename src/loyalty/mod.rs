@@ -24,6 +24,7 @@
 
 mod account;
 mod error;
+mod orders;
 mod points;
 mod program;
 
