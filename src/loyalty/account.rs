@@ -336,6 +336,17 @@ pub enum PointsEvent {
         /// Re-created as new lots: their lots had expired (policy grace or fresh expiry).
         recredited: Vec<Recredit>,
     },
+    /// Activity moved the inactivity deadline (programs with [`ExpiryPolicy::Inactivity`](
+    /// super::ExpiryPolicy::Inactivity)).
+    DormancyScheduled {
+        /// When the account becomes dormant unless active again.
+        dormant_at: DateTime<Utc>,
+    },
+    /// The account became dormant: its available points expired (one `PointsExpired` per lot before this event).
+    AccountDormant {
+        /// The deadline that passed.
+        dormant_at: DateTime<Utc>,
+    },
     /// The tier was evaluated (it changed when `from != Some(to)`).
     TierEvaluated {
         /// The tier before.
@@ -423,6 +434,8 @@ pub struct PointsAccount {
     tier_activity: Vec<TierActivity>,
     #[serde(default)]
     next_tier_review_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    dormant_at: Option<DateTime<Utc>>,
 }
 
 /// One purchase counted toward tier qualification.
@@ -520,6 +533,7 @@ impl PointsAccount {
             tier: None,
             tier_activity: Vec::new(),
             next_tier_review_at: None,
+            dormant_at: None,
         }
     }
 
@@ -571,7 +585,7 @@ impl PointsAccount {
     /// When the host should wake and submit [`PointsCommand::ProcessDue`]: the next activation, expiry or hold
     /// deadline.
     pub fn next_deadline(&self) -> Option<DateTime<Utc>> {
-        [self.ledger.next_deadline(), self.next_tier_review_at].into_iter().flatten().min()
+        [self.ledger.next_deadline(), self.next_tier_review_at, self.dormant_at].into_iter().flatten().min()
     }
 
     /// The current tier (none before the first qualifying purchase, or in a program without tiers).
@@ -631,9 +645,28 @@ impl PointsAccount {
         let mut events = Vec::new();
         let swept;
         let review_due = self.next_tier_review_at.is_some_and(|r| r <= at);
-        let state = if self.ledger.needs_settle(at) || review_due {
+        let dormant_due = self.dormant_at.filter(|d| *d <= at);
+        let state = if self.ledger.needs_settle(at) || review_due || dormant_due.is_some() {
             let mut scratch = self.clone();
             scratch.review_tiers(program, at, &mut events);
+            if let Some(dormant_at) = dormant_due {
+                // Everything due before the deadline first, then the dormancy, then the rest: as if swept on time.
+                scratch.ledger.settle(dormant_at, &mut |f| events.push(PointsEvent::from_settle(f)));
+                let lots: Vec<_> = scratch
+                    .ledger
+                    .lots()
+                    .filter(|l| !l.is_pending() && l.remaining().is_positive())
+                    .map(|l| (l.id(), *l.remaining()))
+                    .collect();
+                for (lot, points) in lots {
+                    let event = PointsEvent::PointsExpired { lot, points };
+                    scratch.apply_event(&event, at);
+                    events.push(event);
+                }
+                let event = PointsEvent::AccountDormant { dormant_at };
+                scratch.apply_event(&event, at);
+                events.push(event);
+            }
             scratch.ledger.settle(at, &mut |f| events.push(PointsEvent::from_settle(f)));
             swept = scratch;
             &swept
@@ -647,6 +680,16 @@ impl PointsAccount {
         state.decide_body(program, &command.body, at, version, &mut events)?;
         if matches!(command.body, PointsCommand::ReevaluateTier) && events.is_empty() {
             return Err(LoyaltyError::NothingDue { as_of: at, next_deadline: self.next_deadline() });
+        }
+        let active = matches!(
+            command.body,
+            PointsCommand::EarnPoints { .. }
+                | PointsCommand::RedeemPoints { .. }
+                | PointsCommand::PlaceHold { .. }
+                | PointsCommand::CaptureHold { .. }
+        );
+        if active && let Some(dormant_at) = program.dormant_at(at) {
+            events.push(PointsEvent::DormancyScheduled { dormant_at });
         }
         // Releases, restorations and credits while in debt can make more due: settle again on a scratch copy.
         let releases = matches!(
@@ -1238,6 +1281,8 @@ impl PointsAccount {
 
     fn apply_event(&mut self, event: &PointsEvent, at: DateTime<Utc>) {
         match event {
+            PointsEvent::DormancyScheduled { dormant_at } => self.dormant_at = Some(*dormant_at),
+            PointsEvent::AccountDormant { .. } => self.dormant_at = None,
             PointsEvent::TierEvaluated { to, reason, window_start, next_review_at, .. } => {
                 self.tier = Some(*to);
                 self.next_tier_review_at = *next_review_at;
