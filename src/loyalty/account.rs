@@ -417,8 +417,27 @@ struct RedemptionRecord {
 /// assert_eq!(account.decide(&program, &earn)?, Decision::Duplicate { version: 1 });
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// Serialized as its fields; deserializing runs [`check_invariants`](Self::check_invariants) (the ledger's too), so
+/// a snapshot that does not add up is rejected.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "AccountRepr", into = "AccountRepr")]
 pub struct PointsAccount {
+    id: AccountId,
+    stream: StreamState<PointsCommand>,
+    ledger: Ledger<Points>,
+    remainder: Decimal,
+    earned: OrderIndex<EarnRecord>,
+    redeemed: OrderIndex<RedemptionRecord>,
+    period_earned: Option<(chrono::NaiveDate, Points)>,
+    tier: Option<TierName>,
+    tier_activity: Vec<TierActivity>,
+    next_tier_review_at: Option<DateTime<Utc>>,
+    dormant_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct AccountRepr {
     id: AccountId,
     stream: StreamState<PointsCommand>,
     ledger: Ledger<Points>,
@@ -436,6 +455,45 @@ pub struct PointsAccount {
     next_tier_review_at: Option<DateTime<Utc>>,
     #[serde(default)]
     dormant_at: Option<DateTime<Utc>>,
+}
+
+impl From<PointsAccount> for AccountRepr {
+    fn from(a: PointsAccount) -> Self {
+        Self {
+            id: a.id,
+            stream: a.stream,
+            ledger: a.ledger,
+            remainder: a.remainder,
+            earned: a.earned,
+            redeemed: a.redeemed,
+            period_earned: a.period_earned,
+            tier: a.tier,
+            tier_activity: a.tier_activity,
+            next_tier_review_at: a.next_tier_review_at,
+            dormant_at: a.dormant_at,
+        }
+    }
+}
+
+impl TryFrom<AccountRepr> for PointsAccount {
+    type Error = InvariantViolation;
+    fn try_from(r: AccountRepr) -> Result<Self, InvariantViolation> {
+        let account = Self {
+            id: r.id,
+            stream: r.stream,
+            ledger: r.ledger,
+            remainder: r.remainder,
+            earned: r.earned,
+            redeemed: r.redeemed,
+            period_earned: r.period_earned,
+            tier: r.tier,
+            tier_activity: r.tier_activity,
+            next_tier_review_at: r.next_tier_review_at,
+            dormant_at: r.dormant_at,
+        };
+        account.check_invariants()?;
+        Ok(account)
+    }
 }
 
 /// One purchase counted toward tier qualification.

@@ -941,3 +941,18 @@ fn inactivity_expires_everything_after_months_without_activity() {
     assert_eq!(lazy.account.points_available(), Points::new(50));
     assert_eq!(lazy.account.ledger().totals().expired, h.account.ledger().totals().expired);
 }
+
+#[test]
+fn snapshots_are_validated_on_deserialize() {
+    let mut h = Host::new(program(spec()));
+    h.ok(at(1, 0), earn(1, &[10_000]));
+    let json = serde_json::to_string(&h.account).unwrap();
+    assert_eq!(serde_json::from_str::<PointsAccount>(&json).unwrap(), h.account);
+    let tampered = json.replace("\"remainder\":\"0\"", "\"remainder\":\"1.5\"");
+    assert_ne!(tampered, json);
+    assert!(serde_json::from_str::<PointsAccount>(&tampered).is_err());
+    let tampered = json.replace("\"free\":100", "\"free\":101");
+    assert_ne!(tampered, json);
+    let err = serde_json::from_str::<PointsAccount>(&tampered).unwrap_err().to_string();
+    assert!(err.contains("ledger invariant violated"), "{err}");
+}
