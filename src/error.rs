@@ -16,6 +16,7 @@ use crate::care::CareError;
 use crate::customer::CustomerError;
 use crate::id::IdError;
 use crate::lifecycle::LifecycleError;
+use crate::loyalty::LoyaltyError;
 use crate::metrics::MetricsError;
 use crate::money::MoneyError;
 use crate::service::ServiceError;
@@ -57,4 +58,7 @@ pub enum Error {
     /// A lifecycle input, model fit or prediction was rejected.
     #[error(transparent)]
     Lifecycle(#[from] LifecycleError),
+    /// A loyalty command or program was rejected.
+    #[error(transparent)]
+    Loyalty(#[from] LoyaltyError),
 }

@@ -8,6 +8,7 @@ mod customer;
 mod customer_props;
 mod host;
 mod lifecycle;
+mod loyalty;
 mod metrics;
 mod money;
 mod service;

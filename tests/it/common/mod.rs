@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod ledger_strategies;
 pub mod strategies;
 
 use chrono::{DateTime, TimeZone, Utc};

@@ -1,0 +1,1116 @@
+//! The ledger: lots, holds, indexes, plans and facts.
+
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::types::{
+    Allocation, AllocationPolicy, Credit, Hold, HoldPlacement, HoldStatus, InvariantViolation, LedgerError, Lot, LotId,
+    Tag, Totals, Unit, minus, plus, smaller,
+};
+use crate::id::HoldId;
+
+/// A fact produced by [`Ledger::settle`]: something that became due.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SettleFact<U> {
+    /// A pending lot became spendable.
+    Activated {
+        /// The lot.
+        lot: LotId,
+        /// Its remaining amount, now available.
+        amount: U,
+    },
+    /// A lot's unspent, unheld remainder expired.
+    Expired {
+        /// The lot.
+        lot: LotId,
+        /// The amount that expired.
+        amount: U,
+    },
+    /// A hold reached its deadline and released what it still reserved.
+    HoldExpired {
+        /// The hold.
+        hold: HoldId,
+        /// What it released, per lot.
+        released: Vec<Allocation<U>>,
+    },
+    /// Available lots repaid outstanding debt.
+    DebtRepaid {
+        /// The lots used.
+        allocations: Vec<Allocation<U>>,
+    },
+}
+
+/// A coming expiry: how much expires at an instant.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpcomingExpiry<U> {
+    /// When.
+    pub expires_at: DateTime<Utc>,
+    /// How much (available, not held), summed over the lots expiring then.
+    pub amount: U,
+}
+
+/// Everything a customer-service agent needs to answer "where did my balance go?".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Explanation<U> {
+    /// The account sums.
+    pub totals: Totals<U>,
+    /// Every lot, oldest first, with what became of it.
+    pub lots: Vec<Lot<U>>,
+    /// Open holds.
+    pub holds: Vec<Hold<U>>,
+    /// The next expiries, soonest first.
+    pub next_expiries: Vec<UpcomingExpiry<U>>,
+}
+
+/// The lot ledger of one account. See the [module docs](super).
+///
+/// Serialized without its indexes; deserializing rebuilds them and runs [`check_invariants`](Self::check_invariants),
+/// so a snapshot that does not add up is rejected.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "LedgerRepr<U>", into = "LedgerRepr<U>")]
+#[serde(bound(serialize = "U: Unit", deserialize = "U: Unit"))]
+pub struct Ledger<U> {
+    zero: U,
+    lots: LotStore<U>,
+    holds: BTreeMap<HoldId, Hold<U>>,
+    totals: Totals<U>,
+    /// Active lots with a free amount, by (expiry or never, lot id).
+    live: BTreeSet<(DateTime<Utc>, LotId)>,
+    /// Active lots with a free amount, by lot id (creation order).
+    fifo: BTreeSet<LotId>,
+    /// Pending lots with a free amount, by (activation, lot id).
+    pending: BTreeSet<(DateTime<Utc>, LotId)>,
+    /// Open holds with a deadline, by (deadline, hold id).
+    hold_deadlines: BTreeSet<(DateTime<Utc>, HoldId)>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(bound(serialize = "U: Unit", deserialize = "U: Unit"))]
+struct LedgerRepr<U> {
+    zero: U,
+    lots: Vec<Lot<U>>,
+    holds: Vec<Hold<U>>,
+    debt: U,
+    debt_incurred: U,
+    debt_repaid: U,
+}
+
+impl<U: Unit> From<Ledger<U>> for LedgerRepr<U> {
+    fn from(l: Ledger<U>) -> Self {
+        Self {
+            zero: l.zero,
+            lots: l.lots.into_values().collect(),
+            holds: l.holds.into_values().collect(),
+            debt: l.totals.debt,
+            debt_incurred: l.totals.debt_incurred,
+            debt_repaid: l.totals.debt_repaid,
+        }
+    }
+}
+
+impl<U: Unit> TryFrom<LedgerRepr<U>> for Ledger<U> {
+    type Error = InvariantViolation;
+    fn try_from(r: LedgerRepr<U>) -> Result<Self, InvariantViolation> {
+        let mut ledger = Self::new(r.zero);
+        for lot in r.lots {
+            if !lot.credited.is_compatible(&ledger.zero) {
+                return Err(InvariantViolation { what: format!("lot {} is not in the ledger's unit", lot.id) });
+            }
+            ledger.totals.credited = plus(&ledger.totals.credited, &lot.credited);
+            ledger.totals.held = plus(&ledger.totals.held, &lot.held);
+            ledger.totals.debited = plus(&ledger.totals.debited, &lot.debited);
+            ledger.totals.expired = plus(&ledger.totals.expired, &lot.expired);
+            ledger.totals.clawed_back = plus(&ledger.totals.clawed_back, &lot.clawed_back);
+            if lot.pending {
+                ledger.totals.pending = plus(&ledger.totals.pending, &lot.free);
+            } else {
+                ledger.totals.available = plus(&ledger.totals.available, &lot.free);
+            }
+            index_insert(&mut ledger.live, &mut ledger.fifo, &mut ledger.pending, &lot);
+            ledger.lots.insert(lot.id, lot);
+        }
+        for hold in r.holds {
+            if hold.status == HoldStatus::Open
+                && let Some(at) = hold.expires_at
+            {
+                ledger.hold_deadlines.insert((at, hold.id));
+            }
+            ledger.holds.insert(hold.id, hold);
+        }
+        ledger.totals.debt = r.debt;
+        ledger.totals.debt_incurred = r.debt_incurred;
+        ledger.totals.debt_repaid = r.debt_repaid;
+        ledger.check_invariants()?;
+        Ok(ledger)
+    }
+}
+
+/// How many lots one chunk of a [`LotStore`] holds.
+const LOT_CHUNK: usize = 1024;
+
+/// Lots sorted by id, stored in fixed-size chunks (growth never copies lots), with their ids in a parallel `Vec` for
+/// cache-friendly binary search. Ids grow with the commit version, so credits append.
+#[derive(Clone, Debug, PartialEq)]
+struct LotStore<U> {
+    ids: Vec<LotId>,
+    chunks: Vec<Vec<Lot<U>>>,
+}
+
+impl<U> LotStore<U> {
+    const fn new() -> Self {
+        Self { ids: Vec::new(), chunks: Vec::new() }
+    }
+
+    fn position(&self, id: &LotId) -> Result<usize, usize> {
+        match self.ids.last() {
+            Some(last) if last < id => Err(self.ids.len()),
+            Some(last) if last == id => Ok(self.ids.len().saturating_sub(1)),
+            _ => self.ids.binary_search(id),
+        }
+    }
+
+    fn at(&self, i: usize) -> Option<&Lot<U>> {
+        self.chunks.get(i / LOT_CHUNK)?.get(i % LOT_CHUNK)
+    }
+
+    fn get(&self, id: &LotId) -> Option<&Lot<U>> {
+        self.position(id).ok().and_then(|i| self.at(i))
+    }
+
+    fn get_mut(&mut self, id: &LotId) -> Option<&mut Lot<U>> {
+        let i = self.position(id).ok()?;
+        self.chunks.get_mut(i / LOT_CHUNK)?.get_mut(i % LOT_CHUNK)
+    }
+
+    fn contains_key(&self, id: &LotId) -> bool {
+        self.position(id).is_ok()
+    }
+
+    fn push(&mut self, id: LotId, lot: Lot<U>) {
+        match self.chunks.last_mut() {
+            Some(chunk) if chunk.len() < LOT_CHUNK => chunk.push(lot),
+            _ => {
+                let mut chunk = Vec::with_capacity(LOT_CHUNK);
+                chunk.push(lot);
+                self.chunks.push(chunk);
+            }
+        }
+        self.ids.push(id);
+    }
+
+    fn insert(&mut self, id: LotId, lot: Lot<U>) {
+        match self.position(&id) {
+            Ok(_) => {}
+            Err(i) if i >= self.ids.len() => self.push(id, lot),
+            Err(i) => {
+                // Out of order (a hand-written log): rebuild. Never happens for commits decided by this crate.
+                let mut all: Vec<Lot<U>> = std::mem::take(&mut self.chunks).into_iter().flatten().collect();
+                let mut ids = std::mem::take(&mut self.ids);
+                all.insert(i, lot);
+                ids.insert(i, id);
+                for (id, lot) in ids.into_iter().zip(all) {
+                    self.push(id, lot);
+                }
+            }
+        }
+    }
+
+    fn values(&self) -> impl Iterator<Item = &Lot<U>> {
+        self.chunks.iter().flatten()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&LotId, &Lot<U>)> {
+        self.ids.iter().zip(self.values())
+    }
+
+    fn into_values(self) -> impl Iterator<Item = Lot<U>> {
+        self.chunks.into_iter().flatten()
+    }
+}
+
+fn expiry_key(expires_at: Option<DateTime<Utc>>) -> DateTime<Utc> {
+    expires_at.unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
+
+/// Where a lot belongs in the indexes: (in `live`/`fifo`, in `pending`).
+fn membership<U: Unit>(lot: &Lot<U>) -> (bool, bool) {
+    let has_free = lot.free.is_above_zero();
+    (has_free && !lot.pending, has_free && lot.pending)
+}
+
+fn index_insert<U: Unit>(
+    live: &mut BTreeSet<(DateTime<Utc>, LotId)>,
+    fifo: &mut BTreeSet<LotId>,
+    pending: &mut BTreeSet<(DateTime<Utc>, LotId)>,
+    lot: &Lot<U>,
+) {
+    let (in_live, in_pending) = membership(lot);
+    if in_live {
+        live.insert((expiry_key(lot.expires_at), lot.id));
+        fifo.insert(lot.id);
+    }
+    if in_pending {
+        pending.insert((lot.activates_at.unwrap_or(lot.credited_at), lot.id));
+    }
+}
+
+fn reindex<U: Unit>(
+    live: &mut BTreeSet<(DateTime<Utc>, LotId)>,
+    fifo: &mut BTreeSet<LotId>,
+    pending: &mut BTreeSet<(DateTime<Utc>, LotId)>,
+    lot: &Lot<U>,
+    before: (bool, bool),
+) {
+    let after = membership(lot);
+    if before.0 != after.0 {
+        let key = (expiry_key(lot.expires_at), lot.id);
+        if after.0 {
+            live.insert(key);
+            fifo.insert(lot.id);
+        } else {
+            live.remove(&key);
+            fifo.remove(&lot.id);
+        }
+    }
+    if before.1 != after.1 {
+        let key = (lot.activates_at.unwrap_or(lot.credited_at), lot.id);
+        if after.1 {
+            pending.insert(key);
+        } else {
+            pending.remove(&key);
+        }
+    }
+}
+
+/// Which bucket of a lot an operation moves an amount between.
+#[derive(Clone, Copy)]
+enum Move {
+    /// free (available) → debited
+    Debit,
+    /// free (available) → expired
+    Expire,
+    /// free (available or pending) → clawed back
+    Clawback,
+    /// free (available) → held
+    Hold,
+    /// held → debited
+    Capture,
+    /// held → free
+    Release,
+    /// debited → free
+    Restore,
+    /// debited → expired
+    Forfeit,
+}
+
+impl<U: Unit> Ledger<U> {
+    /// An empty ledger counting in the unit of `zero` (`Points::ZERO`, `Money::zero(currency)`).
+    pub fn new(zero: U) -> Self {
+        let zero = zero.zero_like();
+        Self {
+            totals: Totals::zero(&zero),
+            zero,
+            lots: LotStore::new(),
+            holds: BTreeMap::new(),
+            live: BTreeSet::new(),
+            fifo: BTreeSet::new(),
+            pending: BTreeSet::new(),
+            hold_deadlines: BTreeSet::new(),
+        }
+    }
+
+    /// The ledger's zero.
+    pub const fn zero(&self) -> &U {
+        &self.zero
+    }
+
+    /// The amount spendable now (active, not held). Never negative; see [`balance`](Self::balance) for debt.
+    pub const fn available(&self) -> &U {
+        &self.totals.available
+    }
+
+    /// Available minus debt: negative while the account owes.
+    pub fn balance(&self) -> U {
+        minus(&self.totals.available, &self.totals.debt)
+    }
+
+    /// The amount credited but not yet active.
+    pub const fn pending(&self) -> &U {
+        &self.totals.pending
+    }
+
+    /// The amount reserved by open holds.
+    pub const fn held(&self) -> &U {
+        &self.totals.held
+    }
+
+    /// Outstanding debt.
+    pub const fn debt(&self) -> &U {
+        &self.totals.debt
+    }
+
+    /// The account sums.
+    pub const fn totals(&self) -> &Totals<U> {
+        &self.totals
+    }
+
+    /// A lot by id.
+    pub fn lot(&self, id: LotId) -> Option<&Lot<U>> {
+        self.lots.get(&id)
+    }
+
+    /// Every lot, oldest first.
+    pub fn lots(&self) -> impl Iterator<Item = &Lot<U>> {
+        self.lots.values()
+    }
+
+    /// A hold by id.
+    pub fn hold(&self, id: HoldId) -> Option<&Hold<U>> {
+        self.holds.get(&id)
+    }
+
+    /// Open holds, by id.
+    pub fn open_holds(&self) -> impl Iterator<Item = &Hold<U>> {
+        self.holds.values().filter(|h| h.status == HoldStatus::Open)
+    }
+
+    /// The next instant something becomes due: an activation, an expiry of an available lot, or a hold deadline.
+    pub fn next_deadline(&self) -> Option<DateTime<Utc>> {
+        let activation = self.pending.first().map(|&(at, _)| at);
+        let expiry = self.live.first().map(|&(at, _)| at).filter(|&at| at != DateTime::<Utc>::MAX_UTC);
+        let hold = self.hold_deadlines.first().map(|&(at, _)| at);
+        [activation, expiry, hold].into_iter().flatten().min()
+    }
+
+    /// Whether [`settle`](Self::settle) at `as_of` would produce any fact: something is due, or debt could be
+    /// repaid from available lots.
+    pub fn needs_settle(&self, as_of: DateTime<Utc>) -> bool {
+        self.next_deadline().is_some_and(|at| at <= as_of) || self.can_repay_debt()
+    }
+
+    fn can_repay_debt(&self) -> bool {
+        self.totals.debt.is_above_zero() && self.totals.available.is_above_zero()
+    }
+
+    fn check_unit(&self, amount: &U) -> Result<(), LedgerError<U>> {
+        if !amount.is_compatible(&self.zero) {
+            return Err(LedgerError::UnitMismatch { expected: self.zero.clone(), found: amount.clone() });
+        }
+        if !amount.is_above_zero() {
+            return Err(LedgerError::NonPositiveAmount { amount: amount.clone() });
+        }
+        Ok(())
+    }
+
+    // ---------------------------------------------------------------- plans
+
+    /// Checks a credit before it is committed at `at`.
+    ///
+    /// # Errors
+    ///
+    /// [`LedgerError::UnitMismatch`], [`LedgerError::NonPositiveAmount`], [`LedgerError::LotExists`],
+    /// [`LedgerError::ExpiryTooEarly`] or [`LedgerError::Overflow`] (see [`Credit`]).
+    pub fn validate_credit(&self, credit: &Credit<U>, at: DateTime<Utc>) -> Result<(), LedgerError<U>> {
+        self.check_unit(&credit.amount)?;
+        if self.lots.contains_key(&credit.lot) {
+            return Err(LedgerError::LotExists { lot: credit.lot });
+        }
+        if let Some(expires_at) = credit.expires_at {
+            let not_before = credit.activates_at.map_or(at, |a| a.max(at));
+            if expires_at <= not_before {
+                return Err(LedgerError::ExpiryTooEarly { expires_at, not_before });
+            }
+        }
+        if self.totals.credited.try_add(&credit.amount).is_none() {
+            return Err(LedgerError::Overflow { total: self.totals.credited.clone(), amount: credit.amount.clone() });
+        }
+        Ok(())
+    }
+
+    /// Which lots a debit of `amount` would use under `policy`, for a purchase carrying `tags` (lots restricted to
+    /// other tags are skipped). The ledger must be settled as of the debit's instant ([`needs_settle`](
+    /// Self::needs_settle) false).
+    ///
+    /// # Errors
+    ///
+    /// [`LedgerError::UnitMismatch`], [`LedgerError::NonPositiveAmount`], [`LedgerError::LotNotFound`] (explicit
+    /// policy), [`LedgerError::InsufficientBalance`] naming the eligible available amount.
+    pub fn plan_debit(
+        &self,
+        amount: &U,
+        policy: &AllocationPolicy,
+        tags: &[Tag],
+    ) -> Result<Vec<Allocation<U>>, LedgerError<U>> {
+        self.check_unit(amount)?;
+        let mut out = Vec::new();
+        let mut left = amount.clone();
+        match policy {
+            AllocationPolicy::SoonestExpiring => {
+                self.take(self.live.iter().map(|(_, id)| id), tags, &mut left, &mut out, |_| true);
+            }
+            AllocationPolicy::Fifo => self.take(self.fifo.iter(), tags, &mut left, &mut out, |_| true),
+            AllocationPolicy::Lifo => self.take(self.fifo.iter().rev(), tags, &mut left, &mut out, |_| true),
+            AllocationPolicy::CategoryOrder { order } => {
+                for category in order {
+                    let ids = self.live.iter().map(|(_, id)| id);
+                    self.take(ids, tags, &mut left, &mut out, |lot| lot.category == *category);
+                }
+                let ids = self.live.iter().map(|(_, id)| id);
+                self.take(ids, tags, &mut left, &mut out, |lot| !order.contains(&lot.category));
+            }
+            AllocationPolicy::Explicit { lots } => {
+                if let Some(&lot) = lots.iter().find(|id| !self.lots.contains_key(id)) {
+                    return Err(LedgerError::LotNotFound { lot });
+                }
+                let mut seen = BTreeSet::new();
+                let unique = lots.iter().filter(|id| seen.insert(**id));
+                self.take(unique, tags, &mut left, &mut out, |lot| !lot.pending);
+            }
+        }
+        if left.is_above_zero() {
+            let available = self.eligible(policy, tags);
+            return Err(LedgerError::InsufficientBalance { requested: amount.clone(), available });
+        }
+        Ok(out)
+    }
+
+    fn take<'a>(
+        &self,
+        ids: impl Iterator<Item = &'a LotId>,
+        tags: &[Tag],
+        left: &mut U,
+        out: &mut Vec<Allocation<U>>,
+        keep: impl Fn(&Lot<U>) -> bool,
+    ) {
+        for id in ids {
+            if !left.is_above_zero() {
+                return;
+            }
+            let Some(lot) = self.lots.get(id) else { continue };
+            if !lot.free.is_above_zero() || !keep(lot) || !lot.pays_for(tags) {
+                continue;
+            }
+            let amount = smaller(&lot.free, left);
+            *left = minus(left, &amount);
+            out.push(Allocation { lot: *id, amount });
+        }
+    }
+
+    /// The available amount a debit under `policy` for `tags` could use.
+    pub fn eligible(&self, policy: &AllocationPolicy, tags: &[Tag]) -> U {
+        let explicit = match policy {
+            AllocationPolicy::Explicit { lots } => Some(lots),
+            _ => None,
+        };
+        self.fifo
+            .iter()
+            .filter(|id| explicit.is_none_or(|lots| lots.contains(id)))
+            .filter_map(|id| self.lots.get(id))
+            .filter(|lot| lot.pays_for(tags))
+            .fold(self.zero.clone(), |acc, lot| plus(&acc, &lot.free))
+    }
+
+    /// A hold of `amount` under `policy`: the lots it would reserve.
+    ///
+    /// # Errors
+    ///
+    /// [`LedgerError::HoldExists`], then as [`plan_debit`](Self::plan_debit), and
+    /// [`LedgerError::ExpiryTooEarly`] when `expires_at` is not after `at`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn plan_hold(
+        &self,
+        hold: HoldId,
+        amount: &U,
+        policy: &AllocationPolicy,
+        tags: &[Tag],
+        expires_at: Option<DateTime<Utc>>,
+        order: Option<crate::id::OrderId>,
+        at: DateTime<Utc>,
+    ) -> Result<HoldPlacement<U>, LedgerError<U>> {
+        if self.holds.contains_key(&hold) {
+            return Err(LedgerError::HoldExists { hold });
+        }
+        if let Some(expires_at) = expires_at
+            && expires_at <= at
+        {
+            return Err(LedgerError::ExpiryTooEarly { expires_at, not_before: at });
+        }
+        let allocations = self.plan_debit(amount, policy, tags)?;
+        Ok(HoldPlacement { hold, amount: amount.clone(), allocations, expires_at, order })
+    }
+
+    fn open_hold(&self, hold: HoldId) -> Result<&Hold<U>, LedgerError<U>> {
+        let h = self.holds.get(&hold).ok_or(LedgerError::HoldNotFound { hold })?;
+        if h.status != HoldStatus::Open {
+            return Err(LedgerError::HoldClosed { hold, status: h.status });
+        }
+        Ok(h)
+    }
+
+    /// A capture of `amount` from an open hold, taken from its lots in order; with `final_capture`, the rest is
+    /// released. Returns `(captured, released)`.
+    ///
+    /// # Errors
+    ///
+    /// [`LedgerError::HoldNotFound`], [`LedgerError::HoldClosed`], [`LedgerError::UnitMismatch`],
+    /// [`LedgerError::NonPositiveAmount`], [`LedgerError::CaptureExceedsHold`].
+    #[allow(clippy::type_complexity)]
+    pub fn plan_capture(
+        &self,
+        hold: HoldId,
+        amount: &U,
+        final_capture: bool,
+    ) -> Result<(Vec<Allocation<U>>, Vec<Allocation<U>>), LedgerError<U>> {
+        let h = self.open_hold(hold)?;
+        self.check_unit(amount)?;
+        let held = h.held_total();
+        if amount.cmp_amount(&held) == Ordering::Greater {
+            return Err(LedgerError::CaptureExceedsHold { hold, requested: amount.clone(), held });
+        }
+        let mut left = amount.clone();
+        let mut captured = Vec::new();
+        let mut released = Vec::new();
+        for a in &h.held {
+            let take = smaller(&a.amount, &left);
+            left = minus(&left, &take);
+            let rest = minus(&a.amount, &take);
+            if take.is_above_zero() {
+                captured.push(Allocation { lot: a.lot, amount: take });
+            }
+            if final_capture && rest.is_above_zero() {
+                released.push(Allocation { lot: a.lot, amount: rest });
+            }
+        }
+        Ok((captured, released))
+    }
+
+    /// Releasing an open hold: what it still reserves, per lot.
+    ///
+    /// # Errors
+    ///
+    /// [`LedgerError::HoldNotFound`], [`LedgerError::HoldClosed`].
+    pub fn plan_release(&self, hold: HoldId) -> Result<Vec<Allocation<U>>, LedgerError<U>> {
+        let h = self.open_hold(hold)?;
+        Ok(h.held.iter().filter(|a| a.amount.is_above_zero()).cloned().collect())
+    }
+
+    /// A clawback of up to `amount`: first from the free part of `first` (pending or active), then, when
+    /// `beyond_first`, from other available lots soonest-expiring first. Returns the allocations and the shortfall.
+    ///
+    /// # Errors
+    ///
+    /// [`LedgerError::UnitMismatch`], [`LedgerError::NonPositiveAmount`].
+    pub fn plan_clawback(
+        &self,
+        amount: &U,
+        first: Option<LotId>,
+        beyond_first: bool,
+    ) -> Result<(Vec<Allocation<U>>, U), LedgerError<U>> {
+        self.check_unit(amount)?;
+        let mut left = amount.clone();
+        let mut out = Vec::new();
+        if let Some(lot) = first.and_then(|id| self.lots.get(&id))
+            && lot.free.is_above_zero()
+        {
+            let take = smaller(&lot.free, &left);
+            left = minus(&left, &take);
+            out.push(Allocation { lot: lot.id, amount: take });
+        }
+        if beyond_first {
+            let ids = self.live.iter().map(|(_, id)| id).filter(|id| Some(**id) != first);
+            self.take(ids, &[], &mut left, &mut out, |_| true);
+        }
+        Ok((out, left))
+    }
+
+    /// Allocations repaying as much outstanding debt as the available lots allow (soonest-expiring first).
+    pub fn plan_debt_repayment(&self) -> Vec<Allocation<U>> {
+        let mut out = Vec::new();
+        if self.can_repay_debt() {
+            let mut left = self.totals.debt.clone();
+            // Repayment is not a purchase: restricted lots repay too.
+            self.take_any(&mut left, &mut out);
+        }
+        out
+    }
+
+    fn take_any(&self, left: &mut U, out: &mut Vec<Allocation<U>>) {
+        for (_, id) in &self.live {
+            if !left.is_above_zero() {
+                return;
+            }
+            let Some(lot) = self.lots.get(id) else { continue };
+            let amount = smaller(&lot.free, left);
+            if amount.is_above_zero() {
+                *left = minus(left, &amount);
+                out.push(Allocation { lot: *id, amount });
+            }
+        }
+    }
+
+    /// Processes everything due up to `as_of`, in chronological order (activations, then hold deadlines, then
+    /// expiries at the same instant), repaying debt from what becomes available; applies each fact and hands it to
+    /// `sink`. Settling at any instant after a deadline gives the same facts as settling exactly at it.
+    pub fn settle(&mut self, as_of: DateTime<Utc>, sink: &mut impl FnMut(SettleFact<U>)) {
+        self.repay(sink);
+        loop {
+            let activation = self.pending.first().copied().filter(|&(at, _)| at <= as_of);
+            let hold = self.hold_deadlines.first().copied().filter(|&(at, _)| at <= as_of);
+            let expiry = self.live.first().copied().filter(|&(at, _)| at <= as_of && at != DateTime::<Utc>::MAX_UTC);
+            let step =
+                [activation.map(|(at, _)| (at, 0u8)), hold.map(|(at, _)| (at, 1u8)), expiry.map(|(at, _)| (at, 2u8))]
+                    .into_iter()
+                    .flatten()
+                    .min();
+            let Some((step_at, kind)) = step else { break };
+            match (kind, activation, hold, expiry) {
+                (0, Some((_, lot)), _, _) => {
+                    let amount = self.lots.get(&lot).map_or_else(|| self.zero.clone(), |l| l.free.clone());
+                    self.apply_activation(lot);
+                    sink(SettleFact::Activated { lot, amount });
+                }
+                (1, _, Some((_, hold)), _) => {
+                    let released = self.plan_release(hold).unwrap_or_default();
+                    self.apply_release(hold, &released, HoldStatus::Expired);
+                    sink(SettleFact::HoldExpired { hold, released });
+                }
+                (2, _, _, Some((_, lot))) => {
+                    let amount = self.lots.get(&lot).map_or_else(|| self.zero.clone(), |l| l.free.clone());
+                    self.apply_expiry(lot, &amount);
+                    sink(SettleFact::Expired { lot, amount });
+                }
+                _ => break,
+            }
+            // Released amounts of lots already past expiry expire at once, before any repayment.
+            while let Some(&(at, lot)) = self.live.first() {
+                if at > step_at || at == DateTime::<Utc>::MAX_UTC {
+                    break;
+                }
+                let amount = self.lots.get(&lot).map_or_else(|| self.zero.clone(), |l| l.free.clone());
+                self.apply_expiry(lot, &amount);
+                sink(SettleFact::Expired { lot, amount });
+            }
+            self.repay(sink);
+        }
+    }
+
+    fn repay(&mut self, sink: &mut impl FnMut(SettleFact<U>)) {
+        let allocations = self.plan_debt_repayment();
+        if !allocations.is_empty() {
+            self.apply_debt_repayment(&allocations);
+            sink(SettleFact::DebtRepaid { allocations });
+        }
+    }
+
+    // ---------------------------------------------------------------- facts
+
+    /// Applies a credit committed at `at`. Infallible; a reused lot id is ignored.
+    pub fn apply_credit(&mut self, credit: &Credit<U>, at: DateTime<Utc>) {
+        if self.lots.contains_key(&credit.lot) {
+            return;
+        }
+        let pending = credit.activates_at.is_some_and(|a| a > at);
+        let lot = Lot {
+            id: credit.lot,
+            category: credit.category,
+            origin: credit.origin.clone(),
+            restricted_to: credit.restricted_to.clone(),
+            credited: credit.amount.clone(),
+            credited_at: at,
+            activates_at: credit.activates_at,
+            expires_at: credit.expires_at,
+            pending,
+            free: credit.amount.clone(),
+            held: self.zero.clone(),
+            debited: self.zero.clone(),
+            expired: self.zero.clone(),
+            clawed_back: self.zero.clone(),
+        };
+        self.totals.credited = plus(&self.totals.credited, &credit.amount);
+        if pending {
+            self.totals.pending = plus(&self.totals.pending, &credit.amount);
+        } else {
+            self.totals.available = plus(&self.totals.available, &credit.amount);
+        }
+        index_insert(&mut self.live, &mut self.fifo, &mut self.pending, &lot);
+        self.lots.insert(lot.id, lot);
+    }
+
+    /// Applies the activation of a pending lot.
+    pub fn apply_activation(&mut self, id: LotId) {
+        let Some(lot) = self.lots.get_mut(&id) else { return };
+        if !lot.pending {
+            return;
+        }
+        let before = membership(lot);
+        lot.pending = false;
+        self.totals.pending = minus(&self.totals.pending, &lot.free);
+        self.totals.available = plus(&self.totals.available, &lot.free);
+        reindex(&mut self.live, &mut self.fifo, &mut self.pending, lot, before);
+    }
+
+    fn move_amount(&mut self, id: LotId, amount: &U, how: Move) {
+        let Some(lot) = self.lots.get_mut(&id) else { return };
+        let before = membership(lot);
+        let t = &mut self.totals;
+        let free_bucket = if lot.pending { &mut t.pending } else { &mut t.available };
+        match how {
+            Move::Debit | Move::Expire | Move::Clawback | Move::Hold => {
+                lot.free = minus(&lot.free, amount);
+                *free_bucket = minus(free_bucket, amount);
+                let (lot_to, total_to) = match how {
+                    Move::Debit => (&mut lot.debited, &mut t.debited),
+                    Move::Expire => (&mut lot.expired, &mut t.expired),
+                    Move::Clawback => (&mut lot.clawed_back, &mut t.clawed_back),
+                    _ => (&mut lot.held, &mut t.held),
+                };
+                *lot_to = plus(lot_to, amount);
+                *total_to = plus(total_to, amount);
+            }
+            Move::Capture => {
+                lot.held = minus(&lot.held, amount);
+                t.held = minus(&t.held, amount);
+                lot.debited = plus(&lot.debited, amount);
+                t.debited = plus(&t.debited, amount);
+            }
+            Move::Release => {
+                lot.held = minus(&lot.held, amount);
+                t.held = minus(&t.held, amount);
+                lot.free = plus(&lot.free, amount);
+                *free_bucket = plus(free_bucket, amount);
+            }
+            Move::Restore | Move::Forfeit => {
+                lot.debited = minus(&lot.debited, amount);
+                t.debited = minus(&t.debited, amount);
+                if matches!(how, Move::Restore) {
+                    lot.free = plus(&lot.free, amount);
+                    *free_bucket = plus(free_bucket, amount);
+                } else {
+                    lot.expired = plus(&lot.expired, amount);
+                    t.expired = plus(&t.expired, amount);
+                }
+            }
+        }
+        reindex(&mut self.live, &mut self.fifo, &mut self.pending, lot, before);
+    }
+
+    /// Applies a debit: each allocation moves from available to debited.
+    pub fn apply_debit(&mut self, allocations: &[Allocation<U>]) {
+        for a in allocations {
+            self.move_amount(a.lot, &a.amount, Move::Debit);
+        }
+    }
+
+    /// Applies the expiry of `amount` of a lot's free remainder.
+    pub fn apply_expiry(&mut self, lot: LotId, amount: &U) {
+        self.move_amount(lot, amount, Move::Expire);
+    }
+
+    /// Applies a clawback (from available or pending).
+    pub fn apply_clawback(&mut self, allocations: &[Allocation<U>]) {
+        for a in allocations {
+            self.move_amount(a.lot, &a.amount, Move::Clawback);
+        }
+    }
+
+    /// Records `amount` of new debt (a clawback the balance could not cover).
+    pub fn apply_debt(&mut self, amount: &U) {
+        self.totals.debt = plus(&self.totals.debt, amount);
+        self.totals.debt_incurred = plus(&self.totals.debt_incurred, amount);
+    }
+
+    /// Applies a debt repayment: the allocations are clawed back and the debt shrinks by their sum.
+    pub fn apply_debt_repayment(&mut self, allocations: &[Allocation<U>]) {
+        for a in allocations {
+            self.move_amount(a.lot, &a.amount, Move::Clawback);
+            self.totals.debt = minus(&self.totals.debt, &a.amount);
+            self.totals.debt_repaid = plus(&self.totals.debt_repaid, &a.amount);
+        }
+    }
+
+    /// Applies a hold placed at `at`.
+    pub fn apply_hold(&mut self, placement: &HoldPlacement<U>, at: DateTime<Utc>) {
+        if self.holds.contains_key(&placement.hold) {
+            return;
+        }
+        for a in &placement.allocations {
+            self.move_amount(a.lot, &a.amount, Move::Hold);
+        }
+        if let Some(deadline) = placement.expires_at {
+            self.hold_deadlines.insert((deadline, placement.hold));
+        }
+        self.holds.insert(
+            placement.hold,
+            Hold {
+                id: placement.hold,
+                amount: placement.amount.clone(),
+                held: placement.allocations.clone(),
+                captured: self.zero.clone(),
+                released: self.zero.clone(),
+                placed_at: at,
+                expires_at: placement.expires_at,
+                order: placement.order.clone(),
+                status: HoldStatus::Open,
+            },
+        );
+    }
+
+    /// Applies a capture; the hold closes when `close` is set or nothing remains held.
+    pub fn apply_capture(&mut self, hold: HoldId, captured: &[Allocation<U>], released: &[Allocation<U>], close: bool) {
+        for a in captured {
+            self.move_amount(a.lot, &a.amount, Move::Capture);
+        }
+        for a in released {
+            self.move_amount(a.lot, &a.amount, Move::Release);
+        }
+        let Some(h) = self.holds.get_mut(&hold) else { return };
+        for (list, captured_part) in [(captured, true), (released, false)] {
+            for a in list {
+                if let Some(slot) = h.held.iter_mut().find(|s| s.lot == a.lot) {
+                    slot.amount = minus(&slot.amount, &a.amount);
+                }
+                if captured_part {
+                    h.captured = plus(&h.captured, &a.amount);
+                } else {
+                    h.released = plus(&h.released, &a.amount);
+                }
+            }
+        }
+        if close || h.held.iter().all(|a| !a.amount.is_above_zero()) {
+            h.status = HoldStatus::Captured;
+            if let Some(at) = h.expires_at {
+                self.hold_deadlines.remove(&(at, hold));
+            }
+        }
+    }
+
+    /// Applies the release of a hold (by the host or at its deadline): the allocations return to their lots.
+    pub fn apply_release(&mut self, hold: HoldId, released: &[Allocation<U>], status: HoldStatus) {
+        for a in released {
+            self.move_amount(a.lot, &a.amount, Move::Release);
+        }
+        let Some(h) = self.holds.get_mut(&hold) else { return };
+        for a in released {
+            if let Some(slot) = h.held.iter_mut().find(|s| s.lot == a.lot) {
+                slot.amount = minus(&slot.amount, &a.amount);
+            }
+            h.released = plus(&h.released, &a.amount);
+        }
+        h.status = status;
+        if let Some(at) = h.expires_at {
+            self.hold_deadlines.remove(&(at, hold));
+        }
+    }
+
+    /// Applies a refund restored into the lots it was debited from.
+    pub fn apply_restore(&mut self, allocations: &[Allocation<U>]) {
+        for a in allocations {
+            self.move_amount(a.lot, &a.amount, Move::Restore);
+        }
+    }
+
+    /// Applies a refund forfeited because its lot had expired: debited becomes expired.
+    pub fn apply_forfeit(&mut self, allocations: &[Allocation<U>]) {
+        for a in allocations {
+            self.move_amount(a.lot, &a.amount, Move::Forfeit);
+        }
+    }
+
+    // ---------------------------------------------------------------- checks and views
+
+    /// Checks conservation and consistency: every lot's split adds up to its credit with no negative part; the
+    /// account sums equal the sums over lots and holds; `credited = available + pending + held + debited + expired +
+    /// clawed back`; debt is non-negative, equals incurred minus repaid, and exists only while nothing is
+    /// available; the indexes match the lots.
+    ///
+    /// # Errors
+    ///
+    /// [`InvariantViolation`] describing the first mismatch.
+    pub fn check_invariants(&self) -> Result<(), InvariantViolation> {
+        let fail = |what: String| Err(InvariantViolation { what });
+        let z = &self.zero;
+        let neg = |u: &U| u.cmp_amount(z) == Ordering::Less;
+        let mut sums = Totals::zero(z);
+        let (mut live, mut fifo, mut pending) = (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
+        for (id, lot) in self.lots.iter() {
+            if *id != lot.id {
+                return fail(format!("lot keyed {id} has id {}", lot.id));
+            }
+            for (name, part) in [
+                ("remaining", &lot.free),
+                ("held", &lot.held),
+                ("debited", &lot.debited),
+                ("expired", &lot.expired),
+                ("clawed back", &lot.clawed_back),
+            ] {
+                if neg(part) {
+                    return fail(format!("lot {id} has negative {name} {part}"));
+                }
+            }
+            let parts = [&lot.free, &lot.held, &lot.debited, &lot.expired, &lot.clawed_back]
+                .into_iter()
+                .try_fold(z.clone(), |acc, p| acc.try_add(p));
+            if parts.as_ref() != Some(&lot.credited) {
+                return fail(format!(
+                    "lot {id}: credited {} != remaining {} + held {} + debited {} + expired {} + clawed back {}",
+                    lot.credited, lot.free, lot.held, lot.debited, lot.expired, lot.clawed_back
+                ));
+            }
+            if lot.pending && lot.held.is_above_zero() {
+                return fail(format!("pending lot {id} is held"));
+            }
+            sums.credited = plus(&sums.credited, &lot.credited);
+            if lot.pending {
+                sums.pending = plus(&sums.pending, &lot.free);
+            } else {
+                sums.available = plus(&sums.available, &lot.free);
+            }
+            sums.held = plus(&sums.held, &lot.held);
+            sums.debited = plus(&sums.debited, &lot.debited);
+            sums.expired = plus(&sums.expired, &lot.expired);
+            sums.clawed_back = plus(&sums.clawed_back, &lot.clawed_back);
+            index_insert(&mut live, &mut fifo, &mut pending, lot);
+        }
+        let t = &self.totals;
+        for (name, sum, total) in [
+            ("credited", &sums.credited, &t.credited),
+            ("available", &sums.available, &t.available),
+            ("pending", &sums.pending, &t.pending),
+            ("held", &sums.held, &t.held),
+            ("debited", &sums.debited, &t.debited),
+            ("expired", &sums.expired, &t.expired),
+            ("clawed back", &sums.clawed_back, &t.clawed_back),
+        ] {
+            if sum != total {
+                return fail(format!("{name}: lots sum to {sum}, total says {total}"));
+            }
+        }
+        let rhs = [&t.available, &t.pending, &t.held, &t.debited, &t.expired, &t.clawed_back]
+            .into_iter()
+            .try_fold(z.clone(), |acc, p| acc.try_add(p));
+        if rhs.as_ref() != Some(&t.credited) {
+            return fail(format!(
+                "credited {} != available {} + pending {} + held {} + debited {} + expired {} + clawed back {}",
+                t.credited, t.available, t.pending, t.held, t.debited, t.expired, t.clawed_back
+            ));
+        }
+        let mut held_by_holds = z.clone();
+        let mut deadlines = BTreeSet::new();
+        for (id, h) in &self.holds {
+            for a in &h.held {
+                if neg(&a.amount) {
+                    return fail(format!("hold {id} holds a negative amount of lot {}", a.lot));
+                }
+                if h.status == HoldStatus::Open {
+                    held_by_holds = plus(&held_by_holds, &a.amount);
+                } else if a.amount.is_above_zero() {
+                    return fail(format!("closed hold {id} still holds {} of lot {}", a.amount, a.lot));
+                }
+            }
+            let accounted = plus(&plus(&h.held_total(), &h.captured), &h.released);
+            if accounted != h.amount {
+                return fail(format!(
+                    "hold {id}: amount {} != held {} + captured {} + released {}",
+                    h.amount,
+                    h.held_total(),
+                    h.captured,
+                    h.released
+                ));
+            }
+            if h.status == HoldStatus::Open
+                && let Some(at) = h.expires_at
+            {
+                deadlines.insert((at, *id));
+            }
+        }
+        if held_by_holds != t.held {
+            return fail(format!("open holds reserve {held_by_holds}, lots say {}", t.held));
+        }
+        if live != self.live || fifo != self.fifo || pending != self.pending || deadlines != self.hold_deadlines {
+            return fail("indexes do not match the lots and holds".to_owned());
+        }
+        if neg(&t.debt) || Some(&t.debt) != t.debt_incurred.try_sub(&t.debt_repaid).as_ref() {
+            return fail(format!(
+                "debt {} != incurred {} - repaid {} (or negative)",
+                t.debt, t.debt_incurred, t.debt_repaid
+            ));
+        }
+        if self.can_repay_debt() {
+            return fail(format!("debt {} outstanding while {} is available", t.debt, t.available));
+        }
+        Ok(())
+    }
+
+    /// The lots (oldest first), open holds and the next `expiries` expiry instants with their amounts.
+    pub fn explain(&self, expiries: usize) -> Explanation<U> {
+        let mut next_expiries: Vec<UpcomingExpiry<U>> = Vec::new();
+        for (at, id) in &self.live {
+            if *at == DateTime::<Utc>::MAX_UTC {
+                break;
+            }
+            let Some(lot) = self.lots.get(id) else { continue };
+            if let Some(last) = next_expiries.last_mut()
+                && last.expires_at == *at
+            {
+                last.amount = plus(&last.amount, &lot.free);
+            } else if next_expiries.len() >= expiries {
+                break;
+            } else {
+                next_expiries.push(UpcomingExpiry { expires_at: *at, amount: lot.free.clone() });
+            }
+        }
+        Explanation {
+            totals: self.totals.clone(),
+            lots: self.lots.values().cloned().collect(),
+            holds: self.open_holds().cloned().collect(),
+            next_expiries,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::ledger::{Category, Origin};
+    use crate::loyalty::Points;
+
+    fn credit(version: u64, amount: i64) -> Credit<Points> {
+        Credit {
+            lot: LotId::new(version, 0),
+            amount: Points::new(amount),
+            category: Category::constant("base"),
+            origin: Origin::default(),
+            restricted_to: Vec::new(),
+            activates_at: None,
+            expires_at: None,
+        }
+    }
+
+    #[test]
+    fn lots_stay_sorted_across_chunks_and_out_of_order_credits() {
+        let at = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+        let mut ledger = Ledger::new(Points::ZERO);
+        let n = u64::try_from(LOT_CHUNK).unwrap() * 2 + 10;
+        for v in (1..=n).filter(|v| v % 7 != 0) {
+            ledger.apply_credit(&credit(v, 1), at);
+        }
+        for v in (1..=n).filter(|v| v % 7 == 0).rev() {
+            ledger.apply_credit(&credit(v, 1), at);
+        }
+        let ids: Vec<u64> = ledger.lots().map(|l| l.id().version()).collect();
+        assert_eq!(ids, (1..=n).collect::<Vec<_>>());
+        assert!(ledger.lot(LotId::new(n, 0)).is_some());
+        assert!(ledger.lot(LotId::new(n + 1, 0)).is_none());
+        ledger.apply_credit(&credit(3, 99), at); // an existing id is ignored
+        assert_eq!(*ledger.available(), Points::new(i64::try_from(n).unwrap()));
+        ledger.check_invariants().unwrap();
+        let json = serde_json::to_string(&ledger).unwrap();
+        assert_eq!(serde_json::from_str::<Ledger<Points>>(&json).unwrap(), ledger);
+    }
+}

@@ -1,0 +1,782 @@
+//! The loyalty program: earn, expiry, redemption, tiers and returns, validated when built and when deserialized.
+
+use chrono::{DateTime, Datelike, Days, LocalResult, Months, NaiveDate, NaiveTime, TimeDelta, TimeZone, Utc};
+use chrono_tz::Tz;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::error::LoyaltyError;
+use super::points::Points;
+use crate::ledger::{AllocationPolicy, Tag, label};
+use crate::money::{Currency, Money, Rounding};
+
+label!(
+    /// The name of a tier ("silver", "gold").
+    TierName
+);
+
+/// Points earned per amount spent in one currency.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EarnRate {
+    /// The amount that earns `points` (`1.00 USD`, `10000 VND`).
+    pub per: Money,
+    /// Points earned per `per` spent; may be fractional (the remainder is carried).
+    #[serde(with = "rust_decimal::serde::str")]
+    pub points: Decimal,
+    /// Orders below this total earn nothing ([`LoyaltyError::BelowMinimumSpend`]).
+    #[serde(default)]
+    pub min_spend: Option<Money>,
+}
+
+/// Extra earn for order lines carrying a tag.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TagRule {
+    /// The item tag.
+    pub tag: Tag,
+    /// Multiplies the line's spend-based points (1 for none).
+    #[serde(with = "rust_decimal::serde::str")]
+    pub multiplier: Decimal,
+    /// Flat points per tagged line.
+    #[serde(default)]
+    pub points_per_line: Points,
+}
+
+/// A campaign window multiplying earn ("double points in December").
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Campaign {
+    /// Shown in events and explanations.
+    pub name: String,
+    /// First instant of the campaign.
+    pub starts_at: DateTime<Utc>,
+    /// First instant after it (half-open).
+    pub ends_at: DateTime<Utc>,
+    /// The multiplier, greater than zero.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub multiplier: Decimal,
+}
+
+/// What happens when an earn exceeds a cap.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum CapBehaviour {
+    /// Earn up to the cap; the excess (and its fractional remainder) is not earned.
+    Cap,
+    /// Reject the command with [`LoyaltyError::EarnCapExceeded`].
+    Reject,
+}
+
+/// A cap on the points of one order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cap {
+    /// The most points one order may earn.
+    pub max: Points,
+    /// Cap or reject.
+    pub behaviour: CapBehaviour,
+}
+
+/// A calendar period in the program's zone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Period {
+    /// A calendar month.
+    Month,
+    /// A calendar quarter.
+    Quarter,
+    /// A calendar year.
+    Year,
+}
+
+/// A cap on the points earned per calendar period.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeriodCap {
+    /// The most points earned (by purchases) per period.
+    pub max: Points,
+    /// The period.
+    pub period: Period,
+    /// Cap or reject.
+    pub behaviour: CapBehaviour,
+}
+
+/// How points are earned on purchases.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EarnRules {
+    /// One rate per currency accepted.
+    pub rates: Vec<EarnRate>,
+    /// Flat points per order that meets the minimum spend.
+    #[serde(default)]
+    pub per_order: Points,
+    /// Per-tag multipliers and flat points.
+    #[serde(default)]
+    pub tag_rules: Vec<TagRule>,
+    /// Campaign windows.
+    #[serde(default)]
+    pub campaigns: Vec<Campaign>,
+    /// Cap per order.
+    #[serde(default)]
+    pub cap_per_order: Option<Cap>,
+    /// Cap per calendar period.
+    #[serde(default)]
+    pub cap_per_period: Option<PeriodCap>,
+}
+
+/// When earned points expire. Dates are local dates in the program's zone; "usable through D" means the points
+/// expire at the start of the day after D.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ExpiryPolicy {
+    /// Points never expire.
+    Never,
+    /// Usable through the earn date plus `days`.
+    RollingDays {
+        /// Days, at least 1.
+        days: u32,
+    },
+    /// Usable through the earn date plus `months`, clamped to the month's end (31 January + 1 month → 28 or 29
+    /// February).
+    RollingMonths {
+        /// Months, at least 1.
+        months: u32,
+    },
+    /// Usable through the end of the quarter or year `periods_after` periods after the one of the earn (0: the same
+    /// period).
+    EndOfPeriod {
+        /// Quarter or year (month is accepted too).
+        period: Period,
+        /// Whole periods after the earn's period.
+        periods_after: u32,
+    },
+    /// Usable through the next occurrence (on or after the earn date) of a fixed day of the year, such as 31
+    /// December. 29 February falls back to 28 February in common years.
+    FixedDate {
+        /// Month, 1 to 12.
+        month: u32,
+        /// Day, 1 to the month's length.
+        day: u32,
+    },
+    /// Lots carry no date; every available point expires when the account has been inactive (no earn,
+    /// redemption, hold or capture) through the last activity's date plus `months`.
+    Inactivity {
+        /// Months, at least 1.
+        months: u32,
+    },
+}
+
+/// Points → money at redemption, per currency: `points` points are worth `value`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RedemptionRate {
+    /// Points, greater than zero.
+    pub points: Points,
+    /// Their value, greater than zero.
+    pub value: Money,
+}
+
+/// How points are spent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RedemptionRules {
+    /// One rate per currency.
+    pub rates: Vec<RedemptionRate>,
+    /// The fewest points one redemption may use.
+    #[serde(default)]
+    pub min_points: Points,
+    /// The largest share of an order total payable with points, in (0, 1].
+    #[serde(with = "rust_decimal::serde::str")]
+    pub max_share: Decimal,
+    /// How a points value is rounded to the currency's minor unit.
+    pub rounding: Rounding,
+}
+
+/// What a return does to the points earned on the returned lines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ClawbackPolicy {
+    /// The customer keeps the points.
+    Keep,
+    /// Take back only what is still pending on the purchase's lot; active points are kept.
+    PendingOnly,
+    /// Take back from the purchase's lot, then from other available points, never below zero; the rest is forgiven.
+    WithinBalance,
+    /// As `WithinBalance`, then record the shortfall as debt up to `max_debt` outstanding (the rest is forgiven);
+    /// later credits repay the debt first.
+    AllowDebt {
+        /// The most debt the account may carry.
+        max_debt: Points,
+    },
+}
+
+/// What a redemption refund does when the lot it restores into has expired meanwhile.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ExpiredRefundPolicy {
+    /// The points are not restored (they count as expired).
+    Forfeit,
+    /// A new lot usable through the refund date plus `days`.
+    Grace {
+        /// Days, at least 1.
+        days: u32,
+    },
+    /// A new lot with the program's expiry counted from the refund.
+    FreshExpiry,
+}
+
+/// What tier qualification counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum TierMetric {
+    /// Points earned on purchases.
+    PointsEarned,
+    /// Money spent on purchases in one currency (in major units).
+    AmountSpent {
+        /// The currency counted; purchases in others do not count.
+        currency: Currency,
+    },
+}
+
+/// The qualification window.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum TierWindow {
+    /// The last `months` months (reviewed at each calendar month's end).
+    RollingMonths {
+        /// Months, at least 1.
+        months: u32,
+    },
+    /// The current calendar year (reviewed at each year's end, counting the year that ended).
+    CalendarYear,
+}
+
+/// One tier and its benefits.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tier {
+    /// Its name.
+    pub name: TierName,
+    /// The metric needed to qualify (points or major currency units); the first tier's is 0.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub threshold: Decimal,
+    /// Multiplies earned points, greater than zero.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub earn_multiplier: Decimal,
+    /// Price discount in percent, 0 to under 100: "customers with many points enjoy better prices".
+    #[serde(with = "rust_decimal::serde::str")]
+    pub discount_percent: Decimal,
+}
+
+/// Tier qualification, upgrade and downgrade.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TierRules {
+    /// What counts.
+    pub metric: TierMetric,
+    /// Over which window.
+    pub window: TierWindow,
+    /// Tiers by strictly increasing threshold; the first has threshold 0.
+    pub tiers: Vec<Tier>,
+    /// Days after a review period's end before a downgrade takes effect.
+    #[serde(default)]
+    pub grace_days: u32,
+    /// A tier the customer never falls below once reached (none: the lowest).
+    #[serde(default)]
+    pub floor: Option<TierName>,
+}
+
+/// The program as written: plain data. [`LoyaltyProgram::new`] validates it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgramSpec {
+    /// The program's IANA zone: expiry dates and calendar periods are local to it.
+    pub zone: Tz,
+    /// Earn rules.
+    pub earn: EarnRules,
+    /// Days a purchase's points stay pending (the return window); 0: spendable at once.
+    #[serde(default)]
+    pub pending_days: u32,
+    /// Expiry.
+    pub expiry: ExpiryPolicy,
+    /// Redemption.
+    pub redemption: RedemptionRules,
+    /// Tiers (none: a flat program).
+    #[serde(default)]
+    pub tiers: Option<TierRules>,
+    /// Returns.
+    pub clawback: ClawbackPolicy,
+    /// Refunds into expired lots.
+    pub expired_refund: ExpiredRefundPolicy,
+    /// Spend order for redemptions, holds and negative adjustments.
+    #[serde(default)]
+    pub allocation: AllocationPolicy,
+}
+
+impl ProgramSpec {
+    /// A minimal program: `points` points per `per` spent, pending 0 days, never expiring, `redeem_points` points
+    /// worth `redeem_value`, up to the whole order, rounding down, clawback within balance, expired refunds
+    /// forfeited. Adjust the public fields, then [`LoyaltyProgram::new`].
+    pub fn new(zone: Tz, per: Money, points: Decimal, redeem_points: Points, redeem_value: Money) -> Self {
+        Self {
+            zone,
+            earn: EarnRules {
+                rates: vec![EarnRate { per, points, min_spend: None }],
+                per_order: Points::ZERO,
+                tag_rules: Vec::new(),
+                campaigns: Vec::new(),
+                cap_per_order: None,
+                cap_per_period: None,
+            },
+            pending_days: 0,
+            expiry: ExpiryPolicy::Never,
+            redemption: RedemptionRules {
+                rates: vec![RedemptionRate { points: redeem_points, value: redeem_value }],
+                min_points: Points::ZERO,
+                max_share: Decimal::ONE,
+                rounding: Rounding::Floor,
+            },
+            tiers: None,
+            clawback: ClawbackPolicy::WithinBalance,
+            expired_refund: ExpiredRefundPolicy::Forfeit,
+            allocation: AllocationPolicy::SoonestExpiring,
+        }
+    }
+}
+
+/// A validated loyalty program. Serialized as its [`ProgramSpec`]; deserializing validates.
+///
+/// ```
+/// use customer_care::loyalty::{LoyaltyProgram, Points, ProgramSpec};
+/// use customer_care::{Currency, Money};
+///
+/// let spec = ProgramSpec::new(
+///     chrono_tz::Asia::Ho_Chi_Minh,
+///     Money::from_minor(10_000, Currency::VND),
+///     "1".parse()?,
+///     Points::new(1),
+///     Money::from_minor(100, Currency::VND),
+/// );
+/// let program = LoyaltyProgram::new(spec.clone())?;
+///
+/// let mut bad = spec;
+/// bad.earn.rates[0].points = "0".parse()?;
+/// assert_eq!(
+///     LoyaltyProgram::new(bad).unwrap_err().to_string(),
+///     "invalid loyalty program: earn rate for VND must be greater than zero"
+/// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "ProgramSpec", into = "ProgramSpec")]
+pub struct LoyaltyProgram {
+    spec: ProgramSpec,
+    /// Points per major unit, per earn rate (derived, so earn never divides).
+    per_unit: Vec<Decimal>,
+}
+
+impl TryFrom<ProgramSpec> for LoyaltyProgram {
+    type Error = LoyaltyError;
+    fn try_from(spec: ProgramSpec) -> Result<Self, LoyaltyError> {
+        Self::new(spec)
+    }
+}
+
+impl From<LoyaltyProgram> for ProgramSpec {
+    fn from(p: LoyaltyProgram) -> Self {
+        p.spec
+    }
+}
+
+fn invalid(reason: impl Into<String>) -> LoyaltyError {
+    LoyaltyError::InvalidProgram { reason: reason.into() }
+}
+
+const MAX_DAYS: u32 = 36_600;
+const MAX_MONTHS: u32 = 1_200;
+
+impl LoyaltyProgram {
+    /// Validates a program.
+    ///
+    /// # Errors
+    ///
+    /// [`LoyaltyError::InvalidProgram`] naming the problem: no earn rate, a rate or multiplier not greater than
+    /// zero, two rates for one currency, a minimum spend in another currency, a campaign that ends before it starts,
+    /// a zero cap, an expiry of zero days or months or an impossible fixed date, a redemption rate of zero, a
+    /// maximum share outside (0, 1], tiers that overlap (thresholds not strictly increasing), a first tier above
+    /// zero, a discount outside [0, 100), an unknown floor tier.
+    pub fn new(spec: ProgramSpec) -> Result<Self, LoyaltyError> {
+        let earn = &spec.earn;
+        if earn.rates.is_empty() {
+            return Err(invalid("at least one earn rate is required"));
+        }
+        for (i, r) in earn.rates.iter().enumerate() {
+            let c = r.per.currency();
+            if !r.per.is_positive() || r.points <= Decimal::ZERO {
+                return Err(invalid(format!("earn rate for {c} must be greater than zero")));
+            }
+            if earn.rates.iter().take(i).any(|o| o.per.currency() == c) {
+                return Err(invalid(format!("two earn rates for {c}")));
+            }
+            if let Some(min) = &r.min_spend
+                && (min.currency() != c || min.is_negative())
+            {
+                return Err(invalid(format!("minimum spend {min} must be a non-negative amount in {c}")));
+            }
+        }
+        if earn.per_order.get() < 0 {
+            return Err(invalid(format!("points per order {} must not be negative", earn.per_order)));
+        }
+        for t in &earn.tag_rules {
+            if t.multiplier <= Decimal::ZERO || t.points_per_line.get() < 0 {
+                return Err(invalid(format!("tag rule {}: multiplier must be > 0 and points >= 0", t.tag)));
+            }
+        }
+        for c in &earn.campaigns {
+            if c.multiplier <= Decimal::ZERO {
+                return Err(invalid(format!("campaign {:?}: multiplier must be greater than zero", c.name)));
+            }
+            if c.ends_at <= c.starts_at {
+                return Err(invalid(format!("campaign {:?} ends at {} before it starts", c.name, c.ends_at)));
+            }
+        }
+        if earn.cap_per_order.is_some_and(|c| !c.max.is_positive())
+            || earn.cap_per_period.is_some_and(|c| !c.max.is_positive())
+        {
+            return Err(invalid("caps must be greater than zero"));
+        }
+        if spec.pending_days > MAX_DAYS {
+            return Err(invalid(format!("pending days {} exceed {MAX_DAYS}", spec.pending_days)));
+        }
+        match spec.expiry {
+            ExpiryPolicy::RollingDays { days } if days == 0 || days > MAX_DAYS => {
+                return Err(invalid(format!("rolling expiry of {days} days must be 1 to {MAX_DAYS}")));
+            }
+            ExpiryPolicy::RollingMonths { months } if months == 0 || months > MAX_MONTHS => {
+                return Err(invalid(format!("rolling expiry of {months} months must be 1 to {MAX_MONTHS}")));
+            }
+            ExpiryPolicy::EndOfPeriod { periods_after, .. } if periods_after > MAX_MONTHS => {
+                return Err(invalid(format!("{periods_after} periods after exceed {MAX_MONTHS}")));
+            }
+            ExpiryPolicy::Inactivity { months } if months == 0 || months > MAX_MONTHS => {
+                return Err(invalid(format!("inactivity expiry of {months} months must be 1 to {MAX_MONTHS}")));
+            }
+            ExpiryPolicy::FixedDate { month, day } if NaiveDate::from_ymd_opt(2024, month, day).is_none() => {
+                return Err(invalid(format!("fixed expiry date {month}-{day} does not exist")));
+            }
+            _ => {}
+        }
+        if let ExpiredRefundPolicy::Grace { days } = spec.expired_refund
+            && (days == 0 || days > MAX_DAYS)
+        {
+            return Err(invalid(format!("refund grace of {days} days must be 1 to {MAX_DAYS}")));
+        }
+        let red = &spec.redemption;
+        if red.rates.is_empty() {
+            return Err(invalid("at least one redemption rate is required"));
+        }
+        for (i, r) in red.rates.iter().enumerate() {
+            let c = r.value.currency();
+            if !r.points.is_positive() || !r.value.is_positive() {
+                return Err(invalid(format!("redemption rate for {c} must be greater than zero")));
+            }
+            if red.rates.iter().take(i).any(|o| o.value.currency() == c) {
+                return Err(invalid(format!("two redemption rates for {c}")));
+            }
+        }
+        if red.min_points.get() < 0 {
+            return Err(invalid("minimum redemption must not be negative"));
+        }
+        if red.max_share <= Decimal::ZERO || red.max_share > Decimal::ONE {
+            return Err(invalid(format!("maximum share {} must be in (0, 1]", red.max_share)));
+        }
+        if let ClawbackPolicy::AllowDebt { max_debt } = spec.clawback
+            && !max_debt.is_positive()
+        {
+            return Err(invalid("maximum debt must be greater than zero"));
+        }
+        if let Some(tiers) = &spec.tiers {
+            validate_tiers(tiers)?;
+        }
+        let per_unit = spec
+            .earn
+            .rates
+            .iter()
+            .map(|r| {
+                r.points.checked_div(r.per.amount()).ok_or_else(|| invalid(format!("earn rate {} overflows", r.per)))
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Self { spec, per_unit })
+    }
+
+    /// The program as written.
+    pub const fn spec(&self) -> &ProgramSpec {
+        &self.spec
+    }
+
+    /// The program's zone.
+    pub const fn zone(&self) -> Tz {
+        self.spec.zone
+    }
+
+    /// The earn rate for `currency`.
+    pub fn earn_rate(&self, currency: Currency) -> Option<&EarnRate> {
+        self.spec.earn.rates.iter().find(|r| r.per.currency() == currency)
+    }
+
+    /// The earn rate for `currency` and the points it gives per major unit.
+    pub fn earn_rate_per_unit(&self, currency: Currency) -> Option<(&EarnRate, Decimal)> {
+        let i = self.spec.earn.rates.iter().position(|r| r.per.currency() == currency)?;
+        Some((self.spec.earn.rates.get(i)?, *self.per_unit.get(i)?))
+    }
+
+    /// The redemption rate for `currency`.
+    pub fn redemption_rate(&self, currency: Currency) -> Option<&RedemptionRate> {
+        self.spec.redemption.rates.iter().find(|r| r.value.currency() == currency)
+    }
+
+    /// The campaign multiplier at `at` (the product of all active campaigns; 1 when none).
+    pub fn campaign_multiplier(&self, at: DateTime<Utc>) -> Decimal {
+        self.spec
+            .earn
+            .campaigns
+            .iter()
+            .filter(|c| c.starts_at <= at && at < c.ends_at)
+            .fold(Decimal::ONE, |m, c| m.checked_mul(c.multiplier).unwrap_or(m))
+    }
+
+    /// When points earned at `at` expire (`None`: never).
+    pub fn expiry_for(&self, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let tz = self.spec.zone;
+        let today = local_date(tz, at);
+        let through = match self.spec.expiry {
+            ExpiryPolicy::Never | ExpiryPolicy::Inactivity { .. } => return None,
+            ExpiryPolicy::RollingDays { days } => today.checked_add_days(Days::new(u64::from(days)))?,
+            ExpiryPolicy::RollingMonths { months } => today.checked_add_months(Months::new(months))?,
+            ExpiryPolicy::EndOfPeriod { period, periods_after } => {
+                let start = period_start(today, period);
+                let months = period_months(period).checked_mul(periods_after.checked_add(1)?)?;
+                start.checked_add_months(Months::new(months))?.pred_opt()?
+            }
+            ExpiryPolicy::FixedDate { month, day } => {
+                let this_year = fixed_date(today.year(), month, day)?;
+                if this_year >= today { this_year } else { fixed_date(today.year().checked_add(1)?, month, day)? }
+            }
+        };
+        end_of_day(tz, through)
+    }
+
+    /// Under [`ExpiryPolicy::Inactivity`], when an account last active at `at` becomes dormant (its points
+    /// expire); `None` under other policies.
+    pub fn dormant_at(&self, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let ExpiryPolicy::Inactivity { months } = self.spec.expiry else { return None };
+        let tz = self.spec.zone;
+        end_of_day(tz, local_date(tz, at).checked_add_months(Months::new(months))?)
+    }
+
+    /// When points earned at `at` become spendable (`None`: at once).
+    pub fn activation_for(&self, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        if self.spec.pending_days == 0 {
+            return None;
+        }
+        at.checked_add_signed(TimeDelta::days(i64::from(self.spec.pending_days)))
+    }
+
+    /// The money value of `points` in `currency`, rounded as the program says.
+    ///
+    /// # Errors
+    ///
+    /// [`LoyaltyError::NoRedemptionRate`], [`LoyaltyError::Money`] on overflow.
+    pub fn value_of(&self, points: Points, currency: Currency) -> Result<Money, LoyaltyError> {
+        let rate = self.redemption_rate(currency).ok_or(LoyaltyError::NoRedemptionRate { currency })?;
+        let factor = Decimal::from(points.get())
+            .checked_div(Decimal::from(rate.points.get()))
+            .ok_or_else(|| LoyaltyError::Money(overflow(format!("{points} / {}", rate.points))))?;
+        Ok(rate.value.checked_mul(factor, self.spec.redemption.rounding)?)
+    }
+
+    /// The most points redeemable on an order of `order_total` (before the customer's balance is considered):
+    /// the maximum share of the order converted to points, rounded down.
+    ///
+    /// # Errors
+    ///
+    /// [`LoyaltyError::NoRedemptionRate`], [`LoyaltyError::Money`] on overflow.
+    pub fn max_points_for(&self, order_total: Money) -> Result<Points, LoyaltyError> {
+        let currency = order_total.currency();
+        let rate = self.redemption_rate(currency).ok_or(LoyaltyError::NoRedemptionRate { currency })?;
+        if !order_total.is_positive() {
+            return Ok(Points::ZERO);
+        }
+        let max_value = order_total.checked_mul(self.spec.redemption.max_share, Rounding::Floor)?;
+        let points = max_value
+            .amount()
+            .checked_mul(Decimal::from(rate.points.get()))
+            .and_then(|p| p.checked_div(rate.value.amount()))
+            .ok_or_else(|| LoyaltyError::Money(overflow(format!("{max_value} in points"))))?
+            .floor();
+        let mut n = i64::try_from(points).unwrap_or(i64::MAX);
+        // Rounding up the value could exceed the share: step down until it fits (at most a few steps).
+        while n > 0 && self.value_of(Points::new(n), currency)?.amount() > max_value.amount() {
+            n -= 1;
+        }
+        Ok(Points::new(n))
+    }
+
+    /// The tier rules, if any.
+    pub const fn tiers(&self) -> Option<&TierRules> {
+        self.spec.tiers.as_ref()
+    }
+
+    /// The tier named `name`.
+    pub fn tier(&self, name: TierName) -> Option<&Tier> {
+        self.tiers()?.tiers.iter().find(|t| t.name == name)
+    }
+
+    /// The highest tier whose threshold `metric` reaches.
+    pub fn tier_for(&self, metric: Decimal) -> Option<&Tier> {
+        self.tiers()?.tiers.iter().rev().find(|t| metric >= t.threshold)
+    }
+
+    /// The position of a tier (0 for the lowest).
+    pub fn tier_rank(&self, name: TierName) -> Option<usize> {
+        self.tiers()?.tiers.iter().position(|t| t.name == name)
+    }
+}
+
+fn validate_tiers(rules: &TierRules) -> Result<(), LoyaltyError> {
+    let Some(first) = rules.tiers.first() else {
+        return Err(invalid("tier rules need at least one tier"));
+    };
+    if first.threshold != Decimal::ZERO {
+        return Err(invalid(format!("the first tier {} must have threshold 0, found {}", first.name, first.threshold)));
+    }
+    for pair in rules.tiers.windows(2) {
+        if let [a, b] = pair
+            && b.threshold <= a.threshold
+        {
+            return Err(invalid(format!(
+                "tiers overlap: {} (threshold {}) must be above {} (threshold {})",
+                b.name, b.threshold, a.name, a.threshold
+            )));
+        }
+    }
+    for (i, t) in rules.tiers.iter().enumerate() {
+        if rules.tiers.iter().take(i).any(|o| o.name == t.name) {
+            return Err(invalid(format!("two tiers named {}", t.name)));
+        }
+        if t.earn_multiplier <= Decimal::ZERO {
+            return Err(invalid(format!(
+                "tier {}: earn multiplier {} must be greater than zero",
+                t.name, t.earn_multiplier
+            )));
+        }
+        if t.discount_percent < Decimal::ZERO || t.discount_percent >= Decimal::ONE_HUNDRED {
+            return Err(invalid(format!("tier {}: discount {}% must be in [0, 100)", t.name, t.discount_percent)));
+        }
+    }
+    if let TierWindow::RollingMonths { months } = rules.window
+        && (months == 0 || months > MAX_MONTHS)
+    {
+        return Err(invalid(format!("tier window of {months} months must be 1 to {MAX_MONTHS}")));
+    }
+    if rules.grace_days > MAX_DAYS {
+        return Err(invalid(format!("tier grace of {} days exceeds {MAX_DAYS}", rules.grace_days)));
+    }
+    if let Some(floor) = rules.floor
+        && !rules.tiers.iter().any(|t| t.name == floor)
+    {
+        return Err(invalid(format!("floor tier {floor} is not a tier")));
+    }
+    Ok(())
+}
+
+fn overflow(operation: String) -> crate::money::MoneyError {
+    crate::money::MoneyError::Overflow { operation }
+}
+
+/// The local date of an instant in `tz`.
+pub(crate) fn local_date(tz: Tz, at: DateTime<Utc>) -> NaiveDate {
+    at.with_timezone(&tz).date_naive()
+}
+
+/// The first instant of local date `date` in `tz` (skipping a DST gap at midnight).
+pub(crate) fn start_of_day(tz: Tz, date: NaiveDate) -> Option<DateTime<Utc>> {
+    let midnight = date.and_time(NaiveTime::MIN);
+    for hours in 0..=3 {
+        let local = midnight.checked_add_signed(TimeDelta::hours(hours))?;
+        match tz.from_local_datetime(&local) {
+            LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => return Some(t.with_timezone(&Utc)),
+            LocalResult::None => {}
+        }
+    }
+    None
+}
+
+/// The first instant after local date `date` in `tz`: "usable through `date`" expires then.
+pub(crate) fn end_of_day(tz: Tz, date: NaiveDate) -> Option<DateTime<Utc>> {
+    start_of_day(tz, date.succ_opt()?)
+}
+
+fn period_months(period: Period) -> u32 {
+    match period {
+        Period::Month => 1,
+        Period::Quarter => 3,
+        Period::Year => 12,
+    }
+}
+
+/// The first day of the period containing `date`.
+pub(crate) fn period_start(date: NaiveDate, period: Period) -> NaiveDate {
+    let month = match period {
+        Period::Month => date.month(),
+        Period::Quarter => (date.month0() / 3) * 3 + 1,
+        Period::Year => 1,
+    };
+    NaiveDate::from_ymd_opt(date.year(), month, 1).unwrap_or(date)
+}
+
+/// The first day of the period after the one starting at `start`.
+pub(crate) fn next_period_start(start: NaiveDate, period: Period) -> Option<NaiveDate> {
+    start.checked_add_months(Months::new(period_months(period)))
+}
+
+/// The first instant after the review period containing `at`: a calendar month for rolling windows, the year for
+/// calendar-year windows.
+pub(crate) fn review_period_end(rules: &TierRules, tz: Tz, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let period = match rules.window {
+        TierWindow::RollingMonths { .. } => Period::Month,
+        TierWindow::CalendarYear => Period::Year,
+    };
+    start_of_day(tz, next_period_start(period_start(local_date(tz, at), period), period)?)
+}
+
+/// The start of the qualification window that ends at `end`.
+pub(crate) fn window_start(rules: &TierRules, tz: Tz, end: DateTime<Utc>) -> DateTime<Utc> {
+    let start = match rules.window {
+        TierWindow::RollingMonths { months } => end.checked_sub_months(Months::new(months)),
+        TierWindow::CalendarYear => {
+            let year = local_date(tz, end).year();
+            NaiveDate::from_ymd_opt(year, 1, 1).and_then(|d| start_of_day(tz, d))
+        }
+    };
+    start.unwrap_or(DateTime::<Utc>::MIN_UTC)
+}
+
+/// The window a review at `review_at` (the end of a period, `period_end`, plus grace) counts: for rolling windows
+/// the months before the review; for calendar years the year that ended, plus the grace days after it. Activity in
+/// the grace period counts toward keeping the tier.
+pub(crate) fn review_window_start(
+    rules: &TierRules,
+    tz: Tz,
+    period_end: DateTime<Utc>,
+    review_at: DateTime<Utc>,
+) -> DateTime<Utc> {
+    match rules.window {
+        TierWindow::RollingMonths { .. } => window_start(rules, tz, review_at),
+        TierWindow::CalendarYear => {
+            let last_instant = period_end.checked_sub_signed(TimeDelta::nanoseconds(1)).unwrap_or(period_end);
+            window_start(rules, tz, last_instant)
+        }
+    }
+}
+
+fn fixed_date(year: i32, month: u32, day: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(year, month, day).or_else(|| NaiveDate::from_ymd_opt(year, month, day.checked_sub(1)?))
+}
