@@ -16,6 +16,7 @@ use crate::id::IdError;
 use crate::loyalty::LoyaltyError;
 use crate::money::MoneyError;
 use crate::stream::StreamError;
+use crate::wallet::WalletError;
 
 /// Any error this crate can return.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
@@ -37,4 +38,7 @@ pub enum Error {
     /// A loyalty command or program was rejected.
     #[error(transparent)]
     Loyalty(#[from] LoyaltyError),
+    /// A stored-value command or program was rejected.
+    #[error(transparent)]
+    Wallet(#[from] WalletError),
 }

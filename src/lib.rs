@@ -10,6 +10,7 @@ pub mod ledger;
 pub mod loyalty;
 pub mod money;
 pub mod stream;
+pub mod wallet;
 
 pub use error::Error;
 pub use id::{AccountId, CommandId, CustomerId, HoldId, IdError, IdKind, OrderId, PaymentRef, StoreId};
