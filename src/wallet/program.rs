@@ -144,7 +144,7 @@ impl StoredValueSpec {
 /// spec.min_top_up = Some(Money::from_minor(10, Currency::USD));
 /// assert_eq!(
 ///     StoredValueProgram::new(spec).unwrap_err().to_string(),
-///     "invalid stored-value program: minimum top-up 10.00 USD must be a positive amount in VND"
+///     "invalid stored-value program: minimum top-up 0.10 USD must be a positive amount in VND"
 /// );
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```

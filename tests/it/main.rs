@@ -1,3 +1,4 @@
 mod placeholder {}
 mod common;
 mod loyalty;
+mod wallet;

@@ -2,4 +2,5 @@
 
 //! Shared test helpers.
 
+pub(crate) mod aggregate;
 pub(crate) mod ledger_strategies;
