@@ -14,5 +14,6 @@ pub mod wallet;
 
 pub use error::Error;
 pub use id::{AccountId, CommandId, CustomerId, HoldId, IdError, IdKind, OrderId, PaymentRef, StoreId};
+pub use loyalty::{LoyaltyError, LoyaltyProgram, Points, PointsAccount, PointsCommand, PointsEvent};
 pub use money::{Currency, Money, MoneyError, Rounding};
 pub use stream::{Aggregate, Command, Commit, Decision, StreamError};

@@ -75,7 +75,7 @@ pub struct Explanation<U> {
 #[serde(bound(serialize = "U: Unit", deserialize = "U: Unit"))]
 pub struct Ledger<U> {
     zero: U,
-    lots: BTreeMap<LotId, Lot<U>>,
+    lots: LotStore<U>,
     holds: BTreeMap<HoldId, Hold<U>>,
     totals: Totals<U>,
     /// Active lots with a free amount, by (expiry or never, lot id).
@@ -146,6 +146,64 @@ impl<U: Unit> TryFrom<LedgerRepr<U>> for Ledger<U> {
         ledger.totals.debt_repaid = r.debt_repaid;
         ledger.check_invariants()?;
         Ok(ledger)
+    }
+}
+
+/// Lots sorted by id in a `Vec`, with their ids in a parallel `Vec` for cache-friendly binary search: ids grow
+/// with the commit version, so credits append and nothing large is ever moved.
+#[derive(Clone, Debug, PartialEq)]
+struct LotStore<U> {
+    ids: Vec<LotId>,
+    lots: Vec<Lot<U>>,
+}
+
+impl<U> LotStore<U> {
+    const fn new() -> Self {
+        Self { ids: Vec::new(), lots: Vec::new() }
+    }
+
+    fn position(&self, id: &LotId) -> Result<usize, usize> {
+        match self.ids.last() {
+            Some(last) if last < id => Err(self.ids.len()),
+            Some(last) if last == id => Ok(self.ids.len().saturating_sub(1)),
+            _ => self.ids.binary_search(id),
+        }
+    }
+
+    fn get(&self, id: &LotId) -> Option<&Lot<U>> {
+        self.position(id).ok().and_then(|i| self.lots.get(i))
+    }
+
+    fn get_mut(&mut self, id: &LotId) -> Option<&mut Lot<U>> {
+        self.position(id).ok().and_then(|i| self.lots.get_mut(i))
+    }
+
+    fn contains_key(&self, id: &LotId) -> bool {
+        self.position(id).is_ok()
+    }
+
+    fn insert(&mut self, id: LotId, lot: Lot<U>) {
+        if let Err(i) = self.position(&id) {
+            if i >= self.ids.len() {
+                self.ids.push(id);
+                self.lots.push(lot);
+            } else {
+                self.ids.insert(i, id);
+                self.lots.insert(i, lot);
+            }
+        }
+    }
+
+    fn values(&self) -> std::slice::Iter<'_, Lot<U>> {
+        self.lots.iter()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&LotId, &Lot<U>)> {
+        self.ids.iter().zip(&self.lots)
+    }
+
+    fn into_values(self) -> std::vec::IntoIter<Lot<U>> {
+        self.lots.into_iter()
     }
 }
 
@@ -231,7 +289,7 @@ impl<U: Unit> Ledger<U> {
         Self {
             totals: Totals::zero(&zero),
             zero,
-            lots: BTreeMap::new(),
+            lots: LotStore::new(),
             holds: BTreeMap::new(),
             live: BTreeSet::new(),
             fifo: BTreeSet::new(),
@@ -853,7 +911,7 @@ impl<U: Unit> Ledger<U> {
         let neg = |u: &U| u.cmp_amount(z) == Ordering::Less;
         let mut sums = Totals::zero(z);
         let (mut live, mut fifo, mut pending) = (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
-        for (id, lot) in &self.lots {
+        for (id, lot) in self.lots.iter() {
             if *id != lot.id {
                 return fail(format!("lot keyed {id} has id {}", lot.id));
             }

@@ -713,3 +713,50 @@ pub struct InvariantViolation {
     /// What does not add up, with the values.
     pub what: String,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_validate_and_round_trip() {
+        assert_eq!(Category::new("bonus").unwrap().as_str(), "bonus");
+        assert_eq!(Category::constant("base"), "base".parse().unwrap());
+        for bad in ["", "two words", "é", &"x".repeat(25)] {
+            assert!(Tag::new(bad).is_err(), "{bad:?}");
+        }
+        assert!(Tag::new(&"x".repeat(24)).is_ok());
+        assert_eq!(
+            Tag::new("a b").unwrap_err().to_string(),
+            "invalid label \"a b\": expected 1 to 24 ASCII letters, digits, '-', '_', '.' or ':'"
+        );
+        let json = serde_json::to_string(&Tag::new("coffee").unwrap()).unwrap();
+        assert_eq!(json, "\"coffee\"");
+        assert!(serde_json::from_str::<Tag>("\"no way\"").is_err());
+        assert!(Category::constant("a") < Category::constant("b"));
+    }
+
+    #[test]
+    fn lot_ids_order_by_creation_and_parse() {
+        assert!(LotId::new(2, 0) < LotId::new(10, 0));
+        assert!(LotId::new(2, 1) > LotId::new(2, 0));
+        assert_eq!("10.3".parse::<LotId>().unwrap(), LotId::new(10, 3));
+        for bad in ["", "1", "1.", ".1", "a.1", "1.2.3", "-1.0", "99999999999999999999.0"] {
+            assert!(bad.parse::<LotId>().is_err(), "{bad:?}");
+        }
+        let json = serde_json::to_string(&LotId::new(7, 1)).unwrap();
+        assert_eq!(json, "\"7.1\"");
+        assert_eq!(serde_json::from_str::<LotId>(&json).unwrap(), LotId::new(7, 1));
+    }
+
+    #[test]
+    fn money_is_a_unit() {
+        let usd = |m| Money::from_minor(m, crate::money::Currency::USD);
+        let vnd = Money::from_minor(1, crate::money::Currency::VND);
+        assert!(!usd(1).is_compatible(&vnd));
+        assert_eq!(usd(1).try_add(&vnd), None);
+        assert_eq!(usd(150).try_sub(&usd(200)), Some(usd(-50)));
+        assert!(usd(1).is_above_zero() && usd(0).is_nil());
+        assert_eq!(smaller(&usd(3), &usd(2)), usd(2));
+    }
+}

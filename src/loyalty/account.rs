@@ -9,14 +9,15 @@ use serde::{Deserialize, Serialize};
 use super::error::LoyaltyError;
 use super::points::Points;
 use super::program::{
-    CapBehaviour, ClawbackPolicy, ExpiredRefundPolicy, LoyaltyProgram, end_of_day, local_date, period_start,
+    CapBehaviour, ClawbackPolicy, ExpiredRefundPolicy, LoyaltyProgram, Tier, TierMetric, TierName, TierRules,
+    end_of_day, local_date, period_start, review_period_end, review_window_start, window_start,
 };
 use crate::id::{AccountId, HoldId, OrderId};
 use crate::ledger::{
     Allocation, Category, Credit, Explanation, HoldPlacement, HoldStatus, InvariantViolation, Ledger, LineId, LotId,
     Origin, SettleFact, Tag,
 };
-use crate::money::Money;
+use crate::money::{Money, Rounding};
 use crate::stream::{Aggregate, Command, Commit, Decision, StreamState};
 
 /// The category of points earned on purchases.
@@ -155,6 +156,25 @@ pub enum PointsCommand {
     /// otherwise). Every command does this first; this one exists so the host can act at
     /// [`PointsAccount::next_deadline`].
     ProcessDue,
+    /// Re-evaluate the tier now: process due reviews, and upgrade if the qualification window reaches a higher tier
+    /// (after a program change, say). [`LoyaltyError::NoTiers`] without tiers; [`LoyaltyError::NothingDue`] when
+    /// nothing changes.
+    ReevaluateTier,
+}
+
+/// Why a tier was evaluated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum TierReason {
+    /// The first qualifying activity placed the customer.
+    Initial,
+    /// The window reached a higher tier: upgrades take effect at once.
+    Upgrade,
+    /// A review at the end of a period (plus grace): the only time a tier goes down.
+    Review,
+    /// An explicit [`PointsCommand::ReevaluateTier`].
+    Reevaluation,
 }
 
 /// Points attributed to one line of an earn, for returns.
@@ -196,6 +216,9 @@ pub enum PointsEvent {
         remainder: Decimal,
         /// Whether a cap cut the earn.
         capped: bool,
+        /// Whether the earn counts toward tier qualification (the program has tiers).
+        #[serde(default)]
+        counts_for_tier: bool,
         /// The first local day of the period-cap period the earn counts toward (none without a period cap).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         cap_period: Option<chrono::NaiveDate>,
@@ -314,6 +337,22 @@ pub enum PointsEvent {
         /// Re-created as new lots: their lots had expired (policy grace or fresh expiry).
         recredited: Vec<Recredit>,
     },
+    /// The tier was evaluated (it changed when `from != Some(to)`).
+    TierEvaluated {
+        /// The tier before.
+        from: Option<TierName>,
+        /// The tier after.
+        to: TierName,
+        /// Why.
+        reason: TierReason,
+        /// The qualification metric (points or major currency units) over the window.
+        #[serde(with = "rust_decimal::serde::str")]
+        metric: Decimal,
+        /// The window's start; activity before it no longer counts after a review.
+        window_start: DateTime<Utc>,
+        /// When the next review is due.
+        next_review_at: Option<DateTime<Utc>>,
+    },
 }
 
 impl PointsEvent {
@@ -379,6 +418,40 @@ pub struct PointsAccount {
     redeemed: BTreeMap<OrderId, RedemptionRecord>,
     /// Points earned in the current cap period: (first local day of the period, points).
     period_earned: Option<(chrono::NaiveDate, Points)>,
+    #[serde(default)]
+    tier: Option<TierName>,
+    #[serde(default)]
+    tier_activity: Vec<TierActivity>,
+    #[serde(default)]
+    next_tier_review_at: Option<DateTime<Utc>>,
+}
+
+/// One purchase counted toward tier qualification.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+struct TierActivity {
+    at: DateTime<Utc>,
+    points: Points,
+    spent: Money,
+}
+
+/// Where a customer stands against the tiers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TierProgress {
+    /// The current tier.
+    pub tier: TierName,
+    /// The metric over the current window (points or major currency units).
+    #[serde(with = "rust_decimal::serde::str")]
+    pub metric: Decimal,
+    /// The next tier up, if any.
+    pub next_tier: Option<TierName>,
+    /// How much more metric reaches it (0 when there is none).
+    #[serde(with = "rust_decimal::serde::str")]
+    pub needed_for_next: Decimal,
+    /// How much more metric keeps the current tier at the next review.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub needed_to_keep: Decimal,
+    /// When the next review is due.
+    pub next_review_at: Option<DateTime<Utc>>,
 }
 
 fn check_text(field: &str, text: &str) -> Result<(), LoyaltyError> {
@@ -399,6 +472,9 @@ fn sub(a: Points, b: Points) -> Points {
 
 /// Splits `total` over `weights` by largest remainder, ties to the earlier line; zero weights get zero.
 fn apportion(total: Points, weights: &[Decimal]) -> Vec<Points> {
+    if let [_] = weights {
+        return vec![total];
+    }
     let sum_w = weights.iter().fold(Decimal::ZERO, |acc, w| acc.checked_add(*w).unwrap_or(acc));
     if sum_w <= Decimal::ZERO || weights.is_empty() {
         return weights.iter().map(|_| Points::ZERO).collect();
@@ -445,6 +521,9 @@ impl PointsAccount {
             earned: BTreeMap::new(),
             redeemed: BTreeMap::new(),
             period_earned: None,
+            tier: None,
+            tier_activity: Vec::new(),
+            next_tier_review_at: None,
         }
     }
 
@@ -496,7 +575,12 @@ impl PointsAccount {
     /// When the host should wake and submit [`PointsCommand::ProcessDue`]: the next activation, expiry or hold
     /// deadline.
     pub fn next_deadline(&self) -> Option<DateTime<Utc>> {
-        self.ledger.next_deadline()
+        [self.ledger.next_deadline(), self.next_tier_review_at].into_iter().flatten().min()
+    }
+
+    /// The current tier (none before the first qualifying purchase, or in a program without tiers).
+    pub const fn tier(&self) -> Option<TierName> {
+        self.tier
     }
 
     /// Lots, holds and upcoming expiries: "where did my points go?".
@@ -550,8 +634,10 @@ impl PointsAccount {
         let version = self.stream.version().saturating_add(1);
         let mut events = Vec::new();
         let swept;
-        let state = if self.ledger.needs_settle(at) {
+        let review_due = self.next_tier_review_at.is_some_and(|r| r <= at);
+        let state = if self.ledger.needs_settle(at) || review_due {
             let mut scratch = self.clone();
+            scratch.review_tiers(program, at, &mut events);
             scratch.ledger.settle(at, &mut |f| events.push(PointsEvent::from_settle(f)));
             swept = scratch;
             &swept
@@ -563,6 +649,9 @@ impl PointsAccount {
             return Err(LoyaltyError::NothingDue { as_of: at, next_deadline: self.next_deadline() });
         }
         state.decide_body(program, &command.body, at, version, &mut events)?;
+        if matches!(command.body, PointsCommand::ReevaluateTier) && events.is_empty() {
+            return Err(LoyaltyError::NothingDue { as_of: at, next_deadline: self.next_deadline() });
+        }
         // Releases, restorations and credits while in debt can make more due: settle again on a scratch copy.
         let releases = matches!(
             command.body,
@@ -588,7 +677,12 @@ impl PointsAccount {
     ) -> Result<(), LoyaltyError> {
         match body {
             PointsCommand::EarnPoints { order, lines } => {
-                events.push(self.decide_earn(program, order, lines, at, version)?)
+                let earned = self.decide_earn(program, order, lines, at, version)?;
+                if let PointsEvent::PointsEarned { points, spent, .. } = &earned {
+                    let (points, spent) = (*points, *spent);
+                    events.push(earned);
+                    events.extend(self.upgrade(program, at, Some((points, spent)), TierReason::Upgrade));
+                }
             }
             PointsCommand::AwardBonus { points, reason, expires_at } => {
                 let expires_at = match expires_at {
@@ -694,8 +788,186 @@ impl PointsAccount {
                 events.push(self.decide_refund(program, order, *points, at, version)?);
             }
             PointsCommand::ProcessDue => {}
+            PointsCommand::ReevaluateTier => {
+                if program.tiers().is_none() {
+                    return Err(LoyaltyError::NoTiers);
+                }
+                events.extend(self.upgrade(program, at, None, TierReason::Reevaluation));
+            }
         }
         Ok(())
+    }
+
+    /// The current tier's definition (the lowest tier before the first evaluation).
+    fn current_tier<'p>(&self, program: &'p LoyaltyProgram) -> Option<&'p Tier> {
+        let rules = program.tiers()?;
+        self.tier.and_then(|name| program.tier(name)).or_else(|| rules.tiers.first())
+    }
+
+    fn rank(program: &LoyaltyProgram, tier: Option<TierName>) -> usize {
+        tier.and_then(|t| program.tier_rank(t)).unwrap_or(0)
+    }
+
+    /// The metric over activity in `[from, to)`, plus `extra`.
+    fn tier_metric(
+        &self,
+        rules: &TierRules,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        extra: Option<(Points, Money)>,
+    ) -> Decimal {
+        let value = |points: Points, spent: &Money| match rules.metric {
+            TierMetric::PointsEarned => Decimal::from(points.get()),
+            TierMetric::AmountSpent { currency } if spent.currency() == currency => spent.amount(),
+            TierMetric::AmountSpent { .. } => Decimal::ZERO,
+        };
+        let counted = self
+            .tier_activity
+            .iter()
+            .filter(|a| a.at >= from && a.at < to)
+            .map(|a| value(a.points, &a.spent))
+            .chain(extra.map(|(p, m)| value(p, &m)));
+        counted.fold(Decimal::ZERO, |acc, v| acc.checked_add(v).unwrap_or(acc))
+    }
+
+    /// An upgrade (or the initial placement) after activity at `at`, counting `extra` not yet applied.
+    fn upgrade(
+        &self,
+        program: &LoyaltyProgram,
+        at: DateTime<Utc>,
+        extra: Option<(Points, Money)>,
+        reason: TierReason,
+    ) -> Option<PointsEvent> {
+        let rules = program.tiers()?;
+        let tz = program.zone();
+        let start = window_start(rules, tz, at);
+        let end = at.checked_add_signed(chrono::TimeDelta::nanoseconds(1)).unwrap_or(at);
+        let metric = self.tier_metric(rules, start, end, extra);
+        let target = program.tier_for(metric).or_else(|| rules.tiers.first())?.name;
+        let grace = chrono::TimeDelta::days(i64::from(rules.grace_days));
+        match self.tier {
+            None => Some(PointsEvent::TierEvaluated {
+                from: None,
+                to: target,
+                reason: TierReason::Initial,
+                metric,
+                window_start: start,
+                next_review_at: review_period_end(rules, tz, at).and_then(|p| p.checked_add_signed(grace)),
+            }),
+            Some(current) if Self::rank(program, Some(target)) > Self::rank(program, Some(current)) => {
+                Some(PointsEvent::TierEvaluated {
+                    from: Some(current),
+                    to: target,
+                    reason,
+                    metric,
+                    window_start: start,
+                    next_review_at: self.next_tier_review_at,
+                })
+            }
+            Some(_) => None,
+        }
+    }
+
+    /// Processes every tier review due by `at`, applying each to `self` (a scratch copy inside `decide`).
+    fn review_tiers(&mut self, program: &LoyaltyProgram, at: DateTime<Utc>, events: &mut Vec<PointsEvent>) {
+        let Some(rules) = program.tiers() else { return };
+        let tz = program.zone();
+        let grace = chrono::TimeDelta::days(i64::from(rules.grace_days));
+        while let Some(review_at) = self.next_tier_review_at.filter(|r| *r <= at) {
+            let period_end = review_at.checked_sub_signed(grace).unwrap_or(review_at);
+            let start = review_window_start(rules, tz, period_end, review_at);
+            let metric = self.tier_metric(rules, start, review_at, None);
+            let Some(qualified) = program.tier_for(metric).or_else(|| rules.tiers.first()).map(|t| t.name) else {
+                break;
+            };
+            let current_rank = Self::rank(program, self.tier);
+            let mut to = if Self::rank(program, Some(qualified)) < current_rank {
+                qualified
+            } else {
+                self.tier.unwrap_or(qualified)
+            };
+            if let Some(floor) = rules.floor
+                && current_rank >= Self::rank(program, Some(floor))
+                && Self::rank(program, Some(to)) < Self::rank(program, Some(floor))
+            {
+                to = floor;
+            }
+            let next = review_period_end(rules, tz, period_end)
+                .and_then(|p| p.checked_add_signed(grace))
+                .filter(|n| *n > review_at);
+            let event = PointsEvent::TierEvaluated {
+                from: self.tier,
+                to,
+                reason: TierReason::Review,
+                metric,
+                window_start: start,
+                next_review_at: next,
+            };
+            self.apply_event(&event, at);
+            events.push(event);
+        }
+    }
+
+    /// Where the customer stands against the tiers as of `as_of` (none without tiers).
+    pub fn tier_progress(&self, program: &LoyaltyProgram, as_of: DateTime<Utc>) -> Option<TierProgress> {
+        let rules = program.tiers()?;
+        let tz = program.zone();
+        let current = self.current_tier(program)?;
+        let end = as_of.checked_add_signed(chrono::TimeDelta::nanoseconds(1)).unwrap_or(as_of);
+        let metric = self.tier_metric(rules, window_start(rules, tz, as_of), end, None);
+        let rank = Self::rank(program, Some(current.name));
+        let next = rules.tiers.get(rank.saturating_add(1));
+        let needed = |threshold: Decimal| threshold.checked_sub(metric).unwrap_or_default().max(Decimal::ZERO);
+        // The next review counts the window ending at its period end; activity from its start to now counts.
+        let review = self.next_tier_review_at.or_else(|| review_period_end(rules, tz, as_of));
+        let grace = chrono::TimeDelta::days(i64::from(rules.grace_days));
+        let keep_window =
+            review.and_then(|r| r.checked_sub_signed(grace).map(|p| review_window_start(rules, tz, p, r)));
+        let kept = keep_window.map_or(metric, |from| self.tier_metric(rules, from, end, None));
+        Some(TierProgress {
+            tier: current.name,
+            metric,
+            next_tier: next.map(|t| t.name),
+            needed_for_next: next.map_or(Decimal::ZERO, |t| needed(t.threshold)),
+            needed_to_keep: current.threshold.checked_sub(kept).unwrap_or_default().max(Decimal::ZERO),
+            next_review_at: review,
+        })
+    }
+
+    /// The tier the account would have after `command` (a projection: nothing changes).
+    ///
+    /// # Errors
+    ///
+    /// The command's rejection.
+    pub fn tier_after(
+        &self,
+        program: &LoyaltyProgram,
+        command: &Command<PointsCommand>,
+    ) -> Result<Option<TierName>, LoyaltyError> {
+        let mut scratch = self.clone();
+        if let Decision::Accepted(commit) = self.decide(program, command)? {
+            scratch.apply(&commit);
+        }
+        Ok(scratch.tier)
+    }
+
+    /// `price` after the current tier's discount, rounded as named.
+    ///
+    /// # Errors
+    ///
+    /// [`LoyaltyError::Money`] on overflow.
+    pub fn tier_price(
+        &self,
+        program: &LoyaltyProgram,
+        price: Money,
+        rounding: Rounding,
+    ) -> Result<Money, LoyaltyError> {
+        let discount = self.current_tier(program).map_or(Decimal::ZERO, |t| t.discount_percent);
+        let factor = Decimal::ONE_HUNDRED
+            .checked_sub(discount)
+            .and_then(|d| d.checked_div(Decimal::ONE_HUNDRED))
+            .unwrap_or(Decimal::ONE);
+        Ok(price.checked_mul(factor, rounding)?)
     }
 
     fn decide_earn(
@@ -713,7 +985,7 @@ impl PointsAccount {
             return Err(LoyaltyError::EmptyOrder { order: order.clone() });
         };
         let currency = first.amount.currency();
-        let rate = program.earn_rate(currency).ok_or(LoyaltyError::NoEarnRate { currency })?;
+        let (rate, per_unit) = program.earn_rate_per_unit(currency).ok_or(LoyaltyError::NoEarnRate { currency })?;
         let mut spent = Money::zero(currency);
         for (i, l) in lines.iter().enumerate() {
             if l.amount.currency() != currency {
@@ -733,9 +1005,14 @@ impl PointsAccount {
             return Err(LoyaltyError::BelowMinimumSpend { spent, minimum: min });
         }
         let earn = &program.spec().earn;
-        let multiplier = program.campaign_multiplier(at);
         let overflow = || LoyaltyError::Money(crate::money::MoneyError::Overflow { operation: "earn".to_owned() });
-        let per_unit = rate.points.checked_div(rate.per.amount()).ok_or_else(overflow)?;
+        let tier_multiplier = self.current_tier(program).map_or(Decimal::ONE, |t| t.earn_multiplier);
+        let campaign = program.campaign_multiplier(at);
+        let multiplier = if tier_multiplier == Decimal::ONE {
+            campaign
+        } else {
+            campaign.checked_mul(tier_multiplier).ok_or_else(overflow)?
+        };
         let mut weights = Vec::with_capacity(lines.len());
         let mut exact = Decimal::ZERO;
         for l in lines {
@@ -746,7 +1023,9 @@ impl PointsAccount {
                     line = line.checked_add(Decimal::from(rule.points_per_line.get())).ok_or_else(overflow)?;
                 }
             }
-            line = line.checked_mul(multiplier).ok_or_else(overflow)?;
+            if multiplier != Decimal::ONE {
+                line = line.checked_mul(multiplier).ok_or_else(overflow)?;
+            }
             exact = exact.checked_add(line).ok_or_else(overflow)?;
             weights.push(line);
         }
@@ -754,7 +1033,7 @@ impl PointsAccount {
         exact = exact.checked_add(self.remainder).ok_or_else(overflow)?;
         let whole = exact.floor();
         let mut points = Points::new(i64::try_from(whole).map_err(|_| overflow())?);
-        let mut remainder = exact.checked_sub(whole).ok_or_else(overflow)?;
+        let mut remainder = exact.checked_sub(whole).ok_or_else(overflow)?.normalize();
         let mut capped = false;
         let mut cap_period = None;
         if let Some(cap) = earn.cap_per_order
@@ -815,6 +1094,7 @@ impl PointsAccount {
             exact,
             remainder,
             capped,
+            counts_for_tier: program.tiers().is_some(),
             cap_period,
             lines: line_points,
             credit,
@@ -955,7 +1235,27 @@ impl PointsAccount {
 
     fn apply_event(&mut self, event: &PointsEvent, at: DateTime<Utc>) {
         match event {
-            PointsEvent::PointsEarned { order, points, remainder, lines, credit, cap_period, .. } => {
+            PointsEvent::TierEvaluated { to, reason, window_start, next_review_at, .. } => {
+                self.tier = Some(*to);
+                self.next_tier_review_at = *next_review_at;
+                if *reason == TierReason::Review {
+                    self.tier_activity.retain(|a| a.at >= *window_start);
+                }
+            }
+            PointsEvent::PointsEarned {
+                order,
+                points,
+                remainder,
+                lines,
+                credit,
+                cap_period,
+                counts_for_tier,
+                spent,
+                ..
+            } => {
+                if *counts_for_tier {
+                    self.tier_activity.push(TierActivity { at, points: *points, spent: *spent });
+                }
                 if let Some(c) = credit {
                     self.ledger.apply_credit(c, at);
                 }

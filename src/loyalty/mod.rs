@@ -28,7 +28,8 @@ mod points;
 mod program;
 
 pub use account::{
-    ADJUSTMENT, BASE, BONUS, BonusReason, LinePoints, PointsAccount, PointsCommand, PointsEvent, PurchaseLine, Recredit,
+    ADJUSTMENT, BASE, BONUS, BonusReason, LinePoints, PointsAccount, PointsCommand, PointsEvent, PurchaseLine,
+    Recredit, TierProgress, TierReason,
 };
 pub use error::LoyaltyError;
 pub use points::Points;

@@ -362,6 +362,8 @@ impl ProgramSpec {
 #[serde(try_from = "ProgramSpec", into = "ProgramSpec")]
 pub struct LoyaltyProgram {
     spec: ProgramSpec,
+    /// Points per major unit, per earn rate (derived, so earn never divides).
+    per_unit: Vec<Decimal>,
 }
 
 impl TryFrom<ProgramSpec> for LoyaltyProgram {
@@ -484,7 +486,15 @@ impl LoyaltyProgram {
         if let Some(tiers) = &spec.tiers {
             validate_tiers(tiers)?;
         }
-        Ok(Self { spec })
+        let per_unit = spec
+            .earn
+            .rates
+            .iter()
+            .map(|r| {
+                r.points.checked_div(r.per.amount()).ok_or_else(|| invalid(format!("earn rate {} overflows", r.per)))
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Self { spec, per_unit })
     }
 
     /// The program as written.
@@ -500,6 +510,12 @@ impl LoyaltyProgram {
     /// The earn rate for `currency`.
     pub fn earn_rate(&self, currency: Currency) -> Option<&EarnRate> {
         self.spec.earn.rates.iter().find(|r| r.per.currency() == currency)
+    }
+
+    /// The earn rate for `currency` and the points it gives per major unit.
+    pub fn earn_rate_per_unit(&self, currency: Currency) -> Option<(&EarnRate, Decimal)> {
+        let i = self.spec.earn.rates.iter().position(|r| r.per.currency() == currency)?;
+        Some((self.spec.earn.rates.get(i)?, *self.per_unit.get(i)?))
     }
 
     /// The redemption rate for `currency`.
@@ -697,6 +713,51 @@ pub(crate) fn period_start(date: NaiveDate, period: Period) -> NaiveDate {
         Period::Year => 1,
     };
     NaiveDate::from_ymd_opt(date.year(), month, 1).unwrap_or(date)
+}
+
+/// The first day of the period after the one starting at `start`.
+pub(crate) fn next_period_start(start: NaiveDate, period: Period) -> Option<NaiveDate> {
+    start.checked_add_months(Months::new(period_months(period)))
+}
+
+/// The first instant after the review period containing `at`: a calendar month for rolling windows, the year for
+/// calendar-year windows.
+pub(crate) fn review_period_end(rules: &TierRules, tz: Tz, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let period = match rules.window {
+        TierWindow::RollingMonths { .. } => Period::Month,
+        TierWindow::CalendarYear => Period::Year,
+    };
+    start_of_day(tz, next_period_start(period_start(local_date(tz, at), period), period)?)
+}
+
+/// The start of the qualification window that ends at `end`.
+pub(crate) fn window_start(rules: &TierRules, tz: Tz, end: DateTime<Utc>) -> DateTime<Utc> {
+    let start = match rules.window {
+        TierWindow::RollingMonths { months } => end.checked_sub_months(Months::new(months)),
+        TierWindow::CalendarYear => {
+            let year = local_date(tz, end).year();
+            NaiveDate::from_ymd_opt(year, 1, 1).and_then(|d| start_of_day(tz, d))
+        }
+    };
+    start.unwrap_or(DateTime::<Utc>::MIN_UTC)
+}
+
+/// The window a review at `review_at` (the end of a period, `period_end`, plus grace) counts: for rolling windows
+/// the months before the review; for calendar years the year that ended, plus the grace days after it. Activity in
+/// the grace period counts toward keeping the tier.
+pub(crate) fn review_window_start(
+    rules: &TierRules,
+    tz: Tz,
+    period_end: DateTime<Utc>,
+    review_at: DateTime<Utc>,
+) -> DateTime<Utc> {
+    match rules.window {
+        TierWindow::RollingMonths { .. } => window_start(rules, tz, review_at),
+        TierWindow::CalendarYear => {
+            let last_instant = period_end.checked_sub_signed(TimeDelta::nanoseconds(1)).unwrap_or(period_end);
+            window_start(rules, tz, last_instant)
+        }
+    }
 }
 
 fn fixed_date(year: i32, month: u32, day: u32) -> Option<NaiveDate> {

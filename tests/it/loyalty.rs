@@ -673,6 +673,7 @@ fn body() -> impl Strategy<Value = PointsCommand> {
             order: order(n), points: p.map(Points::new)
         }),
         1 => Just(PointsCommand::ProcessDue),
+        1 => Just(PointsCommand::ReevaluateTier),
     ]
 }
 
@@ -686,7 +687,13 @@ fn steps() -> impl Strategy<Value = Vec<Step>> {
 }
 
 fn sim_program() -> LoyaltyProgram {
-    let mut s = ProgramSpec::new(chrono_tz::Asia::Ho_Chi_Minh, usd(100), dec("0.7"), Points::new(100), usd(100));
+    let mut s = tier_spec();
+    s.zone = chrono_tz::Asia::Ho_Chi_Minh;
+    s.earn.rates[0].points = dec("0.7");
+    if let Some(t) = s.tiers.as_mut() {
+        t.window = TierWindow::RollingMonths { months: 1 };
+        t.grace_days = 1;
+    }
     s.pending_days = 2;
     s.expiry = ExpiryPolicy::RollingDays { days: 6 };
     s.clawback = ClawbackPolicy::AllowDebt { max_debt: Points::new(60) };
@@ -763,7 +770,7 @@ fn normalized(a: &PointsAccount) -> (Vec<String>, String, String) {
             )
         })
         .collect();
-    (lots, format!("{:?}", a.ledger().totals()), a.remainder().to_string())
+    (lots, format!("{:?} {:?}", a.ledger().totals(), a.tier()), a.remainder().to_string())
 }
 
 proptest! {
@@ -803,4 +810,83 @@ proptest! {
         let swept = simulate(&steps, true);
         prop_assert_eq!(normalized(&lazy.account), normalized(&swept.account));
     }
+}
+
+fn tier_spec() -> ProgramSpec {
+    let tier = |name: &str, threshold: &str, mult: &str, discount: &str| Tier {
+        name: TierName::new(name).unwrap(),
+        threshold: dec(threshold),
+        earn_multiplier: dec(mult),
+        discount_percent: dec(discount),
+    };
+    let mut s = spec();
+    s.tiers = Some(TierRules {
+        metric: TierMetric::PointsEarned,
+        window: TierWindow::RollingMonths { months: 3 },
+        tiers: vec![tier("member", "0", "1", "0"), tier("silver", "500", "1.5", "5"), tier("gold", "2000", "2", "10")],
+        grace_days: 10,
+        floor: Some(TierName::new("silver").unwrap()),
+    });
+    s
+}
+
+fn tier_of(h: &Host) -> String {
+    h.account.tier().map(|t| t.to_string()).unwrap_or_default()
+}
+
+#[test]
+fn tiers_upgrade_at_once_and_downgrade_only_at_review_never_below_the_floor() {
+    let mut h = Host::new(program(tier_spec()));
+    let events = h.ok(at(5, 0), earn(1, &[10_000]));
+    assert!(matches!(
+        events[1],
+        PointsEvent::TierEvaluated { reason: customer_care::loyalty::TierReason::Initial, .. }
+    ));
+    assert_eq!(tier_of(&h), "member");
+    // First review: end of January (UTC zone) + 10 days grace.
+    assert_eq!(h.account.next_deadline(), Some(Utc.with_ymd_and_hms(2026, 2, 11, 0, 0, 0).unwrap()));
+    let progress = h.account.tier_progress(&h.program, at(5, 1)).unwrap();
+    assert_eq!(progress.next_tier.unwrap().to_string(), "silver");
+    assert_eq!(progress.needed_for_next, dec("400"));
+    // A purchase that would reach gold: the projection says so and changes nothing.
+    let big = Command::new(CommandId::from_u128(9_999).unwrap(), at(6, 0), earn(2, &[200_000]));
+    assert_eq!(h.account.tier_after(&h.program, &big).unwrap().unwrap().to_string(), "gold");
+    assert_eq!(tier_of(&h), "member");
+    h.run(&big).unwrap();
+    assert_eq!(tier_of(&h), "gold");
+    // Gold earns double; 10 % off prices.
+    let events = h.ok(at(7, 0), earn(3, &[1_000]));
+    let PointsEvent::PointsEarned { points, .. } = &events[0] else { panic!() };
+    assert_eq!(*points, Points::new(20));
+    assert_eq!(h.account.tier_price(&h.program, usd(5_000), customer_care::Rounding::HalfUp).unwrap(), usd(4_500));
+    // Reviews at the end of each month + 10 days count the 3 months before the review: 11 February and 11 March
+    // keep gold; by 11 April, January's purchases have left the window: downgrade, but never below silver.
+    let events = h.ok(Utc.with_ymd_and_hms(2026, 5, 11, 0, 0, 0).unwrap(), PointsCommand::ProcessDue);
+    let reviews: Vec<_> = events
+        .iter()
+        .filter_map(|e| match e {
+            PointsEvent::TierEvaluated { to, .. } => Some(to.to_string()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(reviews, ["gold", "gold", "silver", "silver"]);
+    assert_eq!(tier_of(&h), "silver");
+    let err = h.submit(Utc.with_ymd_and_hms(2026, 5, 12, 0, 0, 0).unwrap(), PointsCommand::ReevaluateTier);
+    assert!(matches!(err.unwrap_err(), LoyaltyError::NothingDue { .. }));
+    let mut flat = Host::new(program(spec()));
+    assert_eq!(flat.submit(at(1, 0), PointsCommand::ReevaluateTier).unwrap_err(), LoyaltyError::NoTiers);
+}
+
+#[test]
+fn batches_are_all_or_nothing() {
+    let mut h = Host::new(program(spec()));
+    h.ok(at(1, 0), earn(1, &[10_000]));
+    let cmd = |id: u128, body| Command::new(CommandId::from_u128(id).unwrap(), at(1, 1), body);
+    let batch = [cmd(900, redeem(2, 60)), cmd(901, redeem(3, 60))];
+    let err = customer_care::stream::decide_batch(&h.account, &h.program, &batch).unwrap_err();
+    assert_eq!(err.index, 1);
+    assert_eq!(err.error, LoyaltyError::InsufficientPoints { requested: Points::new(60), available: Points::new(40) });
+    let ok = customer_care::stream::decide_batch(&h.account, &h.program, &batch[..1]).unwrap();
+    assert_eq!(ok.len(), 1);
+    assert_eq!(h.account.version(), 1);
 }
