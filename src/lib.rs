@@ -17,3 +17,4 @@ pub use id::{AccountId, CommandId, CustomerId, HoldId, IdError, IdKind, OrderId,
 pub use loyalty::{LoyaltyError, LoyaltyProgram, Points, PointsAccount, PointsCommand, PointsEvent};
 pub use money::{Currency, Money, MoneyError, Rounding};
 pub use stream::{Aggregate, Command, Commit, Decision, StreamError};
+pub use wallet::{StoredValueAccount, StoredValueProgram, WalletCommand, WalletError, WalletEvent};

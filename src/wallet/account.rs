@@ -10,8 +10,8 @@ use super::error::WalletError;
 use super::program::StoredValueProgram;
 use crate::id::{AccountId, HoldId, OrderId, PaymentRef};
 use crate::ledger::{
-    Allocation, Category, Credit, Explanation, HoldPlacement, HoldStatus, InvariantViolation, Ledger, LotId, Origin,
-    SettleFact, Tag, UpcomingExpiry,
+    Allocation, AllocationPolicy, Category, Credit, Explanation, HoldPlacement, HoldStatus, InvariantViolation, Ledger,
+    LotId, Origin, SettleFact, Tag, UpcomingExpiry,
 };
 use crate::money::{Currency, Money};
 use crate::stream::{Aggregate, Command, Commit, Decision, StreamState};
@@ -420,12 +420,17 @@ pub struct StoredValueAccount {
     closed: bool,
 }
 
+/// Zero without a sign: `x + (−0)` can leave a negative zero, which would print and serialize as `-0`.
+fn canonical(m: Money) -> Money {
+    if m.is_zero() { Money::zero(m.currency()) } else { m }
+}
+
 fn add(a: Money, b: Money) -> Money {
-    a.checked_add(b).unwrap_or(a)
+    canonical(a.checked_add(b).unwrap_or(a))
 }
 
 fn sub(a: Money, b: Money) -> Money {
-    a.checked_sub(b).unwrap_or(a)
+    canonical(a.checked_sub(b).unwrap_or(a))
 }
 
 fn total(zero: Money, allocations: &[Allocation<Money>]) -> Money {
@@ -651,6 +656,17 @@ impl StoredValueAccount {
         }
     }
 
+    /// The program's spend order, or plain soonest-expiring when one bucket is empty (the same allocation: the
+    /// engine's category order scans every lot for the first bucket, soonest-expiring walks only what it takes).
+    fn policy<'p>(&self, program: &'p StoredValueProgram) -> &'p AllocationPolicy {
+        let available = self.ledger.available();
+        if self.bonus_available.is_zero() || self.bonus_available == *available {
+            program.soonest_expiring()
+        } else {
+            program.allocation()
+        }
+    }
+
     fn check_amount(&self, amount: Money) -> Result<(), WalletError> {
         if amount.currency() != self.currency {
             return Err(WalletError::CurrencyMismatch { expected: self.currency, found: amount.currency() });
@@ -788,7 +804,7 @@ impl StoredValueAccount {
             }
             WalletCommand::Spend { order, amount, tags } => {
                 self.check_amount(*amount)?;
-                let allocations = self.ledger.plan_debit(amount, program.allocation(), tags)?;
+                let allocations = self.ledger.plan_debit(amount, self.policy(program), tags)?;
                 let receipt = self.receipt(order, at, &allocations, &[], false);
                 events.push(WalletEvent::Spent { order: order.clone(), allocations, receipt });
             }
@@ -797,7 +813,7 @@ impl StoredValueAccount {
                 let placement = self.ledger.plan_hold(
                     *hold,
                     amount,
-                    program.allocation(),
+                    self.policy(program),
                     tags,
                     *expires_at,
                     Some(order.clone()),
@@ -914,7 +930,8 @@ impl StoredValueAccount {
         };
         let mut first_at: Option<Option<DateTime<Utc>>> = None;
         for lot in self.ledger.spendable_by_expiry() {
-            if first_at.is_some_and(|f| f != lot.expires_at()) {
+            // Never-expiring lots come last: nothing after them expires.
+            if lot.expires_at().is_none() || first_at.is_some_and(|f| f != lot.expires_at()) {
                 break;
             }
             let (taken, back) = delta(lot.id());

@@ -154,6 +154,8 @@ pub struct StoredValueProgram {
     spec: StoredValueSpec,
     #[serde(skip)]
     policy: AllocationPolicy,
+    #[serde(skip)]
+    soonest: AllocationPolicy,
 }
 
 impl TryFrom<StoredValueSpec> for StoredValueProgram {
@@ -243,7 +245,7 @@ impl StoredValueProgram {
                 AllocationPolicy::CategoryOrder { order: vec![PRINCIPAL, GIFT_CARD, STORE_CREDIT] }
             }
         };
-        Ok(Self { spec, policy })
+        Ok(Self { spec, policy, soonest: AllocationPolicy::SoonestExpiring })
     }
 
     /// The program as written.
@@ -259,6 +261,11 @@ impl StoredValueProgram {
     /// The lot engine's allocation policy for the program's spend order.
     pub const fn allocation(&self) -> &AllocationPolicy {
         &self.policy
+    }
+
+    /// Plain soonest-expiring, which allocates exactly as the spend order does while one bucket is empty.
+    pub(crate) const fn soonest_expiring(&self) -> &AllocationPolicy {
+        &self.soonest
     }
 
     /// The bonus a top-up of `amount` earns and the tags it is restricted to (`None`: no tier reached, or a bonus
