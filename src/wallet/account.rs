@@ -884,6 +884,13 @@ impl StoredValueAccount {
             lines.push(ReceiptLine { lot: a.lot, category, amount: a.amount });
         }
         let amount = add(from_principal, from_bonus);
+        // Value released into a lot already past its expiry expires in the same commit: it is not a balance.
+        let released: Vec<Allocation<Money>> = released
+            .iter()
+            .filter(|a| self.ledger.lot(a.lot).is_some_and(|l| l.expires_at().is_none_or(|e| e > at)))
+            .cloned()
+            .collect();
+        let released = released.as_slice();
         // A spend takes from available; a capture takes from held, and a final capture releases into available.
         let (spent_now, released_now) = if from_hold { (zero, total(zero, released)) } else { (amount, zero) };
         let bonus_spent_now = if spent_now.is_zero() { zero } else { from_bonus };
@@ -1146,4 +1153,27 @@ impl Aggregate for StoredValueAccount {
 
     // When merged with main, whose trait also declares `last_issued_at`, add:
     // fn last_issued_at(&self) -> Option<DateTime<Utc>> { self.stream.last_issued_at() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sums_never_leave_a_negative_zero() {
+        let zero = Money::zero(Currency::VND);
+        assert_eq!(add(zero, zero.negated()).to_string(), "0 VND");
+        assert_eq!(sub(Money::from_minor(5, Currency::VND), Money::from_minor(5, Currency::VND)).to_string(), "0 VND");
+        assert_eq!(serde_json::to_string(&add(zero, zero.negated())).unwrap(), r#"{"amount":"0","currency":"VND"}"#);
+    }
+
+    #[test]
+    fn buckets_and_merged_allocations() {
+        assert_eq!(Bucket::of(BONUS), Bucket::Bonus);
+        assert_eq!(Bucket::of(GIFT_CARD), Bucket::Principal);
+        let a = |v, n| Allocation { lot: LotId::new(v, 0), amount: Money::from_minor(n, Currency::VND) };
+        let mut list = vec![a(1, 5)];
+        extend_merged(&mut list, &[a(1, 2), a(2, 1), a(2, 1), a(1, 1)]);
+        assert_eq!(list, [a(1, 7), a(2, 2), a(1, 1)]);
+    }
 }

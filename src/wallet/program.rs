@@ -341,3 +341,76 @@ fn start_of_local_day(tz: Tz, date: NaiveDate) -> Option<DateTime<Utc>> {
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    fn usd(n: i64) -> Money {
+        Money::from_minor(n, Currency::USD)
+    }
+
+    fn spec() -> StoredValueSpec {
+        let mut s = StoredValueSpec::new(chrono_tz::America::New_York, Currency::USD);
+        s.bonus_tiers = vec![
+            BonusTier {
+                min_top_up: usd(1_000),
+                bonus: Bonus::Percent { percent: "12.5".parse().unwrap() },
+                restricted_to: vec![],
+            },
+            BonusTier { min_top_up: usd(5_000), bonus: Bonus::Fixed { amount: usd(1_000) }, restricted_to: vec![] },
+        ];
+        s
+    }
+
+    #[test]
+    fn tiers_pick_the_largest_reached_and_round_as_named() {
+        let mut s = spec();
+        s.bonus_rounding = Rounding::Floor;
+        let p = StoredValueProgram::new(s.clone()).unwrap();
+        assert_eq!(p.bonus_for(usd(999)).unwrap(), None);
+        // 12.5 % of 10.01 = 1.25125 → 1.25 (floor).
+        assert_eq!(p.bonus_for(usd(1_001)).unwrap().map(|(m, _)| m), Some(usd(125)));
+        assert_eq!(p.bonus_for(usd(4_999)).unwrap().map(|(m, _)| m), Some(usd(624)));
+        assert_eq!(p.bonus_for(usd(5_000)).unwrap().map(|(m, _)| m), Some(usd(1_000)));
+        s.bonus_rounding = Rounding::Ceiling;
+        let p = StoredValueProgram::new(s).unwrap();
+        assert_eq!(p.bonus_for(usd(1_001)).unwrap().map(|(m, _)| m), Some(usd(126)));
+        assert!(p.bonus_for(Money::from_minor(1, Currency::EUR)).is_err());
+    }
+
+    #[test]
+    fn bonus_expiry_is_the_end_of_a_local_day_across_dst() {
+        let mut s = spec();
+        s.bonus_expiry = BonusExpiry::Days { days: 10 };
+        let p = StoredValueProgram::new(s.clone()).unwrap();
+        // 1 March 2026 20:00 in New York (EST) is 2 March 01:00 UTC; usable through 11 March local, which is after
+        // the switch to EDT on 8 March: expires 12 March 00:00 EDT = 04:00 UTC.
+        let at = Utc.with_ymd_and_hms(2026, 3, 2, 1, 0, 0).unwrap();
+        assert_eq!(p.bonus_expiry_for(at), Some(Utc.with_ymd_and_hms(2026, 3, 12, 4, 0, 0).unwrap()));
+        s.bonus_expiry = BonusExpiry::Months { months: 1 };
+        let p = StoredValueProgram::new(s).unwrap();
+        let jan31 = Utc.with_ymd_and_hms(2026, 1, 31, 15, 0, 0).unwrap();
+        assert_eq!(p.bonus_expiry_for(jan31), Some(Utc.with_ymd_and_hms(2026, 3, 1, 5, 0, 0).unwrap()));
+        let never = StoredValueProgram::new(spec()).unwrap();
+        assert_eq!(never.bonus_expiry_for(at), None);
+    }
+
+    #[test]
+    fn top_up_limits() {
+        let mut s = spec();
+        s.min_top_up = Some(usd(500));
+        s.max_top_up = Some(usd(50_000));
+        let p = StoredValueProgram::new(s).unwrap();
+        assert_eq!(
+            p.check_top_up(usd(499)),
+            Err(WalletError::BelowMinimumTopUp { amount: usd(499), minimum: usd(500) })
+        );
+        assert!(p.check_top_up(usd(500)).is_ok());
+        assert!(p.check_top_up(usd(50_000)).is_ok());
+        assert!(matches!(p.check_top_up(usd(50_001)), Err(WalletError::AboveMaximumTopUp { .. })));
+        assert!(matches!(p.check_top_up(usd(0)), Err(WalletError::NonPositiveAmount { .. })));
+    }
+}

@@ -82,6 +82,13 @@ impl Host {
             Ok(Decision::Accepted(commit)) => {
                 self.account.apply(&commit);
                 self.account.check_invariants().unwrap();
+                // A receipt states the balance the customer is left with: the account's, after the commit.
+                if let Some(r) = commit.events.iter().find_map(WalletEvent::receipt) {
+                    assert_eq!(r.total_remaining, self.account.available(), "{r:?}");
+                    assert_eq!(r.bonus_remaining, self.account.bonus_available(), "{r:?}");
+                    assert_eq!(r.principal_remaining, self.account.principal_available(), "{r:?}");
+                    assert_eq!(r.next_expiry.as_ref(), self.account.explain().next_expiries.first(), "{r:?}");
+                }
                 let events = commit.events.clone();
                 self.commits.push(commit);
                 Ok(events)
@@ -534,7 +541,10 @@ fn steps() -> impl Strategy<Value = Vec<Step>> {
     let step = prop_oneof![
         10 => ledger_op().prop_map(Step::Ledger),
         2 => (0u8..8, proptest::option::of(1i64..300)).prop_map(|(order, amount)| Step::RefundSpend { order, amount }),
-        1 => (0u8..8, proptest::option::of(1i64..300)).prop_map(|(payment, amount)| Step::RefundTopUp { payment, amount }),
+        2 => (0u8..8, proptest::option::of(1i64..300)).prop_map(|(payment, amount)| Step::RefundTopUp { payment, amount }),
+        // More captures than the shared mix has: holds are the wallet's checkout path.
+        1 => (1u8..5, 1i64..200, any::<bool>())
+            .prop_map(|(hold, amount, final_capture)| Step::Ledger(LedgerOp::Capture { hold, amount, final_capture })),
         1 => any::<usize>().prop_map(|index| Step::Duplicate { index }),
     ];
     proptest::collection::vec(step, 1..40)
