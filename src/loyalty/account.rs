@@ -1,12 +1,11 @@
 //! The points account: an event-sourced aggregate on the lot engine.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::error::LoyaltyError;
+use super::orders::OrderIndex;
 use super::points::Points;
 use super::program::{
     CapBehaviour, ClawbackPolicy, ExpiredRefundPolicy, LoyaltyProgram, Tier, TierMetric, TierName, TierRules,
@@ -337,6 +336,17 @@ pub enum PointsEvent {
         /// Re-created as new lots: their lots had expired (policy grace or fresh expiry).
         recredited: Vec<Recredit>,
     },
+    /// Activity moved the inactivity deadline (programs with [`ExpiryPolicy::Inactivity`](
+    /// super::ExpiryPolicy::Inactivity)).
+    DormancyScheduled {
+        /// When the account becomes dormant unless active again.
+        dormant_at: DateTime<Utc>,
+    },
+    /// The account became dormant: its available points expired (one `PointsExpired` per lot before this event).
+    AccountDormant {
+        /// The deadline that passed.
+        dormant_at: DateTime<Utc>,
+    },
     /// The tier was evaluated (it changed when `from != Some(to)`).
     TierEvaluated {
         /// The tier before.
@@ -407,15 +417,34 @@ struct RedemptionRecord {
 /// assert_eq!(account.decide(&program, &earn)?, Decision::Duplicate { version: 1 });
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// Serialized as its fields; deserializing runs [`check_invariants`](Self::check_invariants) (the ledger's too), so
+/// a snapshot that does not add up is rejected.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "AccountRepr", into = "AccountRepr")]
 pub struct PointsAccount {
+    id: AccountId,
+    stream: StreamState<PointsCommand>,
+    ledger: Ledger<Points>,
+    remainder: Decimal,
+    earned: OrderIndex<EarnRecord>,
+    redeemed: OrderIndex<RedemptionRecord>,
+    period_earned: Option<(chrono::NaiveDate, Points)>,
+    tier: Option<TierName>,
+    tier_activity: Vec<TierActivity>,
+    next_tier_review_at: Option<DateTime<Utc>>,
+    dormant_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct AccountRepr {
     id: AccountId,
     stream: StreamState<PointsCommand>,
     ledger: Ledger<Points>,
     #[serde(with = "rust_decimal::serde::str")]
     remainder: Decimal,
-    earned: BTreeMap<OrderId, EarnRecord>,
-    redeemed: BTreeMap<OrderId, RedemptionRecord>,
+    earned: OrderIndex<EarnRecord>,
+    redeemed: OrderIndex<RedemptionRecord>,
     /// Points earned in the current cap period: (first local day of the period, points).
     period_earned: Option<(chrono::NaiveDate, Points)>,
     #[serde(default)]
@@ -424,6 +453,47 @@ pub struct PointsAccount {
     tier_activity: Vec<TierActivity>,
     #[serde(default)]
     next_tier_review_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    dormant_at: Option<DateTime<Utc>>,
+}
+
+impl From<PointsAccount> for AccountRepr {
+    fn from(a: PointsAccount) -> Self {
+        Self {
+            id: a.id,
+            stream: a.stream,
+            ledger: a.ledger,
+            remainder: a.remainder,
+            earned: a.earned,
+            redeemed: a.redeemed,
+            period_earned: a.period_earned,
+            tier: a.tier,
+            tier_activity: a.tier_activity,
+            next_tier_review_at: a.next_tier_review_at,
+            dormant_at: a.dormant_at,
+        }
+    }
+}
+
+impl TryFrom<AccountRepr> for PointsAccount {
+    type Error = InvariantViolation;
+    fn try_from(r: AccountRepr) -> Result<Self, InvariantViolation> {
+        let account = Self {
+            id: r.id,
+            stream: r.stream,
+            ledger: r.ledger,
+            remainder: r.remainder,
+            earned: r.earned,
+            redeemed: r.redeemed,
+            period_earned: r.period_earned,
+            tier: r.tier,
+            tier_activity: r.tier_activity,
+            next_tier_review_at: r.next_tier_review_at,
+            dormant_at: r.dormant_at,
+        };
+        account.check_invariants()?;
+        Ok(account)
+    }
 }
 
 /// One purchase counted toward tier qualification.
@@ -472,9 +542,6 @@ fn sub(a: Points, b: Points) -> Points {
 
 /// Splits `total` over `weights` by largest remainder, ties to the earlier line; zero weights get zero.
 fn apportion(total: Points, weights: &[Decimal]) -> Vec<Points> {
-    if let [_] = weights {
-        return vec![total];
-    }
     let sum_w = weights.iter().fold(Decimal::ZERO, |acc, w| acc.checked_add(*w).unwrap_or(acc));
     if sum_w <= Decimal::ZERO || weights.is_empty() {
         return weights.iter().map(|_| Points::ZERO).collect();
@@ -518,12 +585,13 @@ impl PointsAccount {
             stream: StreamState::new(),
             ledger: Ledger::new(Points::ZERO),
             remainder: Decimal::ZERO,
-            earned: BTreeMap::new(),
-            redeemed: BTreeMap::new(),
+            earned: OrderIndex::default(),
+            redeemed: OrderIndex::default(),
             period_earned: None,
             tier: None,
             tier_activity: Vec::new(),
             next_tier_review_at: None,
+            dormant_at: None,
         }
     }
 
@@ -575,7 +643,7 @@ impl PointsAccount {
     /// When the host should wake and submit [`PointsCommand::ProcessDue`]: the next activation, expiry or hold
     /// deadline.
     pub fn next_deadline(&self) -> Option<DateTime<Utc>> {
-        [self.ledger.next_deadline(), self.next_tier_review_at].into_iter().flatten().min()
+        [self.ledger.next_deadline(), self.next_tier_review_at, self.dormant_at].into_iter().flatten().min()
     }
 
     /// The current tier (none before the first qualifying purchase, or in a program without tiers).
@@ -635,9 +703,28 @@ impl PointsAccount {
         let mut events = Vec::new();
         let swept;
         let review_due = self.next_tier_review_at.is_some_and(|r| r <= at);
-        let state = if self.ledger.needs_settle(at) || review_due {
+        let dormant_due = self.dormant_at.filter(|d| *d <= at);
+        let state = if self.ledger.needs_settle(at) || review_due || dormant_due.is_some() {
             let mut scratch = self.clone();
             scratch.review_tiers(program, at, &mut events);
+            if let Some(dormant_at) = dormant_due {
+                // Everything due before the deadline first, then the dormancy, then the rest: as if swept on time.
+                scratch.ledger.settle(dormant_at, &mut |f| events.push(PointsEvent::from_settle(f)));
+                let lots: Vec<_> = scratch
+                    .ledger
+                    .lots()
+                    .filter(|l| !l.is_pending() && l.remaining().is_positive())
+                    .map(|l| (l.id(), *l.remaining()))
+                    .collect();
+                for (lot, points) in lots {
+                    let event = PointsEvent::PointsExpired { lot, points };
+                    scratch.apply_event(&event, at);
+                    events.push(event);
+                }
+                let event = PointsEvent::AccountDormant { dormant_at };
+                scratch.apply_event(&event, at);
+                events.push(event);
+            }
             scratch.ledger.settle(at, &mut |f| events.push(PointsEvent::from_settle(f)));
             swept = scratch;
             &swept
@@ -651,6 +738,16 @@ impl PointsAccount {
         state.decide_body(program, &command.body, at, version, &mut events)?;
         if matches!(command.body, PointsCommand::ReevaluateTier) && events.is_empty() {
             return Err(LoyaltyError::NothingDue { as_of: at, next_deadline: self.next_deadline() });
+        }
+        let active = matches!(
+            command.body,
+            PointsCommand::EarnPoints { .. }
+                | PointsCommand::RedeemPoints { .. }
+                | PointsCommand::PlaceHold { .. }
+                | PointsCommand::CaptureHold { .. }
+        );
+        if active && let Some(dormant_at) = program.dormant_at(at) {
+            events.push(PointsEvent::DormancyScheduled { dormant_at });
         }
         // Releases, restorations and credits while in debt can make more due: settle again on a scratch copy.
         let releases = matches!(
@@ -978,7 +1075,7 @@ impl PointsAccount {
         at: DateTime<Utc>,
         version: u64,
     ) -> Result<PointsEvent, LoyaltyError> {
-        if self.earned.contains_key(order) {
+        if self.earned.contains(order) {
             return Err(LoyaltyError::OrderAlreadyEarned { order: order.clone() });
         }
         let Some(first) = lines.first() else {
@@ -1013,7 +1110,8 @@ impl PointsAccount {
         } else {
             campaign.checked_mul(tier_multiplier).ok_or_else(overflow)?
         };
-        let mut weights = Vec::with_capacity(lines.len());
+        // One line (the common case) needs no weights: it gets every point.
+        let mut weights = if lines.len() > 1 { Vec::with_capacity(lines.len()) } else { Vec::new() };
         let mut exact = Decimal::ZERO;
         for l in lines {
             let mut line = l.amount.amount().checked_mul(per_unit).ok_or_else(overflow)?;
@@ -1027,7 +1125,9 @@ impl PointsAccount {
                 line = line.checked_mul(multiplier).ok_or_else(overflow)?;
             }
             exact = exact.checked_add(line).ok_or_else(overflow)?;
-            weights.push(line);
+            if lines.len() > 1 {
+                weights.push(line);
+            }
         }
         exact = exact.checked_add(Decimal::from(earn.per_order.get())).ok_or_else(overflow)?;
         exact = exact.checked_add(self.remainder).ok_or_else(overflow)?;
@@ -1066,8 +1166,12 @@ impl PointsAccount {
                 capped = true;
             }
         }
-        let per_line = apportion(points, &weights);
-        let line_points = lines.iter().zip(per_line).map(|(l, p)| LinePoints { line: l.line, points: p }).collect();
+        let line_points = if let [only] = lines {
+            vec![LinePoints { line: only.line, points }]
+        } else {
+            let per_line = apportion(points, &weights);
+            lines.iter().zip(per_line).map(|(l, p)| LinePoints { line: l.line, points: p }).collect()
+        };
         let credit = if points.is_positive() {
             let credit = Credit {
                 lot: LotId::new(version, 0),
@@ -1235,6 +1339,8 @@ impl PointsAccount {
 
     fn apply_event(&mut self, event: &PointsEvent, at: DateTime<Utc>) {
         match event {
+            PointsEvent::DormancyScheduled { dormant_at } => self.dormant_at = Some(*dormant_at),
+            PointsEvent::AccountDormant { .. } => self.dormant_at = None,
             PointsEvent::TierEvaluated { to, reason, window_start, next_review_at, .. } => {
                 self.tier = Some(*to);
                 self.next_tier_review_at = *next_review_at;
@@ -1274,13 +1380,17 @@ impl PointsAccount {
             PointsEvent::BonusAwarded { credit, .. } => self.ledger.apply_credit(credit, at),
             PointsEvent::PointsRedeemed { order, allocations, .. } => {
                 self.ledger.apply_debit(allocations);
-                self.redeemed.entry(order.clone()).or_default().allocations.extend(allocations.iter().cloned());
+                if let Some(r) = self.redeemed.get_or_insert_with(order, RedemptionRecord::default) {
+                    r.allocations.extend(allocations.iter().cloned());
+                }
             }
             PointsEvent::HoldPlaced { placement } => self.ledger.apply_hold(placement, at),
             PointsEvent::HoldCaptured { hold, order, captured, released, closed } => {
                 self.ledger.apply_capture(*hold, captured, released, *closed);
-                if let Some(order) = order {
-                    self.redeemed.entry(order.clone()).or_default().allocations.extend(captured.iter().cloned());
+                if let Some(order) = order
+                    && let Some(r) = self.redeemed.get_or_insert_with(order, RedemptionRecord::default)
+                {
+                    r.allocations.extend(captured.iter().cloned());
                 }
             }
             PointsEvent::HoldReleased { hold, released } => {

@@ -19,11 +19,24 @@
 //!   credits.
 //! - **Refunds** go back into the exact lots they were spent from; a lot that has expired meanwhile is handled by
 //!   [`ExpiredRefundPolicy`].
+//! - **Idempotency.** The last [`IDEMPOTENCY_WINDOW`](crate::stream::IDEMPOTENCY_WINDOW) command ids are remembered
+//!   (same id and body: `Duplicate`; same id, other body: `ExistsWithDifferentBody`). Beyond that the host's unique
+//!   index on (account, command id) must answer; a second earn for an order is rejected however old the first is
+//!   ([`LoyaltyError::OrderAlreadyEarned`]).
+//! - **Tiers** upgrade in the commit of the qualifying earn and go down only at reviews (each calendar month's or
+//!   year's end plus grace), never below the floor; every review is a [`PointsEvent::TierEvaluated`] fact.
+//! - **Inactivity expiry** ([`ExpiryPolicy::Inactivity`]): earns, redemptions, holds and captures move a dormancy
+//!   deadline; when it passes, the available points expire.
+//!
+//! # Example
+//!
+//! `examples/loyalty.rs` runs a café's program end to end; [`PointsAccount`] shows the host loop.
 
 #![deny(clippy::float_arithmetic)]
 
 mod account;
 mod error;
+mod orders;
 mod points;
 mod program;
 

@@ -156,6 +156,12 @@ pub enum ExpiryPolicy {
         /// Day, 1 to the month's length.
         day: u32,
     },
+    /// Lots carry no date; every available point expires when the account has been inactive (no earn,
+    /// redemption, hold or capture) through the last activity's date plus `months`.
+    Inactivity {
+        /// Months, at least 1.
+        months: u32,
+    },
 }
 
 /// Points → money at redemption, per currency: `points` points are worth `value`.
@@ -449,6 +455,9 @@ impl LoyaltyProgram {
             ExpiryPolicy::EndOfPeriod { periods_after, .. } if periods_after > MAX_MONTHS => {
                 return Err(invalid(format!("{periods_after} periods after exceed {MAX_MONTHS}")));
             }
+            ExpiryPolicy::Inactivity { months } if months == 0 || months > MAX_MONTHS => {
+                return Err(invalid(format!("inactivity expiry of {months} months must be 1 to {MAX_MONTHS}")));
+            }
             ExpiryPolicy::FixedDate { month, day } if NaiveDate::from_ymd_opt(2024, month, day).is_none() => {
                 return Err(invalid(format!("fixed expiry date {month}-{day} does not exist")));
             }
@@ -538,7 +547,7 @@ impl LoyaltyProgram {
         let tz = self.spec.zone;
         let today = local_date(tz, at);
         let through = match self.spec.expiry {
-            ExpiryPolicy::Never => return None,
+            ExpiryPolicy::Never | ExpiryPolicy::Inactivity { .. } => return None,
             ExpiryPolicy::RollingDays { days } => today.checked_add_days(Days::new(u64::from(days)))?,
             ExpiryPolicy::RollingMonths { months } => today.checked_add_months(Months::new(months))?,
             ExpiryPolicy::EndOfPeriod { period, periods_after } => {
@@ -552,6 +561,14 @@ impl LoyaltyProgram {
             }
         };
         end_of_day(tz, through)
+    }
+
+    /// Under [`ExpiryPolicy::Inactivity`], when an account last active at `at` becomes dormant (its points
+    /// expire); `None` under other policies.
+    pub fn dormant_at(&self, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let ExpiryPolicy::Inactivity { months } = self.spec.expiry else { return None };
+        let tz = self.spec.zone;
+        end_of_day(tz, local_date(tz, at).checked_add_months(Months::new(months))?)
     }
 
     /// When points earned at `at` become spendable (`None`: at once).

@@ -701,9 +701,19 @@ fn sim_program() -> LoyaltyProgram {
     program(s)
 }
 
+fn sim_program_dormant() -> LoyaltyProgram {
+    let mut s = sim_program().spec().clone();
+    s.expiry = ExpiryPolicy::Inactivity { months: 1 };
+    program(s)
+}
+
 /// Runs the steps; with `sweep`, submits `ProcessDue` at every deadline passed. Returns the host.
 fn simulate(steps: &[Step], sweep: bool) -> Host {
-    let mut h = Host::new(sim_program());
+    simulate_with(steps, sweep, sim_program())
+}
+
+fn simulate_with(steps: &[Step], sweep: bool, program: LoyaltyProgram) -> Host {
+    let mut h = Host::new(program);
     let mut now = t0();
     let mut sent: Vec<Command<PointsCommand>> = Vec::new();
     for step in steps {
@@ -810,6 +820,15 @@ proptest! {
         let swept = simulate(&steps, true);
         prop_assert_eq!(normalized(&lazy.account), normalized(&swept.account));
     }
+
+    #[test]
+    fn inactivity_programs_replay_and_sweep_alike(steps in steps()) {
+        let lazy = simulate_with(&steps, false, sim_program_dormant());
+        let swept = simulate_with(&steps, true, sim_program_dormant());
+        prop_assert_eq!(normalized(&lazy.account), normalized(&swept.account));
+        let replayed = PointsAccount::replay(PointsAccount::new(lazy.account.id()), &lazy.commits).unwrap();
+        prop_assert_eq!(&replayed, &lazy.account);
+    }
 }
 
 fn tier_spec() -> ProgramSpec {
@@ -889,4 +908,51 @@ fn batches_are_all_or_nothing() {
     let ok = customer_care::stream::decide_batch(&h.account, &h.program, &batch[..1]).unwrap();
     assert_eq!(ok.len(), 1);
     assert_eq!(h.account.version(), 1);
+}
+
+#[test]
+fn inactivity_expires_everything_after_months_without_activity() {
+    let mut s = spec();
+    s.expiry = ExpiryPolicy::Inactivity { months: 6 };
+    let month = |m: u32, d: u32| Utc.with_ymd_and_hms(2026, m, d, 0, 0, 0).unwrap();
+    let mut h = Host::new(program(s.clone()));
+    h.ok(month(1, 1), earn(1, &[10_000]));
+    assert_eq!(h.account.next_deadline(), Some(month(7, 2)));
+    h.ok(month(3, 1), redeem(2, 10));
+    assert_eq!(h.account.next_deadline(), Some(month(9, 2)));
+    assert!(matches!(h.submit(month(9, 1), PointsCommand::ProcessDue), Err(LoyaltyError::NothingDue { .. })));
+    let events = h.ok(month(9, 2), PointsCommand::ProcessDue);
+    assert_eq!(
+        events,
+        [
+            PointsEvent::PointsExpired { lot: LotId::new(1, 0), points: Points::new(90) },
+            PointsEvent::AccountDormant { dormant_at: month(9, 2) }
+        ]
+    );
+    assert_eq!(h.account.next_deadline(), None);
+
+    // Lazily: a purchase long after the deadline records the dormancy first, then earns afresh.
+    let mut lazy = Host::new(program(s));
+    lazy.ok(month(1, 1), earn(1, &[10_000]));
+    lazy.ok(month(3, 1), redeem(2, 10));
+    let events = lazy.ok(month(12, 1), earn(3, &[5_000]));
+    assert!(matches!(events[0], PointsEvent::PointsExpired { .. }));
+    assert!(matches!(events[1], PointsEvent::AccountDormant { .. }));
+    assert_eq!(lazy.account.points_available(), Points::new(50));
+    assert_eq!(lazy.account.ledger().totals().expired, h.account.ledger().totals().expired);
+}
+
+#[test]
+fn snapshots_are_validated_on_deserialize() {
+    let mut h = Host::new(program(spec()));
+    h.ok(at(1, 0), earn(1, &[10_000]));
+    let json = serde_json::to_string(&h.account).unwrap();
+    assert_eq!(serde_json::from_str::<PointsAccount>(&json).unwrap(), h.account);
+    let tampered = json.replace("\"remainder\":\"0\"", "\"remainder\":\"1.5\"");
+    assert_ne!(tampered, json);
+    assert!(serde_json::from_str::<PointsAccount>(&tampered).is_err());
+    let tampered = json.replace("\"free\":100", "\"free\":101");
+    assert_ne!(tampered, json);
+    let err = serde_json::from_str::<PointsAccount>(&tampered).unwrap_err().to_string();
+    assert!(err.contains("ledger invariant violated"), "{err}");
 }
