@@ -405,7 +405,11 @@ pub struct TopUpRecord {
 /// assert_eq!(receipt.total_remaining, vnd(470_000));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// Serialized without its derived bonus balance; deserializing recomputes it and runs
+/// [`check_invariants`](Self::check_invariants) (the ledger's too), so a snapshot that does not add up is rejected.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "AccountRepr", into = "AccountRepr")]
 pub struct StoredValueAccount {
     id: AccountId,
     currency: Currency,
@@ -423,6 +427,57 @@ pub struct StoredValueAccount {
 /// Zero without a sign: `x + (−0)` can leave a negative zero, which would print and serialize as `-0`.
 fn canonical(m: Money) -> Money {
     if m.is_zero() { Money::zero(m.currency()) } else { m }
+}
+
+#[derive(Serialize, Deserialize)]
+struct AccountRepr {
+    id: AccountId,
+    currency: Currency,
+    stream: StreamState<WalletCommand>,
+    ledger: Ledger<Money>,
+    top_ups: BTreeMap<PaymentRef, TopUpRecord>,
+    issued: BTreeMap<PaymentRef, LotId>,
+    spends: BTreeMap<OrderId, Vec<Allocation<Money>>>,
+    closed: bool,
+}
+
+impl From<StoredValueAccount> for AccountRepr {
+    fn from(a: StoredValueAccount) -> Self {
+        Self {
+            id: a.id,
+            currency: a.currency,
+            stream: a.stream,
+            ledger: a.ledger,
+            top_ups: a.top_ups,
+            issued: a.issued,
+            spends: a.spends,
+            closed: a.closed,
+        }
+    }
+}
+
+impl TryFrom<AccountRepr> for StoredValueAccount {
+    type Error = InvariantViolation;
+    fn try_from(r: AccountRepr) -> Result<Self, InvariantViolation> {
+        let bonus_available = r
+            .ledger
+            .lots()
+            .filter(|l| l.category() == BONUS && !l.is_pending())
+            .fold(Money::zero(r.currency), |acc, l| add(acc, *l.remaining()));
+        let account = Self {
+            id: r.id,
+            currency: r.currency,
+            stream: r.stream,
+            ledger: r.ledger,
+            bonus_available,
+            top_ups: r.top_ups,
+            issued: r.issued,
+            spends: r.spends,
+            closed: r.closed,
+        };
+        account.check_invariants()?;
+        Ok(account)
+    }
 }
 
 fn add(a: Money, b: Money) -> Money {
@@ -548,6 +603,20 @@ impl StoredValueAccount {
     pub fn check_invariants(&self) -> Result<(), InvariantViolation> {
         self.ledger.check_invariants()?;
         let zero = Money::zero(self.currency);
+        if self.ledger.zero().currency() != self.currency {
+            return Err(InvariantViolation {
+                what: format!("ledger counts {}, account is in {}", self.ledger.zero().currency(), self.currency),
+            });
+        }
+        for (payment, r) in &self.top_ups {
+            let lot = self.ledger.lot(r.principal_lot);
+            if lot.is_none_or(|l| *l.credited() != r.principal || l.category() != PRINCIPAL)
+                || r.refunded.amount() > r.principal.amount()
+                || r.bonus_forfeit_due.amount() > r.bonus.amount()
+            {
+                return Err(InvariantViolation { what: format!("top-up {payment} does not match its lots") });
+            }
+        }
         let bonus = self
             .ledger
             .lots()

@@ -721,3 +721,22 @@ proptest! {
         prop_assert_eq!(serde_json::from_str::<Ledger<Money>>(&json).unwrap(), lazy);
     }
 }
+
+#[test]
+fn snapshots_are_validated_on_deserialize() {
+    let mut h = Host::new(program(spec()));
+    h.ok(at(1, 0), top_up("P-1", 1_000_000));
+    h.ok(at(1, 1), spend("HD-1", 150_000));
+    let json = serde_json::to_string(&h.account).unwrap();
+    let back: StoredValueAccount = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, h.account);
+    assert_eq!(back.bonus_available(), vnd(0));
+    // A closed account that still holds value does not add up.
+    let tampered = json.replace("\"closed\":false", "\"closed\":true");
+    assert_ne!(tampered, json);
+    assert!(serde_json::from_str::<StoredValueAccount>(&tampered).unwrap_err().to_string().contains("closed account"));
+    // A top-up record that does not match its lot.
+    let tampered = json.replace("\"principal\":{\"amount\":\"1000000\"", "\"principal\":{\"amount\":\"999999\"");
+    assert_ne!(tampered, json);
+    assert!(serde_json::from_str::<StoredValueAccount>(&tampered).is_err());
+}
