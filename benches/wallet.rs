@@ -20,11 +20,11 @@ fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).single().expect("valid")
 }
 
-fn program(bonus: bool) -> StoredValueProgram {
+fn program(bonus_from: Option<i64>) -> StoredValueProgram {
     let mut spec = StoredValueSpec::new(chrono_tz::Asia::Ho_Chi_Minh, Currency::VND);
-    if bonus {
+    if let Some(min) = bonus_from {
         spec.bonus_tiers.push(BonusTier {
-            min_top_up: vnd(1_000_000),
+            min_top_up: vnd(min),
             bonus: Bonus::Percent { percent: "10".parse().expect("decimal") },
             restricted_to: vec![],
         });
@@ -33,31 +33,27 @@ fn program(bonus: bool) -> StoredValueProgram {
     StoredValueProgram::new(spec).expect("valid program")
 }
 
-/// An account with 1,000 lots: 500 top-ups of 2,000,000 VND, each with a 200,000 VND bonus lot expiring on a
-/// different day (or 1,000 principal-only top-ups without a bonus tier).
-fn account_with_lots(program: &StoredValueProgram, top_ups: u64) -> (StoredValueAccount, DateTime<Utc>) {
+/// An account with about 1,000 lots from top-ups of `amounts`, 7 hours apart (bonus lots expire on different days).
+fn account_with_lots(program: &StoredValueProgram, amounts: &[i64]) -> (StoredValueAccount, DateTime<Utc>) {
     let mut account = StoredValueAccount::new(AccountId::from_u128(1).expect("non-nil"), Currency::VND);
     let mut at = t0();
-    for n in 0..top_ups {
+    for (n, amount) in (0u64..).zip(amounts) {
         let cmd = Command::new(
             CommandId::from_u128(u128::from(n) + 1).expect("non-nil"),
             at,
-            WalletCommand::TopUp {
-                payment: PaymentRef::new(&format!("P-{n}")).expect("valid"),
-                amount: vnd(2_000_000),
-            },
+            WalletCommand::TopUp { payment: PaymentRef::new(&format!("P-{n}")).expect("valid"), amount: vnd(*amount) },
         );
         if let Ok(Decision::Accepted(commit)) = account.decide(program, &cmd) {
             account.apply(&commit);
         }
         at += TimeDelta::hours(7);
     }
-    assert_eq!(account.ledger().lots().count(), 1_000);
+    assert!(account.ledger().lots().count() >= 1_000);
     (account, at)
 }
 
-/// 4,096 spends of 100 VND at one instant, over 64 orders. Ids repeat only far outside the idempotency window.
-fn spends(at: DateTime<Utc>) -> Vec<Command<WalletCommand>> {
+/// 4,096 spends of `amount` at one instant, over 64 orders. Ids repeat only far outside the idempotency window.
+fn spends(at: DateTime<Utc>, amount: i64) -> Vec<Command<WalletCommand>> {
     (0..4_096u128)
         .map(|i| {
             Command::new(
@@ -65,7 +61,7 @@ fn spends(at: DateTime<Utc>) -> Vec<Command<WalletCommand>> {
                 at,
                 WalletCommand::Spend {
                     order: OrderId::new(&format!("HD-{}", i % 64)).expect("valid"),
-                    amount: vnd(100),
+                    amount: vnd(amount),
                     tags: vec![],
                 },
             )
@@ -99,10 +95,13 @@ fn decide_apply(
 fn spend(c: &mut Criterion) {
     let mut group = c.benchmark_group("stored_value_1000_lots");
     group.throughput(Throughput::Elements(1));
-    for (name, bonus, top_ups) in [("bonus_first", true, 500), ("principal_only", false, 1_000)] {
-        let program = program(bonus);
-        let (base, at) = account_with_lots(&program, top_ups);
-        let pool = spends(at);
+    // 500 top-ups of 2,000,000 VND with a 10 % bonus each: 1,000 lots; the bonus covers each spend.
+    let bonus_first = (program(Some(1_000_000)), vec![2_000_000; 500], 100);
+    // 1,000 top-ups without a bonus tier.
+    let principal_only = (program(None), vec![2_000_000; 1_000], 100);
+    for (name, (program, amounts, amount)) in [("bonus_first", bonus_first), ("principal_only", principal_only)] {
+        let (base, at) = account_with_lots(&program, &amounts);
+        let pool = spends(at, amount);
         group.bench_function(format!("spend_with_receipt_decide/{name}"), |b| {
             let mut i = 0usize;
             b.iter(|| {
@@ -114,6 +113,20 @@ fn spend(c: &mut Criterion) {
             b.iter_custom(|iters| decide_apply(&base, &program, &pool, iters));
         });
     }
+    // The slow path: 1,000 principal lots and one 300,000 VND bonus lot; a spend of 400,000 VND takes the whole
+    // bonus, and the engine's category order walks every lot to find it (see notes/wallet.md).
+    let program = program(Some(3_000_000));
+    let mut amounts = vec![2_000_000; 1_000];
+    amounts.push(3_000_000);
+    let (base, at) = account_with_lots(&program, &amounts);
+    let pool = spends(at, 400_000);
+    group.bench_function("spend_with_receipt_decide/bonus_partly_covers", |b| {
+        let mut i = 0usize;
+        b.iter(|| {
+            i = (i + 1) % pool.len();
+            black_box(base.decide(&program, black_box(&pool[i])))
+        });
+    });
     group.finish();
 }
 

@@ -26,6 +26,11 @@
 //! - **Breakage** is value that expired or was forfeited (bonus on a top-up refund or at closing, refunds into
 //!   expired lots). Principal paid back (top-up refunds, closing) is *refunded*, not breakage.
 //! - **Conservation**, in money and to the unit: available + held = credited − debited − expired − refunded.
+//! - **Idempotency.** An account remembers the ids of its last
+//!   [`IDEMPOTENCY_WINDOW`](crate::stream::IDEMPOTENCY_WINDOW) commits (same id and body: `Duplicate`, answered
+//!   from the stored commit with its receipt; same id, other body: an error). Beyond that window the host's unique
+//!   index on `(account, command id)` must catch retries. Payment and issue references are unique per account for
+//!   its whole life ([`WalletError::ReferenceAlreadyUsed`]), which also guards top-ups against double crediting.
 
 #![deny(clippy::float_arithmetic)]
 

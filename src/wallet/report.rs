@@ -48,6 +48,22 @@ impl LiabilityReport {
         }
     }
 
+    /// The report of `accounts`.
+    ///
+    /// # Errors
+    ///
+    /// As [`add`](Self::add).
+    pub fn of<'a>(
+        currency: Currency,
+        accounts: impl IntoIterator<Item = &'a StoredValueAccount>,
+    ) -> Result<Self, WalletError> {
+        let mut report = Self::new(currency);
+        for account in accounts {
+            report.add(account)?;
+        }
+        Ok(report)
+    }
+
     fn mismatch(&self, found: Currency) -> WalletError {
         WalletError::CurrencyMismatch { expected: self.currency, found }
     }

@@ -740,3 +740,39 @@ fn snapshots_are_validated_on_deserialize() {
     assert_ne!(tampered, json);
     assert!(serde_json::from_str::<StoredValueAccount>(&tampered).is_err());
 }
+
+#[test]
+fn batches_are_all_or_nothing() {
+    use customer_care::stream::decide_batch;
+    let mut h = Host::new(program(spec()));
+    h.ok(at(1, 0), top_up("P-1", 100));
+    let cmd = |id: u128, body| Command::new(CommandId::from_u128(id).unwrap(), at(1, 1), body);
+    let ok = decide_batch(&h.account, &h.program, &[cmd(10, spend("A", 60)), cmd(11, spend("B", 40))]).unwrap();
+    assert_eq!(ok.len(), 2);
+    let err = decide_batch(&h.account, &h.program, &[cmd(10, spend("A", 60)), cmd(11, spend("B", 41))]).unwrap_err();
+    assert_eq!(err.index, 1);
+    assert_eq!(err.error, WalletError::InsufficientFunds { requested: vnd(41), available: vnd(40) });
+    assert_eq!(h.account.version(), 1);
+}
+
+proptest! {
+    #[test]
+    fn liability_reports_merge_associatively_and_commutatively(a in steps(), b in steps(), c in steps()) {
+        let (ha, hb, hc) = (simulate(&a, false), simulate(&b, false), simulate(&c, false));
+        let one = |h: &Host| LiabilityReport::of(Currency::USD, [&h.account]).unwrap();
+        let (ra, rb, rc) = (one(&ha), one(&hb), one(&hc));
+        let left = ra.merge(&rb).unwrap().merge(&rc).unwrap();
+        prop_assert_eq!(&left, &ra.merge(&rb.merge(&rc).unwrap()).unwrap());
+        prop_assert_eq!(&left, &rc.merge(&rb).unwrap().merge(&ra).unwrap());
+        prop_assert_eq!(&left, &LiabilityReport::of(Currency::USD, [&ha.account, &hb.account, &hc.account]).unwrap());
+        // Reconciles with the ledgers, to the unit.
+        let mut liability = Money::zero(Currency::USD);
+        let mut expired = Money::zero(Currency::USD);
+        for h in [&ha, &hb, &hc] {
+            liability = liability.checked_add(h.account.ledger().totals().liability()).unwrap();
+            expired = expired.checked_add(h.account.ledger().totals().expired).unwrap();
+        }
+        prop_assert_eq!(left.liability().unwrap(), liability);
+        prop_assert_eq!(left.breakage().unwrap(), expired);
+    }
+}
