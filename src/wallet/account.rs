@@ -782,8 +782,9 @@ impl StoredValueAccount {
         match event {
             WalletEvent::ToppedUp { bonus, .. } => bonus.as_ref().map_or(zero, |c| c.amount),
             WalletEvent::ValueIssued { .. } => zero,
-            WalletEvent::Spent { allocations, .. }
-            | WalletEvent::DebtRepaid { allocations }
+            // The receipt already split the spend by bucket.
+            WalletEvent::Spent { receipt, .. } => receipt.from_bonus.negated(),
+            WalletEvent::DebtRepaid { allocations }
             | WalletEvent::HoldPlaced { placement: HoldPlacement { allocations, .. } } => {
                 self.bonus_part(allocations).negated()
             }

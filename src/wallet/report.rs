@@ -22,7 +22,10 @@ use crate::money::{Currency, Money};
 /// assert!(all.liability()?.is_zero());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// Deserializing checks that every amount is in the report's currency and none is negative.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "ReportRepr", into = "ReportRepr")]
 pub struct LiabilityReport {
     currency: Currency,
     accounts: u64,
@@ -31,6 +34,56 @@ pub struct LiabilityReport {
     principal_breakage: Money,
     bonus_breakage: Money,
     refunded: Money,
+}
+
+#[derive(Serialize, Deserialize)]
+struct ReportRepr {
+    currency: Currency,
+    accounts: u64,
+    principal_outstanding: Money,
+    bonus_outstanding: Money,
+    principal_breakage: Money,
+    bonus_breakage: Money,
+    refunded: Money,
+}
+
+impl From<LiabilityReport> for ReportRepr {
+    fn from(r: LiabilityReport) -> Self {
+        Self {
+            currency: r.currency,
+            accounts: r.accounts,
+            principal_outstanding: r.principal_outstanding,
+            bonus_outstanding: r.bonus_outstanding,
+            principal_breakage: r.principal_breakage,
+            bonus_breakage: r.bonus_breakage,
+            refunded: r.refunded,
+        }
+    }
+}
+
+impl TryFrom<ReportRepr> for LiabilityReport {
+    type Error = WalletError;
+    fn try_from(r: ReportRepr) -> Result<Self, WalletError> {
+        let amounts =
+            [r.principal_outstanding, r.bonus_outstanding, r.principal_breakage, r.bonus_breakage, r.refunded];
+        for m in amounts {
+            if m.currency() != r.currency {
+                return Err(WalletError::CurrencyMismatch { expected: r.currency, found: m.currency() });
+            }
+            if m.is_negative() {
+                return Err(WalletError::NonPositiveAmount { amount: m });
+            }
+        }
+        Ok(Self {
+            currency: r.currency,
+            accounts: r.accounts,
+            principal_outstanding: r.principal_outstanding,
+            bonus_outstanding: r.bonus_outstanding,
+            principal_breakage: r.principal_breakage,
+            bonus_breakage: r.bonus_breakage,
+            refunded: r.refunded,
+        })
+    }
 }
 
 impl LiabilityReport {

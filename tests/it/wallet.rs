@@ -523,6 +523,11 @@ fn liability_reports_merge_exactly() {
     assert_eq!(left.bonus_breakage(), vnd(90_000 + 270_000));
     assert_eq!(left.principal_outstanding(), vnd(1_000_000 + 250_000 - 20_000 + 3_000_001));
     assert!(matches!(left.merge(&LiabilityReport::new(Currency::USD)), Err(WalletError::CurrencyMismatch { .. })));
+    let json = serde_json::to_string(&left).unwrap();
+    assert_eq!(serde_json::from_str::<LiabilityReport>(&json).unwrap(), left);
+    let tampered = json.replacen("\"currency\":\"VND\"}", "\"currency\":\"USD\"}", 1);
+    assert_ne!(tampered, json);
+    assert!(serde_json::from_str::<LiabilityReport>(&tampered).is_err());
 }
 
 // ------------------------------------------------------------------ properties (sharing tests/it/common)
