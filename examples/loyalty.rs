@@ -156,21 +156,21 @@ fn main() -> Result<()> {
     );
     cafe.submit(
         local(2026, 2, 10, 8),
-        "redeem 200 points on a 120,000 VND order",
+        "redeem 700 points on a 120,000 VND order",
         PointsCommand::RedeemPoints {
             order: OrderId::new("HD-003")?,
-            points: Points::new(200),
+            points: Points::new(700),
             order_total: vnd(120_000),
         },
     );
-    let quote = cafe.program.max_points_for(vnd(120_000))?;
-    println!("    (quote: at most {quote} points on a 120,000 VND order)");
+    let quote = cafe.account.quote_redemption(&cafe.program, vnd(120_000), local(2026, 2, 10, 8))?;
+    println!("    quote: at most {} points, worth {}, on a 120,000 VND order", quote.points, quote.value);
     cafe.submit(
         local(2026, 2, 10, 8),
-        "redeem 60 points on a 120,000 VND order",
+        "redeem 260 points on a 120,000 VND order",
         PointsCommand::RedeemPoints {
             order: OrderId::new("HD-003")?,
-            points: Points::new(60),
+            points: Points::new(260),
             order_total: vnd(120_000),
         },
     );

@@ -149,17 +149,20 @@ impl<U: Unit> TryFrom<LedgerRepr<U>> for Ledger<U> {
     }
 }
 
-/// Lots sorted by id in a `Vec`, with their ids in a parallel `Vec` for cache-friendly binary search: ids grow
-/// with the commit version, so credits append and nothing large is ever moved.
+/// How many lots one chunk of a [`LotStore`] holds.
+const LOT_CHUNK: usize = 1024;
+
+/// Lots sorted by id, stored in fixed-size chunks (growth never copies lots), with their ids in a parallel `Vec` for
+/// cache-friendly binary search. Ids grow with the commit version, so credits append.
 #[derive(Clone, Debug, PartialEq)]
 struct LotStore<U> {
     ids: Vec<LotId>,
-    lots: Vec<Lot<U>>,
+    chunks: Vec<Vec<Lot<U>>>,
 }
 
 impl<U> LotStore<U> {
     const fn new() -> Self {
-        Self { ids: Vec::new(), lots: Vec::new() }
+        Self { ids: Vec::new(), chunks: Vec::new() }
     }
 
     fn position(&self, id: &LotId) -> Result<usize, usize> {
@@ -170,40 +173,62 @@ impl<U> LotStore<U> {
         }
     }
 
+    fn at(&self, i: usize) -> Option<&Lot<U>> {
+        self.chunks.get(i / LOT_CHUNK)?.get(i % LOT_CHUNK)
+    }
+
     fn get(&self, id: &LotId) -> Option<&Lot<U>> {
-        self.position(id).ok().and_then(|i| self.lots.get(i))
+        self.position(id).ok().and_then(|i| self.at(i))
     }
 
     fn get_mut(&mut self, id: &LotId) -> Option<&mut Lot<U>> {
-        self.position(id).ok().and_then(|i| self.lots.get_mut(i))
+        let i = self.position(id).ok()?;
+        self.chunks.get_mut(i / LOT_CHUNK)?.get_mut(i % LOT_CHUNK)
     }
 
     fn contains_key(&self, id: &LotId) -> bool {
         self.position(id).is_ok()
     }
 
+    fn push(&mut self, id: LotId, lot: Lot<U>) {
+        match self.chunks.last_mut() {
+            Some(chunk) if chunk.len() < LOT_CHUNK => chunk.push(lot),
+            _ => {
+                let mut chunk = Vec::with_capacity(LOT_CHUNK);
+                chunk.push(lot);
+                self.chunks.push(chunk);
+            }
+        }
+        self.ids.push(id);
+    }
+
     fn insert(&mut self, id: LotId, lot: Lot<U>) {
-        if let Err(i) = self.position(&id) {
-            if i >= self.ids.len() {
-                self.ids.push(id);
-                self.lots.push(lot);
-            } else {
-                self.ids.insert(i, id);
-                self.lots.insert(i, lot);
+        match self.position(&id) {
+            Ok(_) => {}
+            Err(i) if i >= self.ids.len() => self.push(id, lot),
+            Err(i) => {
+                // Out of order (a hand-written log): rebuild. Never happens for commits decided by this crate.
+                let mut all: Vec<Lot<U>> = std::mem::take(&mut self.chunks).into_iter().flatten().collect();
+                let mut ids = std::mem::take(&mut self.ids);
+                all.insert(i, lot);
+                ids.insert(i, id);
+                for (id, lot) in ids.into_iter().zip(all) {
+                    self.push(id, lot);
+                }
             }
         }
     }
 
-    fn values(&self) -> std::slice::Iter<'_, Lot<U>> {
-        self.lots.iter()
+    fn values(&self) -> impl Iterator<Item = &Lot<U>> {
+        self.chunks.iter().flatten()
     }
 
     fn iter(&self) -> impl Iterator<Item = (&LotId, &Lot<U>)> {
-        self.ids.iter().zip(&self.lots)
+        self.ids.iter().zip(self.values())
     }
 
-    fn into_values(self) -> std::vec::IntoIter<Lot<U>> {
-        self.lots.into_iter()
+    fn into_values(self) -> impl Iterator<Item = Lot<U>> {
+        self.chunks.into_iter().flatten()
     }
 }
 
@@ -1057,5 +1082,48 @@ impl<U: Unit> Ledger<U> {
     /// [`AllocationPolicy::SoonestExpiring`] consumes them. Walking the first few is `O(log n)` each.
     pub fn spendable_by_expiry(&self) -> impl Iterator<Item = &Lot<U>> {
         self.live.iter().filter_map(|(_, id)| self.lots.get(id))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::ledger::{Category, Origin};
+    use crate::loyalty::Points;
+
+    fn credit(version: u64, amount: i64) -> Credit<Points> {
+        Credit {
+            lot: LotId::new(version, 0),
+            amount: Points::new(amount),
+            category: Category::constant("base"),
+            origin: Origin::default(),
+            restricted_to: Vec::new(),
+            activates_at: None,
+            expires_at: None,
+        }
+    }
+
+    #[test]
+    fn lots_stay_sorted_across_chunks_and_out_of_order_credits() {
+        let at = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+        let mut ledger = Ledger::new(Points::ZERO);
+        let n = u64::try_from(LOT_CHUNK).unwrap() * 2 + 10;
+        for v in (1..=n).filter(|v| v % 7 != 0) {
+            ledger.apply_credit(&credit(v, 1), at);
+        }
+        for v in (1..=n).filter(|v| v % 7 == 0).rev() {
+            ledger.apply_credit(&credit(v, 1), at);
+        }
+        let ids: Vec<u64> = ledger.lots().map(|l| l.id().version()).collect();
+        assert_eq!(ids, (1..=n).collect::<Vec<_>>());
+        assert!(ledger.lot(LotId::new(n, 0)).is_some());
+        assert!(ledger.lot(LotId::new(n + 1, 0)).is_none());
+        ledger.apply_credit(&credit(3, 99), at); // an existing id is ignored
+        assert_eq!(*ledger.available(), Points::new(i64::try_from(n).unwrap()));
+        ledger.check_invariants().unwrap();
+        let json = serde_json::to_string(&ledger).unwrap();
+        assert_eq!(serde_json::from_str::<Ledger<Points>>(&json).unwrap(), ledger);
     }
 }

@@ -496,6 +496,20 @@ impl TryFrom<AccountRepr> for PointsAccount {
     }
 }
 
+/// What a customer could redeem on an order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RedemptionQuote {
+    /// The most points redeemable: the order's maximum share, capped by the points available; zero when that is
+    /// below the program's minimum.
+    pub points: Points,
+    /// Their value.
+    pub value: Money,
+    /// The points available.
+    pub available: Points,
+    /// The program's minimum redemption.
+    pub min_points: Points,
+}
+
 /// One purchase counted toward tier qualification.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 struct TierActivity {
@@ -1029,6 +1043,48 @@ impl PointsAccount {
             needed_to_keep: current.threshold.checked_sub(kept).unwrap_or_default().max(Decimal::ZERO),
             next_review_at: review,
         })
+    }
+
+    /// What the customer could redeem on an order of `order_total` at `as_of` (expiries and activations due by
+    /// then are taken into account; nothing changes).
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use customer_care::loyalty::{LoyaltyProgram, PointsAccount, ProgramSpec};
+    /// use customer_care::{AccountId, Currency, Money, Points};
+    ///
+    /// let usd = |m| Money::from_minor(m, Currency::USD);
+    /// let program = LoyaltyProgram::new(ProgramSpec::new(chrono_tz::UTC, usd(100), "1".parse()?, Points::new(100), usd(100)))?;
+    /// let account = PointsAccount::new(AccountId::from_u128(1)?);
+    /// let quote = account.quote_redemption(&program, usd(5_000), Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap())?;
+    /// assert_eq!((quote.points, quote.available), (Points::ZERO, Points::ZERO));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`LoyaltyError::NoRedemptionRate`], [`LoyaltyError::Money`] on overflow.
+    pub fn quote_redemption(
+        &self,
+        program: &LoyaltyProgram,
+        order_total: Money,
+        as_of: DateTime<Utc>,
+    ) -> Result<RedemptionQuote, LoyaltyError> {
+        let currency = order_total.currency();
+        let max_points = program.max_points_for(order_total)?;
+        let available = if self.ledger.needs_settle(as_of) {
+            let mut ledger = self.ledger.clone();
+            ledger.settle(as_of, &mut |_| {});
+            *ledger.available()
+        } else {
+            self.points_available()
+        };
+        let min_points = program.spec().redemption.min_points;
+        let mut points = max_points.min(available);
+        if points < min_points {
+            points = Points::ZERO;
+        }
+        Ok(RedemptionQuote { points, value: program.value_of(points, currency)?, available, min_points })
     }
 
     /// The tier the account would have after `command` (a projection: nothing changes).

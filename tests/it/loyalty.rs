@@ -956,3 +956,23 @@ fn snapshots_are_validated_on_deserialize() {
     let err = serde_json::from_str::<PointsAccount>(&tampered).unwrap_err().to_string();
     assert!(err.contains("ledger invariant violated"), "{err}");
 }
+
+#[test]
+fn redemption_quote_considers_share_balance_minimum_and_due_expiry() {
+    let mut s = spec();
+    s.redemption.max_share = dec("0.5");
+    s.redemption.min_points = Points::new(50);
+    s.expiry = ExpiryPolicy::RollingDays { days: 10 };
+    let mut h = Host::new(program(s));
+    h.ok(at(1, 0), earn(1, &[8_000]));
+    let quote = h.account.quote_redemption(&h.program, usd(10_000), at(2, 0)).unwrap();
+    assert_eq!((quote.points, quote.value, quote.available), (Points::new(80), usd(80), Points::new(80)));
+    // A 1.00 USD order: half is 50 points, the minimum.
+    let quote = h.account.quote_redemption(&h.program, usd(100), at(2, 0)).unwrap();
+    assert_eq!(quote.points, Points::new(50));
+    // A 0.98 USD order: 49 points would be below the minimum.
+    let quote = h.account.quote_redemption(&h.program, usd(98), at(2, 0)).unwrap();
+    assert_eq!(quote.points, Points::ZERO);
+    let quote = h.account.quote_redemption(&h.program, usd(10_000), at(12, 0)).unwrap();
+    assert_eq!((quote.points, quote.available), (Points::ZERO, Points::ZERO));
+}
