@@ -22,6 +22,7 @@ use crate::money::MoneyError;
 use crate::service::ServiceError;
 use crate::stats::StatsError;
 use crate::stream::StreamError;
+use crate::wallet::WalletError;
 
 /// Any error this crate can return.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
@@ -61,4 +62,7 @@ pub enum Error {
     /// A loyalty command or program was rejected.
     #[error(transparent)]
     Loyalty(#[from] LoyaltyError),
+    /// A stored-value command or program was rejected.
+    #[error(transparent)]
+    Wallet(#[from] WalletError),
 }

@@ -97,6 +97,7 @@ pub mod money;
 pub mod service;
 pub mod stats;
 pub mod stream;
+pub mod wallet;
 
 pub use calendar::{BusinessCalendar, CalendarError};
 pub use customer::{Customer, CustomerCommand, CustomerError, CustomerEvent};
@@ -108,3 +109,4 @@ pub use metrics::{CesTally, CsatTally, MetricsError, NpsTally};
 pub use money::{Currency, Money, MoneyError, Rounding};
 pub use stats::{ConfidenceLevel, Estimate, StatsError};
 pub use stream::{Aggregate, Command, Commit, Decision, StreamError};
+pub use wallet::{StoredValueAccount, StoredValueProgram, WalletCommand, WalletError, WalletEvent};

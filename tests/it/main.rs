@@ -14,3 +14,4 @@ mod money;
 mod service;
 mod sqlite;
 mod values;
+mod wallet;

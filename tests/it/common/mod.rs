@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod aggregate;
 pub mod ledger_strategies;
 pub mod strategies;
 
