@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::types::{
-    Allocation, AllocationPolicy, Credit, Hold, HoldPlacement, HoldStatus, InvariantViolation, LedgerError, Lot, LotId,
-    Tag, Totals, Unit, minus, plus, smaller,
+    Allocation, AllocationPolicy, Category, Credit, Hold, HoldPlacement, HoldStatus, InvariantViolation, LedgerError,
+    Lot, LotId, Tag, Totals, Unit, minus, plus, smaller,
 };
 use crate::id::HoldId;
 
@@ -84,6 +84,8 @@ pub struct Ledger<U> {
     fifo: BTreeSet<LotId>,
     /// Pending lots with a free amount, by (activation, lot id).
     pending: BTreeSet<(DateTime<Utc>, LotId)>,
+    /// `live` split by category, for category-ordered debits.
+    by_category: ByCategory,
     /// Open holds with a deadline, by (deadline, hold id).
     hold_deadlines: BTreeSet<(DateTime<Utc>, HoldId)>,
 }
@@ -130,7 +132,7 @@ impl<U: Unit> TryFrom<LedgerRepr<U>> for Ledger<U> {
             } else {
                 ledger.totals.available = plus(&ledger.totals.available, &lot.free);
             }
-            index_insert(&mut ledger.live, &mut ledger.fifo, &mut ledger.pending, &lot);
+            index_insert(&mut ledger.live, &mut ledger.fifo, &mut ledger.pending, &mut ledger.by_category, &lot);
             ledger.lots.insert(lot.id, lot);
         }
         for hold in r.holds {
@@ -236,6 +238,9 @@ fn expiry_key(expires_at: Option<DateTime<Utc>>) -> DateTime<Utc> {
     expires_at.unwrap_or(DateTime::<Utc>::MAX_UTC)
 }
 
+/// Active lots with a free amount per category, by (expiry or never, lot id).
+type ByCategory = BTreeMap<Category, BTreeSet<(DateTime<Utc>, LotId)>>;
+
 /// Where a lot belongs in the indexes: (in `live`/`fifo`, in `pending`).
 fn membership<U: Unit>(lot: &Lot<U>) -> (bool, bool) {
     let has_free = lot.free.is_above_zero();
@@ -246,12 +251,15 @@ fn index_insert<U: Unit>(
     live: &mut BTreeSet<(DateTime<Utc>, LotId)>,
     fifo: &mut BTreeSet<LotId>,
     pending: &mut BTreeSet<(DateTime<Utc>, LotId)>,
+    by_category: &mut ByCategory,
     lot: &Lot<U>,
 ) {
     let (in_live, in_pending) = membership(lot);
     if in_live {
-        live.insert((expiry_key(lot.expires_at), lot.id));
+        let key = (expiry_key(lot.expires_at), lot.id);
+        live.insert(key);
         fifo.insert(lot.id);
+        by_category.entry(lot.category).or_default().insert(key);
     }
     if in_pending {
         pending.insert((lot.activates_at.unwrap_or(lot.credited_at), lot.id));
@@ -262,6 +270,7 @@ fn reindex<U: Unit>(
     live: &mut BTreeSet<(DateTime<Utc>, LotId)>,
     fifo: &mut BTreeSet<LotId>,
     pending: &mut BTreeSet<(DateTime<Utc>, LotId)>,
+    by_category: &mut ByCategory,
     lot: &Lot<U>,
     before: (bool, bool),
 ) {
@@ -271,9 +280,16 @@ fn reindex<U: Unit>(
         if after.0 {
             live.insert(key);
             fifo.insert(lot.id);
+            by_category.entry(lot.category).or_default().insert(key);
         } else {
             live.remove(&key);
             fifo.remove(&lot.id);
+            if let Some(set) = by_category.get_mut(&lot.category) {
+                set.remove(&key);
+                if set.is_empty() {
+                    by_category.remove(&lot.category);
+                }
+            }
         }
     }
     if before.1 != after.1 {
@@ -319,6 +335,7 @@ impl<U: Unit> Ledger<U> {
             live: BTreeSet::new(),
             fifo: BTreeSet::new(),
             pending: BTreeSet::new(),
+            by_category: BTreeMap::new(),
             hold_deadlines: BTreeSet::new(),
         }
     }
@@ -455,12 +472,24 @@ impl<U: Unit> Ledger<U> {
             AllocationPolicy::Fifo => self.take(self.fifo.iter(), tags, &mut left, &mut out, |_| true),
             AllocationPolicy::Lifo => self.take(self.fifo.iter().rev(), tags, &mut left, &mut out, |_| true),
             AllocationPolicy::CategoryOrder { order } => {
-                for category in order {
-                    let ids = self.live.iter().map(|(_, id)| id);
-                    self.take(ids, tags, &mut left, &mut out, |lot| lot.category == *category);
+                // Each listed category in turn, soonest-expiring first, through its own index; then every other
+                // category merged in (expiry, lot id) order.
+                let mut seen = BTreeSet::new();
+                for category in order.iter().filter(|c| seen.insert(**c)) {
+                    if let Some(set) = self.by_category.get(category) {
+                        self.take(set.iter().map(|(_, id)| id), tags, &mut left, &mut out, |_| true);
+                    }
                 }
-                let ids = self.live.iter().map(|(_, id)| id);
-                self.take(ids, tags, &mut left, &mut out, |lot| !order.contains(&lot.category));
+                let rest: Vec<_> =
+                    self.by_category.iter().filter(|(c, _)| !seen.contains(*c)).map(|(_, s)| s).collect();
+                match rest.as_slice() {
+                    [] => {}
+                    [only] => self.take(only.iter().map(|(_, id)| id), tags, &mut left, &mut out, |_| true),
+                    _ => {
+                        let ids = self.live.iter().map(|(_, id)| id);
+                        self.take(ids, tags, &mut left, &mut out, |lot| !seen.contains(&lot.category));
+                    }
+                }
             }
             AllocationPolicy::Explicit { lots } => {
                 if let Some(&lot) = lots.iter().find(|id| !self.lots.contains_key(id)) {
@@ -736,7 +765,7 @@ impl<U: Unit> Ledger<U> {
         } else {
             self.totals.available = plus(&self.totals.available, &credit.amount);
         }
-        index_insert(&mut self.live, &mut self.fifo, &mut self.pending, &lot);
+        index_insert(&mut self.live, &mut self.fifo, &mut self.pending, &mut self.by_category, &lot);
         self.lots.insert(lot.id, lot);
     }
 
@@ -750,7 +779,7 @@ impl<U: Unit> Ledger<U> {
         lot.pending = false;
         self.totals.pending = minus(&self.totals.pending, &lot.free);
         self.totals.available = plus(&self.totals.available, &lot.free);
-        reindex(&mut self.live, &mut self.fifo, &mut self.pending, lot, before);
+        reindex(&mut self.live, &mut self.fifo, &mut self.pending, &mut self.by_category, lot, before);
     }
 
     fn move_amount(&mut self, id: LotId, amount: &U, how: Move) {
@@ -795,7 +824,7 @@ impl<U: Unit> Ledger<U> {
                 }
             }
         }
-        reindex(&mut self.live, &mut self.fifo, &mut self.pending, lot, before);
+        reindex(&mut self.live, &mut self.fifo, &mut self.pending, &mut self.by_category, lot, before);
     }
 
     /// Applies a debit: each allocation moves from available to debited.
@@ -936,6 +965,7 @@ impl<U: Unit> Ledger<U> {
         let neg = |u: &U| u.cmp_amount(z) == Ordering::Less;
         let mut sums = Totals::zero(z);
         let (mut live, mut fifo, mut pending) = (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
+        let mut by_category: ByCategory = BTreeMap::new();
         for (id, lot) in self.lots.iter() {
             if *id != lot.id {
                 return fail(format!("lot keyed {id} has id {}", lot.id));
@@ -973,7 +1003,7 @@ impl<U: Unit> Ledger<U> {
             sums.debited = plus(&sums.debited, &lot.debited);
             sums.expired = plus(&sums.expired, &lot.expired);
             sums.clawed_back = plus(&sums.clawed_back, &lot.clawed_back);
-            index_insert(&mut live, &mut fifo, &mut pending, lot);
+            index_insert(&mut live, &mut fifo, &mut pending, &mut by_category, lot);
         }
         let t = &self.totals;
         for (name, sum, total) in [
@@ -1030,7 +1060,12 @@ impl<U: Unit> Ledger<U> {
         if held_by_holds != t.held {
             return fail(format!("open holds reserve {held_by_holds}, lots say {}", t.held));
         }
-        if live != self.live || fifo != self.fifo || pending != self.pending || deadlines != self.hold_deadlines {
+        if live != self.live
+            || fifo != self.fifo
+            || pending != self.pending
+            || by_category != self.by_category
+            || deadlines != self.hold_deadlines
+        {
             return fail("indexes do not match the lots and holds".to_owned());
         }
         if neg(&t.debt) || Some(&t.debt) != t.debt_incurred.try_sub(&t.debt_repaid).as_ref() {
