@@ -91,6 +91,7 @@ pub mod host;
 pub mod id;
 pub mod ledger;
 pub mod lifecycle;
+mod local_day;
 pub mod loyalty;
 pub mod metrics;
 pub mod money;

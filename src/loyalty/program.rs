@@ -1,6 +1,6 @@
 //! The loyalty program: earn, expiry, redemption, tiers and returns, validated when built and when deserialized.
 
-use chrono::{DateTime, Datelike, Days, LocalResult, Months, NaiveDate, NaiveTime, TimeDelta, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Days, Months, NaiveDate, TimeDelta, Utc};
 use chrono_tz::Tz;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -691,28 +691,7 @@ fn overflow(operation: String) -> crate::money::MoneyError {
     crate::money::MoneyError::Overflow { operation }
 }
 
-/// The local date of an instant in `tz`.
-pub(crate) fn local_date(tz: Tz, at: DateTime<Utc>) -> NaiveDate {
-    at.with_timezone(&tz).date_naive()
-}
-
-/// The first instant of local date `date` in `tz` (skipping a DST gap at midnight).
-pub(crate) fn start_of_day(tz: Tz, date: NaiveDate) -> Option<DateTime<Utc>> {
-    let midnight = date.and_time(NaiveTime::MIN);
-    for hours in 0..=3 {
-        let local = midnight.checked_add_signed(TimeDelta::hours(hours))?;
-        match tz.from_local_datetime(&local) {
-            LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => return Some(t.with_timezone(&Utc)),
-            LocalResult::None => {}
-        }
-    }
-    None
-}
-
-/// The first instant after local date `date` in `tz`: "usable through `date`" expires then.
-pub(crate) fn end_of_day(tz: Tz, date: NaiveDate) -> Option<DateTime<Utc>> {
-    start_of_day(tz, date.succ_opt()?)
-}
+pub(crate) use crate::local_day::{end_of_day, local_date, start_of_day};
 
 fn period_months(period: Period) -> u32 {
     match period {

@@ -3,7 +3,7 @@
 
 use std::cmp::Ordering;
 
-use chrono::{DateTime, Days, LocalResult, Months, NaiveDate, NaiveTime, TimeDelta, TimeZone, Utc};
+use chrono::{DateTime, Days, Months, Utc};
 use chrono_tz::Tz;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -299,7 +299,7 @@ impl StoredValueProgram {
             BonusExpiry::Days { days } => today.checked_add_days(Days::new(u64::from(days)))?,
             BonusExpiry::Months { months } => today.checked_add_months(Months::new(months))?,
         };
-        start_of_local_day(tz, through.succ_opt()?)
+        crate::local_day::start_of_day(tz, through.succ_opt()?)
     }
 
     /// Checks a top-up amount against the program's limits.
@@ -327,19 +327,6 @@ impl StoredValueProgram {
         }
         Ok(())
     }
-}
-
-/// The first instant of local date `date` in `tz`, skipping a DST gap at midnight.
-fn start_of_local_day(tz: Tz, date: NaiveDate) -> Option<DateTime<Utc>> {
-    let midnight = date.and_time(NaiveTime::MIN);
-    for hours in 0..=3 {
-        let local = midnight.checked_add_signed(TimeDelta::hours(hours))?;
-        match tz.from_local_datetime(&local) {
-            LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => return Some(t.with_timezone(&Utc)),
-            LocalResult::None => {}
-        }
-    }
-    None
 }
 
 #[cfg(test)]
