@@ -12,6 +12,7 @@ mod loyalty;
 mod metrics;
 mod money;
 mod service;
+mod sim;
 mod sqlite;
 mod values;
 mod wallet;
