@@ -34,20 +34,20 @@
 //! independent of the span's length, whole weeks cost O(1).
 //!
 //! ```
-//! use chrono::{NaiveDate, TimeZone, Utc};
+//! use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 //! use chrono_tz::Europe::London;
 //! use customer_care::calendar::{BusinessCalendar, ClockTime, TimeRange, WeeklyHours};
 //!
 //! let hours = WeeklyHours::weekdays(&[TimeRange::parse("09:00", "12:00")?, TimeRange::parse("13:00", "17:00")?])?;
 //! let calendar = BusinessCalendar::builder(London, hours)
-//!     .holiday(NaiveDate::from_ymd_opt(2026, 12, 25).unwrap())
-//!     .holiday(NaiveDate::from_ymd_opt(2026, 12, 28).unwrap())
+//!     .holiday("2026-12-25".parse::<NaiveDate>()?)
+//!     .holiday("2026-12-28".parse::<NaiveDate>()?)
 //!     .build()?;
-//! let opened = London.with_ymd_and_hms(2026, 12, 24, 16, 30, 0).unwrap().to_utc();
-//! let later = London.with_ymd_and_hms(2026, 12, 29, 11, 0, 0).unwrap().to_utc();
+//! let opened = London.with_ymd_and_hms(2026, 12, 24, 16, 30, 0).single().ok_or("not a single local time")?.to_utc();
+//! let later = London.with_ymd_and_hms(2026, 12, 29, 11, 0, 0).single().ok_or("not a single local time")?.to_utc();
 //! assert_eq!(calendar.business_time_between(opened, later)?.num_minutes(), 150);
 //! let due = calendar.add_business_time(opened, chrono::TimeDelta::hours(8))?;
-//! assert_eq!(due, Utc.with_ymd_and_hms(2026, 12, 30, 9, 30, 0).unwrap());
+//! assert_eq!(due, "2026-12-30T09:30:00Z".parse::<DateTime<Utc>>()?);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 

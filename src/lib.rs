@@ -10,7 +10,7 @@
 //! // The host's storage: here a Vec per stream; in production a table with a unique (stream, version).
 //! let mut log: Vec<Commit<CustomerCommand, CustomerEvent>> = Vec::new();
 //! let id = CustomerId::from_u128(0x67e5_5044_10b1_426f_9247_bb68_0e5f_e0c8)?;
-//! let now = Utc.with_ymd_and_hms(2026, 11, 23, 9, 30, 0).unwrap(); // the host's clock, passed in
+//! let now = Utc.with_ymd_and_hms(2026, 11, 23, 9, 30, 0).single().ok_or("no such instant")?; // the host's clock, passed in
 //!
 //! let profile = NewProfile::default().full_name("Nguyễn Thị Lan")?.phone("0903 123 456", "VN")?.build();
 //! let commands = [

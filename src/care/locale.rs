@@ -98,9 +98,10 @@ impl Locale {
     /// use customer_care::care::Locale;
     /// use chrono::NaiveDate;
     ///
-    /// let d = NaiveDate::from_ymd_opt(2026, 12, 31).unwrap();
+    /// let d: NaiveDate = "2026-12-31".parse()?;
     /// assert_eq!(Locale::Vietnamese.format_date(d), "31/12/2026");
     /// assert_eq!(Locale::English.format_date(d), "31 Dec 2026");
+    /// # Ok::<(), chrono::ParseError>(())
     /// ```
     pub fn format_date(self, date: NaiveDate) -> String {
         match self {

@@ -356,13 +356,13 @@ pub struct Occasion {
 /// use chrono::NaiveDate;
 ///
 /// let window = OccasionWindow::new(
-///     NaiveDate::from_ymd_opt(2026, 12, 30).unwrap(),
-///     NaiveDate::from_ymd_opt(2027, 1, 2).unwrap(),
+///     "2026-12-30".parse::<NaiveDate>()?,
+///     "2027-01-02".parse::<NaiveDate>()?,
 ///     chrono_tz::Asia::Ho_Chi_Minh,
 /// )?;
 /// let customers: Vec<customer_care::customer::Customer> = Vec::new();
 /// assert!(occasions_between(&customers, &window, LeapDayPolicy::February28).is_empty());
-/// # Ok::<(), customer_care::customer::CustomerError>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn occasions_between<'a>(
     customers: impl IntoIterator<Item = &'a Customer>,

@@ -28,7 +28,7 @@
 //!
 //! let id = CustomerId::from_u128(1)?;
 //! let mut lan = Customer::new(id);
-//! let now = Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap();
+//! let now = Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).single().ok_or("no such instant")?;
 //! let profile = NewProfile::default().full_name("Nguyễn Thị Lan")?.phone("0903 123 456", "VN")?;
 //! for (n, body) in [
 //!     CustomerCommand::Register { profile: profile.build(), registered_at: None },

@@ -108,12 +108,12 @@ impl From<Language> for String {
 /// use customer_care::customer::QuietHours;
 /// use chrono::NaiveTime;
 ///
-/// let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
-/// let night = QuietHours::new(t(21, 0), t(8, 0))?;
-/// assert!(night.contains(t(23, 30)) && night.contains(t(7, 59)));
-/// assert!(!night.contains(t(8, 0)) && !night.contains(t(20, 59)));
+/// let t = |s: &str| s.parse::<NaiveTime>();
+/// let night = QuietHours::new(t("21:00")?, t("08:00")?)?;
+/// assert!(night.contains(t("23:30")?) && night.contains(t("07:59")?));
+/// assert!(!night.contains(t("08:00")?) && !night.contains(t("20:59")?));
 /// assert_eq!(night.to_string(), "21:00-08:00");
-/// # Ok::<(), customer_care::customer::CustomerError>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]

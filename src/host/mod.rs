@@ -15,7 +15,7 @@
 //!
 //! let mut store = MemoryStore::default();
 //! let id = CustomerId::from_u128(1)?;
-//! let now = Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap();
+//! let now = Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).single().ok_or("no such instant")?;
 //! let register = Command::new(
 //!     CommandId::from_u128(10)?,
 //!     now,

@@ -38,7 +38,7 @@
 //! use customer_care::ledger::{AllocationPolicy, Category, Credit, Ledger, LotId, Origin};
 //! use customer_care::loyalty::Points;
 //!
-//! let t0 = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+//! let t0 = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).single().ok_or("no such instant")?;
 //! let mut ledger = Ledger::new(Points::ZERO);
 //! let credit = Credit {
 //!     lot: LotId::new(1, 0),

@@ -18,7 +18,8 @@
 //! use customer_care::lifecycle::{summarize, BgNbd, CustomerSummary, PurchaseModel, Span, TimeUnit};
 //! use rust_decimal::Decimal;
 //!
-//! let day = |d: u32| NaiveDate::from_ymd_opt(2026, 1, d).unwrap();
+//! let december: NaiveDate = "2025-12-31".parse()?;
+//! let day = |d: u64| december + chrono::Days::new(d); // day(1) is 1 January 2026
 //! let log = vec![
 //!     ("ann", day(1), Decimal::new(20, 0)),
 //!     ("ann", day(8), Decimal::new(25, 0)),
@@ -26,7 +27,7 @@
 //!     ("bob", day(3), Decimal::new(40, 0)),
 //! ];
 //! let summaries = summarize(&log, TimeUnit::Day, day(31))?;
-//! let ann = summaries.get(&"ann").unwrap();
+//! let ann = summaries.get(&"ann").ok_or("no summary for ann")?;
 //! assert_eq!((ann.frequency(), ann.recency(), ann.age()), (1, 7.0, 30.0));
 //! assert_eq!(ann.monetary_value(), Decimal::new(30, 0));
 //!
@@ -37,7 +38,7 @@
 //! assert!((expected - 1.226).abs() < 0.0005);
 //! assert!(model.expected_purchases(&customer_1, Span::days(273.0)?).is_err());
 //! assert!(model.p_alive(&ann).is_err()); // a summary in days
-//! # Ok::<(), customer_care::lifecycle::LifecycleError>(())
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 use std::fmt;

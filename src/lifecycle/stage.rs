@@ -21,19 +21,19 @@
 //! use rust_decimal::Decimal;
 //!
 //! let policy = LifecyclePolicy::new(PolicyConfig::default())?;
-//! let at = |m, d| Utc.with_ymd_and_hms(2026, m, d, 12, 0, 0).unwrap();
+//! let at = |m, d| Utc.with_ymd_and_hms(2026, m, d, 12, 0, 0).single().ok_or("no such instant");
 //! let regular = Activity {
-//!     registered_at: at(1, 1),
-//!     first_purchase_at: Some(at(1, 1)),
-//!     last_purchase_at: Some(at(6, 1)),
+//!     registered_at: at(1, 1)?,
+//!     first_purchase_at: Some(at(1, 1)?),
+//!     last_purchase_at: Some(at(6, 1)?),
 //!     purchases: 10,
 //!     spend: Decimal::from(900),
 //! };
-//! assert_eq!(policy.classify(&regular, at(6, 20), None)?.stage, Stage::Loyal);
-//! assert_eq!(policy.classify(&regular, at(7, 15), None)?.stage, Stage::Aging);
+//! assert_eq!(policy.classify(&regular, at(6, 20)?, None)?.stage, Stage::Loyal);
+//! assert_eq!(policy.classify(&regular, at(7, 15)?, None)?.stage, Stage::Aging);
 //! // Silent for five months after buying every two weeks or so.
-//! assert_eq!(policy.classify(&regular, at(11, 1), None)?.stage, Stage::Lost);
-//! # Ok::<(), customer_care::lifecycle::LifecycleError>(())
+//! assert_eq!(policy.classify(&regular, at(11, 1)?, None)?.stage, Stage::Lost);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 use chrono::{DateTime, Utc};
@@ -409,7 +409,7 @@ impl LifecyclePolicy {
 /// use customer_care::{Command, CommandId, Currency, CustomerId};
 /// use chrono::{TimeZone, Utc};
 ///
-/// let now = Utc.with_ymd_and_hms(2026, 11, 1, 9, 0, 0).unwrap();
+/// let now = Utc.with_ymd_and_hms(2026, 11, 1, 9, 0, 0).single().ok_or("no such instant")?;
 /// let mut lan = Customer::new(CustomerId::from_u128(1)?);
 /// for (n, body) in [
 ///     CustomerCommand::Register { profile: Default::default(), registered_at: None },
@@ -418,10 +418,10 @@ impl LifecyclePolicy {
 /// .into_iter()
 /// .enumerate()
 /// {
-///     let commit = lan.decide(&Command::new(CommandId::from_u128(n as u128 + 1)?, now, body))?.accepted().unwrap();
+///     let commit = lan.decide(&Command::new(CommandId::from_u128(n as u128 + 1)?, now, body))?.accepted().ok_or("answered as a duplicate")?;
 ///     lan.apply(&commit);
 /// }
-/// let activity = Activity::from_customer(&lan, Currency::VND).unwrap();
+/// let activity = Activity::from_customer(&lan, Currency::VND).ok_or("not registered")?;
 /// assert_eq!((activity.purchases, activity.spend), (1, "85000".parse()?));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```

@@ -406,12 +406,12 @@ struct RedemptionRecord {
 ///     Money::from_minor(100, Currency::EUR),
 /// ))?;
 /// let mut account = PointsAccount::new(AccountId::from_u128(1)?);
-/// let at = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
+/// let at = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).single().ok_or("no such instant")?;
 /// let earn = Command::new(CommandId::from_u128(10)?, at, PointsCommand::EarnPoints {
 ///     order: OrderId::new("R-1")?,
 ///     lines: vec![PurchaseLine { line: LineId::new(1), amount: Money::from_minor(1250, Currency::EUR), tags: vec![] }],
 /// });
-/// let Decision::Accepted(commit) = account.decide(&program, &earn)? else { unreachable!() };
+/// let Decision::Accepted(commit) = account.decide(&program, &earn)? else { return Err("answered as a duplicate".into()) };
 /// account.apply(&commit); // after persisting it
 /// assert_eq!(account.points_available(), Points::new(12));
 /// assert_eq!(account.decide(&program, &earn)?, Decision::Duplicate { version: 1 });
@@ -1056,7 +1056,7 @@ impl PointsAccount {
     /// let usd = |m| Money::from_minor(m, Currency::USD);
     /// let program = LoyaltyProgram::new(ProgramSpec::new(chrono_tz::UTC, usd(100), "1".parse()?, Points::new(100), usd(100)))?;
     /// let account = PointsAccount::new(AccountId::from_u128(1)?);
-    /// let quote = account.quote_redemption(&program, usd(5_000), Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap())?;
+    /// let quote = account.quote_redemption(&program, usd(5_000), Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).single().ok_or("no such instant")?)?;
     /// assert_eq!((quote.points, quote.available), (Points::ZERO, Points::ZERO));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```

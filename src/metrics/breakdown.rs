@@ -39,14 +39,14 @@ pub enum TimeBucket {
 /// use customer_care::metrics::{Period, TimeBucket};
 ///
 /// // 23:30 UTC on Sunday 31 May 2026 is already Monday 1 June in Ho Chi Minh City.
-/// let at = Utc.with_ymd_and_hms(2026, 5, 31, 23, 30, 0).unwrap();
+/// let at = Utc.with_ymd_and_hms(2026, 5, 31, 23, 30, 0).single().ok_or("no such instant")?;
 /// let zone = chrono_tz::Asia::Ho_Chi_Minh;
 /// assert_eq!(Period::containing(at, TimeBucket::Day, zone).to_string(), "2026-06-01");
 /// assert_eq!(Period::containing(at, TimeBucket::IsoWeek, zone).to_string(), "2026-W23");
 /// assert_eq!(Period::containing(at, TimeBucket::Quarter, zone).to_string(), "2026-Q2");
 /// assert_eq!(Period::containing(at, TimeBucket::Month, chrono_tz::UTC).to_string(), "2026-05");
 /// assert_eq!("2026-W23".parse::<Period>()?, Period::containing(at, TimeBucket::IsoWeek, zone));
-/// # Ok::<(), customer_care::metrics::MetricsError>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]

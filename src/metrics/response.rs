@@ -178,9 +178,9 @@ impl From<Label> for String {
 ///     .with_weight(Weight::new(0.8)?)
 ///     .with_channel("email".parse()?)
 ///     .with_segment("HCM-Q1".parse()?)
-///     .with_responded_at(Utc.with_ymd_and_hms(2026, 11, 2, 8, 30, 0).unwrap());
+///     .with_responded_at(Utc.with_ymd_and_hms(2026, 11, 2, 8, 30, 0).single().ok_or("no such instant")?);
 /// assert_eq!(r.segment().map(Label::as_str), Some("HCM-Q1"));
-/// # Ok::<(), customer_care::metrics::MetricsError>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(bound(deserialize = "S: Score"))]

@@ -6,12 +6,13 @@
 //! nor ends a streak. Only events within the window before `as_of` count.
 //!
 //! ```
-//! use chrono::{TimeZone, Utc};
+//! use chrono::{DateTime, TimeDelta, Utc};
 //! use customer_care::CustomerId;
 //! use customer_care::service::experience::{consecutive_poor_experiences, ExperienceEvent, PoorExperiencePolicy};
 //!
 //! let c = CustomerId::from_u128(1)?;
-//! let day = |d| Utc.with_ymd_and_hms(2026, 5, d, 12, 0, 0).unwrap();
+//! let noon: DateTime<Utc> = "2026-04-30T12:00:00Z".parse()?;
+//! let day = |d| noon + TimeDelta::days(d); // day(1) is 1 May
 //! let events = [
 //!     ExperienceEvent::csat(c, day(1), 5)?,
 //!     ExperienceEvent::csat(c, day(2), 1)?,

@@ -26,14 +26,15 @@
 //!   nor against (Cisco calls it "abandoned calls ignored").
 //!
 //! ```
-//! use chrono::{TimeZone, Utc};
+//! use chrono::{DateTime, TimeDelta, Utc};
 //! use customer_care::CustomerId;
 //! use customer_care::calendar::BusinessCalendar;
 //! use customer_care::service::{
 //!     AuthorKind, Channel, MetricsConfig, Priority, Ticket, TicketEvent, TicketEventKind, TicketId, Visibility,
 //! };
 //!
-//! let at = |h, m| Utc.with_ymd_and_hms(2026, 3, 2, h, m, 0).unwrap();
+//! let midnight: DateTime<Utc> = "2026-03-02T00:00:00Z".parse()?;
+//! let at = |h, m| midnight + TimeDelta::hours(h) + TimeDelta::minutes(m);
 //! let requester = CustomerId::from_u128(7)?;
 //! let ticket = Ticket::new(TicketId::new("T-1")?, vec![
 //!     TicketEvent::new(at(9, 0), TicketEventKind::Created { channel: Channel::Email, requester, priority: Priority::Normal }),

@@ -387,20 +387,20 @@ pub struct TopUpRecord {
 /// spec.bonus_tiers.push(BonusTier { min_top_up: vnd(500_000), bonus: Bonus::Fixed { amount: vnd(50_000) }, restricted_to: vec![] });
 /// let program = StoredValueProgram::new(spec)?;
 /// let mut account = StoredValueAccount::new(AccountId::from_u128(1)?, Currency::VND);
-/// let at = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
+/// let at = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).single().ok_or("no such instant")?;
 ///
 /// let top_up = Command::new(CommandId::from_u128(1)?, at, WalletCommand::TopUp {
 ///     payment: PaymentRef::new("MOMO-1")?, amount: vnd(500_000),
 /// });
-/// let Decision::Accepted(commit) = account.decide(&program, &top_up)? else { unreachable!() };
+/// let Decision::Accepted(commit) = account.decide(&program, &top_up)? else { return Err("answered as a duplicate".into()) };
 /// account.apply(&commit); // after persisting it
 ///
 /// let spend = Command::new(CommandId::from_u128(2)?, at, WalletCommand::Spend {
 ///     order: OrderId::new("HD-1")?, amount: vnd(80_000), tags: vec![],
 /// });
-/// let Decision::Accepted(commit) = account.decide(&program, &spend)? else { unreachable!() };
+/// let Decision::Accepted(commit) = account.decide(&program, &spend)? else { return Err("answered as a duplicate".into()) };
 /// account.apply(&commit);
-/// let receipt = commit.events.iter().find_map(|e| e.receipt()).unwrap();
+/// let receipt = commit.events.iter().find_map(|e| e.receipt()).ok_or("no receipt")?;
 /// assert_eq!(receipt.from_bonus, vnd(50_000));
 /// assert_eq!(receipt.total_remaining, vnd(470_000));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
