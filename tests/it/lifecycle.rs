@@ -171,51 +171,8 @@ fn cdnow_gamma_gamma_fit_matches_fader_hardie() {
     assert!((model.log_likelihood(&rows).unwrap() - report.log_likelihood).abs() < 1e-9);
 }
 
-/// SplitMix64: a small seeded generator for simulations (the library itself never draws random numbers).
-struct Rng(u64);
-
-impl Rng {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in (0, 1).
-    fn uniform(&mut self) -> f64 {
-        ((self.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-    }
-
-    fn normal(&mut self) -> f64 {
-        (-2.0 * self.uniform().ln()).sqrt() * (2.0 * std::f64::consts::PI * self.uniform()).cos()
-    }
-
-    /// Gamma(shape, 1) by Marsaglia & Tsang, boosted for shape < 1.
-    fn gamma(&mut self, shape: f64) -> f64 {
-        if shape < 1.0 {
-            return self.gamma(shape + 1.0) * self.uniform().powf(1.0 / shape);
-        }
-        let d = shape - 1.0 / 3.0;
-        let c = 1.0 / (9.0 * d).sqrt();
-        loop {
-            let x = self.normal();
-            let v = (1.0 + c * x).powi(3);
-            if v > 0.0 && self.uniform().ln() < 0.5 * x * x + d - d * v + d * v.ln() {
-                return d * v;
-            }
-        }
-    }
-
-    fn beta(&mut self, a: f64, b: f64) -> f64 {
-        let x = self.gamma(a);
-        x / (x + self.gamma(b))
-    }
-}
-
 /// One BG/NBD customer observed for `age` days: `(x, t_x)`.
-fn simulate_bg_nbd(rng: &mut Rng, [r, alpha, a, b]: [f64; 4], age: f64) -> (u32, f64) {
+fn simulate_bg_nbd(rng: &mut crate::common::rng::Rng, [r, alpha, a, b]: [f64; 4], age: f64) -> (u32, f64) {
     let lambda = rng.gamma(r) / alpha;
     let p = rng.beta(a, b);
     let (mut t, mut x, mut tx) = (0.0, 0, 0.0);
@@ -235,7 +192,7 @@ fn simulate_bg_nbd(rng: &mut Rng, [r, alpha, a, b]: [f64; 4], age: f64) -> (u32,
 #[test]
 fn bg_nbd_recovers_simulated_parameters() {
     let truth = [0.8, 12.0, 1.5, 4.0];
-    let mut rng = Rng(20_260_101);
+    let mut rng = crate::common::rng::Rng(20_260_101);
     let summaries: Vec<CustomerSummary> = (0..100_000)
         .map(|i| {
             let age = f64::from(180 + 30 * (i % 7)); // seven monthly cohorts, 180 to 360 days

@@ -12,6 +12,8 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use customer_care::host::{AppendError, CommitStore, MemoryStore};
+
+use crate::common::rng::Rng;
 use customer_care::wallet::{
     Bonus, BonusTier, StoredValueAccount, StoredValueProgram, StoredValueSpec, WalletCommand, WalletEvent,
 };
@@ -21,23 +23,6 @@ type Store = MemoryStore<WalletCommand, WalletEvent>;
 
 /// The host snapshots an account every this many commits.
 const SNAPSHOT_EVERY: u64 = 100;
-
-/// SplitMix64: a tiny seeded generator for the test (the library has no randomness).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
 
 fn vnd(units: i64) -> Money {
     Money::from_minor(units, Currency::VND)
@@ -140,7 +125,7 @@ fn generate(rng: &mut Rng, account: usize) -> (WalletCommand, Keys) {
     let order_id: OrderId = format!("O-{account}-{order}").parse().unwrap();
     let body = match rng.below(10) {
         0 | 1 => WalletCommand::TopUp {
-            payment: format!("P-{account}-{:016x}", rng.next()).parse::<PaymentRef>().unwrap(),
+            payment: format!("P-{account}-{:016x}", rng.next_u64()).parse::<PaymentRef>().unwrap(),
             amount: vnd(100_000 * (1 + rng.below(8) as i64)),
         },
         2 | 3 => WalletCommand::Spend { order: order_id, amount, tags: vec![] },

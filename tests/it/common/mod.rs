@@ -4,6 +4,7 @@
 
 pub mod aggregate;
 pub mod ledger_strategies;
+pub mod rng;
 pub mod strategies;
 
 use chrono::{DateTime, TimeZone, Utc};
