@@ -22,6 +22,20 @@ pub(crate) fn start_of_day(tz: Tz, date: NaiveDate) -> Option<DateTime<Utc>> {
     None
 }
 
+/// The first instant at or after local time `time` on `date` in `tz`: the earlier of an ambiguous (repeated)
+/// time, and for a time skipped by a DST gap the first quarter hour after it that exists.
+pub(crate) fn at_local(tz: Tz, date: NaiveDate, time: NaiveTime) -> Option<DateTime<Utc>> {
+    let local = date.and_time(time);
+    for quarters in 0..=16 {
+        let shifted = local.checked_add_signed(TimeDelta::minutes(15 * quarters))?;
+        match tz.from_local_datetime(&shifted) {
+            LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => return Some(t.with_timezone(&Utc)),
+            LocalResult::None => {}
+        }
+    }
+    None
+}
+
 /// The first instant after local date `date` in `tz`: "usable through `date`" expires then.
 pub(crate) fn end_of_day(tz: Tz, date: NaiveDate) -> Option<DateTime<Utc>> {
     start_of_day(tz, date.succ_opt()?)

@@ -7,15 +7,33 @@
 //! and [`sms_length`] says whether a text fits one SMS — Vietnamese diacritics force UCS-2, 70 characters a
 //! segment instead of 160.
 
+mod history;
+mod kind;
 mod locale;
+mod plan;
+mod policy;
 mod sms;
+mod subject;
 mod template;
+mod templates;
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::customer::Channel;
+
+pub use history::{CareEvent, DedupKey};
+pub use kind::CareKind;
 pub use locale::Locale;
+pub use plan::{CareAction, CarePlan, CareWindow, Deferral, MAX_WINDOW_DAYS, Refusal, SkipReason, SkippedCare};
+pub use policy::{
+    CarePolicy, CarePolicySpec, FrequencyCap, KindPolicy, MAX_CATCH_UP_HOURS, MAX_GAP_MINUTES, MAX_STEPS, SendAt, Step,
+    Threshold,
+};
 pub use sms::{SmsEncoding, SmsLength, sms_length};
+pub use subject::{CareSubject, PointsFacts, ResolvedTicket, StageFacts, StoredValueFacts};
 pub use template::{Placeholder, TEMPLATE_MAX_CHARS, Template};
+pub use templates::{TemplateEntry, TemplateSet};
 
 /// Why a care template, policy or plan was rejected.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
@@ -53,6 +71,73 @@ pub enum CareError {
         placeholder: Placeholder,
         /// The care kind (or other context).
         context: String,
+    },
+    /// A name that is not a [`CareKind`].
+    #[error("unknown care kind {name:?}")]
+    UnknownKind {
+        /// The name (at most 80 characters of it).
+        name: String,
+    },
+    /// A language tag that is not one, or a fallback language without an anonymous name.
+    #[error("invalid template language {language:?}")]
+    InvalidLanguage {
+        /// The tag.
+        language: String,
+    },
+    /// A blank, over-long or control-character word for customers without a name.
+    #[error("invalid anonymous name for {language}: {chars} characters (1 to 40, not blank, no control characters)")]
+    InvalidAnonymousName {
+        /// The language.
+        language: String,
+        /// Its length.
+        chars: usize,
+    },
+    /// An enabled kind has no template in the fallback language.
+    #[error("no {kind} template in the fallback language {language}")]
+    MissingTemplate {
+        /// The kind.
+        kind: CareKind,
+        /// The fallback language.
+        language: String,
+    },
+    /// A planning window that ends before it starts, or is too long.
+    #[error("invalid care window {start} to {end}: it must end after it starts and last at most {max_days} days")]
+    InvalidWindow {
+        /// The start.
+        start: DateTime<Utc>,
+        /// The end.
+        end: DateTime<Utc>,
+        /// The longest window.
+        max_days: i64,
+    },
+    /// A frequency cap of zero while a marketing kind that it covers is on.
+    #[error(
+        "a frequency cap of 0 per {days} days on {} while {kind} (marketing) uses it: turn the kind off instead",
+        channel.map_or_else(|| "all channels".to_owned(), |c| c.to_string())
+    )]
+    ZeroCap {
+        /// The channel capped (`None`: all).
+        channel: Option<Channel>,
+        /// The cap's window.
+        days: u32,
+        /// A marketing kind it would silence.
+        kind: CareKind,
+    },
+    /// A policy setting out of range.
+    #[error("invalid care policy {what}: {value}")]
+    InvalidPolicy {
+        /// The setting.
+        what: String,
+        /// Its value and the accepted range.
+        value: String,
+    },
+    /// A kind's policy does not make sense.
+    #[error("invalid {kind} policy: {reason}")]
+    InvalidKindPolicy {
+        /// The kind.
+        kind: CareKind,
+        /// What is wrong, naming the values.
+        reason: String,
     },
     /// A value was missing at render time.
     #[error("no value for {placeholder}")]

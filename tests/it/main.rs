@@ -3,6 +3,7 @@
 #![allow(unreachable_pub)]
 
 mod calendar;
+mod care;
 mod common;
 mod customer;
 mod customer_props;
