@@ -794,7 +794,12 @@ impl<'s> Generator<'s> {
     /// The steps of `kind` from an instant anchor (`at`), per the kind's `send_at`.
     fn after_instant(&mut self, kind: CareKind, policy: &KindPolicy, anchor: Anchor<'s>, at: DateTime<Utc>) {
         let counts_down = kind.counts_down();
-        let anchor_date = if counts_down { last_day(self.zone, at) } else { local_date(self.zone, at) };
+        // Expiries count from the last day something can be used; everything else from the anchor's own day.
+        let anchor_date = if matches!(kind, CareKind::PointsExpiring | CareKind::BonusExpiring) {
+            last_day(self.zone, at)
+        } else {
+            local_date(self.zone, at)
+        };
         for (i, step) in policy.steps.iter().enumerate() {
             let step_no = u8::try_from(i).unwrap_or(u8::MAX);
             let days = TimeDelta::days(i64::from(step.days));

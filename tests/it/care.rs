@@ -687,3 +687,245 @@ fn a_plan_is_the_same_whether_customers_are_planned_together_or_apart() {
     });
     assert_eq!(by_kind[&CareKind::Birthday], 2);
 }
+
+// ------------------------------------------------------------------------------------------------ every kind
+
+/// An English-speaking customer with every contact point and consent.
+fn everything(n: u128, more: Vec<CustomerCommand>) -> Customer {
+    let t = at(2024, 3, 10, 3, 0);
+    let mut commands = vec![
+        (t, register("Sam", true)),
+        (t, language("en")),
+        (
+            t,
+            CustomerCommand::UpdateProfile {
+                patch: customer_care::customer::ProfilePatch {
+                    emails: Some(vec!["sam@example.com".parse().unwrap()]),
+                    ..Default::default()
+                },
+            },
+        ),
+    ];
+    for channel in [Channel::Sms, Channel::Email] {
+        for purpose in [Purpose::Service, Purpose::Marketing] {
+            commands.push((t, grant(channel, purpose)));
+        }
+    }
+    commands.extend(more.into_iter().map(|c| (t, c)));
+    build(n, commands)
+}
+
+fn only(care: &CarePolicy, window: CareWindow, subject: CareSubject<'_>) -> CareAction {
+    let plan = care.plan(window, [subject]);
+    assert!(plan.skipped.is_empty(), "{:?}", plan.skipped);
+    assert_eq!(plan.actions.len(), 1, "{:?}", plan.actions);
+    plan.actions.into_iter().next().unwrap()
+}
+
+#[test]
+fn every_kind_finds_its_anchor_and_fills_its_values() {
+    use customer_care::care::StoredValueFacts;
+    use customer_care::loyalty::TierName;
+    use customer_care::service::experience::PoorExperienceStreak;
+
+    let sam = everything(
+        30,
+        vec![CustomerCommand::SetImportantDate {
+            kind: OccasionKind::WeddingAnniversary,
+            date: "2015-06-20".parse().unwrap(),
+        }],
+    );
+    let care = policy_with(&CareKind::ALL, |s| {
+        // Welcome is for potential and new customers; Sam has no stage here.
+        s.kinds.get_mut(&CareKind::Welcome).unwrap().stages = None;
+        s.kinds.get_mut(&CareKind::Survey).unwrap().link = Some("https://cafe.example/s".into());
+        s.templates
+            .insert(CareKind::Survey, "en", customer_care::care::Template::new("Hi {name}, rate us: {link}").unwrap())
+            .unwrap();
+    });
+    let new = CareSubject::new(&sam);
+    // The membership anniversary comes from the registration date (10 March, local), the wedding's from its date.
+    let a = only(&care, day("2026-03-10"), new.clone());
+    assert_eq!(
+        (a.kind, a.message.as_str()),
+        (CareKind::MembershipAnniversary, "Sam, thank you for another year with Cà phê Sáng!")
+    );
+    let a = only(&care, day("2026-06-20"), new.clone());
+    assert_eq!(a.message, "Happy anniversary, Sam! Warm wishes from everyone at Cà phê Sáng.");
+    assert_eq!(a.key.to_string(), "00000000-0000-0000-0000-00000000001e/wedding_anniversary/2026-06-20/0");
+
+    // Welcome: days 0, 3 and 10 after registration; the first at registration when it came after 10:00.
+    let a = only(&care, day("2024-03-13"), new.clone());
+    assert_eq!((a.kind, a.step), (CareKind::Welcome, 1));
+    let a = only(&care, day("2024-03-10"), new.clone());
+    assert_eq!((a.kind, a.step, a.due_at), (CareKind::Welcome, 0, at(2024, 3, 10, 3, 0)));
+
+    // Loyal reward on entering the stage; win-back 45 days into aging with the third voucher.
+    let loyal =
+        CareSubject { stage: Some(StageFacts { stage: Stage::Loyal, since: at(2026, 8, 1, 5, 0) }), ..new.clone() };
+    assert_eq!(
+        only(&care, day("2026-08-01"), loyal).message,
+        "Sam, thank you for being one of our regulars! A treat from Cà phê Sáng: code THANKYOU."
+    );
+    let aging =
+        CareSubject { stage: Some(StageFacts { stage: Stage::Aging, since: at(2026, 8, 1, 5, 0) }), ..new.clone() };
+    assert!(only(&care, day("2026-09-15"), aging).message.contains("COMEBACK20"));
+
+    // Stored value: the bonus reminder 7 days before its last day, the low-balance note the day after activity.
+    let wallet = StoredValueFacts {
+        available: "42000 VND".parse().unwrap(),
+        expiring_bonus: Some(UpcomingExpiry {
+            expires_at: at(2026, 9, 30, 17, 0),
+            amount: "15000 VND".parse().unwrap(),
+        }),
+        last_activity_at: Some(at(2026, 9, 1, 4, 0)),
+    };
+    let with_wallet = CareSubject { stored_value: Some(wallet), ..new.clone() };
+    assert_eq!(
+        only(&care, day("2026-09-23"), with_wallet.clone()).message,
+        "Hi Sam, your ₫15,000 bonus at Cà phê Sáng expires on 30 Sep 2026. Balance: ₫42,000."
+    );
+    assert_eq!(
+        only(&care, day("2026-09-02"), with_wallet.clone()).message,
+        "Hi Sam, your Cà phê Sáng balance is ₫42,000. Top up in store or in the app."
+    );
+    // Above the threshold, no low-balance note.
+    let rich = CareSubject {
+        stored_value: Some(StoredValueFacts {
+            available: "60000 VND".parse().unwrap(),
+            ..with_wallet.stored_value.unwrap()
+        }),
+        ..new.clone()
+    };
+    assert!(care.plan(day("2026-09-02"), [rich]).actions.is_empty());
+
+    // Tiers: the upgrade on its day, the risk 14 days before the review (dated in the customer's zone).
+    let tiered = PointsFacts {
+        tier: Some(TierName::new("Gold").unwrap()),
+        upgraded_at: Some(at(2026, 5, 4, 1, 0)),
+        review_at_risk: Some(at(2026, 12, 31, 17, 0)),
+        ..PointsFacts::default()
+    };
+    let with_tier = CareSubject { points: Some(tiered), ..new.clone() };
+    assert_eq!(
+        only(&care, day("2026-05-04"), with_tier.clone()).message,
+        "Congratulations, Sam! You are now Gold at Cà phê Sáng."
+    );
+    assert_eq!(
+        only(&care, day("2026-12-18"), with_tier).message,
+        "Hi Sam, keep your Gold status at Cà phê Sáng: the next review is on 1 Jan 2027."
+    );
+
+    // Survey with its link; apology for a flagged streak only.
+    let tickets = [ResolvedTicket { ticket: TicketId::new("T-77").unwrap(), resolved_at: at(2026, 4, 2, 3, 0) }];
+    let a = only(&care, day("2026-04-02"), CareSubject { resolved_tickets: &tickets, ..new.clone() });
+    assert_eq!((a.message.as_str(), a.due_at), ("Hi Sam, rate us: https://cafe.example/s", at(2026, 4, 2, 4, 0)));
+    let streak = PoorExperienceStreak {
+        customer: sam.id(),
+        count: 3,
+        since: at(2026, 4, 1, 2, 0),
+        last_at: at(2026, 4, 3, 2, 0),
+        flagged: true,
+    };
+    let a = only(&care, day("2026-04-03"), CareSubject { poor_experience: Some(streak), ..new.clone() });
+    assert_eq!((a.kind, a.due_at), (CareKind::Apology, at(2026, 4, 3, 2, 30)));
+    assert!(a.key.as_str().ends_with("/apology/2026-04-01T02:00:00Z/0"));
+    let calm = PoorExperienceStreak { flagged: false, ..streak };
+    assert!(care.plan(day("2026-04-03"), [CareSubject { poor_experience: Some(calm), ..new }]).actions.is_empty());
+}
+
+#[test]
+fn next_deadline_is_the_earliest_step_after_the_window() {
+    let sam = everything(31, vec![birthday("1990-12-24")]);
+    let care = policy_with(&[CareKind::Birthday, CareKind::PointsExpiring], |_| {});
+    let points = PointsFacts {
+        available: Points::new(10),
+        expiring: Some(UpcomingExpiry { expires_at: at(2027, 3, 31, 17, 0), amount: Points::new(10) }),
+        ..PointsFacts::default()
+    };
+    let subject = CareSubject { points: Some(points), ..CareSubject::new(&sam) };
+    // The birthday (24 Dec, 09:00 local) comes before the points reminder (1 Mar, 30 days before 31 Mar).
+    assert_eq!(care.plan(day("2026-11-23"), [subject.clone()]).next_deadline, Some(at(2026, 12, 24, 2, 0)));
+    assert_eq!(care.plan(day("2026-12-24"), [subject.clone()]).next_deadline, Some(at(2027, 3, 1, 3, 0)));
+    assert_eq!(care.plan(day("2027-03-24"), [subject.clone()]).next_deadline, Some(at(2027, 12, 24, 2, 0)));
+}
+
+#[test]
+fn facts_are_read_from_accounts_and_tickets() {
+    use customer_care::care::StoredValueFacts;
+    use customer_care::loyalty::{
+        ExpiryPolicy, LoyaltyProgram, PointsAccount, PointsCommand, ProgramSpec, PurchaseLine,
+    };
+    use customer_care::service::{Channel as TicketChannel, Priority, Status, Ticket, TicketEvent, TicketEventKind};
+    use customer_care::wallet::{
+        Bonus, BonusExpiry, BonusTier, StoredValueAccount, StoredValueProgram, StoredValueSpec, WalletCommand,
+    };
+    use customer_care::{AccountId, Currency, Money};
+
+    let vnd = |n| Money::from_minor(n, Currency::VND);
+    // Points: 1 per 10,000 VND, expiring at the end of the 12th month.
+    let mut spec = ProgramSpec::new(Ho_Chi_Minh, vnd(10_000), "1".parse().unwrap(), Points::new(1), vnd(100));
+    spec.expiry = ExpiryPolicy::RollingMonths { months: 12 };
+    let program = LoyaltyProgram::new(spec).unwrap();
+    let mut account = PointsAccount::new(AccountId::from_u128(1).unwrap());
+    for (n, (day, amount)) in [(5, 300_000), (5, 200_000), (20, 150_000)].into_iter().enumerate() {
+        let body = PointsCommand::EarnPoints {
+            order: format!("HD-{n}").parse().unwrap(),
+            lines: vec![PurchaseLine {
+                line: customer_care::ledger::LineId::new(1),
+                amount: vnd(amount),
+                tags: vec![],
+            }],
+        };
+        let command = Command::new(CommandId::from_u128(n as u128 + 1).unwrap(), at(2026, 1, day, 3, 0), body);
+        let commit = account.decide(&program, &command).unwrap().accepted().unwrap();
+        account.apply(&commit);
+    }
+    let facts = PointsFacts::of(&account, &program, at(2026, 11, 23, 0, 0));
+    assert_eq!(facts.available, Points::new(65));
+    // The two lots of 5 January expire together: the next expiry sums them.
+    let expiry = facts.expiring.unwrap();
+    assert_eq!(expiry.amount, Points::new(50));
+    assert_eq!(expiry.expires_at, account.explain().next_expiries[0].expires_at);
+
+    // Stored value: a 1,000,000 top-up with a 10 % bonus usable for 30 days.
+    let mut spec = StoredValueSpec::new(Ho_Chi_Minh, Currency::VND);
+    spec.bonus_tiers.push(BonusTier {
+        min_top_up: vnd(1_000_000),
+        bonus: Bonus::Percent { percent: 10.into() },
+        restricted_to: vec![],
+    });
+    spec.bonus_expiry = BonusExpiry::Days { days: 30 };
+    let program = StoredValueProgram::new(spec).unwrap();
+    let mut wallet = StoredValueAccount::new(AccountId::from_u128(2).unwrap(), Currency::VND);
+    let top_up = WalletCommand::TopUp { payment: "PAY-1".parse().unwrap(), amount: vnd(1_000_000) };
+    let commit = wallet
+        .decide(&program, &Command::new(CommandId::from_u128(1).unwrap(), at(2026, 11, 1, 3, 0), top_up))
+        .unwrap()
+        .accepted()
+        .unwrap();
+    wallet.apply(&commit);
+    let facts = StoredValueFacts::of(&wallet);
+    assert_eq!(facts.available, vnd(1_100_000));
+    assert_eq!(facts.expiring_bonus.as_ref().unwrap().amount, vnd(100_000));
+    assert_eq!(facts.last_activity_at, Some(at(2026, 11, 1, 3, 0)));
+
+    // Tickets: resolved when last solved; reopened or surveyed, no survey is due.
+    let requester = CustomerId::from_u128(9).unwrap();
+    let created = TicketEventKind::Created { channel: TicketChannel::Email, requester, priority: Priority::Normal };
+    let solved = TicketEventKind::StatusChanged { status: Status::Solved };
+    let ticket = |events: Vec<TicketEventKind>| {
+        let events = events
+            .into_iter()
+            .enumerate()
+            .map(|(i, k)| TicketEvent::new(at(2026, 11, 2, 1 + i as u32, 0), k))
+            .collect();
+        Ticket::new(TicketId::new("T-5").unwrap(), events).unwrap()
+    };
+    let resolved =
+        ResolvedTicket::of(&ticket(vec![created.clone(), TicketEventKind::CustomerMessage, solved.clone()])).unwrap();
+    assert_eq!(resolved.resolved_at, at(2026, 11, 2, 3, 0));
+    assert!(ResolvedTicket::of(&ticket(vec![created.clone(), TicketEventKind::CustomerMessage])).is_none());
+    assert!(ResolvedTicket::of(&ticket(vec![created.clone(), solved.clone(), TicketEventKind::Reopened])).is_none());
+    assert!(ResolvedTicket::of(&ticket(vec![created, solved, TicketEventKind::SurveySent])).is_none());
+}
