@@ -1,11 +1,64 @@
-//! Proactive care: message templates, locale formatting and SMS length — the parts of the care planner that
-//! turn a due care action into the words a customer reads.
+//! The care planner: the proactive care a business owes its customers — birthday and anniversary greetings,
+//! follow-ups after a sale, a welcome series, rewards for the loyal, win-back for the aging, reminders before
+//! points or a prepaid bonus expire and when a balance runs low, tier news, a survey after a resolved ticket, an
+//! apology after repeated poor experiences — planned so that it is welcome rather than a nuisance.
 //!
-//! Templates name their values (`{name}`, `{points}`, `{expires_on}`, ...) and are checked when built: an unknown
-//! placeholder, a placeholder the care kind does not supply, or a missing value is an error, never a blank in a
-//! customer's message. Money and dates are formatted per [`Locale`] (`120.000 ₫` and `31/12/2026` in Vietnamese),
-//! and [`sms_length`] says whether a text fits one SMS — Vietnamese diacritics force UCS-2, 70 characters a
-//! segment instead of 160.
+//! The crate decides *what* care is due, *when* and *on which channel*, and renders the message; the host sends it
+//! and reports back what happened ([`CareEvent`]). Nothing here sends, stores or reads a clock.
+//!
+//! - [`CarePolicy`] (validated from a serializable [`CarePolicySpec`]): for each [`CareKind`] that is on, its steps
+//!   relative to an anchor (the birthday, the purchase, the day a customer turned aging, the expiry), the local
+//!   time it goes out, its channels in order, the lifecycle [stages](crate::lifecycle::Stage) it is for and its
+//!   priority; and the limits — frequency caps on marketing per channel and overall over rolling windows, quiet
+//!   hours (the business's and each customer's, in the customer's zone), a minimum gap between any two messages.
+//! - [`CarePolicy::plan`] takes a [`CareWindow`] and one [`CareSubject`] per customer (the record, facts from
+//!   loyalty, stored value, lifecycle and service, and the care history) and returns a [`CarePlan`]: the due
+//!   [`CareAction`]s, each with a deterministic [`DedupKey`], channel, due time, priority and rendered message with
+//!   its SMS length; every [`SkippedCare`] with its [`SkipReason`]; and `next_deadline`, when to plan again.
+//! - **Consent is law**: marketing needs marketing consent on the channel, service messages service consent; an
+//!   opt-out recorded in the history closes the channel; erased customers get nothing.
+//! - Templates name their values (`{name}`, `{points}`, `{expires_on}`, ...) and are checked when the policy is
+//!   built: an unknown placeholder, or one the kind does not supply, is an error — never a blank in a customer's
+//!   message. [`TemplateSet::samples`] has Vietnamese and English for every kind. Money and dates are formatted
+//!   per [`Locale`] (`120.000 ₫` and `31/12/2026` in Vietnamese), and [`sms_length`] says whether a text fits one
+//!   SMS — Vietnamese diacritics force UCS-2, 70 characters a segment instead of 160.
+//!
+//! ```
+//! use customer_care::care::{CarePolicy, CarePolicySpec, CareSubject, CareWindow};
+//! use customer_care::customer::{AnnualDate, Channel, Customer, CustomerCommand, NewProfile, OccasionKind, Purpose};
+//! use customer_care::{Command, CommandId, CustomerId};
+//! use chrono::{NaiveDate, TimeDelta};
+//!
+//! let zone = chrono_tz::Asia::Ho_Chi_Minh;
+//! let policy = CarePolicy::new(CarePolicySpec::example("Cà phê Sáng", zone, "50000 VND".parse()?))?;
+//! let today = CareWindow::local_day("2026-11-23".parse::<NaiveDate>()?, zone)?;
+//!
+//! // A customer with a phone, SMS marketing consent and a birthday today.
+//! let mut lan = Customer::new(CustomerId::from_u128(1)?);
+//! let profile = NewProfile::default().preferred_name("chị Lan")?.phone("0903 123 456", "VN")?.build();
+//! let last_night = today.start() - TimeDelta::hours(1);
+//! for (n, body) in [
+//!     CustomerCommand::Register { profile, registered_at: None },
+//!     CustomerCommand::GrantConsent { channel: Channel::Sms, purpose: Purpose::Marketing, source: None },
+//!     CustomerCommand::SetImportantDate { kind: OccasionKind::Birthday, date: "1991-11-23".parse::<AnnualDate>()? },
+//! ]
+//! .into_iter()
+//! .enumerate()
+//! {
+//!     let command = Command::new(CommandId::from_u128(n as u128 + 1)?, last_night, body);
+//!     if let Some(commit) = lan.decide(&command)?.accepted() {
+//!         lan.apply(&commit);
+//!     }
+//! }
+//!
+//! let plan = policy.plan(today, [CareSubject::new(&lan)]);
+//! let greeting = &plan.actions[0];
+//! assert_eq!(greeting.channel, Channel::Sms);
+//! assert_eq!(greeting.due_at, today.start() + TimeDelta::hours(9)); // 09:00 local
+//! assert_eq!(greeting.key.as_str(), "00000000-0000-0000-0000-000000000001/birthday/2026-11-23/0");
+//! assert!(greeting.message.starts_with("Happy birthday, chị Lan!")); // no language set: the fallback, English
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 mod history;
 mod kind;
