@@ -404,7 +404,26 @@ impl<'p> Planner<'p> {
         self.schedule(subject, zone, found);
     }
 
+    /// Plans one customer's candidates: which are due and when, then which go out and on which channel.
     fn schedule(&mut self, subject: &CareSubject<'_>, zone: Tz, found: Vec<Candidate<'_>>) {
+        let spec = self.policy.spec();
+        let quiet: Vec<QuietHours> =
+            spec.quiet_hours.into_iter().chain(subject.customer.preferences().quiet_hours()).collect();
+        let pending = self.due(subject, zone, &quiet, found);
+        if !pending.is_empty() {
+            self.assign(subject, zone, &quiet, pending);
+        }
+    }
+
+    /// Keys the candidates, drops those already sent, skips those of erased customers and replied series, and
+    /// moves the rest out of quiet hours (and up to the window's start).
+    fn due<'s>(
+        &mut self,
+        subject: &CareSubject<'_>,
+        zone: Tz,
+        quiet: &[QuietHours],
+        found: Vec<Candidate<'s>>,
+    ) -> Vec<Pending<'s>> {
         let customer = subject.customer;
         let id = customer.id();
         let history = subject.history;
@@ -413,8 +432,6 @@ impl<'p> Planner<'p> {
             CustomerStatus::Erased { .. } => Some(SkipReason::Erased),
             CustomerStatus::Unregistered => Some(SkipReason::NotRegistered),
         };
-        let spec = self.policy.spec();
-        let quiet: Vec<QuietHours> = spec.quiet_hours.into_iter().chain(customer.preferences().quiet_hours()).collect();
         let mut pending: Vec<Pending<'_>> = Vec::with_capacity(found.len());
         let mut key_text = String::with_capacity(80);
         for candidate in found {
@@ -452,7 +469,7 @@ impl<'p> Planner<'p> {
             } else {
                 (candidate.scheduled, None)
             };
-            match out_of_quiet(due, zone, &quiet) {
+            match out_of_quiet(due, zone, quiet) {
                 Some(t) if t == due => {}
                 Some(t) => (due, deferred) = (t, Some(Deferral::QuietHours)),
                 None => {
@@ -470,10 +487,16 @@ impl<'p> Planner<'p> {
                 priority: kind_policy.priority,
             });
         }
-        if pending.is_empty() {
-            return;
-        }
-        let mut sent: Vec<Sent> = history
+        pending
+    }
+
+    /// In order of due time (service first at equal times, then priority, then key): keeps the minimum gap,
+    /// applies the caps, picks a channel and renders.
+    fn assign(&mut self, subject: &CareSubject<'_>, zone: Tz, quiet: &[QuietHours], mut pending: Vec<Pending<'_>>) {
+        let id = subject.customer.id();
+        let spec = self.policy.spec();
+        let mut sent: Vec<Sent> = subject
+            .history
             .iter()
             .filter_map(|e| match e {
                 CareEvent::CareSent { kind, channel, at, .. } => {
@@ -491,7 +514,7 @@ impl<'p> Planner<'p> {
                 && let Some(clash) = sent.iter().filter(|s| (s.at - p.due).abs() < gap).map(|s| s.at).max()
             {
                 deferrals += 1;
-                let moved = clash.checked_add_signed(gap).and_then(|t| out_of_quiet(t, zone, &quiet));
+                let moved = clash.checked_add_signed(gap).and_then(|t| out_of_quiet(t, zone, quiet));
                 match moved {
                     Some(t) if deferrals <= MAX_GAP_DEFERRALS && t - p.candidate.scheduled <= TimeDelta::days(7) => {
                         p.due = t;

@@ -393,6 +393,23 @@ impl CarePolicy {
     pub fn kind(&self, kind: CareKind) -> Option<&KindPolicy> {
         self.spec.kinds.get(&kind)
     }
+
+    /// The kinds on for customers in `stage` (`None`: not classified): the policy's strategy per group.
+    ///
+    /// ```
+    /// use customer_care::care::{CareKind, CarePolicy, CarePolicySpec};
+    /// use customer_care::lifecycle::Stage;
+    ///
+    /// let spec = CarePolicySpec::example("Shop", chrono_tz::Asia::Ho_Chi_Minh, "50000 VND".parse()?);
+    /// let policy = CarePolicy::new(spec)?;
+    /// let aging: Vec<CareKind> = policy.kinds_for(Some(Stage::Aging)).collect();
+    /// assert!(aging.contains(&CareKind::WinBack) && !aging.contains(&CareKind::Welcome));
+    /// assert!(policy.kinds_for(Some(Stage::New)).any(|k| k == CareKind::Welcome));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn kinds_for(&self, stage: Option<Stage>) -> impl Iterator<Item = CareKind> + '_ {
+        self.spec.kinds.iter().filter(move |(_, p)| p.is_for(stage)).map(|(k, _)| *k)
+    }
 }
 
 fn check_kind(kind: CareKind, p: &KindPolicy) -> Result<(), CareError> {
