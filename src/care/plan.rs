@@ -278,13 +278,6 @@ impl Pending<'_> {
     }
 }
 
-/// The local window of one zone, computed once per zone per plan.
-struct ZoneWindow {
-    zone: Tz,
-    first: NaiveDate,
-    last: NaiveDate,
-}
-
 /// A sent (or planned) message, for caps and gaps.
 #[derive(Clone, Copy)]
 struct Sent {
@@ -339,31 +332,26 @@ struct Planner<'p> {
     window: CareWindow,
     earliest: DateTime<Utc>,
     kinds: Vec<(CareKind, &'p KindPolicy)>,
-    zones: Vec<ZoneWindow>,
+    /// Local dates outside `lo..=hi` are outside the window in every zone (a zone is at most a day off UTC's
+    /// date, and one more day of slack covers a step's local time): they need no conversion.
+    lo: NaiveDate,
+    hi: NaiveDate,
     plan: CarePlan,
 }
 
 impl<'p> Planner<'p> {
     fn new(policy: &'p CarePolicy, window: CareWindow) -> Self {
         let catch_up = TimeDelta::hours(i64::from(policy.spec().catch_up_hours));
+        let earliest = window.start.checked_sub_signed(catch_up).unwrap_or(window.start);
         Self {
             policy,
             window,
-            earliest: window.start.checked_sub_signed(catch_up).unwrap_or(window.start),
+            earliest,
+            lo: earliest.date_naive().checked_sub_signed(TimeDelta::days(2)).unwrap_or(NaiveDate::MIN),
+            hi: window.end.date_naive().checked_add_signed(TimeDelta::days(2)).unwrap_or(NaiveDate::MAX),
             kinds: policy.spec().kinds.iter().map(|(k, p)| (*k, p)).collect(),
-            zones: Vec::new(),
             plan: CarePlan::default(),
         }
-    }
-
-    fn zone_window(&mut self, zone: Tz) -> (NaiveDate, NaiveDate) {
-        if let Some(z) = self.zones.iter().find(|z| z.zone == zone) {
-            return (z.first, z.last);
-        }
-        let first = local_date(zone, self.earliest);
-        let last = local_date(zone, self.window.end);
-        self.zones.push(ZoneWindow { zone, first, last });
-        (first, last)
     }
 
     fn finish(mut self) -> CarePlan {
@@ -375,13 +363,12 @@ impl<'p> Planner<'p> {
     fn add(&mut self, subject: &CareSubject<'_>) {
         let customer = subject.customer;
         let zone = customer.preferences().time_zone().unwrap_or_else(|| self.policy.spec().zone);
-        let (first, last) = self.zone_window(zone);
         let mut steps = Generator {
             zone,
-            lo: first.pred_opt().unwrap_or(first),
-            hi: last.succ_opt().unwrap_or(last),
-            first_year: first.year(),
-            last_year: last.year(),
+            lo: self.lo,
+            hi: self.hi,
+            first_year: self.lo.year(),
+            last_year: self.hi.year(),
             earliest: self.earliest,
             end: self.window.end,
             found: Vec::new(),
@@ -752,8 +739,7 @@ fn out_of_quiet(at: DateTime<Utc>, zone: Tz, spans: &[QuietHours]) -> Option<Dat
 /// Finds the steps of one customer scheduled in the window, and the next one after it.
 struct Generator<'s> {
     zone: Tz,
-    /// The day before the window's first local date, and the day after its last: dates outside need no
-    /// conversion.
+    /// Local dates outside `lo..=hi` need no conversion (see [`Planner`]).
     lo: NaiveDate,
     hi: NaiveDate,
     first_year: i32,

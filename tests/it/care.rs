@@ -929,3 +929,28 @@ fn facts_are_read_from_accounts_and_tickets() {
     assert!(ResolvedTicket::of(&ticket(vec![created.clone(), solved.clone(), TicketEventKind::Reopened])).is_none());
     assert!(ResolvedTicket::of(&ticket(vec![created, solved, TicketEventKind::SurveySent])).is_none());
 }
+
+#[test]
+fn each_customer_is_planned_in_their_own_zone() {
+    let zone = |tz: chrono_tz::Tz| CustomerCommand::SetPreferences {
+        patch: PreferencesPatch { time_zone: Some(Change::Set(tz)), ..Default::default() },
+    };
+    let saigon = regular(40, vec![birthday("1990-11-23")]);
+    let new_york = regular(41, vec![birthday("1990-11-23"), zone(chrono_tz::America::New_York)]);
+    let auckland = regular(42, vec![birthday("1990-11-24"), zone(chrono_tz::Pacific::Auckland)]);
+    let care = policy_with(&[CareKind::Birthday], |_| {});
+    // The Ho Chi Minh City day of 23 November: 17:00 UTC on the 22nd to 17:00 UTC on the 23rd.
+    let plan = care
+        .plan(day("2026-11-23"), [CareSubject::new(&new_york), CareSubject::new(&auckland), CareSubject::new(&saigon)]);
+    let due: Vec<(CustomerId, DateTime<Utc>)> = plan.actions.iter().map(|a| (a.customer, a.due_at)).collect();
+    assert_eq!(
+        due,
+        [
+            // 09:00 on the 24th in Auckland (UTC+13) is 20:00 UTC on the 23rd: after the window.
+            (saigon.id(), at(2026, 11, 23, 2, 0)),    // 09:00 in Ho Chi Minh City
+            (new_york.id(), at(2026, 11, 23, 14, 0)), // 09:00 in New York
+        ]
+    );
+    // 09:00 on the 24th in Auckland (UTC+13) is 20:00 UTC on the 23rd: after the window, and the next deadline.
+    assert_eq!(plan.next_deadline, Some(at(2026, 11, 23, 20, 0)));
+}
