@@ -88,9 +88,12 @@ where
                 return Err(format!("command {id} is stored with another body").into());
             }
             let mut state = cached;
-            if stored.version == state.version() + 1 {
-                state.apply(&stored);
+            if stored.version != state.version() + 1 {
+                return Err(
+                    format!("command {id} is stored at version {}, after {}", stored.version, state.version()).into()
+                );
             }
+            state.apply(&stored);
             self.cache.insert(stream, state);
             self.counts.duplicates += 1;
             return Ok(Some(stored));

@@ -30,7 +30,7 @@ use std::collections::BTreeMap;
 use std::error::Error;
 use std::path::PathBuf;
 
-use chrono::{NaiveDate, TimeZone, Utc};
+use chrono::NaiveDate;
 use customer_care::lifecycle::{
     Activity, BgNbd, LifecyclePolicy, PolicyConfig, PurchaseModel, Stage, TimeUnit, summarize,
 };
@@ -75,16 +75,18 @@ fn main() -> Result<()> {
     let duplicates = customers.duplicates + points.duplicates + wallets.duplicates;
     let rejected = customers.rejected + points.rejected + wallets.rejected;
     println!(
-        "this run: {committed} commands committed, {duplicates} found already stored (answered from the stored commit), \
-         {rejected} rejected"
+        "this run: {} commands committed, {} found already stored (answered from the stored commit), {} rejected",
+        thousands(committed.into()),
+        thousands(duplicates.into()),
+        thousands(rejected.into())
     );
     let db = world.customers.store();
     println!(
         "in the file: {} commits, {} e-receipts in the outbox, {} survey answers, {} tickets",
-        db.count("commits")?,
-        db.count("outbox")?,
-        world.count_facts("surveys")?,
-        world.count_facts("tickets")?,
+        thousands(db.count("commits")?.into()),
+        thousands(db.count("outbox")?.into()),
+        thousands(world.count_facts("surveys")?.into()),
+        thousands(world.count_facts("tickets")?.into()),
     );
 
     report_lifecycle(&world)?;
@@ -148,7 +150,7 @@ fn report_lifecycle(world: &World) -> Result<()> {
     let spend: Decimal = log.iter().map(|(_, _, a)| a).sum();
     println!(
         "\n== Customers: {} registered, {} purchases kept, {} net",
-        customers.len(),
+        thousands(customers.len() as i128),
         thousands(log.len() as i128),
         vnd(spend)
     );
@@ -181,9 +183,9 @@ fn report_ledgers(world: &World) -> Result<()> {
         *tiers.entry(account.tier().map_or_else(|| "-".to_owned(), |t| t.to_string())).or_default() += 1;
     }
     let value = world.loyalty.value_of(Points::new(available + pending), Currency::VND)?;
-    println!("\n== Loyalty points ({} accounts)", world.points.all().count());
+    println!("\n== Loyalty points ({} accounts)", thousands(world.points.all().count() as i128));
     println!(
-        "credited {}, expired {} ({:.1} %); outstanding {} available + {} pending = {} (owed back: {})",
+        "credited {}, expired {} ({:.1} %); outstanding {} available + {} pending, worth {}; debt after returns {}",
         thousands(credited.into()),
         thousands(expired.into()),
         pct(usize::try_from(expired)?, usize::try_from(credited)?),
@@ -303,10 +305,4 @@ fn todays_care_plan(world: &World) -> Result<()> {
     println!("\n== Today's care plan ({})", today.format("%d/%m/%Y"));
     println!("  (the care planner is not wired in yet: {} customers to plan for)", world.customers.all().count());
     Ok(())
-}
-
-/// The report's instants.
-#[allow(dead_code)]
-fn local(y: i32, m: u32, d: u32, h: u32) -> Result<chrono::DateTime<Utc>> {
-    Ok(ZONE.with_ymd_and_hms(y, m, d, h, 0, 0).single().ok_or("no such local time")?.with_timezone(&Utc))
 }
