@@ -85,13 +85,18 @@ where
         let cached = self.cache.remove(&stream).unwrap_or_else(&new);
         if let Some(stored) = self.store.find_command(stream, id)? {
             if stored.command.body != body {
-                return Err(format!("command {id} is stored with another body").into());
+                return Err(format!(
+                    "command {id} is stored with another body: the file holds another simulation (--fresh)"
+                )
+                .into());
             }
             let mut state = cached;
             if stored.version != state.version() + 1 {
-                return Err(
-                    format!("command {id} is stored at version {}, after {}", stored.version, state.version()).into()
-                );
+                let (at, after) = (stored.version, state.version());
+                return Err(format!(
+                    "command {id} is stored at version {at}, after {after}: another simulation (--fresh)"
+                )
+                .into());
             }
             state.apply(&stored);
             self.cache.insert(stream, state);

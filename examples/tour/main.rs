@@ -8,10 +8,11 @@
 //! return some orders, answer NPS and CSAT surveys, and raise support tickets that agents answer in business hours.
 //!
 //! Every command goes through the crate's host loop ([`customer_care::host::submit`]) into a SQLite file — the
-//! adapter of `examples/sqlite_host` — with an outbox of e-receipts written in the same transaction as each
-//! wallet commit. Commands have fixed ids, so **running the tour again on the same
-//! file changes nothing**: the second run finds every command stored, answers it from the stored commit, and prints
-//! the same report (its first lines say how many commands were committed and how many were already there).
+//! adapter of `examples/sqlite_host`, one connection for all streams — with an outbox of e-receipts written in
+//! the same transaction as each wallet commit. Commands have fixed ids, so **running the tour again on the same
+//! file changes nothing**: the second run finds every command stored, answers it from the stored commit, and
+//! prints the same report (its first lines say how many commands were committed and how many were already there).
+//! A file written by another version of the simulation is refused (same id, another body): use `--fresh`.
 //!
 //! The report: customers by lifecycle stage (rules plus a BG/NBD fit on the year's purchases), loyalty points and
 //! stored-value liability and breakage, NPS ± margin and CSAT per store, first-reply time and SLA per store, and
