@@ -10,16 +10,20 @@
 //!   nor duplicate one; a deliverer marks them delivered.
 //!
 //! Writers use `BEGIN IMMEDIATE`, so two writers appending from the same version serialize and exactly one wins.
+//!
+//! One process uses one connection for all its aggregate types ([`SqliteStore::sibling`]): they share the page
+//! cache, which another connection's writes would otherwise invalidate on every commit.
 
 #![allow(dead_code, unreachable_pub)]
 
 use std::marker::PhantomData;
 use std::path::Path;
+use std::rc::Rc;
 use std::time::Duration;
 
 use customer_care::host::{AppendError, CommitStore};
 use customer_care::{CommandId, Commit};
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
@@ -29,7 +33,7 @@ pub type Effects<C, E> = fn(&Commit<C, E>) -> Vec<serde_json::Value>;
 
 /// A SQLite-backed [`CommitStore`].
 pub struct SqliteStore<C, E> {
-    conn: Connection,
+    conn: Rc<Connection>,
     effects: Option<Effects<C, E>>,
     _types: PhantomData<fn() -> (C, E)>,
 }
@@ -103,7 +107,17 @@ where
         let conn = Connection::open(path)?;
         conn.busy_timeout(Duration::from_secs(10))?;
         conn.execute_batch(SCHEMA)?;
-        Ok(Self { conn, effects: None, _types: PhantomData })
+        Ok(Self { conn: Rc::new(conn), effects: None, _types: PhantomData })
+    }
+
+    /// Another aggregate type's streams on the same connection (no outbox until [`with_outbox`](Self::with_outbox)).
+    pub fn sibling<C2, E2>(&self) -> SqliteStore<C2, E2> {
+        SqliteStore { conn: Rc::clone(&self.conn), effects: None, _types: PhantomData }
+    }
+
+    /// The connection, for the host's own tables.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
     }
 
     /// Writes the effects of every appended commit to the outbox, in the same transaction.
@@ -172,18 +186,14 @@ where
         Ok(n as u64)
     }
 
-    fn append_tx(
-        &mut self,
-        stream: Uuid,
-        expected: u64,
-        commits: &[Commit<C, E>],
-    ) -> Result<(), AppendError<StoreError>> {
+    fn append_tx(&self, stream: Uuid, expected: u64, commits: &[Commit<C, E>]) -> Result<(), AppendError<StoreError>> {
         let sql = |e: rusqlite::Error| AppendError::Store(StoreError::Sqlite(e));
         let effects = self.effects;
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
+        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate).map_err(sql)?;
         let key = stream.as_bytes().as_slice();
         let actual: Option<i64> = tx
-            .query_row("SELECT MAX(version) FROM commits WHERE stream = ?1", params![key], |r| r.get(0))
+            .prepare_cached("SELECT MAX(version) FROM commits WHERE stream = ?1")
+            .and_then(|mut s| s.query_row(params![key], |r| r.get(0)))
             .map_err(sql)?;
         let actual = actual.unwrap_or(0) as u64;
         if actual != expected {
@@ -191,12 +201,11 @@ where
         }
         for commit in commits {
             let stored: Option<i64> = tx
-                .query_row(
-                    "SELECT version FROM commits WHERE stream = ?1 AND command_id = ?2",
-                    params![key, commit.command.id.as_uuid().as_bytes().as_slice()],
-                    |r| r.get(0),
-                )
-                .optional()
+                .prepare_cached("SELECT version FROM commits WHERE stream = ?1 AND command_id = ?2")
+                .and_then(|mut s| {
+                    s.query_row(params![key, commit.command.id.as_uuid().as_bytes().as_slice()], |r| r.get(0))
+                        .optional()
+                })
                 .map_err(sql)?;
             if let Some(version) = stored {
                 return Err(AppendError::DuplicateCommand {
@@ -206,18 +215,23 @@ where
                 });
             }
             let json = serde_json::to_string(commit).map_err(|e| AppendError::Store(StoreError::Json(e)))?;
-            tx.execute(
-                "INSERT INTO commits (stream, version, command_id, commit_json) VALUES (?1, ?2, ?3, ?4)",
-                params![key, commit.version as i64, commit.command.id.as_uuid().as_bytes().as_slice(), json],
-            )
-            .map_err(sql)?;
+            tx.prepare_cached("INSERT INTO commits (stream, version, command_id, commit_json) VALUES (?1, ?2, ?3, ?4)")
+                .and_then(|mut s| {
+                    s.execute(params![
+                        key,
+                        commit.version as i64,
+                        commit.command.id.as_uuid().as_bytes().as_slice(),
+                        json
+                    ])
+                })
+                .map_err(sql)?;
             if let Some(effects) = effects {
                 for (seq, effect) in effects(commit).into_iter().enumerate() {
-                    tx.execute(
-                        "INSERT INTO outbox (stream, version, seq, effect) VALUES (?1, ?2, ?3, ?4)",
-                        params![key, commit.version as i64, seq as i64, effect.to_string()],
-                    )
-                    .map_err(sql)?;
+                    tx.prepare_cached("INSERT INTO outbox (stream, version, seq, effect) VALUES (?1, ?2, ?3, ?4)")
+                        .and_then(|mut s| {
+                            s.execute(params![key, commit.version as i64, seq as i64, effect.to_string()])
+                        })
+                        .map_err(sql)?;
                 }
             }
         }
@@ -258,11 +272,8 @@ where
     fn find_command(&self, stream: Uuid, command_id: CommandId) -> Result<Option<Commit<C, E>>, StoreError> {
         let json: Option<String> = self
             .conn
-            .query_row(
-                "SELECT commit_json FROM commits WHERE stream = ?1 AND command_id = ?2",
-                params![stream.as_bytes().as_slice(), command_id.as_uuid().as_bytes().as_slice()],
-                |r| r.get(0),
-            )
+            .prepare_cached("SELECT commit_json FROM commits WHERE stream = ?1 AND command_id = ?2")?
+            .query_row(params![stream.as_bytes().as_slice(), command_id.as_uuid().as_bytes().as_slice()], |r| r.get(0))
             .optional()?;
         Ok(match json {
             Some(json) => Some(serde_json::from_str(&json)?),

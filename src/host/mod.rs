@@ -154,6 +154,10 @@ pub enum SubmitError<D, S> {
 /// The host loop: load → stamp → decide → append with the expected version → apply, retrying up to
 /// `max_attempts` times on version conflicts.
 ///
+/// `initial` gives the state to start from: a new aggregate, a snapshot, or the host's cached state. The loop loads
+/// only the commits after its version, so a host that keeps its aggregates in memory (or snapshots them) does not
+/// replay a whole stream per command.
+///
 /// The loop owns the decision time: before every attempt it stamps `issued_at` with `now()`, moved up to the
 /// stream's last decision time if the host's clock is behind it (clock skew between servers), since the envelope
 /// rejects back-dating. The `issued_at` the command arrives with is replaced.
@@ -183,8 +187,8 @@ where
 {
     let mut command = command;
     for attempt in 1..=max_attempts.max(1) {
-        let commits = store.load(stream, 0).map_err(SubmitError::Store)?;
         let mut state = initial();
+        let commits = store.load(stream, state.version()).map_err(SubmitError::Store)?;
         for commit in &commits {
             state.apply(commit);
         }

@@ -398,7 +398,8 @@ impl LifecyclePolicy {
 }
 
 /// Reads a customer record's activity: registration, first and last purchase, orders that were not fully
-/// refunded (in every currency), and net spend in `currency`.
+/// refunded (in every currency), and net spend in `currency`. A customer whose every order was fully refunded has
+/// no purchases and no purchase times.
 ///
 /// `None` for a customer who never registered. An erased customer keeps its purchase history, so it still has
 /// an activity.
@@ -429,9 +430,11 @@ impl Activity {
     /// The activity of `customer`, with spend counted in `currency`.
     pub fn from_customer(customer: &crate::customer::Customer, currency: crate::money::Currency) -> Option<Self> {
         let registered_at = customer.registered_at()?;
-        let first_purchase_at = customer.purchases().iter().map(|p| p.purchase.purchased_at).min();
-        let last_purchase_at = customer.purchases().iter().map(|p| p.purchase.purchased_at).max();
         let kept = customer.purchases().iter().filter(|p| !p.is_fully_refunded()).count();
+        // Purchase times only with purchases: a customer whose every order was refunded has none.
+        let times = customer.purchases().iter().filter(|_| kept > 0).map(|p| p.purchase.purchased_at);
+        let first_purchase_at = times.clone().min();
+        let last_purchase_at = times.max();
         let summary = customer.activity_summary(registered_at);
         let spend = summary.spend.iter().find(|s| s.currency == currency).map_or(Decimal::ZERO, |s| s.net.amount());
         Some(Self {

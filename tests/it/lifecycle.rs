@@ -409,7 +409,19 @@ fn customer_records_classify_through_the_adapter() {
     assert_eq!((activity.first_purchase_at, activity.last_purchase_at), (Some(t(2)), Some(t(3))));
     assert_eq!(Activity::from_customer(&c, Currency::USD).unwrap().spend, Decimal::ZERO);
     assert!(Activity::from_customer(&Customer::new(CustomerId::from_u128(10).unwrap()), Currency::VND).is_none());
+    // Every order refunded: no purchases and no purchase times (classify rejects one without the other).
+    let refund_a = CustomerCommand::RecordRefund(Refund {
+        order_id: "A".parse().unwrap(),
+        amount: "50000 VND".parse().unwrap(),
+        refunded_at: t(5),
+    });
+    let commit = c.decide(&Command::new(CommandId::from_u128(9).unwrap(), t(5), refund_a)).unwrap().accepted().unwrap();
+    let mut all_refunded = c.clone();
+    all_refunded.apply(&commit);
+    let none = Activity::from_customer(&all_refunded, Currency::VND).unwrap();
+    assert_eq!((none.purchases, none.first_purchase_at, none.last_purchase_at), (0, None, None));
     let policy = LifecyclePolicy::new(PolicyConfig::default()).unwrap();
+    assert!(policy.classify(&none, t(10), None).is_ok());
     let stage = policy.classify(&activity, t(10), None).unwrap().stage;
     assert_eq!(stage, Stage::New);
 }

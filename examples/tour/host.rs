@@ -1,0 +1,129 @@
+//! The tour's host: streams of commits in the SQLite file (the adapter of `examples/sqlite_host`), the crate's
+//! [`submit`] loop, and what a long-running host keeps in memory — the latest state of every aggregate — so a
+//! command loads only the commits after it.
+//!
+//! Idempotency across runs: every command has a fixed id. Before deciding, the host asks the store whether that id
+//! is already stored (the lookup behind the unique `(stream, command id)` index); if so, it answers from the stored
+//! commit and applies it to its cache instead of deciding again. A second run of the tour on the same file thus
+//! commits nothing and reports the same figures.
+
+#![allow(unreachable_pub)] // items shared within the example binary
+
+use std::collections::BTreeMap;
+use std::error::Error;
+use std::fmt::Debug;
+
+use chrono::{DateTime, Utc};
+use customer_care::host::{CommitStore, Outcome, SubmitError, submit};
+use customer_care::{Aggregate, Command, CommandId, Commit};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use uuid::Uuid;
+
+use crate::store::SqliteStore;
+
+/// A commit of aggregate `A`.
+pub type CommitOf<A> = Commit<<A as Aggregate>::Command, <A as Aggregate>::Event>;
+
+/// What happened to the commands a host was given.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Counts {
+    /// Decided and appended now.
+    pub committed: u64,
+    /// Already stored (a re-run): answered from the stored commit.
+    pub duplicates: u64,
+    /// Rejected by the aggregate (nothing stored).
+    pub rejected: u64,
+}
+
+/// One aggregate type's streams.
+pub struct Host<A: Aggregate> {
+    store: SqliteStore<A::Command, A::Event>,
+    cache: BTreeMap<Uuid, A>,
+    /// What happened so far.
+    pub counts: Counts,
+}
+
+impl<A> Host<A>
+where
+    A: Aggregate,
+    A::Command: Serialize + DeserializeOwned,
+    A::Event: Serialize + DeserializeOwned,
+    A::Error: Debug,
+{
+    /// A host over `store`'s streams.
+    pub fn new(store: SqliteStore<A::Command, A::Event>) -> Self {
+        Self { store, cache: BTreeMap::new(), counts: Counts::default() }
+    }
+
+    /// The cached state of a stream, if it has any commit.
+    pub fn get(&self, stream: Uuid) -> Option<&A> {
+        self.cache.get(&stream)
+    }
+
+    /// Every cached aggregate, by stream.
+    pub fn all(&self) -> impl Iterator<Item = &A> {
+        self.cache.values()
+    }
+
+    /// The store (for counts and the outbox).
+    pub fn store(&self) -> &SqliteStore<A::Command, A::Event> {
+        &self.store
+    }
+
+    /// Runs one command: the stored commit if its id is already stored, else `submit` (decide → append with the
+    /// expected version → apply, retrying on conflicts). `Ok(None)` when the aggregate rejects it.
+    pub fn run(
+        &mut self,
+        stream: Uuid,
+        new: impl Fn() -> A,
+        context: &A::Context,
+        id: CommandId,
+        at: DateTime<Utc>,
+        body: A::Command,
+    ) -> Result<Option<CommitOf<A>>, Box<dyn Error>> {
+        let cached = self.cache.remove(&stream).unwrap_or_else(&new);
+        if let Some(stored) = self.store.find_command(stream, id)? {
+            if stored.command.body != body {
+                return Err(format!(
+                    "command {id} is stored with another body: the file holds another simulation (--fresh)"
+                )
+                .into());
+            }
+            let mut state = cached;
+            if stored.version != state.version() + 1 {
+                let (at, after) = (stored.version, state.version());
+                return Err(format!(
+                    "command {id} is stored at version {at}, after {after}: another simulation (--fresh)"
+                )
+                .into());
+            }
+            state.apply(&stored);
+            self.cache.insert(stream, state);
+            self.counts.duplicates += 1;
+            return Ok(Some(stored));
+        }
+        let command = Command::new(id, at, body);
+        let result = submit(&mut self.store, stream, || cached.clone(), context, command, || at, 3);
+        match result {
+            Ok(submitted) => {
+                self.cache.insert(stream, submitted.state);
+                match submitted.outcome {
+                    Outcome::Committed(commit) => {
+                        self.counts.committed += 1;
+                        Ok(Some(commit))
+                    }
+                    Outcome::Duplicate { .. } => Err("a fresh command id was answered as a duplicate".into()),
+                }
+            }
+            Err(SubmitError::Rejected(_)) => {
+                if cached.version() > 0 {
+                    self.cache.insert(stream, cached);
+                }
+                self.counts.rejected += 1;
+                Ok(None)
+            }
+            Err(e) => Err(format!("{e:?}").into()),
+        }
+    }
+}
