@@ -31,7 +31,12 @@ use std::collections::BTreeMap;
 use std::error::Error;
 use std::path::PathBuf;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use customer_care::care::{
+    CareKind, CarePolicy, CarePolicySpec, CareSubject, CareWindow, Locale, PointsFacts, ResolvedTicket, SkipReason,
+    StageFacts, StoredValueFacts,
+};
+use customer_care::lifecycle::Reason;
 use customer_care::lifecycle::{
     Activity, BgNbd, LifecyclePolicy, PolicyConfig, PurchaseModel, Stage, TimeUnit, summarize,
 };
@@ -41,7 +46,7 @@ use customer_care::service::{
 };
 use customer_care::stats::{ConfidenceLevel, Estimate, NetMethod, ProportionMethod, Warning};
 use customer_care::wallet::LiabilityReport;
-use customer_care::{Currency, Customer, Points};
+use customer_care::{Currency, Customer, CustomerId, Money, Points};
 use rust_decimal::Decimal;
 
 use world::{STORES, World, ZONE};
@@ -90,28 +95,22 @@ fn main() -> Result<()> {
         thousands(world.count_facts("tickets")?.into()),
     );
 
-    report_lifecycle(&world)?;
+    let stages = report_lifecycle(&world)?;
     report_ledgers(&world)?;
     report_surveys(&world)?;
     report_service(&world)?;
-    todays_care_plan(&world)?;
+    todays_care_plan(&world, &stages)?;
     Ok(())
 }
 
 fn thousands(n: i128) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 { format!("-{out}") } else { out }
+    Locale::English.format_integer(i64::try_from(n).unwrap_or(i64::MAX))
 }
 
+/// Whole đồng, as the owner reads them.
 fn vnd(amount: Decimal) -> String {
-    format!("{} ₫", thousands(amount.trunc().mantissa() / 10i128.pow(amount.trunc().scale())))
+    Money::new(amount.trunc(), Currency::VND)
+        .map_or_else(|_| amount.to_string(), |m| Locale::Vietnamese.format_money(&m))
 }
 
 fn pct(part: usize, whole: usize) -> f64 {
@@ -126,7 +125,8 @@ fn show(e: &Estimate, digits: usize) -> String {
 
 /// Customers by lifecycle stage: the rules (tenure, recency against each customer's own rhythm) combined with
 /// P(alive) from a BG/NBD model fitted on the year's purchases, in weeks.
-fn report_lifecycle(world: &World) -> Result<()> {
+/// Returns each customer's stage and when it began, for the care plan.
+fn report_lifecycle(world: &World) -> Result<BTreeMap<CustomerId, StageFacts>> {
     let end = world::end_of_year();
     let last_day = end.with_timezone(&ZONE).date_naive().pred_opt().ok_or("no last day")?;
     let customers: Vec<&Customer> = world.customers.all().collect();
@@ -143,10 +143,16 @@ fn report_lifecycle(world: &World) -> Result<()> {
     config.p_alive_lost_below = Some(0.15);
     let policy = LifecyclePolicy::new(config)?;
     let mut stages: BTreeMap<Stage, usize> = BTreeMap::new();
+    let mut facts = BTreeMap::new();
     for (n, c) in customers.iter().enumerate() {
         let Some(activity) = Activity::from_customer(c, Currency::VND) else { continue };
         let p_alive = summaries.get(&n).map(|s| model.p_alive(s)).transpose()?;
-        *stages.entry(policy.classify(&activity, end, p_alive)?.stage).or_default() += 1;
+        let classification = policy.classify(&activity, end, p_alive)?;
+        *stages.entry(classification.stage).or_default() += 1;
+        facts.insert(
+            c.id(),
+            StageFacts { stage: classification.stage, since: stage_since(&classification.reasons, &activity, end) },
+        );
     }
     let spend: Decimal = log.iter().map(|(_, _, a)| a).sum();
     println!(
@@ -167,7 +173,30 @@ fn report_lifecycle(world: &World) -> Result<()> {
     for (stage, n) in &stages {
         println!("  {:<10} {n:>5}  {:>5.1} %", format!("{stage:?}"), pct(*n, customers.len()));
     }
-    Ok(())
+    Ok(facts)
+}
+
+/// When a customer's stage began, as far as the rule that placed them there says: the moment a silence passed
+/// its threshold, the first purchase, the registration. Otherwise (loyal, active, a model's verdict) the tour
+/// cannot tell and assumes the stage began before today, so no series starts today on a guess. A host that
+/// classifies every day records the day a stage begins.
+fn stage_since(reasons: &[Reason], activity: &Activity, as_of: DateTime<Utc>) -> DateTime<Utc> {
+    let days = |d: f64| TimeDelta::seconds((d * 86_400.0) as i64);
+    for reason in reasons {
+        let since = match (reason, activity.last_purchase_at, activity.first_purchase_at) {
+            (Reason::Overdue { days_since_last, rhythm_days, gaps }, _, _) => {
+                as_of - days(days_since_last - rhythm_days * gaps)
+            }
+            (Reason::Silent { lost_after_days, .. }, Some(last), _) => {
+                last + TimeDelta::days(i64::from(*lost_after_days))
+            }
+            (Reason::FirstPurchaseRecent { .. }, _, Some(first)) => first,
+            (Reason::NoPurchase { .. }, _, _) => activity.registered_at,
+            _ => continue,
+        };
+        return since.min(as_of);
+    }
+    as_of - TimeDelta::days(1)
 }
 
 /// Points outstanding and their value; stored-value liability and breakage (merged per store, as shards would).
@@ -301,9 +330,73 @@ fn report_service(world: &World) -> Result<()> {
 // plan 1 January 2027 for every customer (birthdays, win-back for aging customers, expiring points and low
 // prepaid balances, surveys after resolved tickets) and print the rendered messages.
 // ---------------------------------------------------------------------------------------------------------------
-fn todays_care_plan(world: &World) -> Result<()> {
-    let today = world::end_of_year().with_timezone(&ZONE).date_naive();
-    println!("\n== Today's care plan ({})", today.format("%d/%m/%Y"));
-    println!("  (the care planner is not wired in yet: {} customers to plan for)", world.customers.all().count());
+fn todays_care_plan(world: &World, stages: &BTreeMap<CustomerId, StageFacts>) -> Result<()> {
+    let now = world::end_of_year() + TimeDelta::hours(7); // 07:00 on New Year's Day
+    let mut spec = CarePolicySpec::example("Cà Phê Sáng", ZONE, Money::from_minor(50_000, Currency::VND));
+    spec.catch_up_hours = 12; // planned every morning: catch up on the night
+    let policy = CarePolicy::new(spec)?;
+    let window = CareWindow::new(now, now + TimeDelta::days(1))?;
+    let mut resolved: BTreeMap<CustomerId, Vec<ResolvedTicket>> = BTreeMap::new();
+    for ticket in world.tickets()? {
+        if let Some(r) = ResolvedTicket::of(&ticket) {
+            resolved.entry(ticket.requester()).or_default().push(r);
+        }
+    }
+    let subjects = world.accounts().map(|(customer, points, wallet)| CareSubject {
+        stage: stages.get(&customer.id()).copied(),
+        points: points.map(|a| PointsFacts::of(a, &world.loyalty, now)),
+        stored_value: wallet.map(StoredValueFacts::of),
+        resolved_tickets: resolved.get(&customer.id()).map_or(&[], Vec::as_slice),
+        ..CareSubject::new(customer)
+    });
+    let plan = policy.plan(window, subjects);
+
+    println!("\n== Today's care plan ({})", now.with_timezone(&ZONE).format("%d/%m/%Y, planned at %H:%M"));
+    let mut by_kind: BTreeMap<CareKind, (usize, usize)> = BTreeMap::new();
+    for a in &plan.actions {
+        by_kind.entry(a.kind).or_default().0 += 1;
+    }
+    for s in &plan.skipped {
+        by_kind.entry(s.kind).or_default().1 += 1;
+    }
+    println!(
+        "{} actions to send, {} skipped",
+        thousands(plan.actions.len() as i128),
+        thousands(plan.skipped.len() as i128)
+    );
+    for (kind, (planned, skipped)) in &by_kind {
+        println!("  {:<22} {planned:>5} to send  {skipped:>5} skipped", kind.as_str());
+    }
+    let mut reasons: BTreeMap<&str, usize> = BTreeMap::new();
+    for s in &plan.skipped {
+        let reason = match &s.reason {
+            SkipReason::Capped { .. } => "marketing cap reached",
+            SkipReason::NoChannel { .. } => "no channel with consent and a contact point",
+            SkipReason::Erased => "erased",
+            SkipReason::QuietHours => "quiet hours all day",
+            SkipReason::Replied { .. } => "replied earlier in the series",
+            _ => "other",
+        };
+        *reasons.entry(reason).or_default() += 1;
+    }
+    for (reason, n) in &reasons {
+        println!("  skipped: {reason}: {n}");
+    }
+    println!("The first messages of each kind, in the customers' languages:");
+    for kind in by_kind.keys() {
+        for a in plan.actions.iter().filter(|a| a.kind == *kind).take(1) {
+            let due = a.due_at.with_timezone(&ZONE).format("%H:%M");
+            println!(
+                "  {due} {:<8} {:<22} ({} SMS) “{}”",
+                a.channel.to_string(),
+                a.kind.as_str(),
+                a.sms.segments,
+                a.message
+            );
+        }
+    }
+    if let Some(next) = plan.next_deadline {
+        println!("Plan again by {}.", next.with_timezone(&ZONE).format("%d/%m %H:%M"));
+    }
     Ok(())
 }

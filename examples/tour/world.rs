@@ -344,6 +344,16 @@ impl World {
         self.people.iter().filter_map(|p| Some((p.home, self.wallets.get(wallet_id(p.n).ok()?.as_uuid())?)))
     }
 
+    /// Every customer with their points and prepaid accounts, when they have them.
+    pub fn accounts(&self) -> impl Iterator<Item = (&Customer, Option<&PointsAccount>, Option<&StoredValueAccount>)> {
+        self.people.iter().filter_map(|p| {
+            let customer = self.customers.get(customer_id(p.n).ok()?.as_uuid())?;
+            let points = points_id(p.n).ok().and_then(|id| self.points.get(id.as_uuid()));
+            let wallet = wallet_id(p.n).ok().and_then(|id| self.wallets.get(id.as_uuid()));
+            Some((customer, points, wallet))
+        })
+    }
+
     /// Rows in a facts table.
     pub fn count_facts(&self, table: &str) -> Result<u64> {
         Ok(self.facts().query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get::<_, i64>(0))? as u64)
