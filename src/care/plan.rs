@@ -193,7 +193,7 @@ pub enum SkipReason {
     },
     /// The business's and the customer's quiet hours together leave no time to send it.
     QuietHours,
-    /// Other messages kept pushing it back by the minimum gap, past a week.
+    /// Other messages kept pushing it back by the minimum gap, more than a week past its time.
     Crowded,
     /// The message could not be rendered (a value was missing).
     Unrenderable {
@@ -286,8 +286,9 @@ struct Sent {
     marketing: bool,
 }
 
-/// The most times an action is pushed back by the minimum gap before it is skipped as crowded.
-const MAX_GAP_DEFERRALS: usize = 32;
+/// How far the minimum gap may push an action past its scheduled time before it is skipped as crowded. Each push
+/// moves it past another message, so the pushes end; this bounds how stale a message may become.
+const MAX_GAP_DELAY: TimeDelta = TimeDelta::days(7);
 
 impl CarePolicy {
     /// Plans the care due in `window` for `subjects`.
@@ -493,17 +494,15 @@ impl<'p> Planner<'p> {
             })
             .collect();
         let gap = TimeDelta::minutes(i64::from(spec.min_gap_minutes));
-        let mut deferrals = 0usize;
         while let Some(next) = (0..pending.len()).min_by(|&a, &b| pending[a].order().cmp(&pending[b].order())) {
             let p = &mut pending[next];
             // The minimum gap: move past the latest message closer than it.
             if !gap.is_zero()
                 && let Some(clash) = sent.iter().filter(|s| (s.at - p.due).abs() < gap).map(|s| s.at).max()
             {
-                deferrals += 1;
                 let moved = clash.checked_add_signed(gap).and_then(|t| out_of_quiet(t, zone, quiet));
                 match moved {
-                    Some(t) if deferrals <= MAX_GAP_DEFERRALS && t - p.candidate.scheduled <= TimeDelta::days(7) => {
+                    Some(t) if t - p.candidate.scheduled <= MAX_GAP_DELAY => {
                         p.due = t;
                         p.deferred = Some(Deferral::MinGap);
                         continue;

@@ -954,3 +954,56 @@ fn each_customer_is_planned_in_their_own_zone() {
     // 09:00 on the 24th in Auckland (UTC+13) is 20:00 UTC on the 23rd: after the window, and the next deadline.
     assert_eq!(plan.next_deadline, Some(at(2026, 11, 23, 20, 0)));
 }
+
+#[test]
+fn catch_up_replies_to_other_series_and_crowding() {
+    let lan = regular(50, vec![]);
+    let tickets = [
+        ResolvedTicket { ticket: TicketId::new("T-1").unwrap(), resolved_at: at(2026, 11, 23, 3, 0) },
+        ResolvedTicket { ticket: TicketId::new("T-2").unwrap(), resolved_at: at(2026, 11, 22, 23, 0) },
+    ];
+    let subject = CareSubject { resolved_tickets: &tickets, ..CareSubject::new(&lan) };
+    // Window from 11:00 local (04:00 UTC): T-1's survey was due at 11:00 local exactly, T-2's at 07:00.
+    let window = CareWindow::new(at(2026, 11, 23, 4, 0), at(2026, 11, 24, 4, 0)).unwrap();
+    let care = |catch_up: u32| policy_with(&[CareKind::Survey], move |s| s.catch_up_hours = catch_up);
+    let plan = care(0).plan(window, [subject.clone()]);
+    let got: Vec<(String, Option<Deferral>)> = plan.actions.iter().map(|a| (a.key.to_string(), a.deferred)).collect();
+    assert_eq!(got, [("00000000-0000-0000-0000-000000000032/survey/T-1/0".to_owned(), None)]);
+    // With four hours of catch-up, T-2's survey is due at the window's start.
+    let plan = care(4).plan(window, [subject.clone()]);
+    let got: Vec<(DateTime<Utc>, Option<Deferral>)> = plan.actions.iter().map(|a| (a.due_at, a.deferred)).collect();
+    assert_eq!(got, [(at(2026, 11, 23, 4, 0), None), (at(2026, 11, 23, 4, 0), Some(Deferral::CatchUp))]);
+
+    // A reply to another series stops nothing here; a reply to this one does.
+    let other = [CareEvent::Replied {
+        key: "00000000-0000-0000-0000-000000000032/survey/T-9/0".into(),
+        at: at(2026, 11, 23, 1, 0),
+    }];
+    assert_eq!(care(0).plan(window, [CareSubject { history: &other, ..subject.clone() }]).actions.len(), 1);
+    let same = [CareEvent::Replied {
+        key: "00000000-0000-0000-0000-000000000032/survey/T-1/0".into(),
+        at: at(2026, 11, 23, 5, 0),
+    }];
+    let plan = care(0).plan(window, [CareSubject { history: &same, ..subject.clone() }]);
+    assert!(plan.actions.is_empty());
+    assert_eq!(plan.skipped[0].reason, SkipReason::Replied { at: at(2026, 11, 23, 5, 0) });
+
+    // Messages every three hours for the next eight days, a four-hour gap: no room within a week, so crowded.
+    let busy: Vec<CareEvent> = (0..64)
+        .map(|i| CareEvent::CareSent {
+            key: format!("x/survey/old-{i}/0").as_str().into(),
+            kind: CareKind::Survey,
+            channel: Channel::Sms,
+            at: at(2026, 11, 23, 2, 0) + TimeDelta::hours(3 * i),
+        })
+        .collect();
+    let crowded = policy_with(&[CareKind::Survey], |s| s.min_gap_minutes = 240);
+    let plan = crowded.plan(window, [CareSubject { history: &busy, ..subject.clone() }]);
+    assert!(plan.actions.is_empty());
+    assert_eq!(plan.skipped[0].reason, SkipReason::Crowded);
+    // With the last ten gone, it fits four hours after the last (04:00 local), out of quiet hours: 08:00 local.
+    let plan = crowded.plan(window, [CareSubject { history: &busy[..54], ..subject }]);
+    assert_eq!(busy[53].at() + TimeDelta::hours(4), at(2026, 11, 29, 21, 0));
+    assert_eq!(plan.actions[0].due_at, at(2026, 11, 30, 1, 0));
+    assert_eq!(plan.actions[0].deferred, Some(Deferral::MinGap));
+}
