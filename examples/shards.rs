@@ -34,22 +34,11 @@ const SHARDS: u64 = 4;
 const CUSTOMERS: u64 = 4_000;
 const STORES: [&str; 3] = ["HCM-Q1", "HCM-Q3", "HCM-TD"];
 
-/// SplitMix64, seeded per customer: a customer's year does not depend on which shard runs it.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
+/// SplitMix64 (the tests' generator), seeded per customer: a customer's year does not depend on which shard runs
+/// it.
+#[path = "../tests/it/common/rng.rs"]
+mod rng;
+use rng::Rng;
 
 fn vnd(amount: i64) -> Money {
     Money::from_minor(amount, Currency::VND)
@@ -57,7 +46,7 @@ fn vnd(amount: i64) -> Money {
 
 /// The shard of a customer: a hash of the id, as a partitioned store would route it.
 fn shard_of(customer: u64) -> u64 {
-    Rng(customer).next() % SHARDS
+    Rng(customer).next_u64() % SHARDS
 }
 
 /// What one shard knows: partial reports over its customers.

@@ -73,36 +73,10 @@ const GIVEN: [&str; 12] = ["Lan", "Minh", "Anh", "Hương", "Tuấn", "Linh", "P
 const ENGLISH: [&str; 8] = ["Emma", "James", "Olivia", "Liam", "Sophie", "Daniel", "Chloe", "Lucas"];
 const PREFIXES: [&str; 10] = ["090", "091", "093", "097", "098", "070", "079", "086", "096", "038"];
 
-/// SplitMix64: small, seeded, the same on every machine.
-pub struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    /// Uniform in `0..n`.
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-
-    fn chance(&mut self, p: f64) -> bool {
-        self.unit() < p
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len() as u64) as usize]
-    }
-}
+/// SplitMix64 (the tests' generator): small, seeded, the same on every machine.
+#[path = "../../tests/it/common/rng.rs"]
+mod rng;
+use rng::Rng;
 
 /// One customer's habits (never stored: the crate sees only what they do).
 #[derive(Clone, Copy)]
@@ -276,15 +250,15 @@ impl World {
         let people = (0..CUSTOMERS)
             .map(|n| {
                 // More members join early in the year; habits vary a lot between people.
-                let joins = first + TimeDelta::days((rng.unit().powf(1.6) * 364.0) as i64);
+                let joins = first + TimeDelta::days((rng.uniform().powf(1.6) * 364.0) as i64);
                 let heavy = rng.chance(0.2);
-                let visits_per_week = if heavy { 1.0 + 1.5 * rng.unit() } else { 0.1 + 0.5 * rng.unit() };
+                let visits_per_week = if heavy { 1.0 + 1.5 * rng.uniform() } else { 0.1 + 0.5 * rng.uniform() };
                 Person {
                     n,
                     joins,
                     home: rng.below(STORES.len() as u64) as usize,
                     visits_per_week,
-                    dropout: if heavy { 0.004 } else { 0.02 + 0.08 * rng.unit() },
+                    dropout: if heavy { 0.004 } else { 0.02 + 0.08 * rng.uniform() },
                     prepaid: rng.chance(if heavy { 0.6 } else { 0.15 }),
                     english: rng.chance(0.12),
                     born: NaiveDate::from_ymd_opt(1965 + rng.below(42) as i32, 1, 1).unwrap_or(first)
@@ -561,7 +535,7 @@ impl World {
     fn answer_survey(&mut self, store: usize, order: &OrderId, t: DateTime<Utc>, ticket: bool) -> Result<()> {
         let s = &STORES[store];
         let (promoter, detractor) = if ticket { (0.1, 0.6) } else { (s.promoter, s.detractor) };
-        let u = self.rng.unit();
+        let u = self.rng.uniform();
         let (nps, mood) = if u < promoter {
             (9 + self.rng.below(2), 2)
         } else if u < promoter + detractor {

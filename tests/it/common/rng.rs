@@ -1,5 +1,5 @@
 //! SplitMix64, a small seeded generator for simulations in tests and benches (the library itself never draws
-//! random numbers), with the few distributions they need. Benches include this file by path.
+//! random numbers), with the few distributions they need. Benches and examples include this file by path.
 
 #![allow(dead_code, unreachable_pub)]
 
@@ -18,6 +18,16 @@ impl Rng {
     /// Uniform in `0..n` (modulo bias is irrelevant for tests).
     pub fn below(&mut self, n: u64) -> u64 {
         self.next_u64() % n
+    }
+
+    /// `true` with probability `p`.
+    pub fn chance(&mut self, p: f64) -> bool {
+        self.uniform() < p
+    }
+
+    /// One of `items`, uniformly (`items` must not be empty).
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
     }
 
     /// Uniform in (0, 1).
