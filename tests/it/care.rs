@@ -1007,3 +1007,22 @@ fn catch_up_replies_to_other_series_and_crowding() {
     assert_eq!(plan.actions[0].due_at, at(2026, 11, 30, 1, 0));
     assert_eq!(plan.actions[0].deferred, Some(Deferral::MinGap));
 }
+
+#[test]
+fn push_reaches_only_customers_the_app_can_reach() {
+    let t = at(2025, 1, 10, 3, 0);
+    let app_user = build(60, vec![(t, register("Vy", false)), (t, grant(Channel::Push, Purpose::Service))]);
+    let tickets = [ResolvedTicket { ticket: TicketId::new("T-3").unwrap(), resolved_at: at(2026, 11, 23, 3, 0) }];
+    let care = policy_with(&[CareKind::Survey], |s| {
+        s.kinds.get_mut(&CareKind::Survey).unwrap().channels = vec![Channel::Push, Channel::Post];
+    });
+    let subject = CareSubject { resolved_tickets: &tickets, push_enabled: true, ..CareSubject::new(&app_user) };
+    assert_eq!(care.plan(day("2026-11-23"), [subject.clone()]).actions[0].channel, Channel::Push);
+    let plan = care.plan(day("2026-11-23"), [CareSubject { push_enabled: false, ..subject }]);
+    assert_eq!(
+        plan.skipped[0].reason,
+        SkipReason::NoChannel {
+            refusals: vec![(Channel::Push, Refusal::NoContactPoint), (Channel::Post, Refusal::NoContactPoint)]
+        }
+    );
+}
