@@ -157,15 +157,24 @@ const LOT_CHUNK: usize = 1024;
 
 /// Lots sorted by id, stored in fixed-size chunks (growth never copies lots), with their ids in a parallel `Vec` for
 /// cache-friendly binary search. Ids grow with the commit version, so credits append.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 struct LotStore<U> {
     ids: Vec<LotId>,
     chunks: Vec<Vec<Lot<U>>>,
+    /// The position of the last lot changed: debits hit the same lot many times in a row, so applying them skips
+    /// the search. Not part of the value (ignored by equality).
+    hint: usize,
+}
+
+impl<U: PartialEq> PartialEq for LotStore<U> {
+    fn eq(&self, other: &Self) -> bool {
+        self.ids == other.ids && self.chunks == other.chunks
+    }
 }
 
 impl<U> LotStore<U> {
     const fn new() -> Self {
-        Self { ids: Vec::new(), chunks: Vec::new() }
+        Self { ids: Vec::new(), chunks: Vec::new(), hint: 0 }
     }
 
     fn position(&self, id: &LotId) -> Result<usize, usize> {
@@ -185,7 +194,8 @@ impl<U> LotStore<U> {
     }
 
     fn get_mut(&mut self, id: &LotId) -> Option<&mut Lot<U>> {
-        let i = self.position(id).ok()?;
+        let i = if self.ids.get(self.hint) == Some(id) { self.hint } else { self.position(id).ok()? };
+        self.hint = i;
         self.chunks.get_mut(i / LOT_CHUNK)?.get_mut(i % LOT_CHUNK)
     }
 
