@@ -264,15 +264,33 @@ impl<C: PartialEq + Clone> StreamState<C> {
 
     /// Records an applied commit: advances the version and remembers its id and body.
     pub fn record<E>(&mut self, commit: &Commit<C, E>) {
+        self.push_record(commit, Some(commit.command.body.clone()));
+    }
+
+    /// Records an applied commit without copying its body yet: a replay calls this for every commit, then
+    /// [`restore_body`](Self::restore_body) for the last [`IDEMPOTENCY_WINDOW`] ones, so it copies only the bodies
+    /// that stay remembered. Until then the commit's duplicates are not recognised.
+    pub(crate) fn record_deferring_body<E>(&mut self, commit: &Commit<C, E>) {
+        self.push_record(commit, None);
+    }
+
+    /// Remembers the body of a commit recorded by [`record_deferring_body`](Self::record_deferring_body), if it is
+    /// still in the window.
+    pub(crate) fn restore_body<E>(&mut self, commit: &Commit<C, E>) {
+        let recorded = self.recent.iter_mut().rev().find(|r| r.version == commit.version && r.id == commit.command.id);
+        if let Some(recorded) = recorded
+            && recorded.body.is_none()
+        {
+            recorded.body = Some(commit.command.body.clone());
+        }
+    }
+
+    fn push_record<E>(&mut self, commit: &Commit<C, E>, body: Option<C>) {
         self.version = commit.version;
         self.last_issued_at =
             Some(self.last_issued_at.map_or(commit.command.issued_at, |t| t.max(commit.command.issued_at)));
         self.fingerprints.push_back(fingerprint(commit.command.id));
-        self.recent.push_back(Recorded {
-            id: commit.command.id,
-            version: commit.version,
-            body: Some(commit.command.body.clone()),
-        });
+        self.recent.push_back(Recorded { id: commit.command.id, version: commit.version, body });
         while self.recent.len() > IDEMPOTENCY_WINDOW {
             self.recent.pop_front();
             self.fingerprints.pop_front();
