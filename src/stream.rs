@@ -31,7 +31,7 @@
 //! (or is a duplicate) and the host appends all resulting commits in one atomic write, or the first rejection is
 //! returned with its index and nothing is to be written.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -150,7 +150,18 @@ pub struct StreamState<C> {
     version: u64,
     last_issued_at: Option<DateTime<Utc>>,
     recent: VecDeque<Recorded<C>>,
-    index: BTreeMap<CommandId, u64>,
+    /// A 64-bit fingerprint of each remembered id, parallel to `recent`: a scan of this small contiguous array
+    /// answers "never seen" (the common case) without touching the records, and costs nothing to maintain.
+    fingerprints: VecDeque<u64>,
+}
+
+/// The fingerprint of a command id (both halves of the UUID folded together).
+fn fingerprint(id: CommandId) -> u64 {
+    let bits = id.as_uuid().as_u128();
+    // Truncation is the point: the high half is folded into the low one.
+    #[allow(clippy::cast_possible_truncation)]
+    let folded = (bits ^ (bits >> 64)) as u64;
+    folded
 }
 
 #[derive(Serialize, Deserialize)]
@@ -162,8 +173,8 @@ struct StreamRepr<C> {
 
 impl<C> From<StreamRepr<C>> for StreamState<C> {
     fn from(r: StreamRepr<C>) -> Self {
-        let index = r.recent.iter().map(|rec| (rec.id, rec.version)).collect();
-        Self { version: r.version, last_issued_at: r.last_issued_at, recent: r.recent, index }
+        let fingerprints = r.recent.iter().map(|rec| fingerprint(rec.id)).collect();
+        Self { version: r.version, last_issued_at: r.last_issued_at, recent: r.recent, fingerprints }
     }
 }
 
@@ -175,7 +186,7 @@ impl<C> From<StreamState<C>> for StreamRepr<C> {
 
 impl<C> Default for StreamState<C> {
     fn default() -> Self {
-        Self { version: 0, last_issued_at: None, recent: VecDeque::new(), index: BTreeMap::new() }
+        Self { version: 0, last_issued_at: None, recent: VecDeque::new(), fingerprints: VecDeque::new() }
     }
 }
 
@@ -203,8 +214,9 @@ impl<C: PartialEq + Clone> StreamState<C> {
     ///
     /// [`StreamError::ExistsWithDifferentBody`], [`StreamError::Backdated`].
     pub fn check(&self, command: &Command<C>) -> Result<Option<u64>, StreamError> {
-        if let Some(&version) = self.index.get(&command.id) {
-            let same = self.body_at(version).is_some_and(|body| *body == command.body);
+        if let Some(recorded) = self.remembered(command.id) {
+            let version = recorded.version;
+            let same = recorded.body.as_ref().is_some_and(|body| *body == command.body);
             return if same {
                 Ok(Some(version))
             } else {
@@ -223,10 +235,13 @@ impl<C: PartialEq + Clone> StreamState<C> {
         Ok(None)
     }
 
-    fn body_at(&self, version: u64) -> Option<&C> {
-        let first = self.recent.front()?.version;
-        let offset = usize::try_from(version.checked_sub(first)?).ok()?;
-        self.recent.get(offset).filter(|r| r.version == version).and_then(|r| r.body.as_ref())
+    /// The newest remembered commit of `id`.
+    fn remembered(&self, id: CommandId) -> Option<&Recorded<C>> {
+        let fingerprint = fingerprint(id);
+        if !self.fingerprints.iter().any(|&f| f == fingerprint) {
+            return None;
+        }
+        self.recent.iter().rev().find(|r| r.id == id)
     }
 
     /// Builds the commit for an accepted command: the next version, a copy of the command, the events.
@@ -249,19 +264,36 @@ impl<C: PartialEq + Clone> StreamState<C> {
 
     /// Records an applied commit: advances the version and remembers its id and body.
     pub fn record<E>(&mut self, commit: &Commit<C, E>) {
+        self.push_record(commit, Some(commit.command.body.clone()));
+    }
+
+    /// Records an applied commit without copying its body yet: a replay calls this for every commit, then
+    /// [`restore_body`](Self::restore_body) for the last [`IDEMPOTENCY_WINDOW`] ones, so it copies only the bodies
+    /// that stay remembered. Until then the commit's duplicates are not recognised.
+    pub(crate) fn record_deferring_body<E>(&mut self, commit: &Commit<C, E>) {
+        self.push_record(commit, None);
+    }
+
+    /// Remembers the body of a commit recorded by [`record_deferring_body`](Self::record_deferring_body), if it is
+    /// still in the window.
+    pub(crate) fn restore_body<E>(&mut self, commit: &Commit<C, E>) {
+        let recorded = self.recent.iter_mut().rev().find(|r| r.version == commit.version && r.id == commit.command.id);
+        if let Some(recorded) = recorded
+            && recorded.body.is_none()
+        {
+            recorded.body = Some(commit.command.body.clone());
+        }
+    }
+
+    fn push_record<E>(&mut self, commit: &Commit<C, E>, body: Option<C>) {
         self.version = commit.version;
         self.last_issued_at =
             Some(self.last_issued_at.map_or(commit.command.issued_at, |t| t.max(commit.command.issued_at)));
-        self.index.insert(commit.command.id, commit.version);
-        self.recent.push_back(Recorded {
-            id: commit.command.id,
-            version: commit.version,
-            body: Some(commit.command.body.clone()),
-        });
+        self.fingerprints.push_back(fingerprint(commit.command.id));
+        self.recent.push_back(Recorded { id: commit.command.id, version: commit.version, body });
         while self.recent.len() > IDEMPOTENCY_WINDOW {
-            if let Some(old) = self.recent.pop_front() {
-                self.index.remove(&old.id);
-            }
+            self.recent.pop_front();
+            self.fingerprints.pop_front();
         }
     }
 
@@ -464,7 +496,7 @@ mod tests {
             let _ = run(&mut c, &cmd(i, 0, 1));
         }
         assert_eq!(c.stream.recent.len(), IDEMPOTENCY_WINDOW);
-        assert_eq!(c.stream.index.len(), IDEMPOTENCY_WINDOW);
+        assert_eq!(c.stream.fingerprints.len(), IDEMPOTENCY_WINDOW);
         // Forgotten: accepted again (the host's unique index must catch it).
         assert!(matches!(c.decide(&(), &cmd(1, 0, 1)).unwrap(), Decision::Accepted(_)));
         assert_eq!(c.decide(&(), &cmd(n, 0, 1)).unwrap(), Decision::Duplicate { version: n as u64 });

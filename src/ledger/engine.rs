@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::index::KeySet;
 use super::types::{
     Allocation, AllocationPolicy, Category, Credit, Hold, HoldPlacement, HoldStatus, InvariantViolation, LedgerError,
     Lot, LotId, Tag, Totals, Unit, minus, plus, smaller,
@@ -79,11 +80,11 @@ pub struct Ledger<U> {
     holds: BTreeMap<HoldId, Hold<U>>,
     totals: Totals<U>,
     /// Active lots with a free amount, by (expiry or never, lot id).
-    live: BTreeSet<(DateTime<Utc>, LotId)>,
+    live: KeySet<(DateTime<Utc>, LotId)>,
     /// Active lots with a free amount, by lot id (creation order).
-    fifo: BTreeSet<LotId>,
+    fifo: KeySet<LotId>,
     /// Pending lots with a free amount, by (activation, lot id).
-    pending: BTreeSet<(DateTime<Utc>, LotId)>,
+    pending: KeySet<(DateTime<Utc>, LotId)>,
     /// `live` split by category, for category-ordered debits.
     by_category: ByCategory,
     /// Open holds with a deadline, by (deadline, hold id).
@@ -156,15 +157,24 @@ const LOT_CHUNK: usize = 1024;
 
 /// Lots sorted by id, stored in fixed-size chunks (growth never copies lots), with their ids in a parallel `Vec` for
 /// cache-friendly binary search. Ids grow with the commit version, so credits append.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 struct LotStore<U> {
     ids: Vec<LotId>,
     chunks: Vec<Vec<Lot<U>>>,
+    /// The position of the last lot changed: debits hit the same lot many times in a row, so applying them skips
+    /// the search. Not part of the value (ignored by equality).
+    hint: usize,
+}
+
+impl<U: PartialEq> PartialEq for LotStore<U> {
+    fn eq(&self, other: &Self) -> bool {
+        self.ids == other.ids && self.chunks == other.chunks
+    }
 }
 
 impl<U> LotStore<U> {
     const fn new() -> Self {
-        Self { ids: Vec::new(), chunks: Vec::new() }
+        Self { ids: Vec::new(), chunks: Vec::new(), hint: 0 }
     }
 
     fn position(&self, id: &LotId) -> Result<usize, usize> {
@@ -184,7 +194,8 @@ impl<U> LotStore<U> {
     }
 
     fn get_mut(&mut self, id: &LotId) -> Option<&mut Lot<U>> {
-        let i = self.position(id).ok()?;
+        let i = if self.ids.get(self.hint) == Some(id) { self.hint } else { self.position(id).ok()? };
+        self.hint = i;
         self.chunks.get_mut(i / LOT_CHUNK)?.get_mut(i % LOT_CHUNK)
     }
 
@@ -239,7 +250,7 @@ fn expiry_key(expires_at: Option<DateTime<Utc>>) -> DateTime<Utc> {
 }
 
 /// Active lots with a free amount per category, by (expiry or never, lot id).
-type ByCategory = BTreeMap<Category, BTreeSet<(DateTime<Utc>, LotId)>>;
+type ByCategory = BTreeMap<Category, KeySet<(DateTime<Utc>, LotId)>>;
 
 /// Where a lot belongs in the indexes: (in `live`/`fifo`, in `pending`).
 fn membership<U: Unit>(lot: &Lot<U>) -> (bool, bool) {
@@ -248,9 +259,9 @@ fn membership<U: Unit>(lot: &Lot<U>) -> (bool, bool) {
 }
 
 fn index_insert<U: Unit>(
-    live: &mut BTreeSet<(DateTime<Utc>, LotId)>,
-    fifo: &mut BTreeSet<LotId>,
-    pending: &mut BTreeSet<(DateTime<Utc>, LotId)>,
+    live: &mut KeySet<(DateTime<Utc>, LotId)>,
+    fifo: &mut KeySet<LotId>,
+    pending: &mut KeySet<(DateTime<Utc>, LotId)>,
     by_category: &mut ByCategory,
     lot: &Lot<U>,
 ) {
@@ -267,9 +278,9 @@ fn index_insert<U: Unit>(
 }
 
 fn reindex<U: Unit>(
-    live: &mut BTreeSet<(DateTime<Utc>, LotId)>,
-    fifo: &mut BTreeSet<LotId>,
-    pending: &mut BTreeSet<(DateTime<Utc>, LotId)>,
+    live: &mut KeySet<(DateTime<Utc>, LotId)>,
+    fifo: &mut KeySet<LotId>,
+    pending: &mut KeySet<(DateTime<Utc>, LotId)>,
     by_category: &mut ByCategory,
     lot: &Lot<U>,
     before: (bool, bool),
@@ -332,9 +343,9 @@ impl<U: Unit> Ledger<U> {
             zero,
             lots: LotStore::new(),
             holds: BTreeMap::new(),
-            live: BTreeSet::new(),
-            fifo: BTreeSet::new(),
-            pending: BTreeSet::new(),
+            live: KeySet::default(),
+            fifo: KeySet::default(),
+            pending: KeySet::default(),
             by_category: BTreeMap::new(),
             hold_deadlines: BTreeSet::new(),
         }
@@ -470,7 +481,7 @@ impl<U: Unit> Ledger<U> {
                 self.take(self.live.iter().map(|(_, id)| id), tags, &mut left, &mut out, |_| true);
             }
             AllocationPolicy::Fifo => self.take(self.fifo.iter(), tags, &mut left, &mut out, |_| true),
-            AllocationPolicy::Lifo => self.take(self.fifo.iter().rev(), tags, &mut left, &mut out, |_| true),
+            AllocationPolicy::Lifo => self.take(self.fifo.iter_rev(), tags, &mut left, &mut out, |_| true),
             AllocationPolicy::CategoryOrder { order } => {
                 // Each listed category in turn, soonest-expiring first, through its own index; then every other
                 // category merged in (expiry, lot id) order.
@@ -668,7 +679,7 @@ impl<U: Unit> Ledger<U> {
     }
 
     fn take_any(&self, left: &mut U, out: &mut Vec<Allocation<U>>) {
-        for (_, id) in &self.live {
+        for (_, id) in self.live.iter() {
             if !left.is_above_zero() {
                 return;
             }
@@ -964,7 +975,7 @@ impl<U: Unit> Ledger<U> {
         let z = &self.zero;
         let neg = |u: &U| u.cmp_amount(z) == Ordering::Less;
         let mut sums = Totals::zero(z);
-        let (mut live, mut fifo, mut pending) = (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
+        let (mut live, mut fifo, mut pending) = (KeySet::default(), KeySet::default(), KeySet::default());
         let mut by_category: ByCategory = BTreeMap::new();
         for (id, lot) in self.lots.iter() {
             if *id != lot.id {
@@ -1083,7 +1094,7 @@ impl<U: Unit> Ledger<U> {
     /// The lots (oldest first), open holds and the next `expiries` expiry instants with their amounts.
     pub fn explain(&self, expiries: usize) -> Explanation<U> {
         let mut next_expiries: Vec<UpcomingExpiry<U>> = Vec::new();
-        for (at, id) in &self.live {
+        for (at, id) in self.live.iter() {
             if *at == DateTime::<Utc>::MAX_UTC {
                 break;
             }

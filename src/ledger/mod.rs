@@ -61,6 +61,7 @@
 #![deny(clippy::float_arithmetic)]
 
 mod engine;
+mod index;
 mod types;
 
 pub use engine::{Explanation, Ledger, SettleFact, UpcomingExpiry};

@@ -137,6 +137,10 @@ macro_rules! label {
                 Self { len: raw.len() as u8, bytes }
             }
 
+            fn text_bytes(&self) -> &[u8] {
+                self.bytes.get(..usize::from(self.len)).unwrap_or_default()
+            }
+
             /// The label text.
             pub fn as_str(&self) -> &str {
                 self.bytes.get(..usize::from(self.len)).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or("")
@@ -150,8 +154,9 @@ macro_rules! label {
         }
 
         impl Ord for $name {
+            /// The order of the texts (bytewise, as `str` compares), without re-validating UTF-8.
             fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-                self.as_str().cmp(other.as_str())
+                self.text_bytes().cmp(other.text_bytes())
             }
         }
 

@@ -115,6 +115,28 @@ fn alloc(version: u64, amount: i64) -> Allocation<Points> {
 // ------------------------------------------------------------------ known answers
 
 #[test]
+fn replay_past_the_idempotency_window_equals_live_and_still_answers_duplicates() {
+    let mut h = Host::new(program(spec()));
+    for n in 0..300u32 {
+        let body = if n % 3 == 2 { redeem(n, 5) } else { earn(n, &[1_000 + i64::from(n)]) };
+        h.ok(at(1, 0) + TimeDelta::minutes(i64::from(n)), body);
+    }
+    let replayed = PointsAccount::replay(PointsAccount::new(h.account.id()), &h.commits).unwrap();
+    assert_eq!(replayed, h.account);
+    assert_eq!(customer_care::stream::replay(PointsAccount::new(h.account.id()), &h.commits).unwrap(), h.account);
+    let last = h.commits.last().unwrap().command.clone();
+    assert_eq!(replayed.decide(&h.program, &last).unwrap(), Decision::Duplicate { version: 300 });
+    let oldest_kept = &h.commits[300 - customer_care::stream::IDEMPOTENCY_WINDOW].command;
+    assert!(matches!(replayed.decide(&h.program, oldest_kept).unwrap(), Decision::Duplicate { .. }));
+    let mut changed = last;
+    changed.body = redeem(9_999, 5);
+    assert!(matches!(
+        replayed.decide(&h.program, &changed),
+        Err(LoyaltyError::Stream(StreamError::ExistsWithDifferentBody { version: 300, .. }))
+    ));
+}
+
+#[test]
 fn earn_spend_expire_leaves_zero_and_forty_expired() {
     let d = at(31, 0);
     let mut ledger = Ledger::new(Points::ZERO);
