@@ -16,7 +16,9 @@
 //!
 //! The report: customers by lifecycle stage (rules plus a BG/NBD fit on the year's purchases), loyalty points and
 //! stored-value liability and breakage, NPS ± margin and CSAT per store, first-reply time and SLA per store, and
-//! today's care plan.
+//! today's care plan — planned by `customer_care::care` from the records, the points and prepaid accounts, the
+//! stages and the resolved tickets, and queued in a table keyed by each action's dedup key, so a second run queues
+//! nothing new.
 //!
 //! Run with `cargo run --release --example tour [-- path/to/file.db] [--fresh]` (default file:
 //! `customer-care-tour.db` in the temp directory; `--fresh` deletes it first). The progress goes to stderr.
@@ -350,6 +352,7 @@ fn todays_care_plan(world: &World, stages: &BTreeMap<CustomerId, StageFacts>) ->
         ..CareSubject::new(customer)
     });
     let plan = policy.plan(window, subjects);
+    let queued = world.queue_care(&plan.actions)?;
 
     println!("\n== Today's care plan ({})", now.with_timezone(&ZONE).format("%d/%m/%Y, planned at %H:%M"));
     let mut by_kind: BTreeMap<CareKind, (usize, usize)> = BTreeMap::new();
@@ -360,8 +363,10 @@ fn todays_care_plan(world: &World, stages: &BTreeMap<CustomerId, StageFacts>) ->
         by_kind.entry(s.kind).or_default().1 += 1;
     }
     println!(
-        "{} actions to send, {} skipped",
+        "{} actions to send ({} newly queued, {} already in the queue by their dedup key), {} skipped",
         thousands(plan.actions.len() as i128),
+        thousands(queued as i128),
+        thousands((plan.actions.len() - queued) as i128),
         thousands(plan.skipped.len() as i128)
     );
     for (kind, (planned, skipped)) in &by_kind {

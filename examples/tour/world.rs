@@ -9,6 +9,7 @@ use std::path::Path;
 use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, TimeZone, Timelike, Utc, Weekday};
 use chrono_tz::Tz;
 use customer_care::calendar::{BusinessCalendar, TimeRange, WeeklyHours};
+use customer_care::care::CareAction;
 use customer_care::customer::{
     AnnualDate, Change, Channel, Language, NewProfile, OccasionKind, PreferencesPatch, Purchase, Purpose, Refund,
     SalesChannel,
@@ -232,6 +233,9 @@ const FACTS: &str = "
 CREATE TABLE IF NOT EXISTS surveys (order_id TEXT PRIMARY KEY, store TEXT NOT NULL, responded_at TEXT NOT NULL,
                                     nps INTEGER NOT NULL, csat INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS tickets (ticket_id TEXT PRIMARY KEY, ticket TEXT NOT NULL);
+-- Care actions to deliver, keyed by their dedup key: planning twice never queues (or sends) twice.
+CREATE TABLE IF NOT EXISTS care_queue (dedup_key TEXT PRIMARY KEY, due_at TEXT NOT NULL, channel TEXT NOT NULL,
+                                       action TEXT NOT NULL, sent_at TEXT);
 ";
 
 impl World {
@@ -326,6 +330,28 @@ impl World {
             let wallet = wallet_id(p.n).ok().and_then(|id| self.wallets.get(id.as_uuid()));
             Some((customer, points, wallet))
         })
+    }
+
+    /// Queues care actions for delivery, in one transaction; returns how many were new (an action already queued,
+    /// by its dedup key, is left as it is).
+    pub fn queue_care(&self, actions: &[CareAction]) -> Result<usize> {
+        let tx = self.facts().unchecked_transaction()?;
+        let mut added = 0;
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT OR IGNORE INTO care_queue (dedup_key, due_at, channel, action) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            for a in actions {
+                added += insert.execute((
+                    a.key.as_str(),
+                    a.due_at.to_rfc3339(),
+                    a.channel.to_string(),
+                    serde_json::to_string(a)?,
+                ))?;
+            }
+        }
+        tx.commit()?;
+        Ok(added)
     }
 
     /// Rows in a facts table.
