@@ -725,7 +725,8 @@ impl PointsAccount {
         }
         let at = command.issued_at;
         let version = self.stream.version().saturating_add(1);
-        let mut events = Vec::new();
+        // Most commands record one event: room for one keeps the commit small (an event is ~280 bytes).
+        let mut events = Vec::with_capacity(1);
         let swept;
         let review_due = self.next_tier_review_at.is_some_and(|r| r <= at);
         let dormant_due = self.dormant_at.filter(|d| *d <= at);
