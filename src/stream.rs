@@ -267,22 +267,13 @@ impl<C: PartialEq + Clone> StreamState<C> {
         self.push_record(commit, Some(commit.command.body.clone()));
     }
 
-    /// Records an applied commit without copying its body yet: a replay calls this for every commit, then
-    /// [`restore_body`](Self::restore_body) for the last [`IDEMPOTENCY_WINDOW`] ones, so it copies only the bodies
-    /// that stay remembered. Until then the commit's duplicates are not recognised.
-    pub(crate) fn record_deferring_body<E>(&mut self, commit: &Commit<C, E>) {
-        self.push_record(commit, None);
-    }
-
-    /// Remembers the body of a commit recorded by [`record_deferring_body`](Self::record_deferring_body), if it is
-    /// still in the window.
-    pub(crate) fn restore_body<E>(&mut self, commit: &Commit<C, E>) {
-        let recorded = self.recent.iter_mut().rev().find(|r| r.version == commit.version && r.id == commit.command.id);
-        if let Some(recorded) = recorded
-            && recorded.body.is_none()
-        {
-            recorded.body = Some(commit.command.body.clone());
-        }
+    /// Advances the version and last decision time past an applied commit without remembering it: a replay calls
+    /// this for every commit, then [`record`](Self::record) for the last [`IDEMPOTENCY_WINDOW`] ones, so it
+    /// copies only the bodies (and fills only the window slots) that stay remembered.
+    fn advance<E>(&mut self, commit: &Commit<C, E>) {
+        self.version = commit.version;
+        self.last_issued_at =
+            Some(self.last_issued_at.map_or(commit.command.issued_at, |t| t.max(commit.command.issued_at)));
     }
 
     fn push_record<E>(&mut self, commit: &Commit<C, E>, body: Option<C>) {
@@ -370,6 +361,40 @@ where
         state.apply(commit);
     }
     Ok(state)
+}
+
+/// Replays `commits` onto `state`, whose envelope `stream` returns: checks each version, applies its events
+/// with `apply_events`, and remembers only the last [`IDEMPOTENCY_WINDOW`] commits (earlier ones would be
+/// forgotten by the end anyway), so the result equals applying every commit with `record`.
+///
+/// # Errors
+///
+/// [`StreamError::VersionGap`] when a commit does not follow the one before it.
+pub(crate) fn replay_remembering_last<'a, S, C, E>(
+    state: &mut S,
+    commits: impl IntoIterator<Item = &'a Commit<C, E>>,
+    stream: fn(&mut S) -> &mut StreamState<C>,
+    mut apply_events: impl FnMut(&mut S, &Commit<C, E>),
+) -> Result<(), StreamError>
+where
+    C: PartialEq + Clone + 'a,
+    E: 'a,
+{
+    let mut last: VecDeque<&Commit<C, E>> = VecDeque::with_capacity(IDEMPOTENCY_WINDOW);
+    for commit in commits {
+        stream(state).check_next(commit)?;
+        apply_events(state, commit);
+        stream(state).advance(commit);
+        if last.len() == IDEMPOTENCY_WINDOW {
+            last.pop_front();
+        }
+        last.push_back(commit);
+    }
+    let stream = stream(state);
+    for commit in last {
+        stream.record(commit);
+    }
+    Ok(())
 }
 
 /// A batch rejected by its command at `index`; nothing of the batch is to be written.

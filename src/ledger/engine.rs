@@ -157,13 +157,30 @@ const LOT_CHUNK: usize = 1024;
 
 /// Lots sorted by id, stored in fixed-size chunks (growth never copies lots), with their ids in a parallel `Vec` for
 /// cache-friendly binary search. Ids grow with the commit version, so credits append.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 struct LotStore<U> {
     ids: Vec<LotId>,
     chunks: Vec<Vec<Lot<U>>>,
     /// The position of the last lot changed: debits hit the same lot many times in a row, so applying them skips
     /// the search. Not part of the value (ignored by equality).
     hint: usize,
+}
+
+impl<U: Clone> Clone for LotStore<U> {
+    /// Keeps every chunk's capacity at [`LOT_CHUNK`] (a derived clone would trim the last chunk to its length, so
+    /// the clone's next credit would copy the whole chunk to grow it).
+    fn clone(&self) -> Self {
+        let chunks = self
+            .chunks
+            .iter()
+            .map(|chunk| {
+                let mut copy = Vec::with_capacity(LOT_CHUNK.max(chunk.len()));
+                copy.extend(chunk.iter().cloned());
+                copy
+            })
+            .collect();
+        Self { ids: self.ids.clone(), chunks, hint: self.hint }
+    }
 }
 
 impl<U: PartialEq> PartialEq for LotStore<U> {

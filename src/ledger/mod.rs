@@ -61,6 +61,7 @@
 #![deny(clippy::float_arithmetic)]
 
 mod engine;
+pub(crate) mod few;
 mod index;
 mod types;
 

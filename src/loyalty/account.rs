@@ -1,7 +1,5 @@
 //! The points account: an event-sourced aggregate on the lot engine.
 
-use std::collections::VecDeque;
-
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -14,12 +12,13 @@ use super::program::{
     end_of_day, local_date, period_start, review_period_end, review_window_start, window_start,
 };
 use crate::id::{AccountId, HoldId, OrderId};
+use crate::ledger::few::Few;
 use crate::ledger::{
     Allocation, Category, Credit, Explanation, HoldPlacement, HoldStatus, InvariantViolation, Ledger, LineId, LotId,
     Origin, SettleFact, Tag,
 };
 use crate::money::{Money, Rounding};
-use crate::stream::{Aggregate, Command, Commit, Decision, IDEMPOTENCY_WINDOW, StreamState};
+use crate::stream::{Aggregate, Command, Commit, Decision, StreamState};
 
 /// The category of points earned on purchases.
 pub const BASE: Category = Category::constant("base");
@@ -382,14 +381,14 @@ impl PointsEvent {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 struct EarnRecord {
     lot: Option<LotId>,
-    lines: Vec<LinePoints>,
+    lines: Few<LinePoints>,
     returned: Vec<LineId>,
 }
 
 /// What a redemption of an order spent, kept for refunds (net of refunds, in spend order).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 struct RedemptionRecord {
-    allocations: Vec<Allocation<Points>>,
+    allocations: Few<Allocation<Points>>,
 }
 
 /// A customer's points account.
@@ -698,19 +697,12 @@ impl PointsAccount {
         commits: impl IntoIterator<Item = &'a Commit<PointsCommand, PointsEvent>>,
     ) -> Result<Self, LoyaltyError> {
         let mut state = initial;
-        let mut last = VecDeque::with_capacity(IDEMPOTENCY_WINDOW);
-        for commit in commits {
-            state.stream.check_next(commit)?;
-            state.apply_events(commit);
-            state.stream.record_deferring_body(commit);
-            if last.len() == IDEMPOTENCY_WINDOW {
-                last.pop_front();
-            }
-            last.push_back(commit);
-        }
-        for commit in last {
-            state.stream.restore_body(commit);
-        }
+        crate::stream::replay_remembering_last(
+            &mut state,
+            commits,
+            |a: &mut Self| &mut a.stream,
+            |a: &mut Self, commit| a.apply_events(commit),
+        )?;
         Ok(state)
     }
 
@@ -733,7 +725,8 @@ impl PointsAccount {
         }
         let at = command.issued_at;
         let version = self.stream.version().saturating_add(1);
-        let mut events = Vec::new();
+        // Most commands record one event: room for one keeps the commit small (an event is ~280 bytes).
+        let mut events = Vec::with_capacity(1);
         let swept;
         let review_due = self.next_tier_review_at.is_some_and(|r| r <= at);
         let dormant_due = self.dormant_at.filter(|d| *d <= at);
@@ -1443,7 +1436,11 @@ impl PointsAccount {
                 self.remainder = *remainder;
                 self.earned.insert(
                     order.clone(),
-                    EarnRecord { lot: credit.as_ref().map(|c| c.lot), lines: lines.clone(), returned: Vec::new() },
+                    EarnRecord {
+                        lot: credit.as_ref().map(|c| c.lot),
+                        lines: Few::from(lines.as_slice()),
+                        returned: Vec::new(),
+                    },
                 );
                 if let Some(start) = cap_period {
                     self.period_earned = Some(match self.period_earned {

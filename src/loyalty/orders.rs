@@ -17,16 +17,16 @@ use crate::id::OrderId;
 #[serde(bound(serialize = "V: Serialize + Clone", deserialize = "V: Deserialize<'de>"))]
 pub(crate) struct OrderIndex<V> {
     records: Vec<(OrderId, V)>,
-    /// Linear-probing table of `(hash, position in records)`, valid where the tag is not `EMPTY`. Its length is zero
-    /// or a power of two, at most half full.
-    slots: Vec<(u64, u32)>,
+    /// Linear-probing table of `(mix(hash), position in records)`, valid where the tag is not `EMPTY`. Its length is
+    /// zero or a power of two, at most half full.
+    slots: Vec<(u32, u32)>,
     /// Per slot: `EMPTY`, or `tag(hash)` of the record there.
     tags: Vec<u8>,
 }
 
 const EMPTY: u8 = 0;
 
-/// A slot's tag: the high bit set (never `EMPTY`) and 7 low bits of the hash (`home` uses the high bits).
+/// A slot's tag: the high bit set (never `EMPTY`) and 7 low bits of the hash (`mix` uses the high bits).
 fn tag(hash: u64) -> u8 {
     0x80 | (hash.to_le_bytes()[0] & 0x7f)
 }
@@ -38,13 +38,19 @@ fn fnv1a(order: &OrderId) -> u64 {
         .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3))
 }
 
-/// The first slot to probe for `hash` in a table of `len` (a power of two) slots: Fibonacci hashing of the high bits.
-fn home(hash: u64, len: usize) -> usize {
+/// The high 32 bits of the Fibonacci hash of `hash`: its leading bits pick a slot (`home`), and a slot keeps all
+/// 32 to tell most other orders apart without reading their records.
+fn mix(hash: u64) -> u32 {
+    u32::try_from(hash.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32).unwrap_or(0)
+}
+
+/// The first slot to probe for `mix` in a table of `len` (a power of two) slots: its leading bits.
+fn home(mix: u32, len: usize) -> usize {
     let bits = len.trailing_zeros();
     if bits == 0 {
         return 0;
     }
-    usize::try_from(hash.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - bits)).unwrap_or(0)
+    usize::try_from(mix.checked_shr(32 - bits.min(32)).unwrap_or(0)).unwrap_or(0)
 }
 
 impl<V> Default for OrderIndex<V> {
@@ -54,40 +60,45 @@ impl<V> Default for OrderIndex<V> {
 }
 
 impl<V> OrderIndex<V> {
-    /// The position of `order` in `records`.
-    fn position(&self, order: &OrderId) -> Option<usize> {
+    /// The position of `order` (whose hash is `hash`) in `records`, or else the free slot where it would go
+    /// (`usize::MAX` without a table).
+    fn find(&self, order: &OrderId, hash: u64) -> Result<usize, usize> {
         if self.tags.is_empty() {
-            return None;
+            return Err(usize::MAX);
         }
-        let hash = fnv1a(order);
-        let wanted = tag(hash);
+        let (wanted, mixed) = (tag(hash), mix(hash));
         let mask = self.tags.len() - 1;
-        let mut i = home(hash, self.tags.len());
+        let mut i = home(mixed, self.tags.len());
         loop {
-            let t = *self.tags.get(i)?;
+            let Some(&t) = self.tags.get(i) else { return Err(usize::MAX) };
             if t == EMPTY {
-                return None;
+                return Err(i);
             }
             if t == wanted
-                && let Some(&(h, pos)) = self.slots.get(i)
-                && h == hash
+                && let Some(&(m, pos)) = self.slots.get(i)
+                && m == mixed
                 && self.records.get(pos as usize).is_some_and(|(id, _)| id == order)
             {
-                return Some(pos as usize);
+                return Ok(pos as usize);
             }
             i = (i + 1) & mask;
         }
     }
 
-    /// Puts `(hash, pos)` into the first free slot of its probe sequence (the table must have room).
-    fn place(tags: &mut [u8], slots: &mut [(u64, u32)], hash: u64, pos: u32) {
+    /// The position of `order` in `records`.
+    fn position(&self, order: &OrderId) -> Option<usize> {
+        self.find(order, fnv1a(order)).ok()
+    }
+
+    /// Puts `(mix, pos)` with its tag into the first free slot of its probe sequence (the table must have room).
+    fn place(tags: &mut [u8], slots: &mut [(u32, u32)], tag: u8, mix: u32, pos: u32) {
         let mask = tags.len().wrapping_sub(1);
-        let mut i = home(hash, tags.len());
+        let mut i = home(mix, tags.len());
         while let Some(t) = tags.get_mut(i) {
             if *t == EMPTY {
-                *t = tag(hash);
+                *t = tag;
                 if let Some(slot) = slots.get_mut(i) {
-                    *slot = (hash, pos);
+                    *slot = (mix, pos);
                 }
                 return;
             }
@@ -95,20 +106,26 @@ impl<V> OrderIndex<V> {
         }
     }
 
-    /// Appends a record for an order not yet present.
-    fn push(&mut self, order: OrderId, value: V) -> usize {
+    /// Appends a record for an order not yet present, whose hash is `hash` and whose free slot `find` returned.
+    fn push(&mut self, order: OrderId, value: V, hash: u64, free: usize) -> usize {
         let pos = self.records.len();
+        // More than u32::MAX orders would not fit in memory anyway.
+        let pos32 = u32::try_from(pos).unwrap_or(u32::MAX);
         if (pos + 1) * 2 > self.tags.len() {
             let len = (self.tags.len() * 2).max(16);
             let (mut tags, mut slots) = (vec![EMPTY; len], vec![(0, 0); len]);
-            // In slot order: with `home` taking the high bits, the new table fills front to back.
-            for (&(h, p), _) in self.slots.iter().zip(&self.tags).filter(|(_, t)| **t != EMPTY) {
-                Self::place(&mut tags, &mut slots, h, p);
+            // In slot order: with `home` taking the leading bits, the new table fills front to back.
+            for (&(m, p), &t) in self.slots.iter().zip(&self.tags).filter(|(_, t)| **t != EMPTY) {
+                Self::place(&mut tags, &mut slots, t, m, p);
             }
+            Self::place(&mut tags, &mut slots, tag(hash), mix(hash), pos32);
             (self.tags, self.slots) = (tags, slots);
+        } else if let (Some(t), Some(slot)) = (self.tags.get_mut(free), self.slots.get_mut(free)) {
+            *t = tag(hash);
+            *slot = (mix(hash), pos32);
+        } else {
+            Self::place(&mut self.tags, &mut self.slots, tag(hash), mix(hash), pos32);
         }
-        // More than u32::MAX orders would not fit in memory anyway.
-        Self::place(&mut self.tags, &mut self.slots, fnv1a(&order), u32::try_from(pos).unwrap_or(u32::MAX));
         self.records.push((order, value));
         pos
     }
@@ -127,19 +144,26 @@ impl<V> OrderIndex<V> {
 
     /// The record of `order`, inserted by `make` when absent (always `Some`).
     pub(crate) fn get_or_insert_with(&mut self, order: &OrderId, make: impl FnOnce() -> V) -> Option<&mut V> {
-        let pos = match self.position(order) {
-            Some(pos) => pos,
-            None => self.push(order.clone(), make()),
+        let hash = fnv1a(order);
+        let pos = match self.find(order, hash) {
+            Ok(pos) => pos,
+            Err(free) => self.push(order.clone(), make(), hash, free),
         };
         self.records.get_mut(pos).map(|(_, v)| v)
     }
 
     /// Inserts (or replaces) the record of `order`.
     pub(crate) fn insert(&mut self, order: OrderId, value: V) {
-        if let Some(slot) = self.get_mut(&order) {
-            *slot = value;
-        } else {
-            self.push(order, value);
+        let hash = fnv1a(&order);
+        match self.find(&order, hash) {
+            Ok(pos) => {
+                if let Some((_, slot)) = self.records.get_mut(pos) {
+                    *slot = value;
+                }
+            }
+            Err(free) => {
+                self.push(order, value, hash, free);
+            }
         }
     }
 }

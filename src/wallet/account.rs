@@ -651,12 +651,20 @@ impl StoredValueAccount {
     /// # Errors
     ///
     /// [`WalletError::Stream`] with [`StreamError::VersionGap`](crate::StreamError::VersionGap) when a commit does
-    /// not follow the one before.
+    /// not follow the one before. Equal to applying every commit in turn, but copies command bodies only for
+    /// the last [`IDEMPOTENCY_WINDOW`](crate::stream::IDEMPOTENCY_WINDOW) commits.
     pub fn replay<'a>(
         initial: Self,
         commits: impl IntoIterator<Item = &'a Commit<WalletCommand, WalletEvent>>,
     ) -> Result<Self, WalletError> {
-        Ok(crate::stream::replay(initial, commits)?)
+        let mut state = initial;
+        crate::stream::replay_remembering_last(
+            &mut state,
+            commits,
+            |a: &mut Self| &mut a.stream,
+            |a: &mut Self, commit| a.apply_events(commit),
+        )?;
+        Ok(state)
     }
 
     /// Decides a command as of its `issued_at`. Pure.
@@ -1191,11 +1199,15 @@ impl StoredValueAccount {
 
     /// Applies a persisted commit. Infallible: its events were validated when decided.
     pub fn apply(&mut self, commit: &Commit<WalletCommand, WalletEvent>) {
+        self.apply_events(commit);
+        self.stream.record(commit);
+    }
+
+    fn apply_events(&mut self, commit: &Commit<WalletCommand, WalletEvent>) {
         let at = commit.command.issued_at;
         for event in &commit.events {
             self.apply_event(event, at);
         }
-        self.stream.record(commit);
     }
 }
 

@@ -469,6 +469,28 @@ fn idempotent_resubmission_returns_duplicate_and_rejects_another_body() {
 }
 
 #[test]
+fn replay_past_the_idempotency_window_equals_live_and_still_answers_duplicates() {
+    let mut h = Host::new(program(spec()));
+    for n in 0..300i64 {
+        let body = if n % 3 == 2 { spend(&format!("O-{n}"), 100) } else { top_up(&format!("P-{n}"), 1_000 + n) };
+        h.ok(at(1, 0) + TimeDelta::minutes(n), body);
+    }
+    let id = h.account.id();
+    let replayed = StoredValueAccount::replay(StoredValueAccount::new(id, Currency::VND), &h.commits).unwrap();
+    assert_eq!(replayed, h.account);
+    let generic = customer_care::stream::replay(StoredValueAccount::new(id, Currency::VND), &h.commits).unwrap();
+    assert_eq!(generic, h.account);
+    assert_eq!(serde_json::to_string(&replayed).unwrap(), serde_json::to_string(&h.account).unwrap());
+    let last = h.commits.last().unwrap().command.clone();
+    assert_eq!(replayed.decide(&h.program, &last).unwrap(), Decision::Duplicate { version: 300 });
+    let oldest_kept = &h.commits[300 - customer_care::stream::IDEMPOTENCY_WINDOW].command;
+    assert!(matches!(replayed.decide(&h.program, oldest_kept).unwrap(), Decision::Duplicate { .. }));
+    // A snapshot plus the tail replays to the same account.
+    let snapshot = StoredValueAccount::replay(StoredValueAccount::new(id, Currency::VND), &h.commits[..250]).unwrap();
+    assert_eq!(StoredValueAccount::replay(snapshot, &h.commits[250..]).unwrap(), h.account);
+}
+
+#[test]
 fn programs_are_validated_when_built_and_deserialized() {
     let mut s = spec();
     s.bonus_tiers.push(BonusTier {
