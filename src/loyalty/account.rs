@@ -184,6 +184,10 @@ pub struct LinePoints {
     pub line: LineId,
     /// Its share of the earned points.
     pub points: Points,
+    /// The line's amount, so a return can take it off tier qualification (absent in earns recorded before it
+    /// was kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Money>,
 }
 
 /// A lot re-created by a refund because the original had expired.
@@ -318,6 +322,10 @@ pub enum PointsEvent {
         debt: Points,
         /// What the policy let the customer keep.
         forgiven: Points,
+        /// The amount of the returned lines, taken off tier qualification with `points` (absent when the earn
+        /// did not record line amounts).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        spent_returned: Option<Money>,
     },
     /// Outstanding debt was repaid from available points.
     DebtRepaid {
@@ -511,12 +519,15 @@ pub struct RedemptionQuote {
     pub min_points: Points,
 }
 
-/// One purchase counted toward tier qualification.
+/// One purchase counted toward tier qualification, less what was returned of it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 struct TierActivity {
     at: DateTime<Utc>,
     points: Points,
     spent: Money,
+    /// The order (absent in snapshots taken before returns reduced qualification).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    order: Option<OrderId>,
 }
 
 /// Where a customer stands against the tiers.
@@ -1235,10 +1246,14 @@ impl PointsAccount {
             }
         }
         let line_points = if let [only] = lines {
-            vec![LinePoints { line: only.line, points }]
+            vec![LinePoints { line: only.line, points, amount: Some(only.amount) }]
         } else {
             let per_line = apportion(points, &weights);
-            lines.iter().zip(per_line).map(|(l, p)| LinePoints { line: l.line, points: p }).collect()
+            lines
+                .iter()
+                .zip(per_line)
+                .map(|(l, p)| LinePoints { line: l.line, points: p, amount: Some(l.amount) })
+                .collect()
         };
         let credit = if points.is_positive() {
             let credit = Credit {
@@ -1328,6 +1343,19 @@ impl PointsAccount {
             _ => Points::ZERO,
         };
         let forgiven = sub(shortfall, debt);
+        // The returned lines' amount, when every one of them was recorded.
+        let spent_returned = record
+            .lines
+            .iter()
+            .filter(|l| returning.contains(&l.line))
+            .try_fold(None::<Money>, |acc, l| {
+                let amount = l.amount?;
+                Some(Some(match acc {
+                    None => amount,
+                    Some(sum) => sum.checked_add(amount).ok()?,
+                }))
+            })
+            .flatten();
         Ok(PointsEvent::PointsClawedBack {
             order: order.clone(),
             lines: returning,
@@ -1335,6 +1363,7 @@ impl PointsAccount {
             allocations,
             debt,
             forgiven,
+            spent_returned,
         })
     }
 
@@ -1428,7 +1457,12 @@ impl PointsAccount {
                 ..
             } => {
                 if *counts_for_tier {
-                    self.tier_activity.push(TierActivity { at, points: *points, spent: *spent });
+                    self.tier_activity.push(TierActivity {
+                        at,
+                        points: *points,
+                        spent: *spent,
+                        order: Some(order.clone()),
+                    });
                 }
                 if let Some(c) = credit {
                     self.ledger.apply_credit(c, at);
@@ -1479,7 +1513,17 @@ impl PointsAccount {
                 }
                 self.ledger.apply_debit(allocations);
             }
-            PointsEvent::PointsClawedBack { order, lines, allocations, debt, .. } => {
+            PointsEvent::PointsClawedBack { order, lines, points, allocations, debt, spent_returned, .. } => {
+                // A return takes the lines off tier qualification, if the purchase still counts (its window has
+                // not been reviewed away). A downgrade still waits for the review.
+                if let Some(activity) = self.tier_activity.iter_mut().find(|a| a.order.as_ref() == Some(order)) {
+                    activity.points = sub(activity.points, *points).max(Points::ZERO);
+                    if let Some(returned) = spent_returned
+                        && let Ok(left) = activity.spent.checked_sub(*returned)
+                    {
+                        activity.spent = if left.is_negative() { Money::zero(left.currency()) } else { left };
+                    }
+                }
                 self.ledger.apply_clawback(allocations);
                 if debt.is_positive() {
                     self.ledger.apply_debt(debt);

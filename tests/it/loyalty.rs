@@ -998,3 +998,30 @@ fn redemption_quote_considers_share_balance_minimum_and_due_expiry() {
     let quote = h.account.quote_redemption(&h.program, usd(10_000), at(12, 0)).unwrap();
     assert_eq!((quote.points, quote.available), (Points::ZERO, Points::ZERO));
 }
+
+#[test]
+fn returns_take_their_lines_off_tier_qualification_and_downgrades_wait_for_the_review() {
+    for metric in [TierMetric::PointsEarned, TierMetric::AmountSpent { currency: Currency::USD }] {
+        let mut spec = tier_spec();
+        spec.tiers.as_mut().unwrap().metric = metric;
+        let mut h = Host::new(program(spec));
+        // Two lines, $300 and $200: 500 points or $500 — silver at once.
+        h.ok(at(5, 0), earn(1, &[30_000, 20_000]));
+        assert_eq!(tier_of(&h), "silver", "{metric:?}");
+        assert_eq!(h.account.tier_progress(&h.program, at(5, 1)).unwrap().metric, dec("500"));
+        // The $200 line comes back: qualification drops to 300; the tier holds until the review.
+        let events =
+            h.ok(at(6, 0), PointsCommand::ReturnPurchase { order: order(1), lines: Some(vec![LineId::new(2)]) });
+        let PointsEvent::PointsClawedBack { points, spent_returned, .. } = &events[0] else { panic!() };
+        assert_eq!((*points, *spent_returned), (Points::new(200), Some(usd(20_000))));
+        let progress = h.account.tier_progress(&h.program, at(6, 1)).unwrap();
+        assert_eq!((progress.metric, progress.needed_to_keep), (dec("300"), dec("200")), "{metric:?}");
+        assert_eq!(tier_of(&h), "silver");
+        // Replay agrees.
+        let replayed = PointsAccount::replay(PointsAccount::new(h.account.id()), &h.commits).unwrap();
+        assert_eq!(replayed, h.account);
+        // The rest comes back too: nothing left, never below zero.
+        h.ok(at(7, 0), PointsCommand::ReturnPurchase { order: order(1), lines: None });
+        assert_eq!(h.account.tier_progress(&h.program, at(7, 1)).unwrap().metric, dec("0"));
+    }
+}
