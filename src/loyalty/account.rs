@@ -184,10 +184,6 @@ pub struct LinePoints {
     pub line: LineId,
     /// Its share of the earned points.
     pub points: Points,
-    /// The line's amount, so a return can take it off tier qualification (absent in earns recorded before it
-    /// was kept).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<Money>,
 }
 
 /// A lot re-created by a refund because the original had expired.
@@ -228,6 +224,10 @@ pub enum PointsEvent {
         cap_period: Option<chrono::NaiveDate>,
         /// The points per line.
         lines: Vec<LinePoints>,
+        /// Each line's amount, in line order, when the earn counts toward tier qualification (so a return can take
+        /// it off); empty otherwise, and in earns recorded before it was kept.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        line_amounts: Vec<Money>,
         /// The lot (none when fewer than one point was earned).
         credit: Option<Credit<Points>>,
     },
@@ -528,6 +528,9 @@ struct TierActivity {
     /// The order (absent in snapshots taken before returns reduced qualification).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     order: Option<OrderId>,
+    /// Each line's amount, for returns.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    lines: Vec<(LineId, Money)>,
 }
 
 /// Where a customer stands against the tiers.
@@ -1246,14 +1249,10 @@ impl PointsAccount {
             }
         }
         let line_points = if let [only] = lines {
-            vec![LinePoints { line: only.line, points, amount: Some(only.amount) }]
+            vec![LinePoints { line: only.line, points }]
         } else {
             let per_line = apportion(points, &weights);
-            lines
-                .iter()
-                .zip(per_line)
-                .map(|(l, p)| LinePoints { line: l.line, points: p, amount: Some(l.amount) })
-                .collect()
+            lines.iter().zip(per_line).map(|(l, p)| LinePoints { line: l.line, points: p }).collect()
         };
         let credit = if points.is_positive() {
             let credit = Credit {
@@ -1282,6 +1281,7 @@ impl PointsAccount {
             remainder,
             capped,
             counts_for_tier: program.tiers().is_some(),
+            line_amounts: if program.tiers().is_some() { lines.iter().map(|l| l.amount).collect() } else { Vec::new() },
             cap_period,
             lines: line_points,
             credit,
@@ -1343,19 +1343,13 @@ impl PointsAccount {
             _ => Points::ZERO,
         };
         let forgiven = sub(shortfall, debt);
-        // The returned lines' amount, when every one of them was recorded.
-        let spent_returned = record
-            .lines
-            .iter()
-            .filter(|l| returning.contains(&l.line))
-            .try_fold(None::<Money>, |acc, l| {
-                let amount = l.amount?;
-                Some(Some(match acc {
-                    None => amount,
-                    Some(sum) => sum.checked_add(amount).ok()?,
-                }))
-            })
-            .flatten();
+        // The returned lines' amount, while the purchase still counts toward tier qualification.
+        let spent_returned =
+            self.tier_activity.iter().find(|a| a.order.as_ref() == Some(order) && !a.lines.is_empty()).and_then(|a| {
+                let mut returned = a.lines.iter().filter(|(line, _)| returning.contains(line)).map(|(_, m)| *m);
+                let first = returned.next()?;
+                returned.try_fold(first, |sum, m| sum.checked_add(m).ok())
+            });
         Ok(PointsEvent::PointsClawedBack {
             order: order.clone(),
             lines: returning,
@@ -1454,6 +1448,7 @@ impl PointsAccount {
                 cap_period,
                 counts_for_tier,
                 spent,
+                line_amounts,
                 ..
             } => {
                 if *counts_for_tier {
@@ -1462,6 +1457,7 @@ impl PointsAccount {
                         points: *points,
                         spent: *spent,
                         order: Some(order.clone()),
+                        lines: lines.iter().map(|l| l.line).zip(line_amounts.iter().copied()).collect(),
                     });
                 }
                 if let Some(c) = credit {
