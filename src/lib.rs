@@ -48,6 +48,19 @@
 //!   breakdowns by segment and calendar period.
 //! - [`stats`]: the statistics underneath: distributions, [`Estimate`] with warnings as data, proportion,
 //!   net-share and mean intervals, two-sample tests, multiple-comparison adjustment, sample-size planning.
+//! - [`ledger`]: the lot engine under points and stored value — lots with origin, activation and expiry, holds,
+//!   clawbacks and debt, conservation by construction.
+//! - [`loyalty`]: [`LoyaltyProgram`] and the [`PointsAccount`] aggregate — earn rules, caps, pending points,
+//!   expiry, redemption, tiers, returns and refunds.
+//! - [`wallet`]: stored value — prepaid top-ups with bonus, spend with e-receipts, holds, refunds, gift cards and
+//!   store credit, liability and breakage reports that merge.
+//! - [`lifecycle`]: purchase summaries, BG/NBD, MBG/NBD, Pareto/NBD and Gamma-Gamma models, CLV, RFM and stages
+//!   (new, potential, growth, loyal, aging, lost).
+//! - [`calendar`] and [`service`]: business hours and holidays in a zone; tickets, first response, handle time,
+//!   first-contact resolution, SLA in business time, churn and retention, the poor-experience signal.
+//! - [`care`]: the care planner — policies, templates in Vietnamese and English, and plans of due care actions
+//!   that respect consent, quiet hours, caps and gaps, with every skipped action's reason.
+//! - [`host`]: the storage contract, the host loop, an in-memory store and a conformance kit for adapters.
 //! - [`error`]: one error enum per domain, wrapped by [`Error`].
 //!
 //! # The sans-I/O contract
@@ -101,6 +114,7 @@ pub mod stream;
 pub mod wallet;
 
 pub use calendar::{BusinessCalendar, CalendarError};
+pub use care::{CareError, CarePlan, CarePolicy};
 pub use customer::{Customer, CustomerCommand, CustomerError, CustomerEvent};
 pub use error::Error;
 pub use id::{AccountId, CommandId, CustomerId, HoldId, IdError, IdKind, OrderId, PaymentRef, StoreId};
