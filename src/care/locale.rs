@@ -29,7 +29,12 @@ pub enum Locale {
 impl Locale {
     /// The locale for a language tag: Vietnamese for `vi`, English otherwise.
     pub fn for_language(language: Option<&Language>) -> Self {
-        match language.map(Language::primary) {
+        Self::for_primary(language.map(Language::primary))
+    }
+
+    /// The locale for a primary language subtag (`vi`, `en`): Vietnamese for `vi`, English otherwise.
+    pub(crate) fn for_primary(primary: Option<&str>) -> Self {
+        match primary {
             Some("vi") => Self::Vietnamese,
             _ => Self::English,
         }

@@ -622,7 +622,7 @@ impl<'p> Planner<'p> {
         let kind = p.candidate.kind;
         let wanted = customer.preferences().language().map(crate::customer::Language::primary);
         let (language, template) = spec.templates.for_language(kind, wanted)?;
-        let locale = if language == "vi" { Locale::Vietnamese } else { Locale::English };
+        let locale = Locale::for_primary(Some(language));
         let kind_policy =
             self.policy.kind(kind).ok_or_else(|| CareError::MissingTemplate { kind, language: language.into() })?;
         let mut values = BTreeMap::new();
