@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::error::LoyaltyError;
-use super::orders::OrderIndex;
+use super::orders::{OrderIndex, OrderRecord};
 use super::points::Points;
 use super::program::{
     CapBehaviour, ClawbackPolicy, ExpiredRefundPolicy, LoyaltyProgram, Tier, TierMetric, TierName, TierRules,
@@ -386,17 +386,31 @@ impl PointsEvent {
 }
 
 /// What an order earned, kept for returns.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 struct EarnRecord {
     lot: Option<LotId>,
     lines: Few<LinePoints>,
     returned: Vec<LineId>,
 }
 
+impl OrderRecord for EarnRecord {
+    /// An order earns once (a second earn is rejected), so a later record could only be a replacement.
+    fn absorb(&mut self, later: Self) {
+        *self = later;
+    }
+}
+
 /// What a redemption of an order spent, kept for refunds (net of refunds, in spend order).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 struct RedemptionRecord {
     allocations: Few<Allocation<Points>>,
+}
+
+impl OrderRecord for RedemptionRecord {
+    /// Another redemption (or capture) for the same order: its lots follow the earlier ones.
+    fn absorb(&mut self, later: Self) {
+        self.allocations.extend(later.allocations.iter().cloned());
+    }
 }
 
 /// A customer's points account.
@@ -717,6 +731,7 @@ impl PointsAccount {
             |a: &mut Self| &mut a.stream,
             |a: &mut Self, commit| a.apply_events(commit),
         )?;
+        state.fold_orders();
         Ok(state)
     }
 
@@ -1464,7 +1479,7 @@ impl PointsAccount {
                     self.ledger.apply_credit(c, at);
                 }
                 self.remainder = *remainder;
-                self.earned.insert(
+                self.earned.append(
                     order.clone(),
                     EarnRecord {
                         lot: credit.as_ref().map(|c| c.lot),
@@ -1482,17 +1497,15 @@ impl PointsAccount {
             PointsEvent::BonusAwarded { credit, .. } => self.ledger.apply_credit(credit, at),
             PointsEvent::PointsRedeemed { order, allocations, .. } => {
                 self.ledger.apply_debit(allocations);
-                if let Some(r) = self.redeemed.get_or_insert_with(order, RedemptionRecord::default) {
-                    r.allocations.extend(allocations.iter().cloned());
-                }
+                self.redeemed
+                    .append(order.clone(), RedemptionRecord { allocations: Few::from(allocations.as_slice()) });
             }
             PointsEvent::HoldPlaced { placement } => self.ledger.apply_hold(placement, at),
             PointsEvent::HoldCaptured { hold, order, captured, released, closed } => {
                 self.ledger.apply_capture(*hold, captured, released, *closed);
-                if let Some(order) = order
-                    && let Some(r) = self.redeemed.get_or_insert_with(order, RedemptionRecord::default)
-                {
-                    r.allocations.extend(captured.iter().cloned());
+                if let Some(order) = order {
+                    self.redeemed
+                        .append(order.clone(), RedemptionRecord { allocations: Few::from(captured.as_slice()) });
                 }
             }
             PointsEvent::HoldReleased { hold, released } => {
@@ -1555,7 +1568,14 @@ impl PointsAccount {
     /// Applies a persisted commit. Infallible: its events were validated when decided.
     pub fn apply(&mut self, commit: &Commit<PointsCommand, PointsEvent>) {
         self.apply_events(commit);
+        self.fold_orders();
         self.stream.record(commit);
+    }
+
+    /// Indexes the order records appended by applied events (once per commit, or once per replay).
+    fn fold_orders(&mut self) {
+        self.earned.fold();
+        self.redeemed.fold();
     }
 
     fn apply_events(&mut self, commit: &Commit<PointsCommand, PointsEvent>) {

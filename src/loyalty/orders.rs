@@ -4,24 +4,41 @@ use serde::{Deserialize, Serialize};
 
 use crate::id::OrderId;
 
+/// A record kept per order, which can take in a later record of the same order.
+///
+/// Applying an event appends its order's record without looking the order up; the index folds the appended
+/// records in afterwards, merging each into an earlier record of the same order with [`absorb`](Self::absorb).
+pub(crate) trait OrderRecord: Default {
+    /// Merges `later`, appended after `self` for the same order, into `self`.
+    fn absorb(&mut self, later: Self);
+}
+
 /// Records keyed by order: a `Vec` in insertion order, found through an open-addressing table of fixed FNV-1a hashes
 /// of the order ids (a large account compares `u64`s instead of strings, and inserting appends instead of growing a
 /// tree). A one-byte tag per slot (7 bits of the hash) lets a probe for a new order, the common case, read only the
 /// small tag array, which stays in cache where the slots would not. Deterministic: no random state, and the table
 /// is only probed, never iterated.
 ///
+/// Records are [appended](Self::append) unindexed and [folded](Self::fold) into the table later: once per applied
+/// commit, or once at the end of a replay. Each fold is a tight loop over precomputed hashes whose probes are
+/// independent of each other, so the processor overlaps their cache misses; probing the table once per event in
+/// between everything else an event does, it cannot (for a replay of 500,000 orders this is most of the time).
+///
 /// Serialized as a list of `(order, record)` pairs: first, by increasing hash, the first order inserted with each
 /// hash; then the orders whose hash was already taken, in insertion order. Re-indexed when deserialized.
 #[derive(Clone, Serialize, Deserialize)]
 #[serde(from = "Vec<(OrderId, V)>", into = "Vec<(OrderId, V)>")]
-#[serde(bound(serialize = "V: Serialize + Clone", deserialize = "V: Deserialize<'de>"))]
+#[serde(bound(serialize = "V: Serialize + Clone + OrderRecord", deserialize = "V: Deserialize<'de> + OrderRecord"))]
 pub(crate) struct OrderIndex<V> {
     records: Vec<(OrderId, V)>,
     /// Linear-probing table of `(mix(hash), position in records)`, valid where the tag is not `EMPTY`. Its length is
-    /// zero or a power of two, at most half full.
+    /// zero or a power of two, at most half full once folded.
     slots: Vec<(u32, u32)>,
     /// Per slot: `EMPTY`, or `tag(hash)` of the record there.
     tags: Vec<u8>,
+    /// The hashes of the last `unindexed.len()` records, appended but not yet in the table (nor merged with an
+    /// earlier record of their order). Empty whenever the index is read.
+    unindexed: Vec<u64>,
 }
 
 const EMPTY: u8 = 0;
@@ -55,126 +72,177 @@ fn home(mix: u32, len: usize) -> usize {
 
 impl<V> Default for OrderIndex<V> {
     fn default() -> Self {
-        Self { records: Vec::new(), slots: Vec::new(), tags: Vec::new() }
+        Self { records: Vec::new(), slots: Vec::new(), tags: Vec::new(), unindexed: Vec::new() }
+    }
+}
+
+/// The position in `records` of `order` (whose hash is `hash`), or else the free slot where it would go
+/// (`usize::MAX` without a table).
+fn probe<V>(
+    tags: &[u8],
+    slots: &[(u32, u32)],
+    records: &[(OrderId, V)],
+    order: &OrderId,
+    hash: u64,
+) -> Result<usize, usize> {
+    if tags.is_empty() {
+        return Err(usize::MAX);
+    }
+    let (wanted, mixed) = (tag(hash), mix(hash));
+    let mask = tags.len() - 1;
+    let mut i = home(mixed, tags.len());
+    loop {
+        let Some(&t) = tags.get(i) else { return Err(usize::MAX) };
+        if t == EMPTY {
+            return Err(i);
+        }
+        if t == wanted
+            && let Some(&(m, pos)) = slots.get(i)
+            && m == mixed
+            && records.get(pos as usize).is_some_and(|(id, _)| id == order)
+        {
+            return Ok(pos as usize);
+        }
+        i = (i + 1) & mask;
+    }
+}
+
+/// Puts `(mix, pos)` with its tag into the first free slot of its probe sequence (the table must have room).
+fn place(tags: &mut [u8], slots: &mut [(u32, u32)], tag: u8, mix: u32, pos: u32) {
+    let mask = tags.len().wrapping_sub(1);
+    let mut i = home(mix, tags.len());
+    while let Some(t) = tags.get_mut(i) {
+        if *t == EMPTY {
+            *t = tag;
+            if let Some(slot) = slots.get_mut(i) {
+                *slot = (mix, pos);
+            }
+            return;
+        }
+        i = (i + 1) & mask;
     }
 }
 
 impl<V> OrderIndex<V> {
-    /// The position of `order` (whose hash is `hash`) in `records`, or else the free slot where it would go
-    /// (`usize::MAX` without a table).
-    fn find(&self, order: &OrderId, hash: u64) -> Result<usize, usize> {
-        if self.tags.is_empty() {
-            return Err(usize::MAX);
-        }
-        let (wanted, mixed) = (tag(hash), mix(hash));
-        let mask = self.tags.len() - 1;
-        let mut i = home(mixed, self.tags.len());
-        loop {
-            let Some(&t) = self.tags.get(i) else { return Err(usize::MAX) };
-            if t == EMPTY {
-                return Err(i);
-            }
-            if t == wanted
-                && let Some(&(m, pos)) = self.slots.get(i)
-                && m == mixed
-                && self.records.get(pos as usize).is_some_and(|(id, _)| id == order)
-            {
-                return Ok(pos as usize);
-            }
-            i = (i + 1) & mask;
-        }
-    }
-
-    /// The position of `order` in `records`.
+    /// The position of `order` in `records` (among the folded records).
     fn position(&self, order: &OrderId) -> Option<usize> {
-        self.find(order, fnv1a(order)).ok()
+        debug_assert!(self.unindexed.is_empty(), "an order index is read before its appended records are folded");
+        probe(&self.tags, &self.slots, &self.records, order, fnv1a(order)).ok()
     }
 
-    /// Puts `(mix, pos)` with its tag into the first free slot of its probe sequence (the table must have room).
-    fn place(tags: &mut [u8], slots: &mut [(u32, u32)], tag: u8, mix: u32, pos: u32) {
-        let mask = tags.len().wrapping_sub(1);
-        let mut i = home(mix, tags.len());
-        while let Some(t) = tags.get_mut(i) {
-            if *t == EMPTY {
-                *t = tag;
-                if let Some(slot) = slots.get_mut(i) {
-                    *slot = (mix, pos);
-                }
-                return;
-            }
-            i = (i + 1) & mask;
-        }
-    }
-
-    /// Appends a record for an order not yet present, whose hash is `hash` and whose free slot `find` returned.
-    fn push(&mut self, order: OrderId, value: V, hash: u64, free: usize) -> usize {
-        let pos = self.records.len();
-        // More than u32::MAX orders would not fit in memory anyway.
-        let pos32 = u32::try_from(pos).unwrap_or(u32::MAX);
-        if (pos + 1) * 2 > self.tags.len() {
-            let len = (self.tags.len() * 2).max(16);
-            let (mut tags, mut slots) = (vec![EMPTY; len], vec![(0, 0); len]);
-            // In slot order: with `home` taking the leading bits, the new table fills front to back.
-            for (&(m, p), &t) in self.slots.iter().zip(&self.tags).filter(|(_, t)| **t != EMPTY) {
-                Self::place(&mut tags, &mut slots, t, m, p);
-            }
-            Self::place(&mut tags, &mut slots, tag(hash), mix(hash), pos32);
-            (self.tags, self.slots) = (tags, slots);
-        } else if let (Some(t), Some(slot)) = (self.tags.get_mut(free), self.slots.get_mut(free)) {
-            *t = tag(hash);
-            *slot = (mix(hash), pos32);
-        } else {
-            Self::place(&mut self.tags, &mut self.slots, tag(hash), mix(hash), pos32);
-        }
-        self.records.push((order, value));
-        pos
-    }
-
+    /// The record of `order`.
     pub(crate) fn get(&self, order: &OrderId) -> Option<&V> {
         self.position(order).and_then(|i| self.records.get(i)).map(|(_, v)| v)
     }
 
-    pub(crate) fn get_mut(&mut self, order: &OrderId) -> Option<&mut V> {
-        self.position(order).and_then(|i| self.records.get_mut(i)).map(|(_, v)| v)
-    }
-
+    /// Whether `order` has a record.
     pub(crate) fn contains(&self, order: &OrderId) -> bool {
         self.position(order).is_some()
     }
 
-    /// The record of `order`, inserted by `make` when absent (always `Some`).
-    pub(crate) fn get_or_insert_with(&mut self, order: &OrderId, make: impl FnOnce() -> V) -> Option<&mut V> {
-        let hash = fnv1a(order);
-        let pos = match self.find(order, hash) {
-            Ok(pos) => pos,
-            Err(free) => self.push(order.clone(), make(), hash, free),
-        };
-        self.records.get_mut(pos).map(|(_, v)| v)
-    }
-
-    /// Inserts (or replaces) the record of `order`.
-    pub(crate) fn insert(&mut self, order: OrderId, value: V) {
-        let hash = fnv1a(&order);
-        match self.find(&order, hash) {
-            Ok(pos) => {
-                if let Some((_, slot)) = self.records.get_mut(pos) {
-                    *slot = value;
-                }
-            }
-            Err(free) => {
-                self.push(order, value, hash, free);
-            }
+    /// Grows the table to hold `count` records at most half full, placing the folded ones again. In slot order:
+    /// with `home` taking the leading bits, the new table fills front to back.
+    fn reserve_table(&mut self, count: usize) {
+        let len = count.saturating_mul(2).checked_next_power_of_two().unwrap_or(usize::MAX).max(16);
+        if len <= self.tags.len() {
+            return;
         }
+        let (mut tags, mut slots) = (vec![EMPTY; len], vec![(0, 0); len]);
+        for (&(m, p), &t) in self.slots.iter().zip(&self.tags).filter(|(_, t)| **t != EMPTY) {
+            place(&mut tags, &mut slots, t, m, p);
+        }
+        (self.tags, self.slots) = (tags, slots);
     }
 }
 
-impl<V: PartialEq> PartialEq for OrderIndex<V> {
+impl<V: OrderRecord> OrderIndex<V> {
+    /// Appends the record of `order`, to be merged into an earlier record of the same order (if any) by the next
+    /// [`fold`](Self::fold).
+    pub(crate) fn append(&mut self, order: OrderId, value: V) {
+        self.unindexed.push(fnv1a(&order));
+        self.records.push((order, value));
+    }
+
+    /// Indexes the appended records, in the order they were appended: each either takes a free slot or is absorbed
+    /// by the earlier record of its order, and absorbed records are removed.
+    pub(crate) fn fold(&mut self) {
+        if self.unindexed.is_empty() {
+            return;
+        }
+        let start = self.records.len().saturating_sub(self.unindexed.len());
+        self.reserve_table(self.records.len());
+        let mut absorbed = Vec::new();
+        for (pos, &hash) in (start..).zip(&self.unindexed) {
+            let Some((order, _)) = self.records.get(pos) else { break };
+            match probe(&self.tags, &self.slots, &self.records, order, hash) {
+                Ok(earlier) => {
+                    let later = self.records.get_mut(pos).map(|(_, v)| std::mem::take(v)).unwrap_or_default();
+                    if let Some((_, record)) = self.records.get_mut(earlier) {
+                        record.absorb(later);
+                    }
+                    absorbed.push(pos);
+                }
+                Err(free) => {
+                    // More than u32::MAX orders would not fit in memory anyway.
+                    let pos32 = u32::try_from(pos).unwrap_or(u32::MAX);
+                    if let (Some(t), Some(slot)) = (self.tags.get_mut(free), self.slots.get_mut(free)) {
+                        *t = tag(hash);
+                        *slot = (mix(hash), pos32);
+                    }
+                }
+            }
+        }
+        // Keep the buffer of a commit-by-commit account; drop the one a long replay grew.
+        if self.unindexed.capacity() > 1024 {
+            self.unindexed = Vec::new();
+        } else {
+            self.unindexed.clear();
+        }
+        self.remove(&absorbed);
+    }
+
+    /// Removes the records at `positions` (increasing, none of them in the table) and renumbers the slots of the
+    /// records after the first of them.
+    fn remove(&mut self, positions: &[usize]) {
+        let Some(&first) = positions.first() else { return };
+        let mut pos = 0;
+        let mut next = positions.iter().peekable();
+        self.records.retain(|_| {
+            let keep = next.next_if_eq(&&pos).is_none();
+            pos += 1;
+            keep
+        });
+        if self.records.len() > first {
+            for ((_, p), _) in self.slots.iter_mut().zip(&self.tags).filter(|(_, t)| **t != EMPTY) {
+                let before = positions.partition_point(|&q| q < *p as usize);
+                *p = p.saturating_sub(u32::try_from(before).unwrap_or(u32::MAX));
+            }
+        }
+    }
+
+    /// The record of `order`, after folding.
+    pub(crate) fn get_mut(&mut self, order: &OrderId) -> Option<&mut V> {
+        self.fold();
+        self.position(order).and_then(|i| self.records.get_mut(i)).map(|(_, v)| v)
+    }
+}
+
+impl<V: OrderRecord + Clone + PartialEq> PartialEq for OrderIndex<V> {
+    /// The same orders with equal records, whatever the table's layout or whether appended records were folded.
     fn eq(&self, other: &Self) -> bool {
+        if !self.unindexed.is_empty() || !other.unindexed.is_empty() {
+            let folded = |index: &Self| {
+                let mut index = index.clone();
+                index.fold();
+                index
+            };
+            return folded(self) == folded(other);
+        }
         self.records.len() == other.records.len() && self.records.iter().all(|(order, v)| other.get(order) == Some(v))
     }
 }
 
-impl<V: Eq> Eq for OrderIndex<V> {}
+impl<V: OrderRecord + Clone + Eq> Eq for OrderIndex<V> {}
 
 impl<V: std::fmt::Debug> std::fmt::Debug for OrderIndex<V> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -182,18 +250,19 @@ impl<V: std::fmt::Debug> std::fmt::Debug for OrderIndex<V> {
     }
 }
 
-impl<V> From<Vec<(OrderId, V)>> for OrderIndex<V> {
+impl<V: OrderRecord> From<Vec<(OrderId, V)>> for OrderIndex<V> {
+    /// Indexes `records`; a repeated order is absorbed by its first record.
     fn from(records: Vec<(OrderId, V)>) -> Self {
-        let mut index = Self::default();
-        for (order, value) in records {
-            index.insert(order, value);
-        }
+        let unindexed = records.iter().map(|(order, _)| fnv1a(order)).collect();
+        let mut index = Self { records, unindexed, ..Self::default() };
+        index.fold();
         index
     }
 }
 
-impl<V> From<OrderIndex<V>> for Vec<(OrderId, V)> {
-    fn from(index: OrderIndex<V>) -> Self {
+impl<V: OrderRecord> From<OrderIndex<V>> for Vec<(OrderId, V)> {
+    fn from(mut index: OrderIndex<V>) -> Self {
+        index.fold();
         // (hash, insertion position): the first position of each hash leads, by hash; the rest follow by position.
         let mut keys: Vec<(u64, usize)> = index.records.iter().enumerate().map(|(i, (o, _))| (fnv1a(o), i)).collect();
         keys.sort_unstable();
@@ -211,28 +280,109 @@ impl<V> From<OrderIndex<V>> for Vec<(OrderId, V)> {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    /// A record that keeps every value appended for its order, in order.
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+    struct Seen(Vec<u32>);
+
+    impl OrderRecord for Seen {
+        fn absorb(&mut self, later: Self) {
+            self.0.extend(later.0);
+        }
+    }
 
     fn order(s: &str) -> OrderId {
         OrderId::new(s).unwrap()
     }
 
+    fn seen(values: &[u32]) -> Seen {
+        Seen(values.to_vec())
+    }
+
     #[test]
-    fn finds_replaces_and_serializes_by_hash() {
+    fn folds_appended_records_into_the_first_record_of_their_order_and_serializes_by_hash() {
         let mut index = OrderIndex::default();
         for n in 0..100 {
-            index.insert(order(&format!("R-{n}")), n);
+            index.append(order(&format!("R-{n}")), seen(&[n]));
         }
-        index.insert(order("R-7"), 700);
-        *index.get_or_insert_with(&order("R-8"), || 0).unwrap() += 1;
-        *index.get_or_insert_with(&order("X"), || 41).unwrap() += 1;
-        assert_eq!(index.get(&order("R-7")), Some(&700));
-        assert_eq!(index.get(&order("R-8")), Some(&9));
-        assert_eq!(index.get(&order("X")), Some(&42));
+        index.fold();
+        index.append(order("R-7"), seen(&[700]));
+        index.append(order("X"), seen(&[41]));
+        index.append(order("R-7"), seen(&[701]));
+        index.append(order("Y"), seen(&[42]));
+        index.fold();
+        assert_eq!(index.get(&order("R-7")), Some(&seen(&[7, 700, 701])));
+        assert_eq!(index.get(&order("X")), Some(&seen(&[41])));
+        assert_eq!(index.get(&order("Y")), Some(&seen(&[42])));
         assert!(!index.contains(&order("R-100")));
-        let list: Vec<(OrderId, i32)> = index.clone().into();
-        assert_eq!(list.len(), 101);
+        // The absorbed records are gone and the ones after them still found.
+        assert_eq!(index.records.len(), 102);
+        assert_eq!(index.records.last().map(|(o, _)| o.as_str()), Some("Y"));
+        let list: Vec<(OrderId, Seen)> = index.clone().into();
+        assert_eq!(list.len(), 102);
         assert!(list.windows(2).all(|w| fnv1a(&w[0].0) < fnv1a(&w[1].0)));
         assert_eq!(OrderIndex::from(list), index);
+    }
+
+    #[test]
+    fn get_mut_folds_first_and_equality_ignores_folding() {
+        let mut eager = OrderIndex::default();
+        let mut lazy = OrderIndex::default();
+        for (o, v) in [("A", 1), ("B", 2), ("A", 3)] {
+            eager.append(order(o), seen(&[v]));
+            eager.fold();
+            lazy.append(order(o), seen(&[v]));
+        }
+        assert_eq!(lazy, eager);
+        lazy.get_mut(&order("A")).unwrap().0.push(4);
+        assert_eq!(lazy.get(&order("A")), Some(&seen(&[1, 3, 4])));
+        assert_ne!(lazy, eager);
+    }
+
+    /// An operation on an index: append `value` for order `order % orders`, or fold.
+    fn op() -> impl Strategy<Value = Option<(u8, u32)>> {
+        prop_oneof![1 => Just(None), 4 => (0u8..40, any::<u32>()).prop_map(Some)]
+    }
+
+    proptest! {
+        /// Folding at any moments gives the index that folding after every append gives: the same records, in the
+        /// order their orders first appeared, each holding every value appended for it; the same serialized form.
+        #[test]
+        fn folding_late_equals_folding_at_once(ops in proptest::collection::vec(op(), 0..400)) {
+            let mut late = OrderIndex::default();
+            let mut at_once = OrderIndex::default();
+            let mut model: Vec<(String, Vec<u32>)> = Vec::new();
+            for op in &ops {
+                let Some((o, value)) = *op else {
+                    late.fold();
+                    continue;
+                };
+                let name = format!("HD-{o}");
+                late.append(order(&name), seen(&[value]));
+                at_once.append(order(&name), seen(&[value]));
+                at_once.fold();
+                match model.iter_mut().find(|(n, _)| *n == name) {
+                    Some((_, values)) => values.push(value),
+                    None => model.push((name, vec![value])),
+                }
+            }
+            late.fold();
+            let records = |index: &OrderIndex<Seen>| {
+                index.records.iter().map(|(o, v)| (o.as_str().to_owned(), v.0.clone())).collect::<Vec<_>>()
+            };
+            prop_assert_eq!(records(&late), model.clone());
+            prop_assert_eq!(records(&at_once), model.clone());
+            for (name, values) in &model {
+                prop_assert_eq!(late.get(&order(name)), Some(&Seen(values.clone())));
+            }
+            prop_assert!(!late.contains(&order("HD-40")));
+            prop_assert_eq!(
+                serde_json::to_string(&late).unwrap(),
+                serde_json::to_string(&at_once).unwrap()
+            );
+        }
     }
 }
