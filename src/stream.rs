@@ -519,6 +519,21 @@ mod tests {
     }
 
     #[test]
+    fn ids_sharing_a_fingerprint_are_told_apart_by_the_records() {
+        // Flipping the same bit in two quarters of the id cancels out in the fold.
+        let (a, b) = (0x1234_5678_9abc_def0_u128, 0x1234_5678_9abc_def0_u128 ^ (1 | 1 << 32));
+        let (id_a, id_b) = (CommandId::from_u128(a).unwrap(), CommandId::from_u128(b).unwrap());
+        assert_eq!(fingerprint(id_a), fingerprint(id_b));
+        let mut c = Counter::default();
+        let _ = run(&mut c, &cmd(a, 0, 1));
+        // b is new: accepted, not a duplicate of a, nor a conflict with it.
+        assert!(matches!(run(&mut c, &cmd(b, 1, 2)), Decision::Accepted(ref k) if k.version == 2));
+        assert_eq!(run(&mut c, &cmd(a, 2, 1)), Decision::Duplicate { version: 1 });
+        assert_eq!(run(&mut c, &cmd(b, 2, 2)), Decision::Duplicate { version: 2 });
+        assert_eq!(c.total, 3);
+    }
+
+    #[test]
     fn window_forgets_old_ids() {
         let mut c = Counter::default();
         let n = IDEMPOTENCY_WINDOW as u128 + 10;
