@@ -519,6 +519,15 @@ mod tests {
     }
 
     #[test]
+    fn a_fingerprint_depends_on_every_bit_of_the_id() {
+        let base = 0x0123_4567_89ab_cdef_fedc_ba98_7654_3210_u128;
+        let of = |bits: u128| fingerprint(CommandId::from_u128(bits).unwrap());
+        for bit in 0..128 {
+            assert_ne!(of(base ^ (1 << bit)), of(base), "bit {bit}");
+        }
+    }
+
+    #[test]
     fn ids_sharing_a_fingerprint_are_told_apart_by_the_records() {
         // Flipping the same bit in two quarters of the id cancels out in the fold.
         let (a, b) = (0x1234_5678_9abc_def0_u128, 0x1234_5678_9abc_def0_u128 ^ (1 | 1 << 32));
