@@ -53,7 +53,9 @@ pub mod spend;
 pub mod stage;
 pub mod summary;
 
-pub use models::{BgNbd, Convergence, Estimate, FitReport, ModifiedBgNbd, ParetoNbd, Prediction, PurchaseModel};
+pub use models::{
+    BgNbd, Convergence, Estimate, FitOptions, FitReport, ModifiedBgNbd, ParetoNbd, Prediction, PurchaseModel,
+};
 pub use rfm::{RfmInput, RfmScore, RfmScorer, SegmentMap, SegmentRule, TiePolicy};
 pub use spend::{ClvSettings, GammaGamma};
 pub use stage::{Activity, Classification, LifecyclePolicy, PolicyConfig, Reason, Stage};

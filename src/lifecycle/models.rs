@@ -14,6 +14,12 @@
 //! analytic for the BG family and by central differences for Pareto/NBD. Standard errors come from the inverse of
 //! the Hessian at the optimum (delta method). A fit that does not converge is an error.
 //!
+//! Some data have no interior maximum: when every customer seems to drop out at the same rate, the BG family's
+//! a and b grow without bound together (the Beta distribution of the drop-out probability shrinks to a point).
+//! The plain fit then fails and says which parameters ran away; [`FitOptions::penalized`] adds the L2 penalty of
+//! the Python `lifetimes` package, which keeps the estimates finite (a known answer against `lifetimes` is in the
+//! tests).
+//!
 //! Numerics are in log space. Where the textbook closed forms divide by a − 1 or leave the domain of ₂F₁
 //! (a = 1, a + b + x < 1), the BG-family expectations use a positive-term series that is finite for every valid
 //! parameter (see the module `special`); the Pareto/NBD hypergeometric terms are Euler-transformed so their series
@@ -49,6 +55,50 @@ pub enum Convergence {
     Stalled,
 }
 
+/// How to fit a purchase model: plain maximum likelihood (the default), or with an L2 penalty on the parameters.
+///
+/// ```
+/// use customer_care::lifecycle::FitOptions;
+///
+/// assert_eq!(FitOptions::default().penalizer(), 0.0);
+/// assert_eq!(FitOptions::penalized(0.001)?.penalizer(), 0.001);
+/// assert!(FitOptions::penalized(-1.0).is_err());
+/// # Ok::<(), customer_care::lifecycle::LifecycleError>(())
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct FitOptions {
+    penalizer: f64,
+}
+
+impl FitOptions {
+    /// Maximises the mean log-likelihood per customer minus `penalizer · Σ θ²` over the parameters θ — the
+    /// `penalizer_coef` of the Python `lifetimes` package's BG/NBD and MBG/NBD fitters, with the same convention
+    /// for the time-scale parameters (α, and β for Pareto/NBD): they enter the penalty in units of the longest
+    /// customer age, so the penalty does not depend on the time unit. (`lifetimes`' Pareto/NBD fitter
+    /// adds its penalty to the *total* log-likelihood instead: its coefficient equals this one times the number of
+    /// customers.)
+    ///
+    /// A small value (0.001 to 0.01) keeps the estimates finite on data with no interior maximum, at the cost of a
+    /// bias towards small parameters; standard errors then come from the penalised curvature.
+    ///
+    /// # Errors
+    ///
+    /// [`LifecycleError::InvalidValue`] unless `penalizer` is finite and ≥ 0.
+    pub fn penalized(penalizer: f64) -> Result<Self, LifecycleError> {
+        if penalizer.is_finite() && penalizer >= 0.0 {
+            Ok(Self { penalizer })
+        } else {
+            Err(super::invalid("penalizer", penalizer, "a finite number ≥ 0"))
+        }
+    }
+
+    /// The L2 penalty coefficient (0: plain maximum likelihood).
+    pub const fn penalizer(&self) -> f64 {
+        self.penalizer
+    }
+}
+
 /// What a maximum-likelihood fit found.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -69,6 +119,9 @@ pub struct FitReport {
     pub patterns: usize,
     /// Time unit of the data and of the rate parameters.
     pub unit: TimeUnit,
+    /// The L2 penalty coefficient of the fit ([`FitOptions::penalized`]; 0: plain maximum likelihood).
+    #[serde(default)]
+    pub penalizer: f64,
 }
 
 /// P(alive) and the expected purchases over a horizon for one customer.
@@ -214,30 +267,99 @@ fn logistic(log_odds: f64) -> f64 {
 const MIN_PARAMETER: f64 = 1e-8;
 const MAX_PARAMETER: f64 = 1e8;
 
-fn fit_with<const N: usize>(
-    model: &str,
-    names: [&str; N],
-    data: &FitData,
+/// Parameters beyond this factor from 1 when the iteration limit is reached are reported as running away.
+const RUNAWAY: f64 = 1e4;
+
+/// "no interior maximum: …" naming the parameters outside `low..=high` (`theta`), if any; a penalty is suggested
+/// when one grows without bound (it cannot help one that shrinks to 0: the penalty pulls that way too).
+fn no_interior_maximum<const N: usize>(
+    names: &[&str; N],
+    theta: &[f64],
+    low: f64,
+    high: f64,
+    how: &str,
+) -> Option<String> {
+    let away: Vec<(&str, f64)> =
+        names.iter().zip(theta).filter(|(_, v)| !(low..=high).contains(*v)).map(|(n, v)| (*n, *v)).collect();
+    if away.is_empty() {
+        return None;
+    }
+    let list: Vec<String> = away.iter().map(|(name, v)| format!("{name} = {v:.3e}")).collect();
+    let hint = if away.iter().any(|(_, v)| v.is_nan() || *v > 1.0) {
+        "; a penalty (FitOptions::penalized, such as 0.001) keeps the estimates finite"
+    } else {
+        ""
+    };
+    Some(format!("no interior maximum: {} {how} {low:e} to {high:e}{hint}", list.join(", ")))
+}
+
+/// A model to fit: its name, its parameters' names, which of them are time scales (the penalty measures those in
+/// units of the longest age), and the starting point.
+struct Fit<const N: usize> {
+    model: &'static str,
+    names: [&'static str; N],
+    time_scales: [bool; N],
     start: [f64; N],
+}
+
+/// Fits a model by minimising `nll` (the negative log-likelihood and its gradient in log-parameters) from the
+/// start, with the L2 penalty of `options`.
+fn fit_model<const N: usize>(
+    fit: Fit<N>,
+    data: &FitData,
     gtol: f64,
+    options: &FitOptions,
     nll: &mut optimize::Objective<'_, N>,
 ) -> Result<([f64; N], FitReport), LifecycleError> {
+    let Fit { model, names, time_scales, start } = fit;
     let failed =
         |iterations: u32, reason: String| LifecycleError::FitFailed { model: model.to_owned(), iterations, reason };
+    // `lifetimes` measures times in units of the longest age, and penalises the mean log-likelihood.
+    let longest = data.patterns().iter().map(|p| p.age).fold(0.0, f64::max);
+    let time_factor = if longest > 0.0 { 1.0 / longest } else { 1.0 };
+    let factors = time_scales.map(|scaled| if scaled { time_factor } else { 1.0 });
+    let weight = options.penalizer * data.customers();
+    // The penalty on the total log-likelihood (the mean's times the customers) and its gradient in log-parameters.
+    let penalty = |phi: &[f64; N]| {
+        let mut gradient = [0.0; N];
+        let mut value = 0.0;
+        for ((p, factor), g) in phi.iter().zip(&factors).zip(&mut gradient) {
+            let theta = p.exp() * factor;
+            value += weight * theta * theta;
+            // d(θ²)/d(ln θ) = 2θ².
+            *g = 2.0 * weight * theta * theta;
+        }
+        (value, gradient)
+    };
+    let mut objective = |phi: &[f64; N]| {
+        let (value, mut gradient) = nll(phi)?;
+        if weight == 0.0 {
+            return Some((value, gradient));
+        }
+        let (extra, slope) = penalty(phi);
+        for (g, s) in gradient.iter_mut().zip(slope) {
+            *g += s;
+        }
+        Some((value + extra, gradient))
+    };
     let phi0 = start.map(f64::ln);
-    let min = optimize::bfgs(nll, phi0, gtol, 1000).map_err(|f| failed(f.iterations, f.reason))?;
+    let min = optimize::bfgs(&mut objective, phi0, gtol, 1000).map_err(|f| {
+        // Still running at the iteration limit: name what was running away, if anything.
+        let theta: Option<Vec<f64>> = f.last.map(|last| last.iter().map(|phi| phi.exp()).collect());
+        let how = "at the iteration limit, still moving away from";
+        let away = theta.and_then(|theta| no_interior_maximum(&names, &theta, 1.0 / RUNAWAY, RUNAWAY, how));
+        failed(f.iterations, away.unwrap_or(f.reason))
+    })?;
     let theta = min.x.map(f64::exp);
     // A maximum on the boundary (a shape → 0 or a scale → ∞) means the data cannot identify the model.
-    if let Some((name, value)) =
-        names.iter().zip(theta).find(|(_, v)| !v.is_finite() || !(MIN_PARAMETER..=MAX_PARAMETER).contains(v))
-    {
-        return Err(failed(
-            min.iterations,
-            format!("no interior maximum: {name} went to {value:e} (outside {MIN_PARAMETER:e} to {MAX_PARAMETER:e})"),
-        ));
+    if let Some(reason) = no_interior_maximum(&names, &theta, MIN_PARAMETER, MAX_PARAMETER, "outside") {
+        return Err(failed(min.iterations, reason));
     }
+    let log_likelihood = -(min.value - penalty(&min.x).0);
     // A Hessian that is not positive definite means a flat direction: some parameter is not identified.
-    let Some(covariance) = optimize::numeric_hessian(nll, &min.x, 1e-4).and_then(|h| optimize::invert_spd(&h)) else {
+    let Some(covariance) =
+        optimize::numeric_hessian(&mut objective, &min.x, 1e-4).and_then(|h| optimize::invert_spd(&h))
+    else {
         return Err(failed(min.iterations, "no strict maximum: the Hessian is not positive definite".into()));
     };
     let covariance = Some(covariance);
@@ -260,7 +382,7 @@ fn fit_with<const N: usize>(
         FitReport {
             model: model.to_owned(),
             parameters,
-            log_likelihood: -min.value,
+            log_likelihood,
             iterations: min.iterations,
             convergence: match min.stop {
                 Stop::Gradient => Convergence::Gradient,
@@ -269,6 +391,7 @@ fn fit_with<const N: usize>(
             customers: data.customers(),
             patterns: data.patterns().len(),
             unit: data.unit(),
+            penalizer: options.penalizer,
         },
     ))
 }
@@ -396,10 +519,24 @@ macro_rules! bg_family {
             ///
             /// [`LifecycleError::FitFailed`] when the optimiser does not converge (no parameters are returned).
             pub fn fit(data: &FitData) -> Result<(Self, FitReport), LifecycleError> {
-                let start = [1.0, scale_start(data), 1.0, 1.0];
+                Self::fit_with(data, &FitOptions::default())
+            }
+
+            /// Fits the model to `data` as `options` say: by maximum likelihood, or with the L2 penalty of
+            /// [`FitOptions::penalized`] (α in units of the longest age).
+            ///
+            /// # Errors
+            ///
+            /// [`LifecycleError::FitFailed`] when the optimiser does not converge (no parameters are returned).
+            pub fn fit_with(data: &FitData, options: &FitOptions) -> Result<(Self, FitReport), LifecycleError> {
+                let fit = Fit {
+                    model: $label,
+                    names: ["r", "alpha", "a", "b"],
+                    time_scales: [false, true, false, false],
+                    start: [1.0, scale_start(data), 1.0, 1.0],
+                };
                 let mut nll = |phi: &[f64; 4]| bg_family_nll(phi, data, $modified);
-                let ([r, alpha, a, b], report) =
-                    fit_with($label, ["r", "alpha", "a", "b"], data, start, 1e-9, &mut nll)?;
+                let ([r, alpha, a, b], report) = fit_model(fit, data, 1e-9, options, &mut nll)?;
                 Ok((Self::new(r, alpha, a, b, data.unit())?, report))
             }
 
@@ -681,14 +818,28 @@ impl ParetoNbd {
     ///
     /// [`LifecycleError::FitFailed`] when the optimiser does not converge (no parameters are returned).
     pub fn fit(data: &FitData) -> Result<(Self, FitReport), LifecycleError> {
+        Self::fit_with(data, &FitOptions::default())
+    }
+
+    /// Fits the model to `data` as `options` say: by maximum likelihood, or with the L2 penalty of
+    /// [`FitOptions::penalized`] (α and β in units of the longest age).
+    ///
+    /// # Errors
+    ///
+    /// [`LifecycleError::FitFailed`] when the optimiser does not converge (no parameters are returned).
+    pub fn fit_with(data: &FitData, options: &FitOptions) -> Result<(Self, FitReport), LifecycleError> {
         let scale = scale_start(data);
-        let start = [1.0, scale, 1.0, scale];
+        let fit = Fit {
+            model: "Pareto/NBD",
+            names: ["r", "alpha", "s", "beta"],
+            time_scales: [false, true, false, true],
+            start: [1.0, scale, 1.0, scale],
+        };
         let mut nll = |phi: &[f64; 4]| {
             let mut f = |p: &[f64; 4]| pareto_nll(p, data);
             optimize::numeric_gradient(&mut f, phi, 1e-5)
         };
-        let ([r, alpha, s, beta], report) =
-            fit_with("Pareto/NBD", ["r", "alpha", "s", "beta"], data, start, 1e-9, &mut nll)?;
+        let ([r, alpha, s, beta], report) = fit_model(fit, data, 1e-9, options, &mut nll)?;
         Ok((Self::new(r, alpha, s, beta, data.unit())?, report))
     }
 

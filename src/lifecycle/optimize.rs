@@ -27,6 +27,8 @@ pub(crate) struct Minimum<const N: usize> {
 pub(crate) struct Failure {
     pub(crate) iterations: u32,
     pub(crate) reason: String,
+    /// The last point reached, when there was one (at the iteration limit: where the search was heading).
+    pub(crate) last: Option<Vec<f64>>,
 }
 
 fn dot<const N: usize>(a: &[f64; N], b: &[f64; N]) -> f64 {
@@ -58,7 +60,7 @@ pub(crate) fn bfgs<const N: usize>(
     max_iterations: u32,
 ) -> Result<Minimum<N>, Failure> {
     let Some((mut fx, mut g)) = f(&x0).filter(|(v, g)| v.is_finite() && g.iter().all(|c| c.is_finite())) else {
-        return Err(Failure { iterations: 0, reason: "objective not finite at the starting point".into() });
+        return Err(Failure { iterations: 0, reason: "objective not finite at the starting point".into(), last: None });
     };
     let mut x = x0;
     let mut h = identity::<N>();
@@ -105,7 +107,11 @@ pub(crate) fn bfgs<const N: usize>(
             if max_abs(&g) <= 1e3 * gtol * (1.0 + fx.abs()) {
                 return Ok(Minimum { x, value: fx, gradient: g, iterations: iteration, stop: Stop::Stalled });
             }
-            return Err(Failure { iterations: iteration, reason: "line search found no decrease".into() });
+            return Err(Failure {
+                iterations: iteration,
+                reason: "line search found no decrease".into(),
+                last: Some(x.to_vec()),
+            });
         };
         let mut s = [0.0; N];
         let mut y = [0.0; N];
@@ -152,7 +158,7 @@ pub(crate) fn bfgs<const N: usize>(
             return Ok(Minimum { x, value: fx, gradient: g, iterations: iteration + 1, stop: Stop::Stalled });
         }
     }
-    Err(Failure { iterations: max_iterations, reason: "iteration limit reached".into() })
+    Err(Failure { iterations: max_iterations, reason: "iteration limit reached".into(), last: Some(x.to_vec()) })
 }
 
 /// Central-difference gradient of a scalar function.

@@ -177,6 +177,7 @@ impl GammaGamma {
             customers,
             patterns: data.len(),
             unit,
+            penalizer: 0.0,
         };
         Ok((model, report))
     }

@@ -2,14 +2,17 @@
 
 use chrono::NaiveDate;
 use customer_care::lifecycle::{
-    BgNbd, ClvSettings, CustomerSummary, FitData, GammaGamma, ModifiedBgNbd, ParetoNbd, PurchaseModel, RfmInput,
-    RfmScore, RfmScorer, SegmentMap, SegmentRule, Span, TiePolicy, TimeUnit, summarize, summarize_holdout,
+    BgNbd, ClvSettings, CustomerSummary, FitData, FitOptions, GammaGamma, ModifiedBgNbd, ParetoNbd, Pattern,
+    PurchaseModel, RfmInput, RfmScore, RfmScorer, SegmentMap, SegmentRule, Span, TiePolicy, TimeUnit, summarize,
+    summarize_holdout,
 };
 use rust_decimal::Decimal;
 
 const SAMPLE: &str = include_str!("../data/CDNOW_sample.txt");
 const SUMMARY: &str = include_str!("../data/cdnow_customers_summary.csv");
 const WITH_SPEND: &str = include_str!("../data/cdnow_customers_summary_with_transactions.csv");
+/// The merged lifecycle fit data of `examples/shards.rs` (see `tests/data/README.md`).
+const SHARDS: &str = include_str!("../data/shards_fit_patterns.csv");
 
 fn calibration_end() -> NaiveDate {
     NaiveDate::from_ymd_opt(1997, 9, 30).unwrap()
@@ -424,4 +427,133 @@ fn customer_records_classify_through_the_adapter() {
     assert!(policy.classify(&none, t(10), None).is_ok());
     let stage = policy.classify(&activity, t(10), None).unwrap().stage;
     assert_eq!(stage, Stage::New);
+}
+
+/// The penalised objective `FitOptions::penalized(c)` minimises: the negative log-likelihood plus
+/// `customers · c · Σ θ²`, with the time-scale parameters (flagged) in units of the longest age.
+fn penalized_objective(model: &dyn PurchaseModel, data: &FitData, c: f64, params: [(f64, bool); 4]) -> f64 {
+    let longest = data.patterns().iter().map(|p| p.age).fold(0.0, f64::max);
+    let sum: f64 = params.iter().map(|&(v, time)| if time { v / longest } else { v }).map(|v| v * v).sum();
+    -model.log_likelihood(data).unwrap() + data.customers() * c * sum
+}
+
+/// `(fitted, lifetimes)`: equal within `tolerance` relative, or else the fit's objective is the lower one.
+fn assert_matches_lifetimes(what: &str, fitted: [f64; 4], lifetimes: [f64; 4], tolerance: f64) {
+    for (got, want) in fitted.iter().zip(lifetimes) {
+        assert!((got / want - 1.0).abs() < tolerance, "{what}: {fitted:?} vs lifetimes {lifetimes:?}");
+    }
+}
+
+#[test]
+fn cdnow_penalized_fits_match_lifetimes() {
+    // `lifetimes` 0.11.3 on the same file, `penalizer_coef` 0.001 and 0.01.
+    let data = cdnow_data();
+    let cases = [
+        (
+            0.001,
+            [0.2427762679, 4.4052780558, 0.4984464875, 1.3232442257],
+            [0.6171496402, 6.7770485051, 0.7205735401, 1.0596370804],
+        ),
+        (
+            0.01,
+            [0.2429403421, 4.4324371707, 0.2856415363, 0.6584536735],
+            [0.6152446924, 6.7384692087, 0.4990792508, 0.6722762365],
+        ),
+    ];
+    for (c, bg, mbg) in cases {
+        let options = FitOptions::penalized(c).unwrap();
+        let (model, report) = BgNbd::fit_with(&data, &options).unwrap();
+        assert_matches_lifetimes("BG/NBD", [model.r(), model.alpha(), model.a(), model.b()], bg, 1e-5);
+        assert_eq!(report.penalizer, c);
+        // The report gives the log-likelihood itself, not the penalised objective.
+        assert!((model.log_likelihood(&data).unwrap() - report.log_likelihood).abs() < 1e-9);
+        let (model, _) = ModifiedBgNbd::fit_with(&data, &options).unwrap();
+        assert_matches_lifetimes("MBG/NBD", [model.r(), model.alpha(), model.a(), model.b()], mbg, 1e-5);
+    }
+    // `lifetimes`' Pareto/NBD fitter penalises the total log-likelihood: its 0.01 is 0.01 / 2357 here. β is a flat
+    // direction, where `lifetimes` stops early: its point is close, and its objective is not lower than ours.
+    let lifetimes = [0.5532840941, 10.5772771581, 0.6056872874, 11.6519343682];
+    let c = 0.01 / 2357.0;
+    let (model, report) = ParetoNbd::fit_with(&data, &FitOptions::penalized(c).unwrap()).unwrap();
+    let fitted = [model.r(), model.alpha(), model.s(), model.beta()];
+    assert_matches_lifetimes("Pareto/NBD", fitted, lifetimes, 1e-3);
+    let [r, alpha, s, beta] = lifetimes;
+    let theirs = ParetoNbd::new(r, alpha, s, beta, TimeUnit::Week).unwrap();
+    let flags = [false, true, false, true];
+    let ours = penalized_objective(&model, &data, c, [0, 1, 2, 3].map(|i| (fitted[i], flags[i])));
+    let at_theirs = penalized_objective(&theirs, &data, c, [0, 1, 2, 3].map(|i| (lifetimes[i], flags[i])));
+    assert!(ours <= at_theirs, "{ours} > {at_theirs}");
+    // A penalty costs likelihood: the plain fit's is higher.
+    let (_, plain) = ParetoNbd::fit(&data).unwrap();
+    assert!(plain.log_likelihood > report.log_likelihood);
+    assert_eq!(plain.penalizer, 0.0);
+}
+
+/// `(x, t_x, T)` patterns in weeks, with their customers, from `shards_fit_patterns.csv` (days).
+fn shards_data() -> FitData {
+    let patterns = SHARDS
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<f64> = l.split(',').map(|v| v.parse().unwrap()).collect();
+            Pattern { frequency: f[0] as u32, recency: f[1] / 7.0, age: f[2] / 7.0, weight: f[3] }
+        })
+        .collect();
+    FitData::from_patterns(TimeUnit::Week, patterns).unwrap()
+}
+
+#[test]
+fn a_ridge_to_infinity_is_named_and_a_penalty_fits_it_as_lifetimes_does() {
+    // The merged lifecycle data of `examples/shards.rs`: the drop-out probability hardly varies between customers,
+    // so the likelihood keeps rising as a and b grow together. `lifetimes` 0.11.3 does not converge either.
+    let data = shards_data();
+    assert_eq!(data.customers(), 4_000.0);
+    // BG/NBD is still climbing at the iteration limit (a ≈ 5e6, b ≈ 4e7 here); MBG/NBD stops past the bound on b.
+    for (err, away) in [(BgNbd::fit(&data).unwrap_err(), "a = "), (ModifiedBgNbd::fit(&data).unwrap_err(), "b = ")] {
+        let customer_care::LifecycleError::FitFailed { reason, .. } = &err else { panic!("{err}") };
+        assert!(reason.starts_with("no interior maximum: ") && reason.contains(away), "{reason}");
+        assert!(!reason.contains("r = ") && !reason.contains("alpha = "), "{reason}");
+        assert!(reason.contains("FitOptions::penalized"), "{reason}");
+    }
+    let cases = [
+        (
+            0.001,
+            [0.9670798231, 0.9919938358, 1.2583869188, 5.9757375279],
+            [3.288076141, 3.1744273129, 1.3206365453, 6.252713455],
+        ),
+        (
+            0.01,
+            [0.9301191832, 0.9510425876, 0.7213745675, 2.4677356697],
+            [2.2314463735, 2.0930725068, 0.7545356629, 2.5895545954],
+        ),
+    ];
+    let flags = [false, true, false, false];
+    for (c, bg, mbg) in cases {
+        let options = FitOptions::penalized(c).unwrap();
+        let (model, _) = BgNbd::fit_with(&data, &options).unwrap();
+        let fitted = [model.r(), model.alpha(), model.a(), model.b()];
+        assert_matches_lifetimes("BG/NBD", fitted, bg, 1e-3);
+        let [r, alpha, a, b] = bg;
+        let theirs = BgNbd::new(r, alpha, a, b, TimeUnit::Week).unwrap();
+        let ours = penalized_objective(&model, &data, c, [0, 1, 2, 3].map(|i| (fitted[i], flags[i])));
+        let at_theirs = penalized_objective(&theirs, &data, c, [0, 1, 2, 3].map(|i| (bg[i], flags[i])));
+        assert!(ours <= at_theirs + 1e-9 * at_theirs.abs(), "BG/NBD {c}: {ours} > {at_theirs}");
+        let (model, _) = ModifiedBgNbd::fit_with(&data, &options).unwrap();
+        let fitted = [model.r(), model.alpha(), model.a(), model.b()];
+        assert_matches_lifetimes("MBG/NBD", fitted, mbg, 1e-2);
+        let [r, alpha, a, b] = mbg;
+        let theirs = ModifiedBgNbd::new(r, alpha, a, b, TimeUnit::Week).unwrap();
+        let ours = penalized_objective(&model, &data, c, [0, 1, 2, 3].map(|i| (fitted[i], flags[i])));
+        let at_theirs = penalized_objective(&theirs, &data, c, [0, 1, 2, 3].map(|i| (mbg[i], flags[i])));
+        assert!(ours <= at_theirs + 1e-9 * at_theirs.abs(), "MBG/NBD {c}: {ours} > {at_theirs}");
+    }
+}
+
+#[test]
+fn a_penalty_must_be_finite_and_not_negative() {
+    for bad in [-0.001, f64::NAN, f64::INFINITY] {
+        let err = FitOptions::penalized(bad).unwrap_err();
+        assert!(err.to_string().contains("penalizer"), "{err}");
+    }
+    assert_eq!(FitOptions::penalized(0.0).unwrap(), FitOptions::default());
 }
