@@ -33,12 +33,11 @@ use std::collections::BTreeMap;
 use std::error::Error;
 use std::path::PathBuf;
 
-use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use chrono::{NaiveDate, TimeDelta};
 use customer_care::care::{
     CareKind, CarePolicy, CarePolicySpec, CareSubject, CareWindow, Locale, PointsFacts, ResolvedTicket, SkipReason,
     StageFacts, StoredValueFacts,
 };
-use customer_care::lifecycle::Reason;
 use customer_care::lifecycle::{
     Activity, BgNbd, LifecyclePolicy, PolicyConfig, PurchaseModel, Stage, TimeUnit, summarize,
 };
@@ -151,10 +150,15 @@ fn report_lifecycle(world: &World) -> Result<BTreeMap<CustomerId, StageFacts>> {
         let p_alive = summaries.get(&n).map(|s| model.p_alive(s)).transpose()?;
         let classification = policy.classify(&activity, end, p_alive)?;
         *stages.entry(classification.stage).or_default() += 1;
-        facts.insert(
-            c.id(),
-            StageFacts { stage: classification.stage, since: stage_since(&classification.reasons, &activity, end) },
-        );
+        // When the rules alone place the customer, the purchase history dates the stage exactly; a stage that
+        // only the model's P(alive) gives has no history, and is taken to have begun before today, so no care
+        // series starts today on a guess.
+        let by_rules = policy.classify_customer(c, Currency::VND, end)?;
+        let since = match &by_rules {
+            Some(staged) if staged.classification.stage == classification.stage => staged.since,
+            _ => end - TimeDelta::days(1),
+        };
+        facts.insert(c.id(), StageFacts { stage: classification.stage, since });
     }
     let spend: Decimal = log.iter().map(|(_, _, a)| a).sum();
     println!(
@@ -176,29 +180,6 @@ fn report_lifecycle(world: &World) -> Result<BTreeMap<CustomerId, StageFacts>> {
         println!("  {:<10} {n:>5}  {:>5.1} %", format!("{stage:?}"), pct(*n, customers.len()));
     }
     Ok(facts)
-}
-
-/// When a customer's stage began, as far as the rule that placed them there says: the moment a silence passed
-/// its threshold, the first purchase, the registration. Otherwise (loyal, active, a model's verdict) the tour
-/// cannot tell and assumes the stage began before today, so no series starts today on a guess. A host that
-/// classifies every day records the day a stage begins.
-fn stage_since(reasons: &[Reason], activity: &Activity, as_of: DateTime<Utc>) -> DateTime<Utc> {
-    let days = |d: f64| TimeDelta::seconds((d * 86_400.0) as i64);
-    for reason in reasons {
-        let since = match (reason, activity.last_purchase_at, activity.first_purchase_at) {
-            (Reason::Overdue { days_since_last, rhythm_days, gaps }, _, _) => {
-                as_of - days(days_since_last - rhythm_days * gaps)
-            }
-            (Reason::Silent { lost_after_days, .. }, Some(last), _) => {
-                last + TimeDelta::days(i64::from(*lost_after_days))
-            }
-            (Reason::FirstPurchaseRecent { .. }, _, Some(first)) => first,
-            (Reason::NoPurchase { .. }, _, _) => activity.registered_at,
-            _ => continue,
-        };
-        return since.min(as_of);
-    }
-    as_of - TimeDelta::days(1)
 }
 
 /// Points outstanding and their value; stored-value liability and breakage (merged per store, as shards would).

@@ -22,6 +22,14 @@ pub struct StageFacts {
     pub since: DateTime<Utc>,
 }
 
+impl From<&crate::lifecycle::StageSince> for StageFacts {
+    /// The stage and the instant it began, from [`LifecyclePolicy::classify_history`](crate::lifecycle::LifecyclePolicy::classify_history)
+    /// or [`classify_customer`](crate::lifecycle::LifecyclePolicy::classify_customer).
+    fn from(staged: &crate::lifecycle::StageSince) -> Self {
+        Self { stage: staged.classification.stage, since: staged.since }
+    }
+}
+
 /// What care needs from a points account.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PointsFacts {

@@ -58,7 +58,7 @@ pub use models::{
 };
 pub use rfm::{RfmInput, RfmScore, RfmScorer, SegmentMap, SegmentRule, TiePolicy};
 pub use spend::{ClvSettings, GammaGamma};
-pub use stage::{Activity, Classification, LifecyclePolicy, PolicyConfig, Reason, Stage};
+pub use stage::{Activity, Classification, LifecyclePolicy, PolicyConfig, Reason, Stage, StageSince};
 pub use summary::{
     AsPurchase, CustomerSummary, FitData, Holdout, Pattern, Purchase, Summaries, summarize, summarize_holdout,
 };

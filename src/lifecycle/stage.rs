@@ -397,6 +397,170 @@ impl LifecyclePolicy {
     }
 }
 
+/// A stage and the instant the customer entered it, from a purchase history
+/// ([`LifecyclePolicy::classify_history`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct StageSince {
+    /// The stage as of the instant asked about, with its reasons.
+    pub classification: Classification,
+    /// When the current stage began: a purchase, registration, or the instant a time rule started to hold (the
+    /// end of the New period, the loyalty tenure, a silence threshold).
+    pub since: DateTime<Utc>,
+}
+
+/// The instant `days` (fractional) after `from`, rounded up to the millisecond; `None` past the calendar's range.
+fn after_days(from: DateTime<Utc>, days: f64) -> Option<DateTime<Utc>> {
+    let ms = (days * 86_400_000.0).ceil();
+    // Thresholds are validated finite and ≥ 0 and far below i64::MAX milliseconds; the guard keeps the cast exact.
+    if !(0.0..9.0e15).contains(&ms) {
+        return None;
+    }
+    #[allow(clippy::cast_possible_truncation)]
+    from.checked_add_signed(chrono::TimeDelta::milliseconds(ms as i64))
+}
+
+impl LifecyclePolicy {
+    /// The stage as of `as_of` and when it began, from the whole purchase history: `purchases` are `(instant,
+    /// amount)` pairs in any order, with refunds already netted out of the amounts (a restated history).
+    ///
+    /// The stage is classified by the rules alone (no P(alive)): after every purchase, and at every instant a time
+    /// rule starts to hold before the next one (the end of the New period, the loyalty tenure, the aging and lost
+    /// silences), so `since` is exact for every stage — when a customer became Loyal, or went from Aging back to
+    /// Growth with a purchase — where [`classify`](Self::classify) on an [`Activity`] knows only the present.
+    ///
+    /// ```
+    /// use chrono::{TimeDelta, TimeZone, Utc};
+    /// use customer_care::lifecycle::{LifecyclePolicy, PolicyConfig, Stage};
+    /// use rust_decimal::Decimal;
+    ///
+    /// let policy = LifecyclePolicy::new(PolicyConfig::default())?; // Loyal: 5 purchases and 90 days of tenure
+    /// let jan_1 = Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0).single().ok_or("no such instant")?;
+    /// let weekly: Vec<_> = (0..14).map(|w| (jan_1 + TimeDelta::weeks(w), Decimal::from(100_000))).collect();
+    /// let now = jan_1 + TimeDelta::days(95);
+    /// let staged = policy.classify_history(jan_1, &weekly, now)?;
+    /// assert_eq!(staged.classification.stage, Stage::Loyal);
+    /// assert_eq!(staged.since, jan_1 + TimeDelta::days(90)); // the purchases were there; the tenure came last
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`LifecycleError::CrossingThresholds`] for a purchase after `as_of`; [`LifecycleError::SpendOverflow`].
+    pub fn classify_history(
+        &self,
+        registered_at: DateTime<Utc>,
+        purchases: &[(DateTime<Utc>, Decimal)],
+        as_of: DateTime<Utc>,
+    ) -> Result<StageSince, LifecycleError> {
+        let mut sorted = purchases.to_vec();
+        sorted.sort_by_key(|(at, _)| *at);
+        if let Some((last, _)) = sorted.last()
+            && *last > as_of
+        {
+            return Err(crossing("purchase", last, "as of", as_of));
+        }
+        let start = sorted.first().map_or(registered_at, |(first, _)| registered_at.min(*first));
+        let mut activity = Activity {
+            registered_at,
+            first_purchase_at: None,
+            last_purchase_at: None,
+            purchases: 0,
+            spend: Decimal::ZERO,
+        };
+        let mut stage = self.classify(&activity, start.max(registered_at), None)?.stage;
+        let mut since = start;
+        let mut next = 0;
+        loop {
+            // Until the next purchase (or `as_of`) the activity is fixed: only time rules can change the stage.
+            let until = sorted.get(next).map_or(as_of, |(at, _)| *at);
+            let from = activity.last_purchase_at.unwrap_or(start);
+            for at in self.time_rule_instants(&activity).into_iter().filter(|t| *t > from && *t < until) {
+                // Thresholds are strict: the new stage holds from just after the crossing.
+                let probe = at.checked_add_signed(chrono::TimeDelta::milliseconds(1)).unwrap_or(at);
+                let now = self.classify(&activity, probe, None)?.stage;
+                if now != stage {
+                    (stage, since) = (now, at);
+                }
+            }
+            let Some(&(at, _)) = sorted.get(next) else { break };
+            // Every purchase at this instant.
+            while let Some((_, amount)) = sorted.get(next).filter(|(t, _)| *t == at) {
+                activity.first_purchase_at.get_or_insert(at);
+                activity.last_purchase_at = Some(at);
+                activity.purchases = activity.purchases.saturating_add(1);
+                activity.spend = activity
+                    .spend
+                    .checked_add(*amount)
+                    .ok_or_else(|| LifecycleError::SpendOverflow { what: format!("purchase history at {at}") })?;
+                next += 1;
+            }
+            let now = self.classify(&activity, at, None)?.stage;
+            if now != stage {
+                (stage, since) = (now, at);
+            }
+        }
+        let classification = self.classify(&activity, as_of, None)?;
+        if classification.stage != stage {
+            // Only a crossing at `as_of` itself can get here (the loop looks strictly before it).
+            since = as_of;
+        }
+        Ok(StageSince { classification, since })
+    }
+
+    /// [`classify_history`](Self::classify_history) on a customer record, read as [`Activity::from_customer`] reads
+    /// it: the registration, and every order not fully refunded at its net amount in `currency` (orders in other
+    /// currencies count as purchases with no spend). `None` for a customer who never registered.
+    ///
+    /// # Errors
+    ///
+    /// As [`classify_history`](Self::classify_history).
+    pub fn classify_customer(
+        &self,
+        customer: &crate::customer::Customer,
+        currency: crate::money::Currency,
+        as_of: DateTime<Utc>,
+    ) -> Result<Option<StageSince>, LifecycleError> {
+        let Some(registered_at) = customer.registered_at() else { return Ok(None) };
+        let purchases: Vec<(DateTime<Utc>, Decimal)> = customer
+            .purchases()
+            .iter()
+            .filter(|p| !p.is_fully_refunded())
+            .map(|p| {
+                let net = p.net();
+                (p.purchase.purchased_at, if net.currency() == currency { net.amount() } else { Decimal::ZERO })
+            })
+            .collect();
+        self.classify_history(registered_at, &purchases, as_of).map(Some)
+    }
+
+    /// The instants at which a time rule starts to hold for a fixed `activity`, in order.
+    fn time_rule_instants(&self, activity: &Activity) -> Vec<DateTime<Utc>> {
+        let c = &self.config;
+        let (Some(first), Some(last)) = (activity.first_purchase_at, activity.last_purchase_at) else {
+            return Vec::new();
+        };
+        let rhythm = if activity.purchases >= 2 {
+            days_between(first, last) / f64::from(activity.purchases - 1)
+        } else {
+            c.default_gap_days
+        }
+        .max(c.min_gap_days);
+        let mut at: Vec<DateTime<Utc>> = [
+            after_days(first, f64::from(c.new_for_days)),
+            after_days(first, f64::from(c.loyal_min_tenure_days)),
+            c.rhythm_rules.then(|| after_days(last, c.aging_after_gaps * rhythm)).flatten(),
+            c.rhythm_rules.then(|| after_days(last, c.lost_after_gaps * rhythm)).flatten(),
+            c.lost_after_days.and_then(|days| after_days(last, f64::from(days))),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        at.sort_unstable();
+        at
+    }
+}
+
 /// Reads a customer record's activity: registration, first and last purchase, orders that were not fully
 /// refunded (in every currency), and net spend in `currency`. A customer whose every order was fully refunded has
 /// no purchases and no purchase times.

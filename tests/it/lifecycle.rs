@@ -557,3 +557,101 @@ fn a_penalty_must_be_finite_and_not_negative() {
     }
     assert_eq!(FitOptions::penalized(0.0).unwrap(), FitOptions::default());
 }
+
+mod stage_history {
+    use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+    use customer_care::lifecycle::{Activity, LifecyclePolicy, PolicyConfig, Stage};
+    use proptest::prelude::*;
+    use rust_decimal::Decimal;
+
+    fn day(d: f64) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0).unwrap() + TimeDelta::milliseconds((d * 86_400_000.0) as i64)
+    }
+
+    fn history(days: &[f64]) -> Vec<(DateTime<Utc>, Decimal)> {
+        days.iter().map(|&d| (day(d), Decimal::from(50_000))).collect()
+    }
+
+    /// The stage at `t` by brute force: the activity of the purchases up to `t`, classified at `t`.
+    fn stage_at(policy: &LifecyclePolicy, purchases: &[(DateTime<Utc>, Decimal)], t: DateTime<Utc>) -> Stage {
+        let upto: Vec<_> = purchases.iter().filter(|(at, _)| *at <= t).collect();
+        let activity = Activity {
+            registered_at: day(0.0),
+            first_purchase_at: upto.iter().map(|(at, _)| *at).min(),
+            last_purchase_at: upto.iter().map(|(at, _)| *at).max(),
+            purchases: upto.len() as u32,
+            spend: upto.iter().map(|(_, a)| *a).sum(),
+        };
+        policy.classify(&activity, t, None).unwrap().stage
+    }
+
+    fn since(policy: &LifecyclePolicy, days: &[f64], as_of: f64) -> (Stage, DateTime<Utc>) {
+        let s = policy.classify_history(day(0.0), &history(days), day(as_of)).unwrap();
+        (s.classification.stage, s.since)
+    }
+
+    #[test]
+    fn each_stage_knows_when_it_began() {
+        // Defaults: New for 30 days; rhythm = mean gap (60 days for one purchase, at least 7); Aging after 2
+        // rhythms of silence, Lost after 4 or 365 days; Loyal from 5 purchases and 90 days of tenure.
+        let policy = LifecyclePolicy::new(PolicyConfig::default()).unwrap();
+        assert_eq!(since(&policy, &[], 10.0), (Stage::Potential, day(0.0)));
+        assert_eq!(since(&policy, &[3.0], 10.0), (Stage::New, day(3.0)));
+        // Two purchases 20 days apart: Growth once the New period ends (day 33), Aging 40 days after the last
+        // purchase (day 63), Lost 80 days after it (day 103).
+        assert_eq!(since(&policy, &[3.0, 23.0], 40.0), (Stage::Growth, day(33.0)));
+        assert_eq!(since(&policy, &[3.0, 23.0], 70.0), (Stage::Aging, day(63.0)));
+        assert_eq!(since(&policy, &[3.0, 23.0], 110.0), (Stage::Lost, day(103.0)));
+        // Back from Aging with a purchase: Growth again, since that purchase.
+        assert_eq!(since(&policy, &[3.0, 23.0, 70.0], 75.0), (Stage::Growth, day(70.0)));
+        // A one-time buyer: New, then Growth at day 33, Aging after 2 × 60 days, Lost after 4 × 60.
+        assert_eq!(since(&policy, &[3.0], 200.0), (Stage::Aging, day(123.0)));
+        assert_eq!(since(&policy, &[3.0], 250.0), (Stage::Lost, day(243.0)));
+        // Weekly buyer: five purchases by day 28, tenure 90 days at day 90 → Loyal since day 90.
+        let weekly: Vec<f64> = (0..14).map(|w| f64::from(w) * 7.0).collect();
+        assert_eq!(since(&policy, &weekly, 95.0), (Stage::Loyal, day(90.0)));
+        // Monthly buyer: the fifth purchase (day 120) comes after the tenure → Loyal since that purchase.
+        let monthly: Vec<f64> = (0..6).map(|m| f64::from(m) * 30.0).collect();
+        assert_eq!(since(&policy, &monthly, 151.0), (Stage::Loyal, day(120.0)));
+    }
+
+    #[test]
+    fn a_purchase_after_as_of_is_an_error_naming_both() {
+        let policy = LifecyclePolicy::new(PolicyConfig::default()).unwrap();
+        let err = policy.classify_history(day(0.0), &history(&[5.0, 20.0]), day(10.0)).unwrap_err();
+        assert!(err.to_string().contains("as of"), "{err}");
+    }
+
+    proptest! {
+        /// `since` is when the stage began: the stage holds from just after it until `as_of`, did not hold just
+        /// before it, and is the stage `classify` gives on the whole activity.
+        #[test]
+        fn since_is_where_the_current_stage_begins(
+            gaps in proptest::collection::vec(0.0f64..60.0, 0..12),
+            first in 0.0f64..30.0,
+            tail in 0.0f64..400.0,
+        ) {
+            let policy = LifecyclePolicy::new(PolicyConfig::default()).unwrap();
+            let mut days = Vec::new();
+            let mut at = first;
+            for gap in &gaps {
+                days.push(at);
+                at += gap;
+            }
+            let as_of = at + tail;
+            let purchases = history(&days);
+            let staged = policy.classify_history(day(0.0), &purchases, day(as_of)).unwrap();
+            let stage = staged.classification.stage;
+            prop_assert_eq!(stage, stage_at(&policy, &purchases, day(as_of)));
+            prop_assert!(staged.since <= day(as_of));
+            let ms = TimeDelta::milliseconds(1);
+            let after = (staged.since + ms).min(day(as_of));
+            prop_assert_eq!(stage_at(&policy, &purchases, after), stage, "just after {}", staged.since);
+            let middle = staged.since + (day(as_of) - staged.since) / 2;
+            prop_assert_eq!(stage_at(&policy, &purchases, middle.max(after)), stage);
+            if staged.since > day(0.0) {
+                prop_assert_ne!(stage_at(&policy, &purchases, staged.since - ms), stage, "just before {}", staged.since);
+            }
+        }
+    }
+}
