@@ -508,9 +508,10 @@ impl LifecyclePolicy {
         Ok(StageSince { classification, since })
     }
 
-    /// [`classify_history`](Self::classify_history) on a customer record, read as [`Activity::from_customer`] reads
-    /// it: the registration, and every order not fully refunded at its net amount in `currency` (orders in other
-    /// currencies count as purchases with no spend). `None` for a customer who never registered.
+    /// [`classify_history`](Self::classify_history) on a customer record: the registration, and every order not
+    /// fully refunded at its net amount in `currency` (orders in other currencies count as purchases with no
+    /// spend). A fully refunded order is no purchase at all here, where [`Activity::from_customer`] still dates
+    /// the first and last purchase by it. `None` for a customer who never registered.
     ///
     /// # Errors
     ///

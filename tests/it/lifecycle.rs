@@ -427,6 +427,18 @@ fn customer_records_classify_through_the_adapter() {
     assert!(policy.classify(&none, t(10), None).is_ok());
     let stage = policy.classify(&activity, t(10), None).unwrap().stage;
     assert_eq!(stage, Stage::New);
+    // The history: order A only (B was refunded in full), so New since A's purchase; Growth from the end of the
+    // New period, 30 days later.
+    let staged = policy.classify_customer(&c, Currency::VND, t(10)).unwrap().unwrap();
+    assert_eq!((staged.classification.stage, staged.since), (Stage::New, t(2)));
+    let facts = customer_care::care::StageFacts::from(&staged);
+    assert_eq!((facts.stage, facts.since), (Stage::New, t(2)));
+    let later = policy.classify_customer(&c, Currency::VND, t(2) + chrono::TimeDelta::days(40)).unwrap().unwrap();
+    assert_eq!((later.classification.stage, later.since), (Stage::Growth, t(2) + chrono::TimeDelta::days(30)));
+    let staged = policy.classify_customer(&all_refunded, Currency::VND, t(10)).unwrap().unwrap();
+    assert_eq!((staged.classification.stage, staged.since), (Stage::Potential, t(1)));
+    let nobody = Customer::new(CustomerId::from_u128(10).unwrap());
+    assert!(policy.classify_customer(&nobody, Currency::VND, t(10)).unwrap().is_none());
 }
 
 /// The penalised objective `FitOptions::penalized(c)` minimises: the negative log-likelihood plus
