@@ -446,13 +446,17 @@ impl LifecyclePolicy {
     ///
     /// # Errors
     ///
-    /// [`LifecycleError::CrossingThresholds`] for a purchase after `as_of`; [`LifecycleError::SpendOverflow`].
+    /// [`LifecycleError::CrossingThresholds`] for a registration or a purchase after `as_of`;
+    /// [`LifecycleError::SpendOverflow`].
     pub fn classify_history(
         &self,
         registered_at: DateTime<Utc>,
         purchases: &[(DateTime<Utc>, Decimal)],
         as_of: DateTime<Utc>,
     ) -> Result<StageSince, LifecycleError> {
+        if registered_at > as_of {
+            return Err(crossing("registration", registered_at, "as of", as_of));
+        }
         let mut sorted = purchases.to_vec();
         sorted.sort_by_key(|(at, _)| *at);
         if let Some((last, _)) = sorted.last()

@@ -628,10 +628,12 @@ mod stage_history {
     }
 
     #[test]
-    fn a_purchase_after_as_of_is_an_error_naming_both() {
+    fn a_registration_or_purchase_after_as_of_is_an_error_naming_both() {
         let policy = LifecyclePolicy::new(PolicyConfig::default()).unwrap();
         let err = policy.classify_history(day(0.0), &history(&[5.0, 20.0]), day(10.0)).unwrap_err();
-        assert!(err.to_string().contains("as of"), "{err}");
+        assert!(err.to_string().contains("purchase") && err.to_string().contains("as of"), "{err}");
+        let err = policy.classify_history(day(30.0), &history(&[]), day(10.0)).unwrap_err();
+        assert!(err.to_string().contains("registration") && err.to_string().contains("as of"), "{err}");
     }
 
     proptest! {
