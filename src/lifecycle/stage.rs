@@ -472,7 +472,7 @@ impl LifecyclePolicy {
             purchases: 0,
             spend: Decimal::ZERO,
         };
-        let mut stage = self.classify(&activity, start.max(registered_at), None)?.stage;
+        let mut stage = self.classify(&activity, registered_at, None)?.stage;
         let mut since = start;
         let mut next = 0;
         loop {
