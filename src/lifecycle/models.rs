@@ -66,9 +66,29 @@ pub enum Convergence {
 /// # Ok::<(), customer_care::lifecycle::LifecycleError>(())
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "FitOptionsRepr", into = "FitOptionsRepr")]
 #[non_exhaustive]
 pub struct FitOptions {
     penalizer: f64,
+}
+
+/// The serialized form of [`FitOptions`], validated when read.
+#[derive(Clone, Copy, Serialize, Deserialize)]
+struct FitOptionsRepr {
+    penalizer: f64,
+}
+
+impl TryFrom<FitOptionsRepr> for FitOptions {
+    type Error = LifecycleError;
+    fn try_from(r: FitOptionsRepr) -> Result<Self, LifecycleError> {
+        Self::penalized(r.penalizer)
+    }
+}
+
+impl From<FitOptions> for FitOptionsRepr {
+    fn from(o: FitOptions) -> Self {
+        Self { penalizer: o.penalizer }
+    }
 }
 
 impl FitOptions {
@@ -270,25 +290,34 @@ const MAX_PARAMETER: f64 = 1e8;
 /// Parameters beyond this factor from 1 when the iteration limit is reached are reported as running away.
 const RUNAWAY: f64 = 1e4;
 
-/// "no interior maximum: …" naming the parameters outside `low..=high` (`theta`), if any; a penalty is suggested
-/// when one grows without bound (it cannot help one that shrinks to 0: the penalty pulls that way too).
+/// The optimiser's iteration limit.
+const ITERATIONS: u32 = 1000;
+
+/// "no interior maximum: …" naming the parameters `theta` whose `measured` values (`theta`, or with time scales in
+/// units of the longest age) lie outside `low..=high`, if any; a penalty is suggested when one grows without bound
+/// (it cannot help one that shrinks to 0: the penalty pulls that way too).
 fn no_interior_maximum<const N: usize>(
     names: &[&str; N],
-    theta: &[f64],
+    (theta, measured): (&[f64], &[f64]),
     low: f64,
     high: f64,
     how: &str,
+    penalized: bool,
 ) -> Option<String> {
-    let away: Vec<(&str, f64)> =
-        names.iter().zip(theta).filter(|(_, v)| !(low..=high).contains(*v)).map(|(n, v)| (*n, *v)).collect();
+    let away: Vec<(&str, f64)> = names
+        .iter()
+        .zip(theta.iter().zip(measured))
+        .filter(|(_, (_, m))| !(low..=high).contains(*m))
+        .map(|(n, (v, _))| (*n, *v))
+        .collect();
     if away.is_empty() {
         return None;
     }
     let list: Vec<String> = away.iter().map(|(name, v)| format!("{name} = {v:.3e}")).collect();
-    let hint = if away.iter().any(|(_, v)| v.is_nan() || *v > 1.0) {
-        "; a penalty (FitOptions::penalized, such as 0.001) keeps the estimates finite"
-    } else {
-        ""
+    let hint = match (away.iter().any(|(_, v)| v.is_nan() || *v > 1.0), penalized) {
+        (true, false) => "; a penalty (FitOptions::penalized, such as 0.001) keeps the estimates finite",
+        (true, true) => "; a larger penalty keeps the estimates finite",
+        (false, _) => "",
     };
     Some(format!("no interior maximum: {} {how} {low:e} to {high:e}{hint}", list.join(", ")))
 }
@@ -343,16 +372,21 @@ fn fit_model<const N: usize>(
         Some((value + extra, gradient))
     };
     let phi0 = start.map(f64::ln);
-    let min = optimize::bfgs(&mut objective, phi0, gtol, 1000).map_err(|f| {
-        // Still running at the iteration limit: name what was running away, if anything.
-        let theta: Option<Vec<f64>> = f.last.map(|last| last.iter().map(|phi| phi.exp()).collect());
+    let penalized = weight > 0.0;
+    let min = optimize::bfgs(&mut objective, phi0, gtol, ITERATIONS).map_err(|f| {
+        // Still running at the iteration limit: name what was running away, if anything (time scales in units of
+        // the longest age, so a rate in days is not taken for a runaway).
+        let last = f.last.filter(|_| f.iterations == ITERATIONS).unwrap_or_default();
+        let theta: Vec<f64> = last.iter().map(|phi| phi.exp()).collect();
+        let measured: Vec<f64> = theta.iter().zip(&factors).map(|(v, factor)| v * factor).collect();
         let how = "at the iteration limit, still moving away from";
-        let away = theta.and_then(|theta| no_interior_maximum(&names, &theta, 1.0 / RUNAWAY, RUNAWAY, how));
+        let away = no_interior_maximum(&names, (&theta, &measured), 1.0 / RUNAWAY, RUNAWAY, how, penalized);
         failed(f.iterations, away.unwrap_or(f.reason))
     })?;
     let theta = min.x.map(f64::exp);
     // A maximum on the boundary (a shape → 0 or a scale → ∞) means the data cannot identify the model.
-    if let Some(reason) = no_interior_maximum(&names, &theta, MIN_PARAMETER, MAX_PARAMETER, "outside") {
+    let bounds = (MIN_PARAMETER, MAX_PARAMETER);
+    if let Some(reason) = no_interior_maximum(&names, (&theta, &theta), bounds.0, bounds.1, "outside", penalized) {
         return Err(failed(min.iterations, reason));
     }
     let log_likelihood = -(min.value - penalty(&min.x).0);

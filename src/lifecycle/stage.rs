@@ -409,25 +409,42 @@ pub struct StageSince {
     pub since: DateTime<Utc>,
 }
 
-/// The instant `days` (fractional) after `from`, rounded up to the millisecond; `None` past the calendar's range.
-fn after_days(from: DateTime<Utc>, days: f64) -> Option<DateTime<Utc>> {
-    let ms = (days * 86_400_000.0).ceil();
+/// The first instant `t` after `from`, in whole milliseconds, for which `days_between(from, t)` passes `reached`.
+/// `None` past the calendar's range.
+fn first_ms(from: DateTime<Utc>, days: f64, reached: impl Fn(f64) -> bool) -> Option<DateTime<Utc>> {
+    let estimate = (days * 86_400_000.0).floor();
     // Thresholds are validated finite and ≥ 0 and far below i64::MAX milliseconds; the guard keeps the cast exact.
-    if !(0.0..9.0e15).contains(&ms) {
+    if !(0.0..9.0e15).contains(&estimate) {
         return None;
     }
     #[allow(clippy::cast_possible_truncation)]
-    from.checked_add_signed(chrono::TimeDelta::milliseconds(ms as i64))
+    let estimate = estimate as i64;
+    // The estimate is within a millisecond of the answer; check against the same arithmetic `classify` uses.
+    (estimate.saturating_sub(1)..=estimate.saturating_add(2))
+        .filter_map(|ms| from.checked_add_signed(chrono::TimeDelta::milliseconds(ms)))
+        .find(|t| reached(days_between(from, *t)))
+}
+
+/// The first instant at least `days` after `from` (a `≥` rule).
+fn at_least(from: DateTime<Utc>, days: f64) -> Option<DateTime<Utc>> {
+    first_ms(from, days, |d| d >= days)
+}
+
+/// The first instant more than `days` after `from` (a `>` rule).
+fn beyond(from: DateTime<Utc>, days: f64) -> Option<DateTime<Utc>> {
+    first_ms(from, days, |d| d > days)
 }
 
 impl LifecyclePolicy {
     /// The stage as of `as_of` and when it began, from the whole purchase history: `purchases` are `(instant,
     /// amount)` pairs in any order, with refunds already netted out of the amounts (a restated history).
     ///
-    /// The stage is classified by the rules alone (no P(alive)): after every purchase, and at every instant a time
-    /// rule starts to hold before the next one (the end of the New period, the loyalty tenure, the aging and lost
-    /// silences), so `since` is exact for every stage — when a customer became Loyal, or went from Aging back to
-    /// Growth with a purchase — where [`classify`](Self::classify) on an [`Activity`] knows only the present.
+    /// The stage is classified by the rules alone (no P(alive)): after every purchase, and at the first millisecond
+    /// each time rule holds before the next one (the end of the New period, the loyalty tenure, the aging and lost
+    /// silences), so `since` is the first instant of the current stage — when a customer became Loyal, or went from
+    /// Aging back to Growth with a purchase — where [`classify`](Self::classify) on an [`Activity`] knows only the
+    /// present. Orders at the same instant are one purchase; a host that counts purchase days merges its history
+    /// per day first.
     ///
     /// ```
     /// use chrono::{TimeDelta, TimeZone, Utc};
@@ -476,23 +493,26 @@ impl LifecyclePolicy {
         let mut since = start;
         let mut next = 0;
         loop {
-            // Until the next purchase (or `as_of`) the activity is fixed: only time rules can change the stage.
-            let until = sorted.get(next).map_or(as_of, |(at, _)| *at);
+            // Until the next purchase the activity is fixed: only time rules can change the stage, each at the first
+            // millisecond it holds (`classify` measures days in milliseconds). After the last purchase, up to and
+            // including `as_of`.
+            let purchase = sorted.get(next).map(|(at, _)| *at);
             let from = activity.last_purchase_at.unwrap_or(start);
-            for at in self.time_rule_instants(&activity).into_iter().filter(|t| *t > from && *t < until) {
-                // Thresholds are strict: the new stage holds from just after the crossing.
-                let probe = at.checked_add_signed(chrono::TimeDelta::milliseconds(1)).unwrap_or(at);
-                let now = self.classify(&activity, probe, None)?.stage;
+            for at in self.time_rule_instants(&activity) {
+                if at <= from || purchase.map_or(at > as_of, |p| at >= p) {
+                    continue;
+                }
+                let now = self.classify(&activity, at, None)?.stage;
                 if now != stage {
                     (stage, since) = (now, at);
                 }
             }
-            let Some(&(at, _)) = sorted.get(next) else { break };
-            // Every purchase at this instant.
+            let Some(at) = purchase else { break };
+            // Every order at this instant is one purchase (a split checkout is one visit).
+            activity.first_purchase_at.get_or_insert(at);
+            activity.last_purchase_at = Some(at);
+            activity.purchases = activity.purchases.saturating_add(1);
             while let Some((_, amount)) = sorted.get(next).filter(|(t, _)| *t == at) {
-                activity.first_purchase_at.get_or_insert(at);
-                activity.last_purchase_at = Some(at);
-                activity.purchases = activity.purchases.saturating_add(1);
                 activity.spend = activity
                     .spend
                     .checked_add(*amount)
@@ -506,7 +526,8 @@ impl LifecyclePolicy {
         }
         let classification = self.classify(&activity, as_of, None)?;
         if classification.stage != stage {
-            // Only a crossing at `as_of` itself can get here (the loop looks strictly before it).
+            // Not expected: each rule holding at `as_of` began to hold at an instant the loop visited. Kept so that
+            // a stage is never dated before an instant at which it holds.
             since = as_of;
         }
         Ok(StageSince { classification, since })
@@ -539,7 +560,9 @@ impl LifecyclePolicy {
         self.classify_history(registered_at, &purchases, as_of).map(Some)
     }
 
-    /// The instants at which a time rule starts to hold for a fixed `activity`, in order.
+    /// The first instants at which the time rules hold for a fixed `activity`, in order: the end of the New
+    /// period and the loyalty tenure (`≥`: at the threshold), the aging and lost silences (`>`: the millisecond
+    /// after it).
     fn time_rule_instants(&self, activity: &Activity) -> Vec<DateTime<Utc>> {
         let c = &self.config;
         let (Some(first), Some(last)) = (activity.first_purchase_at, activity.last_purchase_at) else {
@@ -552,11 +575,11 @@ impl LifecyclePolicy {
         }
         .max(c.min_gap_days);
         let mut at: Vec<DateTime<Utc>> = [
-            after_days(first, f64::from(c.new_for_days)),
-            after_days(first, f64::from(c.loyal_min_tenure_days)),
-            c.rhythm_rules.then(|| after_days(last, c.aging_after_gaps * rhythm)).flatten(),
-            c.rhythm_rules.then(|| after_days(last, c.lost_after_gaps * rhythm)).flatten(),
-            c.lost_after_days.and_then(|days| after_days(last, f64::from(days))),
+            at_least(first, f64::from(c.new_for_days)),
+            at_least(first, f64::from(c.loyal_min_tenure_days)),
+            c.rhythm_rules.then(|| beyond(last, c.aging_after_gaps * rhythm)).flatten(),
+            c.rhythm_rules.then(|| beyond(last, c.lost_after_gaps * rhythm)).flatten(),
+            c.lost_after_days.and_then(|days| beyond(last, f64::from(days))),
         ]
         .into_iter()
         .flatten()

@@ -123,11 +123,30 @@ fn place(tags: &mut [u8], slots: &mut [(u32, u32)], tag: u8, mix: u32, pos: u32)
     }
 }
 
+/// The table length for `count` records: a power of two, at least 16, at most half full.
+fn table_len(count: usize) -> usize {
+    count.saturating_mul(2).checked_next_power_of_two().unwrap_or(usize::MAX).max(16)
+}
+
+/// Moves the table's entries into a table of `len` slots. In slot order: with `home` taking the leading bits, the
+/// new table fills front to back.
+fn rehash(tags: &mut Vec<u8>, slots: &mut Vec<(u32, u32)>, len: usize) {
+    let (mut new_tags, mut new_slots) = (vec![EMPTY; len], vec![(0, 0); len]);
+    for (&(m, p), &t) in slots.iter().zip(tags.iter()).filter(|(_, t)| **t != EMPTY) {
+        place(&mut new_tags, &mut new_slots, t, m, p);
+    }
+    (*tags, *slots) = (new_tags, new_slots);
+}
+
 impl<V> OrderIndex<V> {
-    /// The position of `order` in `records` (among the folded records).
+    /// The position of `order` in `records`. Accounts fold before they read; should a record still be unfolded,
+    /// the appended records are searched too (its first record, before any absorbing), so a read is never wrong
+    /// about whether an order has a record.
     fn position(&self, order: &OrderId) -> Option<usize> {
         debug_assert!(self.unindexed.is_empty(), "an order index is read before its appended records are folded");
-        probe(&self.tags, &self.slots, &self.records, order, fnv1a(order)).ok()
+        let found = probe(&self.tags, &self.slots, &self.records, order, fnv1a(order)).ok();
+        let start = self.records.len().saturating_sub(self.unindexed.len());
+        found.or_else(|| (start..self.records.len()).find(|&i| self.records.get(i).is_some_and(|(o, _)| o == order)))
     }
 
     /// The record of `order`.
@@ -138,20 +157,6 @@ impl<V> OrderIndex<V> {
     /// Whether `order` has a record.
     pub(crate) fn contains(&self, order: &OrderId) -> bool {
         self.position(order).is_some()
-    }
-
-    /// Grows the table to hold `count` records at most half full, placing the folded ones again. In slot order:
-    /// with `home` taking the leading bits, the new table fills front to back.
-    fn reserve_table(&mut self, count: usize) {
-        let len = count.saturating_mul(2).checked_next_power_of_two().unwrap_or(usize::MAX).max(16);
-        if len <= self.tags.len() {
-            return;
-        }
-        let (mut tags, mut slots) = (vec![EMPTY; len], vec![(0, 0); len]);
-        for (&(m, p), &t) in self.slots.iter().zip(&self.tags).filter(|(_, t)| **t != EMPTY) {
-            place(&mut tags, &mut slots, t, m, p);
-        }
-        (self.tags, self.slots) = (tags, slots);
     }
 }
 
@@ -164,59 +169,53 @@ impl<V: OrderRecord> OrderIndex<V> {
     }
 
     /// Indexes the appended records, in the order they were appended: each either takes a free slot or is absorbed
-    /// by the earlier record of its order, and absorbed records are removed.
+    /// by the earlier record of its order and dropped. O(appended records): the kept ones move down over the
+    /// dropped ones as the loop goes, so every slot is written once, with the record's final position.
     pub(crate) fn fold(&mut self) {
         if self.unindexed.is_empty() {
             return;
         }
         let start = self.records.len().saturating_sub(self.unindexed.len());
-        self.reserve_table(self.records.len());
-        let mut absorbed = Vec::new();
-        for (pos, &hash) in (start..).zip(&self.unindexed) {
-            let Some((order, _)) = self.records.get(pos) else { break };
+        let mut hashes = std::mem::take(&mut self.unindexed);
+        // Room for every appended record, as if none were absorbed (shrunk below if many were).
+        if table_len(self.records.len()) > self.tags.len() {
+            rehash(&mut self.tags, &mut self.slots, table_len(self.records.len()));
+        }
+        // Invariant at each step: records[..write] are final (the table holds them all), records[write..read] are
+        // absorbed leftovers, records[read..] are still to fold.
+        let mut write = start;
+        for (read, &hash) in (start..).zip(&hashes) {
+            if write != read {
+                self.records.swap(write, read);
+            }
+            let Some((order, _)) = self.records.get(write) else { break };
             match probe(&self.tags, &self.slots, &self.records, order, hash) {
                 Ok(earlier) => {
-                    let later = self.records.get_mut(pos).map(|(_, v)| std::mem::take(v)).unwrap_or_default();
+                    let later = self.records.get_mut(write).map(|(_, v)| std::mem::take(v)).unwrap_or_default();
                     if let Some((_, record)) = self.records.get_mut(earlier) {
                         record.absorb(later);
                     }
-                    absorbed.push(pos);
                 }
                 Err(free) => {
                     // More than u32::MAX orders would not fit in memory anyway.
-                    let pos32 = u32::try_from(pos).unwrap_or(u32::MAX);
+                    let pos32 = u32::try_from(write).unwrap_or(u32::MAX);
                     if let (Some(t), Some(slot)) = (self.tags.get_mut(free), self.slots.get_mut(free)) {
                         *t = tag(hash);
                         *slot = (mix(hash), pos32);
                     }
+                    write += 1;
                 }
             }
         }
-        // Keep the buffer of a commit-by-commit account; drop the one a long replay grew.
-        if self.unindexed.capacity() > 1024 {
-            self.unindexed = Vec::new();
-        } else {
-            self.unindexed.clear();
+        self.records.truncate(write);
+        // Many records absorbed (a replay of orders redeemed again and again): size the table by the orders.
+        if self.tags.len() > 4 * table_len(write) {
+            rehash(&mut self.tags, &mut self.slots, table_len(write));
         }
-        self.remove(&absorbed);
-    }
-
-    /// Removes the records at `positions` (increasing, none of them in the table) and renumbers the slots of the
-    /// records after the first of them.
-    fn remove(&mut self, positions: &[usize]) {
-        let Some(&first) = positions.first() else { return };
-        let mut pos = 0;
-        let mut next = positions.iter().peekable();
-        self.records.retain(|_| {
-            let keep = next.next_if_eq(&&pos).is_none();
-            pos += 1;
-            keep
-        });
-        if self.records.len() > first {
-            for ((_, p), _) in self.slots.iter_mut().zip(&self.tags).filter(|(_, t)| **t != EMPTY) {
-                let before = positions.partition_point(|&q| q < *p as usize);
-                *p = p.saturating_sub(u32::try_from(before).unwrap_or(u32::MAX));
-            }
+        // Keep the buffer of a commit-by-commit account; drop the one a long replay grew.
+        if hashes.capacity() <= 1024 {
+            hashes.clear();
+            self.unindexed = hashes;
         }
     }
 
@@ -325,6 +324,20 @@ mod tests {
         assert_eq!(list.len(), 102);
         assert!(list.windows(2).all(|w| fnv1a(&w[0].0) < fnv1a(&w[1].0)));
         assert_eq!(OrderIndex::from(list), index);
+    }
+
+    #[test]
+    fn many_records_of_few_orders_fold_into_a_table_sized_by_the_orders() {
+        let mut index = OrderIndex::default();
+        for n in 0..10_000_u32 {
+            index.append(order(&format!("R-{}", n % 10)), seen(&[n]));
+        }
+        index.fold();
+        assert_eq!(index.records.len(), 10);
+        assert!(index.tags.len() <= 32, "{}", index.tags.len());
+        let values = &index.get(&order("R-3")).unwrap().0;
+        assert_eq!(values.len(), 1_000);
+        assert!(values.iter().all(|v| v % 10 == 3) && values.windows(2).all(|w| w[0] < w[1]));
     }
 
     #[test]

@@ -576,6 +576,12 @@ fn a_penalty_must_be_finite_and_not_negative() {
         assert!(err.to_string().contains("penalizer"), "{err}");
     }
     assert_eq!(FitOptions::penalized(0.0).unwrap(), FitOptions::default());
+    // Read from JSON through the same check.
+    let options: FitOptions = serde_json::from_str(r#"{"penalizer":0.01}"#).unwrap();
+    assert_eq!(options, FitOptions::penalized(0.01).unwrap());
+    assert_eq!(serde_json::to_string(&options).unwrap(), r#"{"penalizer":0.01}"#);
+    let err = serde_json::from_str::<FitOptions>(r#"{"penalizer":-5.0}"#).unwrap_err();
+    assert!(err.to_string().contains("penalizer"), "{err}");
 }
 
 mod stage_history {
@@ -585,21 +591,24 @@ mod stage_history {
     use rust_decimal::Decimal;
 
     fn day(d: f64) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0).unwrap() + TimeDelta::milliseconds((d * 86_400_000.0) as i64)
+        Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0).unwrap() + TimeDelta::microseconds((d * 86_400_000_000.0) as i64)
     }
 
     fn history(days: &[f64]) -> Vec<(DateTime<Utc>, Decimal)> {
         days.iter().map(|&d| (day(d), Decimal::from(50_000))).collect()
     }
 
-    /// The stage at `t` by brute force: the activity of the purchases up to `t`, classified at `t`.
+    /// The stage at `t` by brute force: the activity of the purchases up to `t` (orders at one instant are one
+    /// purchase), classified at `t`.
     fn stage_at(policy: &LifecyclePolicy, purchases: &[(DateTime<Utc>, Decimal)], t: DateTime<Utc>) -> Stage {
         let upto: Vec<_> = purchases.iter().filter(|(at, _)| *at <= t).collect();
+        let mut instants: Vec<DateTime<Utc>> = upto.iter().map(|(at, _)| *at).collect();
+        instants.dedup();
         let activity = Activity {
             registered_at: day(0.0),
-            first_purchase_at: upto.iter().map(|(at, _)| *at).min(),
-            last_purchase_at: upto.iter().map(|(at, _)| *at).max(),
-            purchases: upto.len() as u32,
+            first_purchase_at: instants.first().copied(),
+            last_purchase_at: instants.last().copied(),
+            purchases: instants.len() as u32,
             spend: upto.iter().map(|(_, a)| *a).sum(),
         };
         policy.classify(&activity, t, None).unwrap().stage
@@ -617,22 +626,37 @@ mod stage_history {
         let policy = LifecyclePolicy::new(PolicyConfig::default()).unwrap();
         assert_eq!(since(&policy, &[], 10.0), (Stage::Potential, day(0.0)));
         assert_eq!(since(&policy, &[3.0], 10.0), (Stage::New, day(3.0)));
-        // Two purchases 20 days apart: Growth once the New period ends (day 33), Aging 40 days after the last
-        // purchase (day 63), Lost 80 days after it (day 103).
+        // Two purchases 20 days apart: Growth once the New period ends (at day 33), Aging once the silence exceeds
+        // 40 days (the millisecond after day 63), Lost once it exceeds 80 (after day 103).
+        let ms = TimeDelta::milliseconds(1);
         assert_eq!(since(&policy, &[3.0, 23.0], 40.0), (Stage::Growth, day(33.0)));
-        assert_eq!(since(&policy, &[3.0, 23.0], 70.0), (Stage::Aging, day(63.0)));
-        assert_eq!(since(&policy, &[3.0, 23.0], 110.0), (Stage::Lost, day(103.0)));
+        assert_eq!(since(&policy, &[3.0, 23.0], 70.0), (Stage::Aging, day(63.0) + ms));
+        assert_eq!(since(&policy, &[3.0, 23.0], 110.0), (Stage::Lost, day(103.0) + ms));
         // Back from Aging with a purchase: Growth again, since that purchase.
         assert_eq!(since(&policy, &[3.0, 23.0, 70.0], 75.0), (Stage::Growth, day(70.0)));
         // A one-time buyer: New, then Growth at day 33, Aging after 2 × 60 days, Lost after 4 × 60.
-        assert_eq!(since(&policy, &[3.0], 200.0), (Stage::Aging, day(123.0)));
-        assert_eq!(since(&policy, &[3.0], 250.0), (Stage::Lost, day(243.0)));
+        assert_eq!(since(&policy, &[3.0], 200.0), (Stage::Aging, day(123.0) + ms));
+        assert_eq!(since(&policy, &[3.0], 250.0), (Stage::Lost, day(243.0) + ms));
         // Weekly buyer: five purchases by day 28, tenure 90 days at day 90 → Loyal since day 90.
         let weekly: Vec<f64> = (0..14).map(|w| f64::from(w) * 7.0).collect();
         assert_eq!(since(&policy, &weekly, 95.0), (Stage::Loyal, day(90.0)));
         // Monthly buyer: the fifth purchase (day 120) comes after the tenure → Loyal since that purchase.
         let monthly: Vec<f64> = (0..6).map(|m| f64::from(m) * 30.0).collect();
         assert_eq!(since(&policy, &monthly, 151.0), (Stage::Loyal, day(120.0)));
+        // Two orders in one checkout are one purchase: the one-time buyer's 60-day rhythm, not a 7-day one.
+        assert_eq!(since(&policy, &[3.0, 3.0], 50.0), (Stage::Growth, day(33.0)));
+        // The aging silence is strict: Growth until 120 days after the purchase, Aging from the next millisecond.
+        let at_threshold = policy.classify_history(day(0.0), &history(&[3.0]), day(123.0)).unwrap();
+        assert_eq!((at_threshold.classification.stage, at_threshold.since), (Stage::Growth, day(33.0)));
+        let just_after = policy.classify_history(day(0.0), &history(&[3.0]), day(123.0) + ms).unwrap();
+        assert_eq!((just_after.classification.stage, just_after.since), (Stage::Aging, day(123.0) + ms));
+        // Half a millisecond past the threshold is still the threshold's millisecond.
+        let half = policy.classify_history(day(0.0), &history(&[3.0]), day(123.0) + ms / 2).unwrap();
+        assert_eq!((half.classification.stage, half.since), (Stage::Growth, day(33.0)));
+        // A purchase at the registration instant, or before it (a sale recorded before the sign-up).
+        assert_eq!(since(&policy, &[0.0], 10.0), (Stage::New, day(0.0)));
+        let early = policy.classify_history(day(5.0), &history(&[2.0]), day(10.0)).unwrap();
+        assert_eq!((early.classification.stage, early.since), (Stage::New, day(2.0)));
     }
 
     #[test]
@@ -649,8 +673,8 @@ mod stage_history {
         /// before it, and is the stage `classify` gives on the whole activity.
         #[test]
         fn since_is_where_the_current_stage_begins(
-            gaps in proptest::collection::vec(0.0f64..60.0, 0..12),
-            first in 0.0f64..30.0,
+            gaps in proptest::collection::vec(prop_oneof![Just(0.0), 0.0f64..60.0], 0..12),
+            first in prop_oneof![Just(0.0), 0.0f64..30.0],
             tail in 0.0f64..400.0,
         ) {
             let policy = LifecyclePolicy::new(PolicyConfig::default()).unwrap();
@@ -667,10 +691,9 @@ mod stage_history {
             prop_assert_eq!(stage, stage_at(&policy, &purchases, day(as_of)));
             prop_assert!(staged.since <= day(as_of));
             let ms = TimeDelta::milliseconds(1);
-            let after = (staged.since + ms).min(day(as_of));
-            prop_assert_eq!(stage_at(&policy, &purchases, after), stage, "just after {}", staged.since);
+            prop_assert_eq!(stage_at(&policy, &purchases, staged.since), stage, "at {}", staged.since);
             let middle = staged.since + (day(as_of) - staged.since) / 2;
-            prop_assert_eq!(stage_at(&policy, &purchases, middle.max(after)), stage);
+            prop_assert_eq!(stage_at(&policy, &purchases, middle), stage, "at {}", middle);
             if staged.since > day(0.0) {
                 prop_assert_ne!(stage_at(&policy, &purchases, staged.since - ms), stage, "just before {}", staged.since);
             }
