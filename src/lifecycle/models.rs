@@ -376,7 +376,7 @@ fn fit_model<const N: usize>(
     let min = optimize::bfgs(&mut objective, phi0, gtol, ITERATIONS).map_err(|f| {
         // Still running at the iteration limit: name what was running away, if anything (time scales in units of
         // the longest age, so a rate in days is not taken for a runaway).
-        let last = f.last.filter(|_| f.iterations == ITERATIONS).unwrap_or_default();
+        let last = f.last.unwrap_or_default();
         let theta: Vec<f64> = last.iter().map(|phi| phi.exp()).collect();
         let measured: Vec<f64> = theta.iter().zip(&factors).map(|(v, factor)| v * factor).collect();
         let how = "at the iteration limit, still moving away from";
@@ -396,13 +396,12 @@ fn fit_model<const N: usize>(
     else {
         return Err(failed(min.iterations, "no strict maximum: the Hessian is not positive definite".into()));
     };
-    let covariance = Some(covariance);
     let parameters = names
         .iter()
         .enumerate()
         .map(|(i, name)| {
             let value = theta.get(i).copied().unwrap_or(f64::NAN);
-            let var = covariance.as_ref().and_then(|c| c.get(i)).and_then(|row| row.get(i)).copied();
+            let var = covariance.get(i).and_then(|row| row.get(i)).copied();
             Estimate {
                 name: (*name).to_owned(),
                 value,
@@ -410,7 +409,6 @@ fn fit_model<const N: usize>(
             }
         })
         .collect();
-    let _ = min.gradient;
     Ok((
         theta,
         FitReport {

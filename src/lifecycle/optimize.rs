@@ -18,7 +18,6 @@ pub(crate) enum Stop {
 pub(crate) struct Minimum<const N: usize> {
     pub(crate) x: [f64; N],
     pub(crate) value: f64,
-    pub(crate) gradient: [f64; N],
     pub(crate) iterations: u32,
     pub(crate) stop: Stop,
 }
@@ -27,7 +26,7 @@ pub(crate) struct Minimum<const N: usize> {
 pub(crate) struct Failure {
     pub(crate) iterations: u32,
     pub(crate) reason: String,
-    /// The last point reached, when there was one (at the iteration limit: where the search was heading).
+    /// At the iteration limit, the last point reached: where the search was heading.
     pub(crate) last: Option<Vec<f64>>,
 }
 
@@ -67,7 +66,7 @@ pub(crate) fn bfgs<const N: usize>(
     let mut fresh = true;
     for iteration in 0..max_iterations {
         if max_abs(&g) <= gtol * (1.0 + fx.abs()) {
-            return Ok(Minimum { x, value: fx, gradient: g, iterations: iteration, stop: Stop::Gradient });
+            return Ok(Minimum { x, value: fx, iterations: iteration, stop: Stop::Gradient });
         }
         let mut d = [0.0; N];
         for (di, row) in d.iter_mut().zip(&h) {
@@ -105,13 +104,9 @@ pub(crate) fn bfgs<const N: usize>(
                 continue;
             }
             if max_abs(&g) <= 1e3 * gtol * (1.0 + fx.abs()) {
-                return Ok(Minimum { x, value: fx, gradient: g, iterations: iteration, stop: Stop::Stalled });
+                return Ok(Minimum { x, value: fx, iterations: iteration, stop: Stop::Stalled });
             }
-            return Err(Failure {
-                iterations: iteration,
-                reason: "line search found no decrease".into(),
-                last: Some(x.to_vec()),
-            });
+            return Err(Failure { iterations: iteration, reason: "line search found no decrease".into(), last: None });
         };
         let mut s = [0.0; N];
         let mut y = [0.0; N];
@@ -155,7 +150,7 @@ pub(crate) fn bfgs<const N: usize>(
         fx = fnew;
         g = gn;
         if improvement.abs() <= 1e-16 * (1.0 + fx.abs()) && max_abs(&g) <= 1e3 * gtol * (1.0 + fx.abs()) {
-            return Ok(Minimum { x, value: fx, gradient: g, iterations: iteration + 1, stop: Stop::Stalled });
+            return Ok(Minimum { x, value: fx, iterations: iteration + 1, stop: Stop::Stalled });
         }
     }
     Err(Failure { iterations: max_iterations, reason: "iteration limit reached".into(), last: Some(x.to_vec()) })

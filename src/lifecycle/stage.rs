@@ -333,12 +333,7 @@ impl LifecyclePolicy {
         }
         let tenure = days_between(first, as_of);
         let silent = days_between(last, as_of);
-        let rhythm = if activity.purchases >= 2 {
-            days_between(first, last) / f64::from(activity.purchases - 1)
-        } else {
-            c.default_gap_days
-        }
-        .max(c.min_gap_days);
+        let rhythm = self.rhythm(first, last, activity.purchases);
 
         let mut lost = Vec::new();
         let mut aging = Vec::new();
@@ -560,6 +555,15 @@ impl LifecyclePolicy {
         self.classify_history(registered_at, &purchases, as_of).map(Some)
     }
 
+    /// A customer's purchase rhythm in days: the mean gap between the first and last of `purchases` purchases
+    /// (`default_gap_days` for a single one), never below `min_gap_days`.
+    fn rhythm(&self, first: DateTime<Utc>, last: DateTime<Utc>, purchases: u32) -> f64 {
+        let c = &self.config;
+        let mean =
+            if purchases >= 2 { days_between(first, last) / f64::from(purchases - 1) } else { c.default_gap_days };
+        mean.max(c.min_gap_days)
+    }
+
     /// The first instants at which the time rules hold for a fixed `activity`, in order: the end of the New
     /// period and the loyalty tenure (`≥`: at the threshold), the aging and lost silences (`>`: the millisecond
     /// after it).
@@ -568,12 +572,7 @@ impl LifecyclePolicy {
         let (Some(first), Some(last)) = (activity.first_purchase_at, activity.last_purchase_at) else {
             return Vec::new();
         };
-        let rhythm = if activity.purchases >= 2 {
-            days_between(first, last) / f64::from(activity.purchases - 1)
-        } else {
-            c.default_gap_days
-        }
-        .max(c.min_gap_days);
+        let rhythm = self.rhythm(first, last, activity.purchases);
         let mut at: Vec<DateTime<Utc>> = [
             at_least(first, f64::from(c.new_for_days)),
             at_least(first, f64::from(c.loyal_min_tenure_days)),
