@@ -282,9 +282,7 @@ impl<C: PartialEq + Clone> StreamState<C> {
     }
 
     fn push_record<E>(&mut self, commit: &Commit<C, E>, body: Option<C>) {
-        self.version = commit.version;
-        self.last_issued_at =
-            Some(self.last_issued_at.map_or(commit.command.issued_at, |t| t.max(commit.command.issued_at)));
+        self.advance(commit);
         self.fingerprints.push_back(fingerprint(commit.command.id));
         self.recent.push_back(Recorded { id: commit.command.id, version: commit.version, body });
         while self.recent.len() > IDEMPOTENCY_WINDOW {

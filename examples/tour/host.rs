@@ -73,6 +73,10 @@ where
 
     /// Runs one command: the stored commit if its id is already stored, else `submit` (decide → append with the
     /// expected version → apply, retrying on conflicts). `Ok(None)` when the aggregate rejects it.
+    ///
+    /// `submit` answers a stored id too, but from a state loaded up to the stream's end. A re-run must advance the
+    /// cached state one stored commit at a time instead, so that the simulation, which reads that state to choose
+    /// its next commands (top up? redeem?), makes the same choices and submits the same bodies.
     pub fn run(
         &mut self,
         stream: Uuid,

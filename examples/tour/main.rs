@@ -308,11 +308,9 @@ fn report_service(world: &World) -> Result<()> {
     Ok(())
 }
 
-// ---------------------------------------------------------------------------------------------------------------
-// TODAY'S CARE PLAN — placeholder. The care planner (`customer_care::care`) is being written; this function will
-// plan 1 January 2027 for every customer (birthdays, win-back for aging customers, expiring points and low
-// prepaid balances, surveys after resolved tickets) and print the rendered messages.
-// ---------------------------------------------------------------------------------------------------------------
+/// Today's care plan: 1 January 2027 for every customer (birthdays, anniversaries, follow-ups, loyalty rewards,
+/// win-backs, expiring points, low prepaid balances, surveys after resolved tickets), queued by dedup key, with
+/// the first rendered message of each kind.
 fn todays_care_plan(world: &World, stages: &BTreeMap<CustomerId, StageFacts>) -> Result<()> {
     let now = world::end_of_year() + TimeDelta::hours(7); // 07:00 on New Year's Day
     let mut spec = CarePolicySpec::example("Cà Phê Sáng", ZONE, Money::from_minor(50_000, Currency::VND));

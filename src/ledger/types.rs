@@ -143,7 +143,7 @@ macro_rules! label {
 
             /// The label text.
             pub fn as_str(&self) -> &str {
-                self.bytes.get(..usize::from(self.len)).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or("")
+                std::str::from_utf8(self.text_bytes()).unwrap_or("")
             }
         }
 

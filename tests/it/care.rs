@@ -886,7 +886,8 @@ fn facts_are_read_from_accounts_and_tickets() {
     // The two lots of 5 January expire together: the next expiry sums them.
     let expiry = facts.expiring.unwrap();
     assert_eq!(expiry.amount, Points::new(50));
-    assert_eq!(expiry.expires_at, account.explain().next_expiries[0].expires_at);
+    // Earned 5 January 2026 (10:00 in Ho Chi Minh City), usable through 5 January 2027: gone at its local midnight.
+    assert_eq!(expiry.expires_at, at(2027, 1, 5, 17, 0));
 
     // Stored value: a 1,000,000 top-up with a 10 % bonus usable for 30 days.
     let mut spec = StoredValueSpec::new(Ho_Chi_Minh, Currency::VND);

@@ -327,15 +327,17 @@ impl Sim {
 #[test]
 fn simulated_hosts_agree_with_the_reference_model() {
     let seed = std::env::var("SIM_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(0x5EED_CAFE);
-    let steps: u64 = std::env::var("SIM_COMMANDS").ok().and_then(|s| s.parse().ok()).unwrap_or(20_000);
+    // A set but unreadable SIM_COMMANDS fails rather than quietly running the default.
+    let steps: u64 = std::env::var("SIM_COMMANDS").map_or(20_000, |s| s.parse().expect("SIM_COMMANDS is a count"));
     let mut spec = StoredValueSpec::new(chrono_tz::Asia::Ho_Chi_Minh, Currency::VND);
     spec.bonus_tiers.push(BonusTier {
         min_top_up: vnd(500_000),
         bonus: Bonus::Fixed { amount: vnd(50_000) },
         restricted_to: vec![],
     });
-    // About a thousand steps per account (well past the idempotency window), at least 50 accounts: a longer run
-    // spreads over more accounts instead of growing a few without bound.
+    // At least 50 accounts (about 400 steps each in the default run), and about a thousand steps per account at CI
+    // scale (well past the idempotency window): a longer run spreads over more accounts instead of growing a few
+    // without bound.
     let accounts = usize::try_from(steps / STEPS_PER_ACCOUNT).unwrap_or(usize::MAX).max(50);
     let mut sim = Sim {
         rng: Rng(seed),

@@ -705,7 +705,7 @@ proptest! {
         let h = simulate(&steps, false);
         h.account.check_invariants().unwrap();
         let initial = StoredValueAccount::new(h.account.id(), Currency::USD);
-        check_replay_and_snapshot(&initial, &h.account, &h.commits);
+        check_replay_and_snapshot(&initial, &h.account, &h.commits, |a, c| StoredValueAccount::replay(a, c));
         check_idempotent(&h.account, &h.program, &h.commits);
         check_commits_round_trip(&h.commits);
         // Conservation in money, to the unit, summed from the events themselves.
