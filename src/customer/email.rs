@@ -39,8 +39,10 @@ impl EmailAddress {
     ///
     /// [`CustomerError::InvalidEmail`] naming what is wrong (not the address: errors get logged).
     pub fn new(value: &str) -> Result<Self, CustomerError> {
+        // Built from `Default` and the builder methods, never a struct literal: the crate adds fields in minor
+        // releases (0.2.10 did), and a literal would stop compiling for a dependent resolving the newest version.
         let options =
-            email_address::Options { minimum_sub_domains: 2, allow_domain_literal: false, allow_display_text: false };
+            email_address::Options::default().with_required_tld().without_domain_literal().without_display_text();
         let parsed = email_address::EmailAddress::parse_with_options(value, options).map_err(|e| {
             let reason = e.to_string();
             CustomerError::InvalidEmail { reason: reason.trim_end_matches('.').to_lowercase() }
