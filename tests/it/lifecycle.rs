@@ -418,7 +418,7 @@ fn unidentifiable_data_is_a_fit_error_not_a_starting_point() {
     let data = FitData::from_summaries(&rows).unwrap();
     for result in [BgNbd::fit(&data).map(|_| ()), ParetoNbd::fit(&data).map(|_| ())] {
         let err = result.unwrap_err();
-        assert!(matches!(err, customer_care::LifecycleError::FitFailed { .. }), "{err}");
+        assert!(matches!(err, LifecycleError::FitFailed { .. }), "{err}");
     }
 }
 
@@ -613,7 +613,7 @@ fn a_ridge_to_infinity_is_named_and_a_penalty_fits_it_as_lifetimes_does() {
     assert_eq!((data.customers(), data.patterns().len()), (4_000.0, 3_690));
     // BG/NBD is still climbing at the iteration limit (a ≈ 5e6, b ≈ 4e7 here); MBG/NBD stops past the bound on b.
     for (err, away) in [(BgNbd::fit(&data).unwrap_err(), "a = "), (ModifiedBgNbd::fit(&data).unwrap_err(), "b = ")] {
-        let customer_care::LifecycleError::FitFailed { reason, .. } = &err else { panic!("{err}") };
+        let LifecycleError::FitFailed { reason, .. } = &err else { panic!("{err}") };
         assert!(reason.starts_with("no interior maximum: ") && reason.contains(away), "{reason}");
         assert!(!reason.contains("r = ") && !reason.contains("alpha = "), "{reason}");
         assert!(reason.contains("FitOptions::penalized"), "{reason}");

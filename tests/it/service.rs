@@ -310,13 +310,13 @@ proptest! {
         let bare = ticket("P-1", people_only).metrics(&config, &cal, at).unwrap();
         prop_assert_eq!((bare.first_reply, &bare.next_replies), (m.first_reply, &m.next_replies));
         // When the first public human reply ended the first wait, the first-reply SLA judged that wait.
-        if let (Some(&(_, reply_at)), Some(e)) = (waits.first(), m.first_reply) {
-            if m.first_reply_at == Some(reply_at) {
-                let first = sla_of(&m, SlaMetric::FirstReply).unwrap();
-                let target_ms = first.target_seconds * 1000;
-                let met = matches!(first.status, SlaStatus::Met { at } if at == reply_at);
-                prop_assert_eq!(met, e.business_ms <= target_ms, "{:?} for {:?}", first.status, e);
-            }
+        if let (Some(&(_, reply_at)), Some(e)) = (waits.first(), m.first_reply)
+            && m.first_reply_at == Some(reply_at)
+        {
+            let first = sla_of(&m, SlaMetric::FirstReply).unwrap();
+            let target_ms = first.target_seconds * 1000;
+            let met = matches!(first.status, SlaStatus::Met { at } if at == reply_at);
+            prop_assert_eq!(met, e.business_ms <= target_ms, "{:?} for {:?}", first.status, e);
         }
     }
 }
