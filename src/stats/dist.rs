@@ -480,6 +480,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::excessive_precision)]
     fn ln_gamma_and_ln_beta_against_40_digits() {
         // mpmath (40 digits) / scipy.special.gammaln and betaln.
         for (x, want) in [
