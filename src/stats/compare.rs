@@ -426,6 +426,55 @@ mod tests {
         assert!(mean_difference(&hi, &one, ConfidenceLevel::default()).is_err());
     }
 
+    #[test]
+    fn significance_thinness_and_sizes() {
+        let level = ConfidenceLevel::default();
+        // Weighted samples: the combined effective size is the sum, 4 + 6, not the product.
+        let a = ProportionSample::weighted(0.5, 10, 4.0).unwrap();
+        let b = ProportionSample::weighted(0.25, 12, 6.0).unwrap();
+        let c = proportion_difference(&a, &b, level).unwrap();
+        assert_eq!((c.difference().n(), c.difference().effective_n()), (22, 10.0));
+        // The thin-sample warning judges the smaller sample: 29 against 1,000 is thin, 30 is not.
+        let big = NetSample::from_counts(500, 300, 200).unwrap();
+        for (n, thin) in [(29_u32, true), (30, false)] {
+            let small = NetSample::from_counts(u64::from(n / 2), u64::from(n - n / 2), 0).unwrap();
+            let d = net_difference(&small, &big, level).unwrap();
+            assert_eq!(d.difference().is_thin(), thin, "{n}");
+            if thin {
+                assert_eq!(
+                    d.difference().warnings()[0],
+                    Warning::ThinSample { effective_n: f64::from(n), threshold: crate::stats::THIN_SAMPLE }
+                );
+            }
+        }
+        // Significant strictly below α.
+        let c = net_difference(&big, &big, level).unwrap();
+        assert!(!c.is_significant(level) && c.p_value() == 1.0);
+        let barely = Comparison { p_value: level.alpha(), ..c.clone() };
+        assert!(!barely.is_significant(level));
+        let below = Comparison { p_value: 0.049_999, ..c };
+        assert!(below.is_significant(level));
+    }
+
+    #[test]
+    fn deserialized_degrees_of_freedom_are_checked() {
+        let a = MeanSample::from_values(&[5.0, 6.0, 7.0, 6.0, 5.0, 7.0]).unwrap();
+        let b = MeanSample::from_values(&[4.0, 5.0, 4.0, 3.0, 5.0, 4.0]).unwrap();
+        let c = mean_difference(&a, &b, ConfidenceLevel::default()).unwrap();
+        let json = serde_json::to_string(&c).unwrap();
+        assert_eq!(serde_json::from_str::<Comparison>(&json).unwrap(), c);
+        let df = format!("\"degrees_of_freedom\":{}", c.degrees_of_freedom().unwrap());
+        for bad in ["0.0", "-3.0", "null"] {
+            let changed = json.replace(&df, &format!("\"degrees_of_freedom\":{bad}"));
+            let parsed = serde_json::from_str::<Comparison>(&changed);
+            assert_eq!(parsed.is_ok(), bad == "null", "{bad}");
+        }
+        let statistic = format!("\"statistic\":{}", c.statistic());
+        assert!(serde_json::from_str::<Comparison>(&json.replace(&statistic, "\"statistic\":\"x\"")).is_err());
+        let p = format!("\"p_value\":{}", c.p_value());
+        assert!(serde_json::from_str::<Comparison>(&json.replace(&p, "\"p_value\":-0.1")).is_err());
+    }
+
     const WELCH_T: f64 = 3.841_366_626_732_68;
     const WELCH_P: f64 = 0.003_434_375_992_157_661;
     const WELCH_DF: f64 = 9.716_763_005_780_345;
