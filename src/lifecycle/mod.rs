@@ -94,6 +94,17 @@ pub enum LifecycleError {
         /// The recency.
         recency: String,
     },
+    /// A summary with repeat purchases has recency 0: repeat purchases come after the first, so the last of them
+    /// is later than it.
+    #[error(
+        "frequency {frequency} requires a recency above 0 (repeat purchases come after the first), got recency {recency}"
+    )]
+    RepeatWithoutRecency {
+        /// The number of repeat purchases x.
+        frequency: u32,
+        /// The recency.
+        recency: String,
+    },
     /// Nothing to fit, score or summarize.
     #[error("empty population: {what}")]
     EmptyPopulation {

@@ -1001,7 +1001,13 @@ mod tests {
         let at_one = BgNbd::new(0.5, 3.0, 1.0, 2.0, TimeUnit::Week).unwrap(); // a = 1
         let h = Span::weeks(52.0).unwrap();
         for m in [bg, at_one] {
-            for s in [week(0, 0.0, 40.0), week(100_000, 39.0, 40.0), week(3, 0.01, 5000.0), week(1, 0.0, 0.0)] {
+            for s in [
+                week(0, 0.0, 40.0),
+                week(100_000, 39.0, 40.0),
+                week(3, 0.01, 5000.0),
+                week(0, 0.0, 0.0),
+                week(1, 1e-9, 1e-9),
+            ] {
                 let p = m.p_alive(&s).unwrap();
                 let e = m.expected_purchases(&s, h).unwrap();
                 assert!((0.0..=1.0).contains(&p) && e.is_finite() && e >= 0.0, "{s:?}: {p} {e}");

@@ -17,7 +17,7 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::{LifecycleError, Span, TimeUnit, non_negative, positive};
+use super::{LifecycleError, Span, TimeUnit, invalid, non_negative, positive};
 
 /// One purchase: who, on which day, for how much.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,7 +52,9 @@ impl<K> From<(K, NaiveDate, Decimal)> for Purchase<K> {
 
 /// One customer's repeat-purchase summary `(x, t_x, T)` and mean repeat spend.
 ///
-/// Validated when built and when deserialized: times finite and ≥ 0, recency ≤ age, recency 0 when frequency is 0.
+/// Validated when built and when deserialized: times finite and ≥ 0, recency ≤ age, recency 0 when frequency is 0
+/// and above 0 otherwise (repeat purchases come after the first). So `0 ≤ t_x ≤ T < ∞` and `x > 0 ⇔ t_x > 0`,
+/// the domain of the BG/NBD, MBG/NBD and Pareto/NBD likelihoods.
 ///
 /// ```
 /// use customer_care::lifecycle::{CustomerSummary, TimeUnit};
@@ -61,6 +63,7 @@ impl<K> From<(K, NaiveDate, Decimal)> for Purchase<K> {
 /// assert_eq!(s.frequency(), 2);
 /// assert!(CustomerSummary::new(2, 40.0, 38.86, TimeUnit::Week).is_err()); // recency after age
 /// assert!(CustomerSummary::new(0, 1.0, 38.86, TimeUnit::Week).is_err()); // no repeat, yet a recency
+/// assert!(CustomerSummary::new(3, 0.0, 10.0, TimeUnit::Week).is_err()); // repeats, yet no time after the first
 /// # Ok::<(), customer_care::lifecycle::LifecycleError>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -103,16 +106,22 @@ impl CustomerSummary {
     /// # Errors
     ///
     /// [`LifecycleError::InvalidValue`] for a negative or non-finite time or a zero-day unit,
-    /// [`LifecycleError::RecencyExceedsAge`], [`LifecycleError::RecencyWithoutRepeat`].
+    /// [`LifecycleError::RecencyExceedsAge`], [`LifecycleError::RecencyWithoutRepeat`],
+    /// [`LifecycleError::RepeatWithoutRecency`].
     pub fn new(frequency: u32, recency: f64, age: f64, unit: TimeUnit) -> Result<Self, LifecycleError> {
         let unit = unit.check()?;
-        let recency = non_negative("recency", recency)?;
-        let age = non_negative("age", age)?;
+        // `abs` turns −0 into +0, so equal summaries have equal bits (fit data sorts and merges them by bits).
+        let recency = non_negative("recency", recency)?.abs();
+        let age = non_negative("age", age)?.abs();
         if recency > age {
             return Err(LifecycleError::RecencyExceedsAge { recency: recency.to_string(), age: age.to_string() });
         }
-        if frequency == 0 && recency != 0.0 {
-            return Err(LifecycleError::RecencyWithoutRepeat { recency: recency.to_string() });
+        match (frequency, recency > 0.0) {
+            (0, true) => return Err(LifecycleError::RecencyWithoutRepeat { recency: recency.to_string() }),
+            (1.., false) => {
+                return Err(LifecycleError::RepeatWithoutRecency { frequency, recency: recency.to_string() });
+            }
+            _ => {}
         }
         Ok(Self { frequency, recency, age, unit, monetary_value: Decimal::ZERO })
     }
@@ -541,14 +550,14 @@ impl FitData {
         for (frequency, key) in overflow {
             push(frequency, key);
         }
-        Ok(Self::index(unit, patterns))
+        Self::index(unit, patterns)
     }
 
     /// Compresses weighted summaries (a weight is a number of customers, or a sampling weight), all in one unit.
     ///
     /// # Errors
     ///
-    /// [`LifecycleError::InvalidValue`] for a weight that is not finite and > 0,
+    /// [`LifecycleError::InvalidValue`] for a weight that is not finite and > 0 or weights whose sum is not finite,
     /// [`LifecycleError::EmptyPopulation`] without summaries, [`LifecycleError::UnitMismatch`] when units differ.
     pub fn from_weighted<'a>(
         summaries: impl IntoIterator<Item = (&'a CustomerSummary, f64)>,
@@ -581,7 +590,7 @@ impl FitData {
                 }
             }
         }
-        Ok(Self::index(unit, patterns))
+        Self::index(unit, patterns)
     }
 
     /// Patterns given directly (each validated as a summary with a positive weight); identical patterns are
@@ -601,14 +610,18 @@ impl FitData {
         Self::from_weighted(summaries.iter().map(|(s, w)| (s, *w)))
     }
 
-    fn index(unit: TimeUnit, patterns: Vec<Pattern>) -> Self {
+    /// Indexes the patterns' times; the total weight must be finite (weights are positive, so then each is).
+    fn index(unit: TimeUnit, patterns: Vec<Pattern>) -> Result<Self, LifecycleError> {
+        let customers: f64 = patterns.iter().map(|p| p.weight).sum();
+        if !customers.is_finite() {
+            return Err(invalid("total weight", customers, "a finite sum of the weights"));
+        }
         let mut times: Vec<f64> = patterns.iter().flat_map(|p| [p.recency, p.age]).collect();
         times.sort_unstable_by(f64::total_cmp);
         times.dedup();
         let find = |v: f64| u32::try_from(times.partition_point(|t| *t < v)).unwrap_or(u32::MAX);
         let slots = patterns.iter().map(|p| (find(p.recency), find(p.age))).collect();
-        let customers = patterns.iter().map(|p| p.weight).sum();
-        Self { unit, patterns, customers, times, slots }
+        Ok(Self { unit, patterns, customers, times, slots })
     }
 
     /// Distinct times and, per pattern, the indices of its recency and age among them.
@@ -715,6 +728,52 @@ mod tests {
         assert!(FitData::from_summaries([]).is_err());
         let w = CustomerSummary::new(1, 2.0, 5.0, TimeUnit::Week).unwrap();
         assert!(matches!(FitData::from_summaries([&a, &w]), Err(LifecycleError::UnitMismatch { .. })));
+    }
+
+    #[test]
+    fn repeat_purchases_need_a_recency() {
+        // Regression: (3, 0, 10) was accepted, though three repeat purchases come after the first.
+        let err = CustomerSummary::new(3, 0.0, 10.0, TimeUnit::Day).unwrap_err();
+        assert_eq!(err, LifecycleError::RepeatWithoutRecency { frequency: 3, recency: "0".into() });
+        assert_eq!(
+            err.to_string(),
+            "frequency 3 requires a recency above 0 (repeat purchases come after the first), got recency 0"
+        );
+        assert!(CustomerSummary::new(1, -0.0, 10.0, TimeUnit::Day).is_err());
+        assert!(CustomerSummary::new(1, 5e-324, 10.0, TimeUnit::Day).is_ok());
+        let json = r#"{"frequency":3,"recency":0.0,"age":10.0,"unit":"day","monetary_value":"0"}"#;
+        assert!(serde_json::from_str::<CustomerSummary>(json).is_err());
+        let pattern = Pattern { frequency: 3, recency: 0.0, age: 10.0, weight: 1.0 };
+        assert!(matches!(
+            FitData::from_patterns(TimeUnit::Day, vec![pattern]),
+            Err(LifecycleError::RepeatWithoutRecency { frequency: 3, .. })
+        ));
+        let data = r#"{"unit":"day","patterns":[{"frequency":3,"recency":0.0,"age":10.0,"weight":1.0}]}"#;
+        assert!(serde_json::from_str::<FitData>(data).is_err());
+        // A frequency is a whole number of purchase days.
+        let fractional = r#"{"frequency":2.5,"recency":1.0,"age":10.0,"unit":"day","monetary_value":"0"}"#;
+        assert!(serde_json::from_str::<CustomerSummary>(fractional).is_err());
+    }
+
+    #[test]
+    fn negative_zero_is_zero() {
+        // −0 and +0 would otherwise be two patterns, the first sorted after every positive recency.
+        let minus = CustomerSummary::new(0, -0.0, -0.0, TimeUnit::Day).unwrap();
+        let plus = CustomerSummary::new(0, 0.0, 0.0, TimeUnit::Day).unwrap();
+        assert_eq!((minus.recency().to_bits(), minus.age().to_bits()), (0, 0));
+        let data = FitData::from_summaries([&minus, &plus]).unwrap();
+        assert_eq!(data.patterns().len(), 1);
+    }
+
+    #[test]
+    fn weights_must_add_up_to_a_finite_total() {
+        let a = CustomerSummary::new(1, 2.0, 5.0, TimeUnit::Day).unwrap();
+        let b = CustomerSummary::new(0, 0.0, 5.0, TimeUnit::Day).unwrap();
+        let err = FitData::from_weighted([(&a, f64::MAX), (&b, f64::MAX)]).unwrap_err();
+        assert_eq!(err.to_string(), "invalid total weight inf: expected a finite sum of the weights");
+        assert!(FitData::from_weighted([(&a, f64::MAX), (&a, f64::MAX)]).is_err());
+        assert!(FitData::from_weighted([(&a, f64::MAX / 2.0), (&a, f64::MAX / 2.0)]).is_ok());
+        assert!(FitData::from_weighted([(&a, f64::NAN)]).is_err());
     }
 
     #[test]

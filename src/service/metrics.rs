@@ -16,10 +16,11 @@ const NS_PER_MS: i64 = 1_000_000;
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum FrtStart {
-    /// The first inbound customer message (tickets an agent opens without one have no first reply time).
+    /// The first inbound customer message of the cycle (tickets an agent opens without one have no first reply
+    /// time); after a reopen, the reopen itself when the customer's last message is unanswered.
     #[default]
     FirstCustomerMessage,
-    /// The ticket's creation.
+    /// The ticket's creation; after a solve without a reply, the reopen that starts the next cycle.
     Created,
 }
 
@@ -115,11 +116,14 @@ pub struct TicketMetrics {
     pub created_at: DateTime<Utc>,
     /// Status at the end of the log.
     pub status: Status,
-    /// First reply time (see [`FrtStart`]); measured once, in the first cycle that had a reply.
+    /// First reply time (see [`FrtStart`]): measured once, in the first cycle that had a public human reply, from
+    /// that cycle's start (its first customer message, or the reopen that started it when the customer's message
+    /// was still unanswered) to the reply.
     pub first_reply: Option<Elapsed>,
     /// When the first public human reply was sent.
     pub first_reply_at: Option<DateTime<Utc>>,
-    /// Each later wait from the oldest unanswered customer message to the next public human reply.
+    /// Each later wait from the oldest unanswered customer message (or the reopen that found it unanswered) to the
+    /// next public human reply.
     pub next_replies: Vec<Elapsed>,
     /// From creation to the first solve.
     pub first_resolution: Option<Elapsed>,
@@ -208,6 +212,57 @@ impl Stamper<'_> {
     }
 }
 
+/// The customer's wait for a public human reply, shared by the reply metrics and the SLA reply clocks.
+///
+/// A wait starts at a customer message when none is running, and ends at the next public human reply (a reply
+/// time) or at a solve (no reply time: the cycle ended without a reply). A reopen starts a new cycle: when the
+/// customer's last message is still unanswered, the wait starts again at the reopen (the cycle's start, as in
+/// Chatwoot, where a reopen is the last non-human activity the first response is measured from); otherwise the
+/// next customer message starts it. Bot, automation and system messages and internal notes do nothing here.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct ReplyWait {
+    since: Option<Stamp>,
+    unanswered: bool,
+}
+
+impl ReplyWait {
+    /// A wait that starts at `start` (the creation, for [`FrtStart::Created`]), or at the first customer message.
+    pub(crate) const fn new(start: Option<Stamp>) -> Self {
+        Self { since: start, unanswered: false }
+    }
+
+    /// A customer message: starts a wait unless one is running; returns the start of a wait it started.
+    pub(crate) fn customer_message(&mut self, now: Stamp) -> Option<Stamp> {
+        self.unanswered = true;
+        self.start(now)
+    }
+
+    /// A public human reply: ends the running wait, returning its start.
+    pub(crate) fn reply(&mut self) -> Option<Stamp> {
+        self.unanswered = false;
+        self.since.take()
+    }
+
+    /// A solve: ends the running wait without a reply.
+    pub(crate) fn solve(&mut self) {
+        self.since = None;
+    }
+
+    /// A reopen: starts a wait at `now` when the customer's last message is unanswered or `restart` holds (a first
+    /// reply counted from the cycle's start); returns the start of a wait it started.
+    pub(crate) fn reopen(&mut self, now: Stamp, restart: bool) -> Option<Stamp> {
+        if self.unanswered || restart { self.start(now) } else { None }
+    }
+
+    fn start(&mut self, now: Stamp) -> Option<Stamp> {
+        if self.since.is_some() {
+            return None;
+        }
+        self.since = Some(now);
+        self.since
+    }
+}
+
 impl Ticket {
     /// When the host should wake for this ticket: the earliest instant after `now` at which a running SLA target
     /// will be breached, or `None` when no target is running. Shorthand for `metrics(..)?.next_deadline`.
@@ -248,7 +303,8 @@ impl Ticket {
         let mut agent: Option<AgentId> = None;
         let mut last_replier: Option<AgentId> = None;
         let mut team: Option<TeamId> = None;
-        let mut waiting_since: Option<Stamp> = if config.frt_start == FrtStart::Created { Some(created) } else { None };
+        let from_created = config.frt_start == FrtStart::Created;
+        let mut wait = ReplyWait::new(from_created.then_some(created));
         let mut first_reply = None;
         let mut first_reply_at = None;
         let mut next_replies = Vec::new();
@@ -295,9 +351,7 @@ impl Ticket {
                     if first_reply_at.is_some() {
                         customer_follow_up = true;
                     }
-                    if waiting_since.is_none() {
-                        waiting_since = Some(stamper.stamp(event.at));
-                    }
+                    wait.customer_message(stamper.stamp(event.at));
                 }
                 TicketEventKind::AgentMessage { author, visibility, agent: who } => {
                     if *visibility != Visibility::Public {
@@ -312,7 +366,7 @@ impl Ticket {
                         last_replier.clone_from(who);
                     }
                     let now = stamper.stamp(event.at);
-                    if let Some(since) = waiting_since.take() {
+                    if let Some(since) = wait.reply() {
                         if first_reply.is_none() {
                             first_reply = Some(now.since(&since));
                         } else {
@@ -331,17 +385,21 @@ impl Ticket {
                 TicketEventKind::StatusChanged { status: next } => {
                     if *next != status {
                         let now = stamper.stamp(event.at);
+                        let (solve, reopen) =
+                            (next.is_solved() && !status.is_solved(), status.is_solved() && !next.is_solved());
                         set_status(*next, now, &mut status, &mut status_since);
-                        // A solve ends a next-reply wait without a reply time (it cancels the SLA clock too); the
-                        // first reply time is measured once, whatever happens.
-                        if next.is_solved() && first_reply.is_some() {
-                            waiting_since = None;
+                        if solve {
+                            wait.solve();
+                        }
+                        if reopen {
+                            wait.reopen(now, from_created && first_reply.is_none());
                         }
                     }
                 }
                 TicketEventKind::Reopened => {
                     let now = stamper.stamp(event.at);
                     set_status(Status::Open, now, &mut status, &mut status_since);
+                    wait.reopen(now, from_created && first_reply.is_none());
                 }
                 TicketEventKind::Answered => {
                     answer_wait_ms = Some(event.at.signed_duration_since(created.at).num_milliseconds());

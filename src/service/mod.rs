@@ -11,9 +11,15 @@
 //!
 //! - **First reply time** runs from the first inbound customer message ([`FrtStart::FirstCustomerMessage`]) to the
 //!   first *public* reply by a *human* agent. Bot, automation and system messages and internal notes never stop
-//!   the clock. It is measured once: a reopened ticket keeps the first reply time of its first cycle.
+//!   the clock. It is measured once, in the first cycle that had a reply: a solve before any human reply ends the
+//!   cycle without one (a bot's solve, say), and a reopen starts the next cycle, whose clock starts at the reopen
+//!   when the customer's last message is still unanswered (or, with [`FrtStart::Created`], always), else at the
+//!   cycle's first customer message. So a ticket a bot solved, reopened five days later and answered by a person
+//!   ten minutes after the reopen has a first reply time of ten minutes, as in Chatwoot. A reopened ticket that
+//!   had its first reply keeps it.
 //! - **Next reply times**: from the oldest unanswered customer message to the next public human reply, each time;
-//!   a solve ends a wait without a reply time.
+//!   a solve ends a wait without a reply time, and a reopen with the customer's last message unanswered starts a
+//!   wait at the reopen. The SLA's first- and next-reply clocks run on the same waits.
 //! - **Resolution**: first resolution from creation to the first solve; full resolution from creation to the last
 //!   solve, only when the ticket is solved (or closed) at the end of its log.
 //! - **First contact resolution** ([`FcrDefinition`]): by default exactly one public human reply and no customer

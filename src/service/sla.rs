@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::ServiceError;
-use super::metrics::{FrtStart, Stamp};
+use super::metrics::{FrtStart, ReplyWait, Stamp};
 use super::ticket::{AuthorKind, Channel, Priority, Status, Ticket, TicketEventKind, Visibility};
 use crate::calendar::BusinessCalendar;
 
@@ -18,7 +18,8 @@ const NS_PER_MS: i64 = 1_000_000;
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum SlaMetric {
-    /// From the first-reply start to the first public human reply. A solve before any reply cancels it.
+    /// From the first-reply start to the first public human reply. A solve before any reply cancels the cycle's
+    /// clock; the cycle a reopen starts runs it again (see [`FrtStart`]).
     FirstReply,
     /// From the oldest unanswered customer message (after the first reply) to the next public human reply.
     NextReply,
@@ -485,35 +486,25 @@ pub(crate) fn evaluate(
     let mut resolution = watch(SlaMetric::Resolution, priority);
 
     let created = Stamp::new(ticket.created_at(), calendar);
+    let from_created = frt_start == FrtStart::Created;
+    let mut wait = ReplyWait::new(from_created.then_some(created));
     let mut replied = false;
-    let mut first_started = false;
     let mut status = Status::Open;
     if let Some(w) = resolution.as_mut() {
         w.start(created);
     }
-    if frt_start == FrtStart::Created
-        && let Some(w) = first.as_mut()
-    {
+    if from_created && let Some(w) = first.as_mut() {
         w.start(created);
-        first_started = true;
     }
     for event in ticket.events() {
         match &event.kind {
             TicketEventKind::CustomerMessage => {
-                let now = Stamp::new(event.at, calendar);
-                if !replied {
-                    if !first_started && let Some(w) = first.as_mut() {
-                        w.start(now);
-                        first_started = true;
-                    }
-                } else if let Some(w) = next.as_mut()
-                    && !w.is_running()
-                {
-                    w.start(now);
-                }
+                let started = wait.customer_message(Stamp::new(event.at, calendar));
+                start_reply_clock(started, replied, &mut first, &mut next);
             }
             TicketEventKind::AgentMessage { author: AuthorKind::Human, visibility: Visibility::Public, .. } => {
                 let now = Stamp::new(event.at, calendar);
+                wait.reply();
                 if !replied {
                     replied = true;
                     if let Some(w) = first.as_mut()
@@ -543,11 +534,21 @@ pub(crate) fn evaluate(
             }
             TicketEventKind::StatusChanged { status: s } if *s != status => {
                 let now = Stamp::new(event.at, calendar);
+                let was_solved = status.is_solved();
                 transition(&mut status, *s, now, [&mut first, &mut next, &mut periodic], &mut resolution);
+                if status.is_solved() && !was_solved {
+                    wait.solve();
+                }
+                if was_solved && !status.is_solved() {
+                    let started = wait.reopen(now, from_created && !replied);
+                    start_reply_clock(started, replied, &mut first, &mut next);
+                }
             }
             TicketEventKind::Reopened => {
                 let now = Stamp::new(event.at, calendar);
                 transition(&mut status, Status::Open, now, [&mut first, &mut next, &mut periodic], &mut resolution);
+                let started = wait.reopen(now, from_created && !replied);
+                start_reply_clock(started, replied, &mut first, &mut next);
             }
             _ => {}
         }
@@ -567,6 +568,20 @@ pub(crate) fn evaluate(
         };
     }
     (measures, deadline)
+}
+
+/// Starts the reply clock of a customer wait that just started: the first-reply clock until the first public human
+/// reply (so it runs in the cycle that gets that reply), the next-reply clock after it.
+fn start_reply_clock<'a>(
+    started: Option<Stamp>,
+    replied: bool,
+    first: &mut Option<Watch<'a>>,
+    next: &mut Option<Watch<'a>>,
+) {
+    let clock = if replied { next } else { first };
+    if let (Some(at), Some(w)) = (started, clock.as_mut()) {
+        w.start(at);
+    }
 }
 
 /// Applies a status change to the clocks: a solve cancels running reply clocks and stops resolution; pending and

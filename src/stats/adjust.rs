@@ -86,6 +86,25 @@ mod tests {
             assert!((a - b).abs() < 1e-15);
         }
         assert_eq!(adjust_p_values(&[], Adjustment::Holm).unwrap(), Vec::<f64>::new());
+        // Unsorted input comes back in its order: R p.adjust(c(0.01, 0.04, 0.03, 0.20), "holm") = 0.04 0.09 0.09
+        // 0.20; "BH" = 0.04 0.05333 0.05333 0.20.
+        let p = [0.01, 0.04, 0.03, 0.20];
+        let holm = adjust_p_values(&p, Adjustment::Holm).unwrap();
+        for (a, b) in holm.iter().zip([0.04, 0.09, 0.09, 0.20]) {
+            assert!((a - b).abs() < 1e-15, "{holm:?}");
+        }
+        let bh = adjust_p_values(&p, Adjustment::BenjaminiHochberg).unwrap();
+        for (a, b) in bh.iter().zip([0.04, 0.16 / 3.0, 0.16 / 3.0, 0.20]) {
+            assert!((a - b).abs() < 1e-15, "{bh:?}");
+        }
+        // R: p.adjust(c(0.5, 0.02, 0.6), "holm") = 1 0.06 1; "BH" = 0.6 0.06 0.6.
+        assert_eq!(adjust_p_values(&[0.5, 0.02, 0.6], Adjustment::Holm).unwrap(), [1.0, 0.06, 1.0]);
+        let bh = adjust_p_values(&[0.5, 0.02, 0.6], Adjustment::BenjaminiHochberg).unwrap();
+        for (a, b) in bh.iter().zip([0.6, 0.06, 0.6]) {
+            assert!((a - b).abs() < 1e-15, "{bh:?}");
+        }
+        assert!(adjust_p_values(&[1.5], Adjustment::BenjaminiHochberg).is_err());
+        assert_eq!(adjust_p_values(&[0.0, 1.0], Adjustment::Holm).unwrap(), [0.0, 1.0]);
         assert_eq!(
             adjust_p_values(&[0.1, f64::NAN], Adjustment::Holm),
             Err(StatsError::InvalidPValue { index: 1, value: "NaN".into() })

@@ -335,6 +335,146 @@ mod tests {
         assert!(serde_json::from_str::<Comparison>(&bad).is_err());
     }
 
+    #[test]
+    fn net_difference_known_value() {
+        // June 300/100/100 (NPS 40) against May 250/100/150 (NPS 20): SE √(0.44/500 + 0.96/500), z = 3.7796,
+        // p = 2·norm.sf(3.7796) = 0.000157052 (scipy.stats).
+        let june = NetSample::from_counts(300, 100, 100).unwrap();
+        let may = NetSample::from_counts(250, 100, 150).unwrap();
+        let c = net_difference(&june, &may, ConfidenceLevel::default()).unwrap();
+        let d = c.difference();
+        assert!((d.value() - 0.2).abs() < 1e-12);
+        assert!((d.standard_error() - 0.052_915_026_221_291_815).abs() < 1e-12);
+        assert!((c.statistic() - 3.779_644_730_092_271_3).abs() < 1e-9);
+        assert!((c.p_value() - 0.000_157_052_284_230_752_1).abs() < 1e-12);
+        assert!((d.interval().lower() - 0.096_288_454_365_275_42).abs() < 1e-9);
+        assert!((d.interval().upper() - 0.303_711_545_634_724_5).abs() < 1e-9);
+        assert_eq!((c.test(), c.degrees_of_freedom(), d.method()), (TestMethod::Z, None, Method::WaldDifference));
+        assert_eq!((d.n(), d.effective_n()), (1000, 1000.0));
+        assert!(!d.is_thin() && c.is_significant(ConfidenceLevel::default()));
+        // Reversed: the same test, the difference negated.
+        let r = net_difference(&may, &june, ConfidenceLevel::default()).unwrap();
+        assert!((r.statistic() + c.statistic()).abs() < 1e-12 && (r.p_value() - c.p_value()).abs() < 1e-15);
+    }
+
+    #[test]
+    fn newcombe_table_ii() {
+        // Newcombe (1998), Statistics in Medicine 17, Table II, method 10 (hybrid score), 95 %.
+        for ((a, m, b, n), (lo, hi)) in [
+            ((56, 70, 48, 80), (0.0524, 0.3339)),
+            ((9, 10, 3, 10), (0.1705, 0.8090)),
+            ((5, 56, 0, 29), (-0.0381, 0.1926)),
+            ((0, 10, 0, 20), (-0.1611, 0.2775)),
+            ((10, 10, 0, 20), (0.6791, 1.0)),
+            ((10, 10, 0, 10), (0.6075, 1.0)),
+        ] {
+            let x = ProportionSample::from_counts(a, m).unwrap();
+            let y = ProportionSample::from_counts(b, n).unwrap();
+            let c = proportion_difference(&x, &y, ConfidenceLevel::default()).unwrap();
+            let i = c.difference().interval();
+            assert!((i.lower() - lo).abs() < 5e-5 && (i.upper() - hi).abs() < 5e-5, "{a}/{m} − {b}/{n}: {i}");
+        }
+        // 56/70 − 48/80: pooled z = 2.65017, p = 0.0080451 (scipy.stats.norm.sf), unpooled SE 0.0727029.
+        let c = proportion_difference(
+            &ProportionSample::from_counts(56, 70).unwrap(),
+            &ProportionSample::from_counts(48, 80).unwrap(),
+            ConfidenceLevel::default(),
+        )
+        .unwrap();
+        assert!((c.statistic() - 2.650_171_951_258_533_6).abs() < 1e-9);
+        assert!((c.p_value() - 0.008_045_081_368_196_56).abs() < 1e-9);
+        assert!((c.difference().standard_error() - 0.072_702_917_999_997).abs() < 1e-12);
+        assert_eq!(c.test(), TestMethod::PooledZ);
+        // Both certain and equal: no evidence of a difference.
+        let all = ProportionSample::from_counts(5, 5).unwrap();
+        let c = proportion_difference(&all, &all, ConfidenceLevel::default()).unwrap();
+        assert_eq!((c.statistic(), c.p_value()), (0.0, 1.0));
+        assert!(c.difference().warnings().contains(&Warning::ZeroVariance));
+        assert!(c.difference().is_thin());
+        // 5/5 against 0/5: pooled ½, z = 1/√(¼·⅖) = √10, p = 2·norm.sf(√10) (scipy.stats).
+        let none = ProportionSample::from_counts(0, 5).unwrap();
+        let c = proportion_difference(&all, &none, ConfidenceLevel::default()).unwrap();
+        assert!((c.statistic() - 10_f64.sqrt()).abs() < 1e-12);
+        assert!((c.p_value() - 0.001_565_402_258_002_551_5).abs() < 1e-12, "{}", c.p_value());
+    }
+
+    #[test]
+    fn welch_interval_bounds_and_scaling() {
+        let a = MeanSample::from_values(&[5.0, 6.0, 7.0, 6.0, 5.0, 7.0]).unwrap().within(1.0, 7.0).unwrap();
+        let b = MeanSample::from_values(&[4.0, 5.0, 4.0, 3.0, 5.0, 4.0]).unwrap().within(1.0, 7.0).unwrap();
+        let c = mean_difference(&a, &b, ConfidenceLevel::default()).unwrap();
+        // d ± t(0.975; 9.7168)·SE, SE = √(0.8/6 + 0.5667/6) (scipy.stats.t.ppf(0.975, 9.716763005780345) = 2.2369740122220154).
+        let se = (0.8_f64 / 6.0 + 0.566_666_666_666_666_7 / 6.0).sqrt();
+        assert!((c.difference().standard_error() - se).abs() < 1e-12);
+        let half = c.difference().interval().half_width();
+        assert!((half / se - 2.236_974_012_222_015_4).abs() < 1e-9, "{half}");
+        assert_eq!((c.test(), c.difference().method()), (TestMethod::WelchT, Method::WelchT));
+        let pct = c.scaled(10.0).unwrap();
+        assert!((pct.difference().value() - 10.0 * c.difference().value()).abs() < 1e-12);
+        assert_eq!((pct.statistic(), pct.p_value()), (c.statistic(), c.p_value()));
+        // Same bounds [1, 7]: the difference lives in [−6, 6]; both without spread and apart: certain.
+        let hi = MeanSample::new(3, 3.0, 7.0, 0.0).unwrap().within(1.0, 7.0).unwrap();
+        let lo = MeanSample::new(3, 3.0, 1.0, 0.0).unwrap().within(1.0, 7.0).unwrap();
+        let c = mean_difference(&hi, &lo, ConfidenceLevel::default()).unwrap();
+        assert_eq!((c.difference().value(), c.p_value(), c.degrees_of_freedom()), (6.0, 0.0, Some(4.0)));
+        assert_eq!(c.difference().interval().upper(), 6.0);
+        let one = MeanSample::new(1, 1.0, 3.0, 0.0).unwrap();
+        assert!(matches!(
+            mean_difference(&one, &hi, ConfidenceLevel::default()),
+            Err(StatsError::TooFewObservations { .. })
+        ));
+        assert!(mean_difference(&hi, &one, ConfidenceLevel::default()).is_err());
+    }
+
+    #[test]
+    fn significance_thinness_and_sizes() {
+        let level = ConfidenceLevel::default();
+        // Weighted samples: the combined effective size is the sum, 4 + 6, not the product.
+        let a = ProportionSample::weighted(0.5, 10, 4.0).unwrap();
+        let b = ProportionSample::weighted(0.25, 12, 6.0).unwrap();
+        let c = proportion_difference(&a, &b, level).unwrap();
+        assert_eq!((c.difference().n(), c.difference().effective_n()), (22, 10.0));
+        // The thin-sample warning judges the smaller sample: 29 against 1,000 is thin, 30 is not.
+        let big = NetSample::from_counts(500, 300, 200).unwrap();
+        for (n, thin) in [(29_u32, true), (30, false)] {
+            let small = NetSample::from_counts(u64::from(n / 2), u64::from(n - n / 2), 0).unwrap();
+            let d = net_difference(&small, &big, level).unwrap();
+            assert_eq!(d.difference().is_thin(), thin, "{n}");
+            if thin {
+                assert_eq!(
+                    d.difference().warnings()[0],
+                    Warning::ThinSample { effective_n: f64::from(n), threshold: crate::stats::THIN_SAMPLE }
+                );
+            }
+        }
+        // Significant strictly below α.
+        let c = net_difference(&big, &big, level).unwrap();
+        assert!(!c.is_significant(level) && c.p_value() == 1.0);
+        let barely = Comparison { p_value: level.alpha(), ..c.clone() };
+        assert!(!barely.is_significant(level));
+        let below = Comparison { p_value: 0.049_999, ..c };
+        assert!(below.is_significant(level));
+    }
+
+    #[test]
+    fn deserialized_degrees_of_freedom_are_checked() {
+        let a = MeanSample::from_values(&[5.0, 6.0, 7.0, 6.0, 5.0, 7.0]).unwrap();
+        let b = MeanSample::from_values(&[4.0, 5.0, 4.0, 3.0, 5.0, 4.0]).unwrap();
+        let c = mean_difference(&a, &b, ConfidenceLevel::default()).unwrap();
+        let json = serde_json::to_string(&c).unwrap();
+        assert_eq!(serde_json::from_str::<Comparison>(&json).unwrap(), c);
+        let df = format!("\"degrees_of_freedom\":{}", c.degrees_of_freedom().unwrap());
+        for bad in ["0.0", "-3.0", "null"] {
+            let changed = json.replace(&df, &format!("\"degrees_of_freedom\":{bad}"));
+            let parsed = serde_json::from_str::<Comparison>(&changed);
+            assert_eq!(parsed.is_ok(), bad == "null", "{bad}");
+        }
+        let statistic = format!("\"statistic\":{}", c.statistic());
+        assert!(serde_json::from_str::<Comparison>(&json.replace(&statistic, "\"statistic\":\"x\"")).is_err());
+        let p = format!("\"p_value\":{}", c.p_value());
+        assert!(serde_json::from_str::<Comparison>(&json.replace(&p, "\"p_value\":-0.1")).is_err());
+    }
+
     const WELCH_T: f64 = 3.841_366_626_732_68;
     const WELCH_P: f64 = 0.003_434_375_992_157_661;
     const WELCH_DF: f64 = 9.716_763_005_780_345;

@@ -460,6 +460,94 @@ mod tests {
     }
 
     #[test]
+    fn accessors_and_plain_display() {
+        let e = estimate();
+        assert_eq!((e.value(), e.n(), e.effective_n(), e.standard_error()), (0.4, 20, 18.5, 0.1));
+        assert_eq!((e.level(), e.method()), (ConfidenceLevel::default(), Method::Wilson));
+        let i = e.interval();
+        assert_eq!((i.lower(), i.upper(), i.to_string()), (0.2, 0.6, "[0.2, 0.6]".to_owned()));
+        assert!((i.half_width() - 0.2).abs() < 1e-15);
+        assert!(i.contains(0.2) && i.contains(0.6) && !i.contains(0.19) && !i.contains(0.61));
+        let names = [
+            (Method::Wald, "wald"),
+            (Method::AdjustedWald, "adjusted wald"),
+            (Method::Wilson, "wilson score"),
+            (Method::ClopperPearson, "clopper-pearson"),
+            (Method::StudentT, "student t"),
+            (Method::WaldDifference, "wald difference"),
+            (Method::NewcombeHybridScore, "newcombe hybrid score"),
+            (Method::WelchT, "welch t"),
+        ];
+        for (method, name) in names {
+            assert_eq!(method.to_string(), name);
+        }
+        // The margin is the longer side of an asymmetric interval.
+        let lopsided = Estimate::new(
+            0.5,
+            10,
+            10.0,
+            0.1,
+            Interval::new(0.45, 0.8).unwrap(),
+            ConfidenceLevel::default(),
+            Method::Wald,
+            vec![],
+        )
+        .unwrap();
+        assert!((lopsided.margin() - 0.3).abs() < 1e-15);
+        assert!(!lopsided.is_thin());
+        assert!(Estimate::new(0.5, 10, 10.0, -0.1, i, ConfidenceLevel::default(), Method::Wald, vec![]).is_err());
+        assert!(Estimate::new(0.5, 10, -1.0, 0.1, i, ConfidenceLevel::default(), Method::Wald, vec![]).is_err());
+        assert!(Estimate::new(f64::NAN, 10, 5.0, 0.1, i, ConfidenceLevel::default(), Method::Wald, vec![]).is_err());
+        assert!(Estimate::new(0.5, 10, 10.0, 0.0, i, ConfidenceLevel::default(), Method::Wald, vec![]).is_ok());
+    }
+
+    #[test]
+    fn assembling_clamps_extends_and_flags() {
+        let level = ConfidenceLevel::default();
+        // Past both ends of [0, 1]: clamped, each end named with where it would have been.
+        let e = Estimate::assemble(0.5, 40, 40.0, 0.4, (-0.3, 1.3), (0.0, 1.0), level, Method::Wald, vec![]).unwrap();
+        assert_eq!((e.interval().lower(), e.interval().upper()), (0.0, 1.0));
+        assert_eq!(
+            e.warnings(),
+            [
+                Warning::Clamped { bound: Bound::Lower, unclamped: -0.3 },
+                Warning::Clamped { bound: Bound::Upper, unclamped: 1.3 }
+            ]
+        );
+        // An interval beside the estimate is extended to it; a thin sample is flagged first.
+        let e =
+            Estimate::assemble(0.9, 5, 5.0, 0.1, (0.2, 0.6), (0.0, 1.0), level, Method::AdjustedWald, vec![]).unwrap();
+        assert_eq!((e.interval().lower(), e.interval().upper()), (0.2, 0.9));
+        assert_eq!(
+            e.warnings(),
+            [
+                Warning::ThinSample { effective_n: 5.0, threshold: THIN_SAMPLE },
+                Warning::ExtendedToEstimate { bound: Bound::Upper, unextended: 0.6 }
+            ]
+        );
+        let e = Estimate::assemble(0.1, 30, 30.0, 0.1, (0.2, 0.6), (0.0, 1.0), level, Method::AdjustedWald, vec![])
+            .unwrap();
+        assert_eq!(e.interval().lower(), 0.1);
+        assert_eq!(e.warnings(), [Warning::ExtendedToEstimate { bound: Bound::Lower, unextended: 0.2 }]);
+        // Exactly 30 is not thin; the effective size never exceeds n.
+        assert!(!e.is_thin());
+        let e = Estimate::assemble(0.5, 3, 3.5, 0.1, (0.4, 0.6), (0.0, 1.0), level, Method::Wald, vec![]).unwrap();
+        assert_eq!(e.effective_n(), 3.0);
+        // Scaling scales the warnings' numbers too.
+        let e = Estimate::assemble(0.5, 40, 40.0, 0.4, (-0.3, 0.55), (0.0, 1.0), level, Method::Wald, vec![])
+            .unwrap()
+            .scaled(100.0)
+            .unwrap();
+        assert_eq!(e.warnings(), [Warning::Clamped { bound: Bound::Lower, unclamped: -30.0 }]);
+        assert_eq!((e.value(), e.standard_error()), (50.0, 40.0));
+        let e = Estimate::assemble(0.9, 40, 40.0, 0.1, (0.2, 0.6), (0.0, 1.0), level, Method::Wald, vec![])
+            .unwrap()
+            .scaled(10.0)
+            .unwrap();
+        assert_eq!(e.warnings(), [Warning::ExtendedToEstimate { bound: Bound::Upper, unextended: 6.0 }]);
+    }
+
+    #[test]
     fn display_and_scaling() {
         let e = estimate();
         assert_eq!(format!("{e:.1}"), "0.4 ± 0.2 [0.2, 0.6] (n = 20, 95 % wilson score)");

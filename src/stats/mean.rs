@@ -219,6 +219,37 @@ mod tests {
     }
 
     #[test]
+    fn summaries_of_values() {
+        // R: mean(c(2, 4, 4, 4, 5, 5, 7, 9)) = 5, var(...) = 32/7, sd = 2.13809.
+        let s = MeanSample::from_values(&[2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0]).unwrap();
+        assert_eq!((s.n(), s.effective_n(), s.mean()), (8, 8.0, 5.0));
+        assert!((s.variance() - 32.0 / 7.0).abs() < 1e-14);
+        assert!((s.standard_deviation() - (32.0_f64 / 7.0).sqrt()).abs() < 1e-14);
+        assert_eq!(s.bounds(), None);
+        let one = MeanSample::from_values(&[3.0]).unwrap();
+        assert_eq!((one.mean(), one.variance()), (3.0, 0.0));
+        assert_eq!(MeanSample::from_values(&[]), Err(StatsError::EmptySample));
+        assert!(MeanSample::from_values(&[f64::MAX, f64::MAX]).is_err());
+        // scipy.stats.t.interval(0.95, 7, loc=5, scale=sd/√8) = [3.21251208176379, 6.787487918236209].
+        let e = mean(&s, ConfidenceLevel::default()).unwrap();
+        assert!((e.interval().lower() - 3.212_512_081_763_79).abs() < 1e-10);
+        assert!((e.interval().upper() - 6.787_487_918_236_209).abs() < 1e-10);
+        assert!((e.standard_error() - (32.0_f64 / 7.0 / 8.0).sqrt()).abs() < 1e-14);
+        assert_eq!(e.method(), Method::StudentT);
+        let bounded = s.within(2.0, 9.0).unwrap();
+        assert_eq!(bounded.bounds(), Some((2.0, 9.0)));
+        assert!(s.within(5.0, 5.0).is_ok() && s.within(5.5, 9.0).is_err() && s.within(1.0, 4.5).is_err());
+        assert!(s.within(f64::NEG_INFINITY, 9.0).is_err());
+        // Weighted summaries are validated, and round-trip through serde with their bounds.
+        assert_eq!(MeanSample::new(0, 1.0, 1.0, 1.0), Err(StatsError::EmptySample));
+        assert!(MeanSample::new(4, 0.5, 1.0, 1.0).is_err() && MeanSample::new(4, 4.5, 1.0, 1.0).is_err());
+        assert!(MeanSample::new(4, 2.5, f64::NAN, 1.0).is_err());
+        let json = serde_json::to_string(&bounded).unwrap();
+        assert_eq!(serde_json::from_str::<MeanSample>(&json).unwrap(), bounded);
+        assert!(serde_json::from_str::<MeanSample>(&json.replace("9.0", "4.0")).is_err());
+    }
+
+    #[test]
     fn clamps_to_bounds() {
         let s = MeanSample::new(3, 3.0, 4.9, 0.5).unwrap().within(1.0, 5.0).unwrap();
         let e = mean(&s, ConfidenceLevel::default()).unwrap();

@@ -345,6 +345,73 @@ mod tests {
         assert_eq!(level.get(), 0.9);
     }
 
+    fn close(a: f64, b: f64, tol: f64) {
+        assert!((a - b).abs() <= tol * b.abs().max(1.0), "{a} vs {b}");
+    }
+
+    #[test]
+    fn wrappers_give_known_answers() {
+        // scipy.stats 1.17: norm.ppf / norm.cdf / t.cdf / t.ppf / beta.ppf / beta.cdf.
+        close(normal_quantile(0.975).unwrap(), 1.959_963_984_540_054, 1e-14);
+        close(normal_quantile(0.3).unwrap(), -0.524_400_512_708_040_9, 1e-14);
+        close(normal_quantile(1e-20).unwrap(), -9.262_340_089_798_409, 1e-14); // the far-tail branch
+        close(normal_quantile(1e-100).unwrap(), -21.273_453_560_965_322, 1e-14);
+        close(normal_quantile(1e-300).unwrap(), -37.047_096_299_361_2, 1e-14);
+        close(normal_quantile(1.0 - 1e-12).unwrap(), 7.034_486_910_047_835_6, 1e-9);
+        close(normal_quantile(1e-4).unwrap(), -3.719_016_485_455_680_4, 1e-14);
+        close(normal_quantile(0.08).unwrap(), -1.405_071_560_309_632_9, 1e-14);
+        close(normal_cdf(0.5).unwrap(), 0.691_462_461_274_013_1, 1e-14);
+        close(normal_cdf(-8.5).unwrap(), 9.479_534_822_203_25e-18, 1e-12);
+        assert_eq!(normal_cdf(f64::NEG_INFINITY), Ok(0.0));
+        close(student_t_cdf(-2.5, 3.5).unwrap(), 0.037_847_321_904_745_01, 1e-12);
+        close(student_t_cdf(2.0, 5.0).unwrap(), 0.949_030_260_585_070_9, 1e-13);
+        close(student_t_quantile(0.1, 2.5).unwrap(), -1.730_250_928_807_176_1, 1e-12);
+        close(student_t_quantile(0.95, 7.0).unwrap(), 1.894_578_605_090_006_2, 1e-12);
+        close(beta_quantile(0.9, 0.5, 3.0).unwrap(), 0.386_248_881_805_369_26, 1e-12);
+        close(beta_cdf(0.9, 0.5, 3.0).unwrap(), 0.999_675_025_320_728_9, 1e-13);
+        // Closed ends of the beta functions.
+        assert_eq!((beta_cdf(0.0, 2.0, 5.0), beta_cdf(1.0, 2.0, 5.0)), (Ok(0.0), Ok(1.0)));
+        assert_eq!((beta_quantile(0.0, 2.0, 5.0), beta_quantile(1.0, 2.0, 5.0)), (Ok(0.0), Ok(1.0)));
+        let level = ConfidenceLevel::new(0.90).unwrap();
+        close(level.z(), 1.644_853_626_951_472_2, 1e-14);
+        close(level.alpha(), 0.1, 1e-15);
+        close(level.t(7.0), 1.894_578_605_090_006_2, 1e-12);
+        assert_eq!(level.to_string(), "90 %");
+        assert_eq!(ConfidenceLevel::default(), ConfidenceLevel::NINETY_FIVE);
+        assert_eq!(f64::from(level), 0.9);
+    }
+
+    #[test]
+    fn wrappers_name_what_they_reject() {
+        for p in [0.0, 1.0, -0.1, 1.1, f64::NAN] {
+            assert!(normal_quantile(p).is_err(), "{p}");
+            assert!(student_t_quantile(p, 3.0).is_err(), "{p}");
+        }
+        assert_eq!(
+            normal_quantile(1.0),
+            Err(StatsError::InvalidProbability { value: "1".into(), range: "(0, 1)".into() })
+        );
+        assert_eq!(
+            beta_cdf(-0.5, 1.0, 1.0),
+            Err(StatsError::InvalidProbability { value: "-0.5".into(), range: "[0, 1]".into() })
+        );
+        assert!(beta_quantile(1.5, 1.0, 1.0).is_err());
+        for df in [0.0, -1.0, f64::INFINITY, f64::NAN] {
+            assert!(student_t_cdf(1.0, df).is_err(), "{df}");
+            assert!(student_t_quantile(0.5, df).is_err(), "{df}");
+            assert!(beta_cdf(0.5, df, 1.0).is_err() && beta_cdf(0.5, 1.0, df).is_err(), "{df}");
+        }
+        assert_eq!(
+            student_t_cdf(f64::NAN, 3.0),
+            Err(StatsError::InvalidArgument { name: "t".into(), value: "NaN".into(), expected: "a number".into() })
+        );
+        assert_eq!(student_t_cdf(f64::INFINITY, 3.0), Ok(1.0));
+        assert_eq!(finite("x", 2.0), Ok(2.0));
+        assert_eq!(finite("x", f64::NEG_INFINITY).unwrap_err().to_string(), "invalid x: -inf (a finite number)");
+        assert!(ConfidenceLevel::new(1e-9).is_ok() && ConfidenceLevel::new(1.0 - 1e-9).is_ok());
+        assert!(ConfidenceLevel::try_from(-0.5).is_err());
+    }
+
     #[test]
     fn wrappers_validate() {
         assert!(normal_quantile(0.0).is_err());

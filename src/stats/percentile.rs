@@ -88,74 +88,100 @@ impl PercentileMethod {
 
 /// The `p` quantile of values already sorted ascending (not checked), by `method`.
 ///
+/// The sample quantile of Hyndman & Fan (1996) in the form of R's `quantile`: with the plotting position
+/// `np + m = a + p(n + 1 − a − b)` of the method (`j` its integer part, `h` its fraction, snapped to 0 within
+/// 8 ulps), the result lies between the order statistics `x_j` and `x_{j+1}` (clamped to the sample's ends).
+/// The discontinuous types pick one of them (type 2 averages at a discontinuity); the continuous types interpolate
+/// as `x_j + h(x_{j+1} − x_j)`, which is exactly `x_j` when both neighbours are equal (R short-circuits that case
+/// too) and is clamped between them. So every result lies within `[min, max]` of the sample, equals the shared
+/// value of equal neighbours exactly, and is non-decreasing in `p`.
+///
 /// # Errors
 ///
-/// [`PercentileError::EmptySample`] or [`PercentileError::InvalidProbability`].
-#[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+/// [`PercentileError::EmptySample`], [`PercentileError::InvalidProbability`], or [`PercentileError::NotFinite`]
+/// when a value the result depends on is NaN or infinite.
+#[allow(clippy::cast_precision_loss)]
 pub fn percentile_of_sorted(sorted: &[f64], p: f64, method: PercentileMethod) -> Result<f64, PercentileError> {
     if !(0.0..=1.0).contains(&p) {
         return Err(PercentileError::InvalidProbability { p });
     }
-    let n = sorted.len();
-    let (Some(&first), Some(&last)) = (sorted.first(), sorted.last()) else {
+    if sorted.is_empty() {
         return Err(PercentileError::EmptySample);
-    };
-    // x_k for a 1-based rank, clamped to the sample as in R's `quantile`.
-    let x = |k: f64| -> f64 {
-        if k < 1.0 {
-            first
-        } else if k >= n as f64 {
-            last
-        } else {
-            sorted.get((k as usize).saturating_sub(1)).copied().unwrap_or(last)
+    }
+    let n = sorted.len() as f64;
+    let (j, g) = plotting_position(n, p, method);
+    // `h`: how far from x_j towards x_{j+1}.
+    let h = match method {
+        PercentileMethod::NearestRank => step(g > 0.0),
+        PercentileMethod::AveragedNearestRank => {
+            if g > 0.0 {
+                1.0
+            } else {
+                0.5
+            }
         }
+        PercentileMethod::ClosestObservation => step(g > 0.0 || j.rem_euclid(2.0) == 1.0),
+        _ => g,
     };
-    let nf = n as f64;
-    let m = match method {
+    let lo = order_statistic(sorted, j)?;
+    if h <= 0.0 {
+        return Ok(lo);
+    }
+    let hi = order_statistic(sorted, j + 1.0)?;
+    Ok(interpolate(lo, hi, h))
+}
+
+fn step(up: bool) -> f64 {
+    if up { 1.0 } else { 0.0 }
+}
+
+/// The plotting position `np + m` of `method` split into its integer part `j` and fraction `g ∈ [0, 1)`, computed
+/// as `a + p·(n + 1 − a − b)` (R's form: non-decreasing in `p`, since the slope `n + 1 − a − b` is at least
+/// `n − 1 ≥ 0`).
+fn plotting_position(n: f64, p: f64, method: PercentileMethod) -> (f64, f64) {
+    let npm = match method {
         PercentileMethod::NearestRank | PercentileMethod::AveragedNearestRank | PercentileMethod::InterpolatedCdf => {
-            0.0
+            n * p
         }
-        PercentileMethod::ClosestObservation => -0.5,
-        PercentileMethod::Hazen => 0.5,
-        PercentileMethod::Weibull => p,
-        PercentileMethod::Linear => 1.0 - p,
-        PercentileMethod::MedianUnbiased => (p + 1.0) / 3.0,
-        PercentileMethod::NormalUnbiased => p / 4.0 + 3.0 / 8.0,
+        PercentileMethod::ClosestObservation => n * p - 0.5,
+        PercentileMethod::Hazen => 0.5 + p * n,
+        PercentileMethod::Weibull => p * (n + 1.0),
+        PercentileMethod::Linear => 1.0 + p * (n - 1.0),
+        PercentileMethod::MedianUnbiased => 1.0 / 3.0 + p * (n + 1.0 / 3.0),
+        PercentileMethod::NormalUnbiased => 3.0 / 8.0 + p * (n + 0.25),
     };
-    let npm = nf * p + m;
     // Snap to an integer within rounding error, as R does, so 10 × 0.7 is rank 7, not 7.000000000000001.
     let fuzz = 8.0 * f64::EPSILON * npm.abs().max(1.0);
     let j = (npm + fuzz).floor();
-    let mut g = npm - j;
-    if g.abs() < fuzz {
-        g = 0.0;
+    let g = npm - j;
+    (j, if g.abs() < fuzz { 0.0 } else { g.clamp(0.0, 1.0) })
+}
+
+/// `x_k` for a 1-based rank, clamped to the sample's ends as in R's `quantile`.
+#[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+fn order_statistic(sorted: &[f64], k: f64) -> Result<f64, PercentileError> {
+    let last = sorted.len().saturating_sub(1);
+    let index = if k < 1.0 { 0 } else { ((k as usize).saturating_sub(1)).min(last) };
+    match sorted.get(index) {
+        Some(&value) if value.is_finite() => Ok(value),
+        Some(&value) => Err(PercentileError::NotFinite { index, value }),
+        None => Err(PercentileError::EmptySample),
     }
-    let (lo, hi) = (x(j), x(j + 1.0));
-    let value = match method {
-        PercentileMethod::NearestRank => {
-            if g > 0.0 {
-                hi
-            } else {
-                lo
-            }
-        }
-        PercentileMethod::AveragedNearestRank => {
-            if g > 0.0 {
-                hi
-            } else {
-                (lo + hi) / 2.0
-            }
-        }
-        PercentileMethod::ClosestObservation => {
-            if g == 0.0 && (j as i64) % 2 == 0 {
-                lo
-            } else {
-                hi
-            }
-        }
-        _ => (1.0 - g) * lo + g * hi,
-    };
-    Ok(value)
+}
+
+/// `lo + h(hi − lo)` for `lo ≤ hi` and `h ∈ (0, 1]`: exactly `lo` when the neighbours are equal, within
+/// `[lo, hi]`, and non-decreasing in `h`. When `hi − lo` overflows (ends of opposite sign near `f64::MAX`), the
+/// weighted sum `(1 − h)lo + h·hi` is used instead: its terms then have opposite signs and cannot overflow.
+fn interpolate(lo: f64, hi: f64, h: f64) -> f64 {
+    if lo == hi {
+        return lo;
+    }
+    if h >= 1.0 {
+        return hi;
+    }
+    let spread = hi - lo;
+    let value = if spread.is_finite() { lo + spread * h } else { (1.0 - h) * lo + h * hi };
+    value.clamp(lo.min(hi), hi.max(lo))
 }
 
 /// A sorted sample of finite values, ready for any number of percentiles.
@@ -237,6 +263,8 @@ impl From<Sample> for Vec<f64> {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
 
     const ALL: [PercentileMethod; 9] = [
@@ -287,6 +315,143 @@ mod tests {
             }
             assert_eq!(s.percentile(0.0, *method).unwrap(), 1.0);
             assert_eq!(s.percentile(1.0, *method).unwrap(), 100.0);
+        }
+    }
+
+    #[test]
+    fn a_constant_sample_gives_its_value_exactly() {
+        // Regression: (1 − g)·42 + g·42 gave 42.00000000000001 for [42.0].
+        for value in [42.0, 0.1, -3.7, 1e-300, f64::MAX, -f64::MAX, 5e-324] {
+            for n in [1, 2, 3, 7] {
+                let s = Sample::new(vec![value; n]).unwrap();
+                for method in ALL {
+                    for k in 0..=100 {
+                        let p = f64::from(k) / 100.0;
+                        assert_eq!(s.percentile(p, method).unwrap(), value, "{method:?} n={n} p={p}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn extreme_values_neither_overflow_nor_leave_the_sample() {
+        // Regression: type 2 averaged (lo + hi) / 2, infinite for two values near f64::MAX; hi − lo overflows for
+        // ends of opposite sign.
+        let big = Sample::new([f64::MAX, f64::MAX / 2.0]).unwrap();
+        assert_eq!(big.percentile(0.5, PercentileMethod::AveragedNearestRank).unwrap(), f64::MAX * 0.75);
+        let wide = Sample::new([-f64::MAX, f64::MAX]).unwrap();
+        assert_eq!(wide.percentile(0.5, PercentileMethod::Linear).unwrap(), 0.0);
+        let three_quarters = wide.percentile(0.75, PercentileMethod::Linear).unwrap();
+        assert!((three_quarters / (f64::MAX / 2.0) - 1.0).abs() < 1e-15, "{three_quarters}");
+        assert_eq!(wide.percentile(0.5, PercentileMethod::AveragedNearestRank).unwrap(), 0.0);
+        for method in ALL {
+            for k in 0..=20 {
+                let q = wide.percentile(f64::from(k) / 20.0, method).unwrap();
+                assert!(q.is_finite(), "{method:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn step_methods_pick_the_documented_neighbour() {
+        // R: quantile(c(10, 20, 30, 40), c(0.25, 0.5, 0.625, 0.375), type = t) for t = 1, 2, 3.
+        let s = Sample::new([10.0, 20.0, 30.0, 40.0]).unwrap();
+        let at = |p, m| s.percentile(p, m).unwrap();
+        // np = 1 and 2 exactly: type 1 takes x_np, type 2 averages x_np and x_np+1.
+        assert_eq!((at(0.25, PercentileMethod::NearestRank), at(0.5, PercentileMethod::NearestRank)), (10.0, 20.0));
+        assert_eq!(at(0.25, PercentileMethod::AveragedNearestRank), 15.0);
+        assert_eq!(at(0.5, PercentileMethod::AveragedNearestRank), 25.0);
+        assert_eq!(at(0.3, PercentileMethod::AveragedNearestRank), 20.0);
+        // Type 3: np − ½ = 1.5 rounds up to x_2; np − ½ = 2 (even) stays at x_2; np − ½ = 1 (odd) goes to x_2.
+        assert_eq!(at(0.5, PercentileMethod::ClosestObservation), 20.0);
+        assert_eq!(at(0.625, PercentileMethod::ClosestObservation), 20.0);
+        assert_eq!(at(0.375, PercentileMethod::ClosestObservation), 20.0);
+        assert_eq!(at(0.9, PercentileMethod::ClosestObservation), 40.0);
+        // Type 1 at a whole rank does not interpolate up: 0.1 + (0.3 − 0.1) is not 0.3 in binary.
+        let tenths = Sample::new([0.1, 0.3]).unwrap();
+        assert_eq!(tenths.percentile(0.75, PercentileMethod::NearestRank).unwrap(), 0.3);
+        assert_eq!(tenths.percentile(0.75, PercentileMethod::ClosestObservation).unwrap(), 0.3);
+    }
+
+    #[test]
+    fn non_finite_values_are_typed_errors() {
+        let with_inf = [1.0, 2.0, f64::INFINITY];
+        assert_eq!(
+            percentile_of_sorted(&with_inf, 1.0, PercentileMethod::Linear),
+            Err(PercentileError::NotFinite { index: 2, value: f64::INFINITY })
+        );
+        assert_eq!(percentile_of_sorted(&with_inf, 0.25, PercentileMethod::Linear), Ok(1.5));
+        let nan = percentile_of_sorted(&[f64::NAN], 0.5, PercentileMethod::Hazen).unwrap_err();
+        assert_eq!(nan.to_string(), "value NaN at index 0 is not finite");
+        assert_eq!(
+            Sample::new([1.0, f64::NEG_INFINITY]),
+            Err(PercentileError::NotFinite { index: 1, value: f64::NEG_INFINITY })
+        );
+        assert!(serde_json::from_str::<Sample>("[1.0, 1e999]").is_err());
+        assert_eq!(serde_json::from_str::<Sample>("[3.0, 1.0]").unwrap().values(), [1.0, 3.0]);
+        assert_eq!(percentile_of_sorted(&[], 0.5, PercentileMethod::Linear), Err(PercentileError::EmptySample));
+        assert_eq!(
+            percentile_of_sorted(&[1.0], -0.0001, PercentileMethod::Linear),
+            Err(PercentileError::InvalidProbability { p: -0.0001 })
+        );
+    }
+
+    fn method() -> impl Strategy<Value = PercentileMethod> {
+        proptest::sample::select(ALL.to_vec())
+    }
+
+    /// Values from a small alphabet (so runs of equal values abound) or anywhere in f64's finite range.
+    fn sample() -> impl Strategy<Value = Vec<f64>> {
+        let value = prop_oneof![
+            proptest::sample::select(vec![-2.5, 0.0, 0.1, 0.3, 1.0, 42.0, 1e300]),
+            -1e308..1e308_f64,
+            proptest::num::f64::NORMAL | proptest::num::f64::SUBNORMAL | proptest::num::f64::ZERO,
+        ];
+        proptest::collection::vec(value, 1..40)
+    }
+
+    /// 1-based position `np + m` of R's `quantile` (Hyndman & Fan's table of `m`), before any snapping.
+    fn position(n: f64, p: f64, method: PercentileMethod) -> f64 {
+        let (a, b) = match method {
+            PercentileMethod::NearestRank | PercentileMethod::AveragedNearestRank => return n * p,
+            PercentileMethod::ClosestObservation => return n * p - 0.5,
+            PercentileMethod::InterpolatedCdf => (0.0, 1.0),
+            PercentileMethod::Hazen => (0.5, 0.5),
+            PercentileMethod::Weibull => (0.0, 0.0),
+            PercentileMethod::Linear => (1.0, 1.0),
+            PercentileMethod::MedianUnbiased => (1.0 / 3.0, 1.0 / 3.0),
+            PercentileMethod::NormalUnbiased => (3.0 / 8.0, 3.0 / 8.0),
+        };
+        n * p + a + p * (1.0 - a - b)
+    }
+
+    proptest! {
+        #[test]
+        fn within_the_sample_monotone_and_exact_between_equal_neighbours(
+            values in sample(),
+            method in method(),
+            p in 0.0..=1.0_f64,
+            q in 0.0..=1.0_f64,
+        ) {
+            let s = Sample::new(values).unwrap();
+            let sorted = s.values();
+            let (min, max) = (sorted[0], sorted[sorted.len() - 1]);
+            let (p, q) = (p.min(q), p.max(q));
+            let at_p = s.percentile(p, method).unwrap();
+            let at_q = s.percentile(q, method).unwrap();
+            prop_assert!(min <= at_p && at_p <= max, "{at_p} outside [{min}, {max}]");
+            prop_assert!(at_p <= at_q, "not monotone: {at_p} at {p} > {at_q} at {q}");
+            // Whatever the snapping of the position, the result depends on ranks j − 1 ..= j + 2 only; when they
+            // hold one value, that is the result.
+            let j = position(sorted.len() as f64, p, method).floor();
+            let rank = |k: f64| sorted[((k.max(1.0) as usize) - 1).min(sorted.len() - 1)];
+            let around = [j - 1.0, j, j + 1.0, j + 2.0].map(rank);
+            if around.iter().all(|v| *v == around[0]) {
+                prop_assert_eq!(at_p, around[0]);
+            }
+            prop_assert_eq!(s.percentile(0.0, method).unwrap(), min);
+            prop_assert_eq!(s.percentile(1.0, method).unwrap(), max);
         }
     }
 

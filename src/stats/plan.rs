@@ -157,4 +157,32 @@ mod tests {
         assert_eq!(sample_size(0.0, 0.1, level, None), Ok(1));
         assert_eq!(sample_size(0.25, 0.001, level, Some(50)), Ok(50));
     }
+
+    #[test]
+    fn cochran_known_sizes() {
+        // Cochran (1977): n₀ = z²p(1−p)/e²; 95 %, ±5 %: 384.15 → 385; with N = 1000: 384.15/(1 + 383.15/1000) → 278.
+        let level = ConfidenceLevel::default();
+        assert_eq!(sample_size_for_proportion(0.05, level, None, None), Ok(385));
+        assert_eq!(sample_size_for_proportion(0.05, level, None, Some(1000)), Ok(278));
+        assert_eq!(sample_size_for_proportion(0.03, level, None, None), Ok(1068));
+        // p = 0.2: 1.96²·0.16/0.05² = 245.86 → 246; at 90 %: 1.6449²·0.16/0.0025 = 173.2 → 174.
+        assert_eq!(sample_size_for_proportion(0.05, level, Some(0.2), None), Ok(246));
+        assert_eq!(sample_size_for_proportion(0.05, ConfidenceLevel::new(0.9).unwrap(), Some(0.2), None), Ok(174));
+        assert!(sample_size_for_proportion(0.05, level, Some(1.2), None).is_err());
+        assert!(sample_size_for_proportion(0.05, level, Some(-0.1), None).is_err());
+        // Net share: variance t + b − (t − b)², 0.61 for (0.5, 0.2): 1.96²·0.61/0.0025 = 937.3 → 938; worst case 1.
+        assert_eq!(sample_size_for_net(0.05, level, Some((0.5, 0.2)), None), Ok(938));
+        assert_eq!(sample_size_for_net(0.05, level, None, None), Ok(1537));
+        assert_eq!(sample_size_for_net(0.05, level, Some((0.0, 0.0)), None), Ok(1));
+        assert!(sample_size_for_net(0.05, level, Some((0.7, 0.4)), None).is_err());
+        assert!(sample_size_for_net(0.05, level, Some((1.1, 0.0)), None).is_err());
+        assert!(sample_size_for_net(0.05, level, Some((0.0, -0.1)), None).is_err());
+        // Mean: σ = 1, ±0.1 → 384.15 → 385; σ = 2 → 1536.6 → 1537; a population of 100 → 80.
+        assert_eq!(sample_size_for_mean(0.1, level, 1.0, None), Ok(385));
+        assert_eq!(sample_size_for_mean(0.1, level, 2.0, None), Ok(1537));
+        assert_eq!(sample_size_for_mean(0.1, level, 1.0, Some(100)), Ok(80));
+        // The finite-population correction never asks for more than the population, and a sure answer needs one.
+        assert_eq!(sample_size(1e6, 0.01, level, Some(7)), Ok(7));
+        assert_eq!(sample_size(1e-9, 0.1, level, Some(7)), Ok(1));
+    }
 }

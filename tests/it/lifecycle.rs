@@ -2,9 +2,9 @@
 
 use chrono::NaiveDate;
 use customer_care::lifecycle::{
-    BgNbd, ClvSettings, CustomerSummary, FitData, FitOptions, GammaGamma, ModifiedBgNbd, ParetoNbd, Pattern,
-    PurchaseModel, RfmInput, RfmScore, RfmScorer, SegmentMap, SegmentRule, Span, TiePolicy, TimeUnit, summarize,
-    summarize_holdout,
+    BgNbd, ClvSettings, CustomerSummary, FitData, FitOptions, GammaGamma, LifecycleError, ModifiedBgNbd, ParetoNbd,
+    Pattern, PurchaseModel, RfmInput, RfmScore, RfmScorer, SegmentMap, SegmentRule, Span, TiePolicy, TimeUnit,
+    summarize, summarize_holdout,
 };
 use rust_decimal::Decimal;
 
@@ -200,8 +200,10 @@ fn bg_nbd_recovers_simulated_parameters() {
         .map(|i| {
             let age = f64::from(180 + 30 * (i % 7)); // seven monthly cohorts, 180 to 360 days
             let (x, tx) = simulate_bg_nbd(&mut rng, truth, age);
-            // Recency to the hundredth of a day, as a log with timestamps would give.
+            // Recency to the hundredth of a day, as a log with timestamps would give (a repeat purchase is at
+            // least that long after the first).
             let tx = ((tx * 100.0).floor() / 100.0).min(age);
+            let tx = if x > 0 { tx.max(0.01) } else { tx };
             CustomerSummary::new(x, tx, age, TimeUnit::Day).unwrap()
         })
         .collect();
@@ -221,10 +223,41 @@ mod properties {
         (-3.0f64..3.0).prop_map(f64::exp)
     }
 
-    /// Any valid summary in weeks: x, then t_x ≤ T.
+    /// Any valid summary in weeks: x, then 0 < t_x ≤ T when x > 0.
     fn summary() -> impl Strategy<Value = (u32, f64, f64)> {
-        (0u32..300, 0.0f64..1.0, 0.0f64..400.0)
-            .prop_map(|(x, share, age)| if x == 0 { (0, 0.0, age) } else { (x, age * share, age) })
+        (0u32..300, 0.0f64..1.0, 0.0f64..400.0).prop_map(|(x, share, age)| {
+            if x == 0 {
+                (0, 0.0, age)
+            } else {
+                let age = age.max(0.01);
+                (x, age * share.max(1e-3), age)
+            }
+        })
+    }
+
+    /// A time a caller might pass: ordinary, zero (either sign), tiny, huge, negative, or not finite.
+    fn any_time() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            4 => 0.0f64..400.0,
+            1 => Just(0.0),
+            1 => Just(-0.0),
+            1 => proptest::num::f64::ANY,
+            1 => prop_oneof![Just(f64::MIN_POSITIVE), Just(5e-324), Just(1e300), Just(f64::MAX), Just(-1.0)],
+        ]
+    }
+
+    /// JSON has no NaN or infinity: they go out as strings, which the parser rejects like `new` rejects them.
+    fn json_number(v: f64) -> String {
+        if v.is_finite() { format!("{v:?}") } else { format!("\"{v}\"") }
+    }
+
+    /// The CDNOW fits: BG/NBD and Pareto/NBD from Fader, Hardie & Lee (2005a, 2005b), MBG/NBD with BG/NBD's values.
+    fn cdnow_models() -> Vec<Box<dyn PurchaseModel>> {
+        vec![
+            Box::new(BgNbd::new(0.243, 4.414, 0.793, 2.426, TimeUnit::Week).unwrap()),
+            Box::new(ModifiedBgNbd::new(0.243, 4.414, 0.793, 2.426, TimeUnit::Week).unwrap()),
+            Box::new(ParetoNbd::new(0.553, 10.578, 0.606, 11.669, TimeUnit::Week).unwrap()),
+        ]
     }
 
     fn models(r: f64, alpha: f64, a: f64, b: f64) -> Vec<Box<dyn PurchaseModel>> {
@@ -258,6 +291,50 @@ mod properties {
                 let q2 = m.probability_no_purchase(&s, Span::weeks(t + 10.0).unwrap()).unwrap();
                 prop_assert!((0.0..=1.0).contains(&q1) && q2 <= q1 + 1e-12, "{} {q1} {q2}", m.name());
                 prop_assert!(q1 >= 1.0 - p - 1e-12, "{}: P(none) {q1} below P(dead) {}", m.name(), 1.0 - p);
+            }
+        }
+
+        /// Whatever numbers a caller passes (through `new` or JSON), an accepted summary lies in the models' domain
+        /// (`0 ≤ t_x ≤ T < ∞`, `x > 0 ⇔ t_x > 0`) and every model's log-likelihood of it is finite; a rejected one
+        /// names the rule it broke.
+        #[test]
+        fn accepted_summaries_are_in_the_models_domain(
+            x in prop_oneof![Just(0u32), 1u32..5, any::<u32>()],
+            recency in any_time(),
+            age in any_time(),
+        ) {
+            let built = CustomerSummary::new(x, recency, age, TimeUnit::Week);
+            let json = format!(
+                r#"{{"frequency":{x},"recency":{},"age":{},"unit":"week","monetary_value":"0"}}"#,
+                json_number(recency),
+                json_number(age),
+            );
+            let parsed = serde_json::from_str::<CustomerSummary>(&json);
+            prop_assert_eq!(built.is_ok(), parsed.is_ok(), "{}", json);
+            match built {
+                Ok(s) => {
+                    let (tx, t) = (s.recency(), s.age());
+                    prop_assert!(tx.is_finite() && t.is_finite() && 0.0 <= tx && tx <= t, "{s:?}");
+                    prop_assert_eq!(s.frequency() > 0, tx > 0.0, "{:?}", s);
+                    let data = FitData::from_summaries([&s]).unwrap();
+                    for m in cdnow_models() {
+                        let ll = m.log_likelihood(&data).unwrap();
+                        // A density in the purchase times, so it may exceed 1: finite is the claim.
+                        prop_assert!(ll.is_finite(), "{} log-likelihood {ll} of {s:?}", m.name());
+                        let p = m.p_alive(&s).unwrap();
+                        prop_assert!((0.0..=1.0).contains(&p), "{} P(alive) {p} of {s:?}", m.name());
+                    }
+                }
+                Err(e) => {
+                    let broken = match e {
+                        LifecycleError::InvalidValue { .. } => !(recency.is_finite() && recency >= 0.0 && age.is_finite() && age >= 0.0),
+                        LifecycleError::RecencyExceedsAge { .. } => recency > age,
+                        LifecycleError::RecencyWithoutRepeat { .. } => x == 0 && recency > 0.0,
+                        LifecycleError::RepeatWithoutRecency { frequency, .. } => frequency == x && x > 0 && recency == 0.0,
+                        other => return Err(TestCaseError::fail(format!("unexpected {other}"))),
+                    };
+                    prop_assert!(broken, "({x}, {recency}, {age}) rejected for a rule it keeps: {e}");
+                }
             }
         }
 
@@ -341,7 +418,7 @@ fn unidentifiable_data_is_a_fit_error_not_a_starting_point() {
     let data = FitData::from_summaries(&rows).unwrap();
     for result in [BgNbd::fit(&data).map(|_| ()), ParetoNbd::fit(&data).map(|_| ())] {
         let err = result.unwrap_err();
-        assert!(matches!(err, customer_care::LifecycleError::FitFailed { .. }), "{err}");
+        assert!(matches!(err, LifecycleError::FitFailed { .. }), "{err}");
     }
 }
 
@@ -536,7 +613,7 @@ fn a_ridge_to_infinity_is_named_and_a_penalty_fits_it_as_lifetimes_does() {
     assert_eq!((data.customers(), data.patterns().len()), (4_000.0, 3_690));
     // BG/NBD is still climbing at the iteration limit (a ≈ 5e6, b ≈ 4e7 here); MBG/NBD stops past the bound on b.
     for (err, away) in [(BgNbd::fit(&data).unwrap_err(), "a = "), (ModifiedBgNbd::fit(&data).unwrap_err(), "b = ")] {
-        let customer_care::LifecycleError::FitFailed { reason, .. } = &err else { panic!("{err}") };
+        let LifecycleError::FitFailed { reason, .. } = &err else { panic!("{err}") };
         assert!(reason.starts_with("no interior maximum: ") && reason.contains(away), "{reason}");
         assert!(!reason.contains("r = ") && !reason.contains("alpha = "), "{reason}");
         assert!(reason.contains("FitOptions::penalized"), "{reason}");

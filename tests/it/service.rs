@@ -10,8 +10,8 @@ use customer_care::service::experience::{ExperienceEvent, PoorExperiencePolicy, 
 use customer_care::service::{
     AgentId, AuthorKind, CallSegment, Channel, Elapsed, FcrDefinition, FcrOutcome, FrtStart, GroupBy, GroupKey,
     MetricsConfig, Priority, ReportConfig, ServiceError, ServiceLevelConfig, ServiceLevelMethod, ServiceReport,
-    SlaClock, SlaMetric, SlaPolicy, SlaRule, SlaStatus, Status, Ticket, TicketEvent, TicketEventKind as K, TicketId,
-    TicketMetrics, Visibility,
+    SlaClock, SlaMeasure, SlaMetric, SlaPolicy, SlaRule, SlaStatus, Status, Ticket, TicketEvent, TicketEventKind as K,
+    TicketId, TicketMetrics, Visibility,
 };
 use customer_care::stats::percentile::PercentileMethod;
 use customer_care::{Currency, CustomerId, Money};
@@ -114,6 +114,211 @@ fn reopened_ticket_keeps_its_first_cycle_first_reply_time() {
     assert_eq!(m.full_resolution.unwrap().business_ms, 9 * HOUR_MS + 30 * 60_000);
     assert!(m.customer_follow_up);
     assert_eq!(m.fcr(FcrDefinition::OnePublicReply), FcrOutcome::NotResolved);
+}
+
+fn sla_of(m: &TicketMetrics, metric: SlaMetric) -> Option<SlaMeasure> {
+    m.sla.iter().find(|s| s.metric == metric).copied()
+}
+
+#[test]
+fn a_reopen_after_a_bot_solve_measures_first_reply_from_the_reopen() {
+    // Chatwoot #12058's case: a bot solves the ticket, it is reopened five days later and a person answers ten
+    // minutes after the reopen. The first reply time is 10 min, not 5 d 1 h 10 min (the cycle with the reply
+    // starts at the reopen). Wednesday 3 June 2026 09:00 → Monday 8 June 10:00 in New York.
+    let config = MetricsConfig::new().sla_policy(policy());
+    let bot_solve = |reopen: Vec<TicketEvent>| {
+        let mut events = vec![
+            created(ny(6, 3, 9, 0), Channel::Chat),
+            msg(ny(6, 3, 9, 0)),
+            reply(ny(6, 3, 9, 5), AuthorKind::Bot),
+            status(ny(6, 3, 9, 5), Status::Solved),
+        ];
+        events.extend(reopen);
+        events.push(reply(ny(6, 8, 10, 10), AuthorKind::Human));
+        ticket("R-1", events)
+    };
+    let ten_minutes = Elapsed { calendar_ms: 600_000, business_ms: 600_000 };
+    let reopened = TicketEvent::new(ny(6, 8, 10, 0), K::Reopened);
+    for (case, t) in [
+        ("reopened by the customer's message", bot_solve(vec![reopened.clone(), msg(ny(6, 8, 10, 0))])),
+        ("message, then the reopen", bot_solve(vec![msg(ny(6, 8, 10, 0)), reopened.clone()])),
+        ("reopened with the question still unanswered", bot_solve(vec![reopened.clone()])),
+        ("reopened by a status change", bot_solve(vec![status(ny(6, 8, 10, 0), Status::Open)])),
+    ] {
+        let m = metrics(&t, &config, ny(6, 8, 12, 0));
+        assert_eq!(m.first_reply, Some(ten_minutes), "{case}");
+        assert_eq!(m.first_reply_at, Some(ny(6, 8, 10, 10)), "{case}");
+        assert!(m.next_replies.is_empty(), "{case}");
+        // The SLA's first-reply clock runs in the same cycle: met at the reply, not cancelled by the bot's solve.
+        let first = sla_of(&m, SlaMetric::FirstReply).unwrap();
+        assert_eq!(first.status, SlaStatus::Met { at: ny(6, 8, 10, 10) }, "{case}");
+        assert_eq!((first.met, first.breached), (1, 0), "{case}");
+    }
+    // From creation: the reopen starts the cycle that got the reply.
+    let t = bot_solve(vec![reopened]);
+    let created_config = MetricsConfig::new().frt_start(FrtStart::Created).sla_policy(policy());
+    let m = metrics(&t, &created_config, ny(6, 8, 12, 0));
+    assert_eq!(m.first_reply, Some(ten_minutes));
+    assert_eq!(sla_of(&m, SlaMetric::FirstReply).unwrap().status, SlaStatus::Met { at: ny(6, 8, 10, 10) });
+}
+
+#[test]
+fn a_reopen_with_the_last_message_unanswered_starts_a_next_reply_wait() {
+    // Replied, then the customer wrote, the ticket was solved without an answer and reopened two days later: the
+    // wait runs from the reopen (Chatwoot #11787), not from the message before the solve, and not never.
+    let config = MetricsConfig::new().sla_policy(policy());
+    let t = ticket(
+        "R-2",
+        vec![
+            created(ny(6, 1, 9, 0), Channel::Email),
+            msg(ny(6, 1, 9, 0)),
+            reply(ny(6, 1, 9, 30), AuthorKind::Human),
+            msg(ny(6, 1, 10, 0)),
+            status(ny(6, 1, 10, 0), Status::Solved),
+            TicketEvent::new(ny(6, 3, 11, 0), K::Reopened),
+            reply(ny(6, 3, 11, 20), AuthorKind::Human),
+        ],
+    );
+    let m = metrics(&t, &config, ny(6, 3, 12, 0));
+    assert_eq!(m.first_reply, Some(Elapsed { calendar_ms: 30 * 60_000, business_ms: 30 * 60_000 }));
+    assert_eq!(m.next_replies, [Elapsed { calendar_ms: 20 * 60_000, business_ms: 20 * 60_000 }]);
+    let next = sla_of(&m, SlaMetric::NextReply).unwrap();
+    assert_eq!(next.status, SlaStatus::Met { at: ny(6, 3, 11, 20) });
+    // Answered before the solve: the reopen alone starts no wait.
+    let answered = ticket(
+        "R-3",
+        vec![
+            created(ny(6, 1, 9, 0), Channel::Email),
+            msg(ny(6, 1, 9, 0)),
+            reply(ny(6, 1, 9, 30), AuthorKind::Human),
+            status(ny(6, 1, 10, 0), Status::Solved),
+            TicketEvent::new(ny(6, 3, 11, 0), K::Reopened),
+            reply(ny(6, 3, 11, 20), AuthorKind::Human),
+        ],
+    );
+    assert!(metrics(&answered, &config, ny(6, 3, 12, 0)).next_replies.is_empty());
+}
+
+/// A step of a random ticket log: the event kinds that move the reply clocks, plus those that must not.
+fn reply_log_event(k: u8, x: u8, at: DateTime<Utc>, solved: bool) -> Option<TicketEvent> {
+    let kind = match k % 9 {
+        0 | 1 => K::CustomerMessage,
+        2 => K::AgentMessage { author: AuthorKind::Human, visibility: Visibility::Public, agent: None },
+        3 | 4 => {
+            let author =
+                [AuthorKind::Bot, AuthorKind::Automation, AuthorKind::System, AuthorKind::Human][usize::from(x % 4)];
+            let visibility =
+                if author == AuthorKind::Human || x >= 128 { Visibility::Internal } else { Visibility::Public };
+            K::AgentMessage { author, visibility, agent: None }
+        }
+        5 => K::StatusChanged { status: Status::Solved },
+        6 => K::StatusChanged { status: [Status::Pending, Status::OnHold, Status::Open][usize::from(x % 3)] },
+        7 if solved => K::Reopened,
+        8 => K::PriorityChanged { priority: Priority::High },
+        _ => return None,
+    };
+    Some(TicketEvent::new(at, kind))
+}
+
+fn is_human_reply(e: &TicketEvent) -> bool {
+    matches!(e.kind, K::AgentMessage { author: AuthorKind::Human, visibility: Visibility::Public, .. })
+}
+
+/// The documented reply times, computed by looking back from each public human reply: its wait starts at the
+/// earliest of the first customer message since the previous public human reply or solve, a reopen since then
+/// that found the customer's last message unanswered (or, from creation, found no first reply yet), and the
+/// creation (from creation, before anything else). `(start, reply)` of the first reply time, then of the others.
+fn reference_waits(events: &[TicketEvent], from_created: bool) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+    let mut solves = Vec::new(); // indices of solves and reopens, by transition
+    let mut reopens = Vec::new();
+    let mut status = Status::Open;
+    for (i, e) in events.iter().enumerate() {
+        let next = match e.kind {
+            K::StatusChanged { status } => status,
+            K::Reopened => Status::Open,
+            _ => continue,
+        };
+        if next.is_solved() != status.is_solved() {
+            if next.is_solved() { solves.push(i) } else { reopens.push(i) }
+        }
+        status = next;
+    }
+    let replies: Vec<usize> = (0..events.len()).filter(|&i| is_human_reply(&events[i])).collect();
+    let customer = |i: usize| matches!(events[i].kind, K::CustomerMessage);
+    let mut waits = Vec::new();
+    for &r in &replies {
+        let previous_reply = replies.iter().copied().filter(|&j| j < r).max();
+        let previous = previous_reply.max(solves.iter().copied().filter(|&j| j < r).max());
+        let after = previous.map_or(0, |p| p + 1);
+        let message = (after..r).find(|&i| customer(i));
+        let reopen = reopens.iter().copied().filter(|&o| o >= after && o < r).find(|&o| {
+            let last_reply = replies.iter().copied().filter(|&j| j < o).max();
+            let unanswered = (last_reply.map_or(0, |j| j + 1)..o).any(customer);
+            unanswered || (from_created && waits.is_empty())
+        });
+        let creation = (from_created && previous.is_none()).then_some(0);
+        if let Some(start) = [message, reopen, creation].into_iter().flatten().min() {
+            waits.push((events[start].at, events[r].at));
+        }
+    }
+    waits
+}
+
+proptest! {
+    /// First and next reply times equal the look-back reference on random logs, in both clocks; bot, automation
+    /// and system messages and internal notes never stop (or start) a clock; the first-reply SLA judges the same
+    /// wait.
+    #[test]
+    fn reply_times_follow_their_definition(
+        steps in proptest::collection::vec((any::<u8>(), any::<u8>(), 0_i64..3000), 0..24),
+        from_created in any::<bool>(),
+    ) {
+        let start = ny(6, 5, 15, 0);
+        let mut at = start;
+        let mut events = vec![created(start, Channel::Email)];
+        let mut solved = false;
+        for &(k, x, minutes) in &steps {
+            at += TimeDelta::minutes(minutes);
+            if let Some(e) = reply_log_event(k, x, at, solved) {
+                match e.kind {
+                    K::StatusChanged { status } => solved = status.is_solved(),
+                    K::Reopened => solved = false,
+                    _ => {}
+                }
+                events.push(e);
+            }
+        }
+        let frt_start = if from_created { FrtStart::Created } else { FrtStart::FirstCustomerMessage };
+        let config = MetricsConfig::new().frt_start(frt_start).sla_policy(policy());
+        let cal = office();
+        let t = ticket("P-1", events.clone());
+        let m = t.metrics(&config, &cal, at).unwrap();
+        let elapsed = |(from, to): (DateTime<Utc>, DateTime<Utc>)| Elapsed {
+            calendar_ms: (to - from).num_milliseconds(),
+            business_ms: cal.business_time_between(from, to).unwrap().num_milliseconds(),
+        };
+        let waits = reference_waits(&events, from_created);
+        prop_assert_eq!(m.first_reply, waits.first().copied().map(elapsed));
+        let next: Vec<Elapsed> = waits.iter().skip(1).copied().map(elapsed).collect();
+        prop_assert_eq!(&m.next_replies, &next);
+        // Without the messages that are not public human replies, the same reply times.
+        let people_only: Vec<TicketEvent> = events
+            .iter()
+            .filter(|e| !matches!(e.kind, K::AgentMessage { .. }) || is_human_reply(e))
+            .cloned()
+            .collect();
+        let bare = ticket("P-1", people_only).metrics(&config, &cal, at).unwrap();
+        prop_assert_eq!((bare.first_reply, &bare.next_replies), (m.first_reply, &m.next_replies));
+        // When the first public human reply ended the first wait, the first-reply SLA judged that wait.
+        if let (Some(&(_, reply_at)), Some(e)) = (waits.first(), m.first_reply)
+            && m.first_reply_at == Some(reply_at)
+        {
+            let first = sla_of(&m, SlaMetric::FirstReply).unwrap();
+            let target_ms = first.target_seconds * 1000;
+            let met = matches!(first.status, SlaStatus::Met { at } if at == reply_at);
+            prop_assert_eq!(met, e.business_ms <= target_ms, "{:?} for {:?}", first.status, e);
+        }
+    }
 }
 
 #[test]
