@@ -1284,7 +1284,7 @@ impl PointsAccount {
                 },
                 restricted_to: Vec::new(),
                 activates_at: program.activation_for(at),
-                expires_at: program.expiry_for(at),
+                expires_at: program.earn_expiry_for(at),
             };
             self.ledger.validate_credit(&credit, at)?;
             Some(credit)

@@ -48,7 +48,7 @@ pub use account::{
 pub use error::LoyaltyError;
 pub use points::{InvalidFraction, Points, PointsFraction};
 pub use program::{
-    Campaign, Cap, CapBehaviour, ClawbackPolicy, EarnRate, EarnRules, ExpiredRefundPolicy, ExpiryPolicy,
+    Campaign, Cap, CapBehaviour, ClawbackPolicy, EarnRate, EarnRules, ExpiredRefundPolicy, ExpiryPolicy, ExpiryStart,
     LoyaltyProgram, Period, PeriodCap, ProgramSpec, RedemptionRate, RedemptionRules, TagRule, Tier, TierMetric,
     TierName, TierRules, TierWindow,
 };

@@ -164,6 +164,29 @@ pub enum ExpiryPolicy {
     },
 }
 
+/// From when a purchase's expiry is counted, when the program has a pending period.
+///
+/// The anchors offer both: Voucherify and Talon.One can count the validity of pending points from the day they
+/// become active. Counted from the earn, the expiry must leave the points spendable after the pending period, or
+/// the program is refused ([`LoyaltyProgram::new`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ExpiryStart {
+    /// From the purchase (the earn command's instant): the default, and what programs stored before the option
+    /// mean.
+    #[default]
+    Earn,
+    /// From the end of the pending period: a purchase's points are usable for the whole expiry period once active.
+    Activation,
+}
+
+impl ExpiryStart {
+    fn is_earn(&self) -> bool {
+        *self == Self::Earn
+    }
+}
+
 /// Points → money at redemption, per currency: `points` points are worth `value`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RedemptionRate {
@@ -296,6 +319,10 @@ pub struct ProgramSpec {
     pub pending_days: u32,
     /// Expiry.
     pub expiry: ExpiryPolicy,
+    /// From when a purchase's expiry is counted: the earn (default) or the end of the pending period. Bonuses and
+    /// adjustments, never pending, count from their own instant either way.
+    #[serde(default, skip_serializing_if = "ExpiryStart::is_earn")]
+    pub expiry_from: ExpiryStart,
     /// Redemption.
     pub redemption: RedemptionRules,
     /// Tiers (none: a flat program).
@@ -327,6 +354,7 @@ impl ProgramSpec {
             },
             pending_days: 0,
             expiry: ExpiryPolicy::Never,
+            expiry_from: ExpiryStart::Earn,
             redemption: RedemptionRules {
                 rates: vec![RedemptionRate { points: redeem_points, value: redeem_value }],
                 min_points: Points::ZERO,
@@ -489,6 +517,36 @@ impl LoyaltyProgram {
             }
             _ => {}
         }
+        if spec.pending_days > 0 && spec.expiry_from == ExpiryStart::Earn {
+            // Expiring at the start of the day after `through`, points activated `pending_days` × 24 h after the
+            // earn are spendable when `through` is at least `pending_days + 1` local days after the earn date (one
+            // day of margin for a clock change of up to 24 hours in the pending period).
+            if let Some(shortest) = shortest_expiry_days(&spec.expiry)
+                && shortest <= i64::from(spec.pending_days)
+            {
+                return Err(invalid(format!(
+                    "expiry {} counted from the earn can end before the pending period of {} days does (the \
+                     shortest is {shortest} days): points would expire before they can be spent; make it last at \
+                     least {} days, or count it from activation",
+                    describe_expiry(&spec.expiry),
+                    spec.pending_days,
+                    u64::from(spec.pending_days) + 1,
+                )));
+            }
+        }
+        for (cap, what) in [
+            (earn.cap_per_order.filter(|c| c.behaviour == CapBehaviour::Reject).map(|c| c.max), "per order"),
+            (earn.cap_per_period.filter(|c| c.behaviour == CapBehaviour::Reject).map(|c| c.max), "per period"),
+        ] {
+            if let Some(max) = cap
+                && earn.per_order > max
+            {
+                return Err(invalid(format!(
+                    "{} points per order exceed the rejecting cap of {max} {what}: every earn would be refused",
+                    earn.per_order
+                )));
+            }
+        }
         if let ExpiredRefundPolicy::Grace { days } = spec.expired_refund
             && (days == 0 || days > MAX_DAYS)
         {
@@ -609,25 +667,20 @@ impl LoyaltyProgram {
             .fold(Decimal::ONE, |m, c| m.checked_mul(c.multiplier).unwrap_or(m))
     }
 
-    /// When points earned at `at` expire (`None`: never).
+    /// When points credited (spendable) at `at` expire (`None`: never): bonuses, adjustments, refunds.
     pub fn expiry_for(&self, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
         let tz = self.spec.zone;
-        let today = local_date(tz, at);
-        let through = match self.spec.expiry {
-            ExpiryPolicy::Never | ExpiryPolicy::Inactivity { .. } => return None,
-            ExpiryPolicy::RollingDays { days } => today.checked_add_days(Days::new(u64::from(days)))?,
-            ExpiryPolicy::RollingMonths { months } => today.checked_add_months(Months::new(months))?,
-            ExpiryPolicy::EndOfPeriod { period, periods_after } => {
-                let start = period_start(today, period);
-                let months = period_months(period).checked_mul(periods_after.checked_add(1)?)?;
-                start.checked_add_months(Months::new(months))?.pred_opt()?
-            }
-            ExpiryPolicy::FixedDate { month, day } => {
-                let this_year = fixed_date(today.year(), month, day)?;
-                if this_year >= today { this_year } else { fixed_date(today.year().checked_add(1)?, month, day)? }
-            }
-        };
-        end_of_day(tz, through)
+        end_of_day(tz, expiry_through(&self.spec.expiry, local_date(tz, at))?)
+    }
+
+    /// When the points of a purchase at `at` expire (`None`: never): counted from the earn or from the end of the
+    /// pending period, as [`ProgramSpec::expiry_from`] says. Always after [`activation_for`](Self::activation_for)
+    /// in a program that builds.
+    pub fn earn_expiry_for(&self, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        match (self.spec.expiry_from, self.activation_for(at)) {
+            (ExpiryStart::Activation, Some(active)) => self.expiry_for(active),
+            _ => self.expiry_for(at),
+        }
     }
 
     /// Under [`ExpiryPolicy::Inactivity`], when an account last active at `at` becomes dormant (its points
@@ -704,6 +757,58 @@ impl LoyaltyProgram {
     /// The position of a tier (0 for the lowest).
     pub fn tier_rank(&self, name: TierName) -> Option<usize> {
         self.tiers()?.tiers.iter().position(|t| t.name == name)
+    }
+}
+
+/// The last local day points credited on `today` are usable (`None`: they never expire, or the date is out of
+/// range).
+fn expiry_through(policy: &ExpiryPolicy, today: NaiveDate) -> Option<NaiveDate> {
+    match *policy {
+        ExpiryPolicy::Never | ExpiryPolicy::Inactivity { .. } => None,
+        ExpiryPolicy::RollingDays { days } => today.checked_add_days(Days::new(u64::from(days))),
+        ExpiryPolicy::RollingMonths { months } => today.checked_add_months(Months::new(months)),
+        ExpiryPolicy::EndOfPeriod { period, periods_after } => {
+            let start = period_start(today, period);
+            let months = period_months(period).checked_mul(periods_after.checked_add(1)?)?;
+            start.checked_add_months(Months::new(months))?.pred_opt()
+        }
+        ExpiryPolicy::FixedDate { month, day } => {
+            let this_year = fixed_date(today.year(), month, day)?;
+            if this_year >= today { Some(this_year) } else { fixed_date(today.year().checked_add(1)?, month, day) }
+        }
+    }
+}
+
+/// The fewest days from an earn date to the last day its points are usable, over every earn date (`None`: the
+/// points never expire).
+///
+/// A fixed day of the year can be the earn date itself (0). Rolling months are shortest from a month's last day
+/// (31 January + 1 month is 28 February) and whole periods from a period's last day, so for those it is enough to
+/// try the last day of every month of one 400-year Gregorian cycle.
+fn shortest_expiry_days(policy: &ExpiryPolicy) -> Option<i64> {
+    match *policy {
+        ExpiryPolicy::Never | ExpiryPolicy::Inactivity { .. } => None,
+        ExpiryPolicy::RollingDays { days } => Some(i64::from(days)),
+        ExpiryPolicy::FixedDate { .. } => Some(0),
+        ExpiryPolicy::RollingMonths { .. } | ExpiryPolicy::EndOfPeriod { .. } => {
+            let first = NaiveDate::from_ymd_opt(2000, 1, 1)?;
+            (1..=4800u32)
+                .filter_map(|m| first.checked_add_months(Months::new(m))?.pred_opt())
+                .filter_map(|last_day| Some((expiry_through(policy, last_day)? - last_day).num_days()))
+                .min()
+        }
+    }
+}
+
+fn describe_expiry(policy: &ExpiryPolicy) -> String {
+    match *policy {
+        ExpiryPolicy::RollingDays { days } => format!("of {days} days"),
+        ExpiryPolicy::RollingMonths { months } => format!("of {months} months"),
+        ExpiryPolicy::EndOfPeriod { period, periods_after } => {
+            format!("at the end of the {period:?} {periods_after} periods after the earn's").to_lowercase()
+        }
+        ExpiryPolicy::FixedDate { month, day } => format!("on the fixed date {month}-{day}"),
+        ExpiryPolicy::Never | ExpiryPolicy::Inactivity { .. } => format!("{policy:?}"),
     }
 }
 

@@ -5,7 +5,7 @@ use customer_care::ledger::{
     Allocation, AllocationPolicy, Category, Credit, Ledger, LedgerError, LineId, LotId, Origin,
 };
 use customer_care::loyalty::{
-    BonusReason, ClawbackPolicy, ExpiredRefundPolicy, ExpiryPolicy, LoyaltyError, LoyaltyProgram, Points,
+    BonusReason, ClawbackPolicy, ExpiredRefundPolicy, ExpiryPolicy, ExpiryStart, LoyaltyError, LoyaltyProgram, Points,
     PointsAccount, PointsCommand, PointsEvent, PointsFraction, ProgramSpec, PurchaseLine, Tier, TierMetric, TierName,
     TierRules, TierWindow,
 };
@@ -1153,5 +1153,168 @@ proptest! {
             credited * den * carried.denominator() + carried.numerator() * den,
             num * carried.denominator()
         );
+    }
+}
+
+#[test]
+fn a_program_whose_expiry_ends_before_the_pending_period_is_refused() {
+    // Regression (issue 14): 30 days pending and a 7-day expiry built, and then every earn was refused
+    // (ExpiryTooEarly).
+    let mut s = spec();
+    s.pending_days = 30;
+    s.expiry = ExpiryPolicy::RollingDays { days: 7 };
+    let err = LoyaltyProgram::new(s.clone()).unwrap_err().to_string();
+    assert!(err.contains("expiry of 7 days") && err.contains("pending period of 30 days"), "{err}");
+    assert!(err.contains("at least 31 days, or count it from activation"), "{err}");
+    // Counted from activation, it builds, and the purchase's points are usable for 7 days once active.
+    s.expiry_from = ExpiryStart::Activation;
+    let mut h = Host::new(program(s.clone()));
+    let events = h.ok(at(1, 10), earn(1, &[500]));
+    let PointsEvent::PointsEarned { credit: Some(c), .. } = &events[0] else { panic!("{events:?}") };
+    assert_eq!(c.activates_at, Some(at(31, 10)));
+    assert_eq!(c.expires_at, Some(Utc.with_ymd_and_hms(2026, 2, 8, 0, 0, 0).unwrap()));
+    // Bonuses are never pending: their expiry still counts from their own instant.
+    let events = h.ok(
+        at(2, 0),
+        PointsCommand::AwardBonus { points: Points::new(5), reason: BonusReason::Birthday, expires_at: None },
+    );
+    let PointsEvent::BonusAwarded { credit, .. } = &events[0] else { panic!("{events:?}") };
+    assert_eq!(credit.expires_at, Some(at(10, 0)));
+    // Old specs, without the field, count from the earn; the default is not written.
+    let json = serde_json::to_string(&spec()).unwrap();
+    assert!(!json.contains("expiry_from"), "{json}");
+    assert_eq!(serde_json::from_str::<ProgramSpec>(&json).unwrap().expiry_from, ExpiryStart::Earn);
+    assert!(serde_json::to_string(&s).unwrap().contains(r#""expiry_from":"activation""#));
+    // A stored program with the impossible settings is refused when loaded, too.
+    let mut bad = s;
+    bad.expiry_from = ExpiryStart::Earn;
+    assert!(serde_json::from_str::<LoyaltyProgram>(&serde_json::to_string(&bad).unwrap()).is_err());
+}
+
+#[test]
+fn expiry_counted_from_the_earn_must_outlast_the_pending_period_by_a_day() {
+    let build = |pending_days, expiry| {
+        let mut s = spec();
+        s.pending_days = pending_days;
+        s.expiry = expiry;
+        LoyaltyProgram::new(s)
+    };
+    assert!(build(30, ExpiryPolicy::RollingDays { days: 30 }).is_err());
+    assert!(build(30, ExpiryPolicy::RollingDays { days: 31 }).is_ok());
+    // A month is 28 days at its shortest (31 January → 28 February); two months 59 (31 December → 28 February).
+    assert!(build(27, ExpiryPolicy::RollingMonths { months: 1 }).is_ok());
+    assert!(build(28, ExpiryPolicy::RollingMonths { months: 1 }).is_err());
+    assert!(build(58, ExpiryPolicy::RollingMonths { months: 2 }).is_ok());
+    assert!(build(59, ExpiryPolicy::RollingMonths { months: 2 }).is_err());
+    // An earn on a period's last day, or on the fixed date, expires that day.
+    let quarter = ExpiryPolicy::EndOfPeriod { period: customer_care::loyalty::Period::Quarter, periods_after: 0 };
+    assert!(build(1, quarter.clone()).is_err());
+    assert!(build(0, quarter).is_ok());
+    let next_quarter = ExpiryPolicy::EndOfPeriod { period: customer_care::loyalty::Period::Quarter, periods_after: 1 };
+    assert!(build(89, next_quarter.clone()).is_ok()); // The shortest quarter (January to March) has 90 days.
+    assert!(build(90, next_quarter).is_err());
+    assert!(build(1, ExpiryPolicy::FixedDate { month: 12, day: 31 }).is_err());
+    assert!(build(365, ExpiryPolicy::Never).is_ok());
+    assert!(build(365, ExpiryPolicy::Inactivity { months: 1 }).is_ok());
+    // Flat points per order above a rejecting cap would refuse every earn.
+    let mut s = spec();
+    s.earn.per_order = Points::new(10);
+    s.earn.cap_per_order = Some(customer_care::loyalty::Cap {
+        max: Points::new(5),
+        behaviour: customer_care::loyalty::CapBehaviour::Reject,
+    });
+    let err = LoyaltyProgram::new(s.clone()).unwrap_err().to_string();
+    assert!(err.contains("10 points per order exceed the rejecting cap of 5 per order"), "{err}");
+    s.earn.cap_per_order =
+        Some(customer_care::loyalty::Cap { max: Points::new(5), behaviour: customer_care::loyalty::CapBehaviour::Cap });
+    assert!(LoyaltyProgram::new(s.clone()).is_ok());
+    s.earn.cap_per_order = None;
+    s.earn.cap_per_period = Some(customer_care::loyalty::PeriodCap {
+        max: Points::new(9),
+        period: customer_care::loyalty::Period::Month,
+        behaviour: customer_care::loyalty::CapBehaviour::Reject,
+    });
+    let err = LoyaltyProgram::new(s).unwrap_err().to_string();
+    assert!(err.contains("cap of 9 per period"), "{err}");
+}
+
+fn any_zone() -> impl Strategy<Value = chrono_tz::Tz> {
+    prop_oneof![
+        Just(chrono_tz::UTC),
+        Just(chrono_tz::Asia::Ho_Chi_Minh),
+        Just(chrono_tz::America::New_York),
+        Just(chrono_tz::Pacific::Kiritimati),
+        Just(chrono_tz::America::Santiago),
+        Just(chrono_tz::Europe::London),
+        Just(chrono_tz::Australia::Lord_Howe),
+    ]
+}
+
+fn any_expiry() -> impl Strategy<Value = ExpiryPolicy> {
+    use customer_care::loyalty::Period;
+    let period = prop_oneof![Just(Period::Month), Just(Period::Quarter), Just(Period::Year)];
+    prop_oneof![
+        Just(ExpiryPolicy::Never),
+        (1u32..90).prop_map(|days| ExpiryPolicy::RollingDays { days }),
+        (1u32..4).prop_map(|months| ExpiryPolicy::RollingMonths { months }),
+        (period, 0u32..3).prop_map(|(period, periods_after)| ExpiryPolicy::EndOfPeriod { period, periods_after }),
+        (1u32..=12, 1u32..=31).prop_filter_map("a day of the year", |(month, day)| {
+            chrono::NaiveDate::from_ymd_opt(2024, month, day).map(|_| ExpiryPolicy::FixedDate { month, day })
+        }),
+        (1u32..13).prop_map(|months| ExpiryPolicy::Inactivity { months }),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    /// For any program that builds, a fresh account's earn of a positive amount in the rate's currency, at or above
+    /// the minimum spend, at any instant of 1990–2110 in any of several zones, is accepted, or refused only by a
+    /// rejecting cap the amount exceeds: never for a reason in the program alone.
+    #[test]
+    fn a_program_that_builds_accepts_every_eligible_earn(
+        zone in any_zone(),
+        pending_days in prop_oneof![Just(0u32), 1u32..100],
+        expiry in any_expiry(),
+        from_activation: bool,
+        (per, mantissa, scale) in (1i64..100_000, 1i64..1000, 0u32..3),
+        per_order in 0i64..20,
+        cap in proptest::option::of((1i64..50, any::<bool>())),
+        min_spend in proptest::option::of(0i64..10_000),
+        amount in 1i64..1_000_000_000,
+        seconds in 631_152_000i64..4_417_977_600,
+    ) {
+        use customer_care::loyalty::{Cap, CapBehaviour};
+        let mut s = ProgramSpec::new(zone, usd(per), Decimal::new(mantissa, scale), Points::new(1), usd(1));
+        s.pending_days = pending_days;
+        s.expiry = expiry;
+        s.expiry_from = if from_activation { ExpiryStart::Activation } else { ExpiryStart::Earn };
+        s.earn.per_order = Points::new(per_order);
+        s.earn.rates[0].min_spend = min_spend.map(usd);
+        s.earn.cap_per_order = cap.map(|(max, reject)| Cap {
+            max: Points::new(max),
+            behaviour: if reject { CapBehaviour::Reject } else { CapBehaviour::Cap },
+        });
+        let Ok(program) = LoyaltyProgram::new(s) else { return Ok(()) };
+        let amount = amount.max(min_spend.unwrap_or(0)).max(1);
+        let instant = DateTime::from_timestamp(seconds, 0).unwrap();
+        let mut account = PointsAccount::new(AccountId::from_u128(1).unwrap());
+        let cmd = Command::new(CommandId::from_u128(1).unwrap(), instant, earn(1, &[amount]));
+        match account.decide(&program, &cmd) {
+            Ok(Decision::Accepted(commit)) => {
+                account.apply(&commit);
+                prop_assert!(account.check_invariants().is_ok());
+                if let PointsEvent::PointsEarned { credit: Some(c), .. } = &commit.events[0] {
+                    let usable_from = c.activates_at.unwrap_or(instant);
+                    prop_assert!(c.expires_at.is_none_or(|e| e > usable_from));
+                }
+            }
+            Ok(Decision::Duplicate { .. }) => prop_assert!(false, "a fresh account has no duplicates"),
+            Err(LoyaltyError::EarnCapExceeded { points, cap }) => {
+                prop_assert!(points > cap, "{points} {cap}");
+                prop_assert!(matches!(program.spec().earn.cap_per_order, Some(c) if c.behaviour == CapBehaviour::Reject));
+            }
+            Err(e) => prop_assert!(false, "{e} for {:?} at {instant}", program.spec()),
+        }
     }
 }
