@@ -502,22 +502,15 @@ impl<U: Unit> Ledger<U> {
             AllocationPolicy::CategoryOrder { order } => {
                 // Each listed category in turn, soonest-expiring first, through its own index; then every other
                 // category merged in (expiry, lot id) order.
-                let mut seen = BTreeSet::new();
-                for category in order.iter().filter(|c| seen.insert(**c)) {
-                    if let Some(set) = self.by_category.get(category) {
-                        self.take(set.iter().map(|(_, id)| id), tags, &mut left, &mut out, |_| true);
-                    }
-                }
-                let rest: Vec<_> =
-                    self.by_category.iter().filter(|(c, _)| !seen.contains(*c)).map(|(_, s)| s).collect();
-                match rest.as_slice() {
-                    [] => {}
-                    [only] => self.take(only.iter().map(|(_, id)| id), tags, &mut left, &mut out, |_| true),
-                    _ => {
-                        let ids = self.live.iter().map(|(_, id)| id);
-                        self.take(ids, tags, &mut left, &mut out, |lot| !seen.contains(&lot.category));
-                    }
-                }
+                let listed = self.take_listed(order, tags, &mut left, &mut out);
+                self.take_unlisted(&listed, tags, &mut left, &mut out);
+            }
+            AllocationPolicy::CategoryLast { last } => {
+                // Every category not listed, merged in (expiry, lot id) order; then each listed one in turn.
+                let mut listed = BTreeSet::new();
+                listed.extend(last.iter().copied());
+                self.take_unlisted(&listed, tags, &mut left, &mut out);
+                self.take_listed(last, tags, &mut left, &mut out);
             }
             AllocationPolicy::Explicit { lots } => {
                 if let Some(&lot) = lots.iter().find(|id| !self.lots.contains_key(id)) {
@@ -533,6 +526,38 @@ impl<U: Unit> Ledger<U> {
             return Err(LedgerError::InsufficientBalance { requested: amount.clone(), available });
         }
         Ok(out)
+    }
+
+    /// Takes from each listed category in turn (soonest-expiring within each, a category listed twice once) and
+    /// returns the set of listed categories.
+    fn take_listed(
+        &self,
+        categories: &[Category],
+        tags: &[Tag],
+        left: &mut U,
+        out: &mut Vec<Allocation<U>>,
+    ) -> BTreeSet<Category> {
+        let mut seen = BTreeSet::new();
+        for category in categories.iter().filter(|c| seen.insert(**c)) {
+            if let Some(set) = self.by_category.get(category) {
+                self.take(set.iter().map(|(_, id)| id), tags, left, out, |_| true);
+            }
+        }
+        seen
+    }
+
+    /// Takes from every lot of a category not in `listed`, merged in (expiry, lot id) order: through the one
+    /// category's own index when only one is left, else through `live`, skipping the listed categories.
+    fn take_unlisted(&self, listed: &BTreeSet<Category>, tags: &[Tag], left: &mut U, out: &mut Vec<Allocation<U>>) {
+        let rest: Vec<_> = self.by_category.iter().filter(|(c, _)| !listed.contains(*c)).map(|(_, s)| s).collect();
+        match rest.as_slice() {
+            [] => {}
+            [only] => self.take(only.iter().map(|(_, id)| id), tags, left, out, |_| true),
+            _ => {
+                let ids = self.live.iter().map(|(_, id)| id);
+                self.take(ids, tags, left, out, |lot| !listed.contains(&lot.category));
+            }
+        }
     }
 
     fn take<'a>(

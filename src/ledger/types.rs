@@ -616,6 +616,40 @@ pub enum AllocationPolicy {
         /// Categories, first used first.
         order: Vec<Category>,
     },
+    /// Every lot of a category not listed first, all of them merged soonest-expiring (then oldest, by lot id);
+    /// then the listed categories in order, soonest-expiring within each. Stored value's principal-first order is
+    /// `CategoryLast { last: vec![BONUS] }`: a gift card expiring next week goes before a top-up that never expires.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use customer_care::ledger::{Allocation, AllocationPolicy, Category, Credit, Ledger, LotId, Origin};
+    /// use customer_care::loyalty::Points;
+    ///
+    /// let t0 = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).single().ok_or("no such instant")?;
+    /// let mut ledger = Ledger::new(Points::ZERO);
+    /// let lots = [("base", None), ("bonus", Some(3)), ("gift", Some(7))];
+    /// for (v, (category, days)) in (1..).zip(lots) {
+    ///     let credit = Credit {
+    ///         lot: LotId::new(v, 0),
+    ///         amount: Points::new(10),
+    ///         category: Category::new(category)?,
+    ///         origin: Origin::default(),
+    ///         restricted_to: Vec::new(),
+    ///         activates_at: None,
+    ///         expires_at: days.map(|d| t0 + chrono::Days::new(d)),
+    ///     };
+    ///     ledger.apply_credit(&credit, t0);
+    /// }
+    /// let policy = AllocationPolicy::CategoryLast { last: vec![Category::new("bonus")?] };
+    /// let used = ledger.plan_debit(&Points::new(25), &policy, &[])?;
+    /// let take = |v, n| Allocation { lot: LotId::new(v, 0), amount: Points::new(n) };
+    /// assert_eq!(used, [take(3, 10), take(1, 10), take(2, 5)]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    CategoryLast {
+        /// Categories used after every other, first listed first.
+        last: Vec<Category>,
+    },
     /// Only the listed lots, in the listed order.
     Explicit {
         /// The lots.

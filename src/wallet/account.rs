@@ -733,8 +733,9 @@ impl StoredValueAccount {
         }
     }
 
-    /// The program's spend order, or plain soonest-expiring when one bucket is empty (the same allocation: the
-    /// engine's category order scans every lot for the first bucket, soonest-expiring walks only what it takes).
+    /// The program's spend order, or plain soonest-expiring when one bucket is empty (the same allocation: both
+    /// orders are soonest-expiring within a bucket, and the engine's category policies may skip over the other
+    /// bucket's lots, while soonest-expiring walks only what it takes).
     fn policy<'p>(&self, program: &'p StoredValueProgram) -> &'p AllocationPolicy {
         let available = self.ledger.available();
         if self.bonus_available.is_zero() || self.bonus_available == *available {

@@ -17,3 +17,4 @@ mod sim;
 mod sqlite;
 mod values;
 mod wallet;
+mod wallet_trust;
