@@ -558,4 +558,85 @@ mod tests {
         }
         close(student_t_quantile(0.975, 9e4), 1.959_990_343_457_739_5, 1e-10); // bisection
     }
+
+    fn relative(got: f64, want: f64, tol: f64) {
+        assert!(((got - want) / want).abs() <= tol, "{got} vs {want}: relative error {:e}", (got - want) / want);
+    }
+
+    #[test]
+    #[allow(clippy::excessive_precision)]
+    fn cornish_fisher_in_the_far_tail_against_40_digits() {
+        // Just above the switch to the expansion and far out, where the ν⁻³ term is about 1e-12 of the answer:
+        // the t with P(T > t) = p, solved with mpmath (40 digits) on ½·I_{ν/(ν+t²)}(ν/2, ½).
+        for (df, p, want) in [
+            (100_001.0, 1e-12, -7.035_371_733_513_538_704_4),
+            (150_000.0, 1e-12, -7.035_075_748_796_085_867_5),
+            (100_001.0, 1e-6, -4.753_704_713_587_096_166_5),
+            (2e5, 1e-15, -7.941_981_321_910_226_690_4),
+        ] {
+            relative(student_t_quantile(p, df), want, 5e-16);
+            // Mirrored: 1 − p is not exactly representable, so the exact mirror of p is 1 − fl(1 − p).
+            let mirrored = 1.0 - p;
+            relative(student_t_quantile(mirrored, df), -student_t_quantile(1.0 - mirrored, df), 5e-16);
+        }
+    }
+
+    #[test]
+    #[allow(clippy::excessive_precision)]
+    fn stirling_remainder_and_large_df_tails_against_40_digits() {
+        // ln Γ(x) − ((x − ½) ln x − x + ½ ln 2π), mpmath, to the documented 1e-16: every kept term of the series
+        // (the last, x⁻¹³/156, is 6e-16 at x = 10) shows.
+        for (x, want) in [
+            (10.0, 0.008_330_563_433_362_871_256_469),
+            (12.5, 0.006_665_247_032_707_682_442_356),
+            (30.0, 0.002_777_674_929_752_693_603_595),
+            (1e3, 8.333_333_055_555_634_920_575e-5),
+        ] {
+            close(ln_gamma_correction(x), want, 1e-16);
+        }
+        // Student's t with millions of degrees of freedom, where 1 − x = t²/(ν + t²) must not be formed as 1 − x
+        // (for t = ±1e-5, ν = 1e8, x rounds to 1 and 1 − x would be 0); ½·I_{ν/(ν+t²)}(ν/2, ½) in mpmath. The
+        // continued fraction itself is good to about 1e-8 of the tail there (a in the millions), hence 1e-9.
+        for (t, df, want) in [
+            (3.0, 5e6, 0.998_650_095_320_588_578_984_9),
+            (-3.0, 5e6, 0.001_349_904_679_411_421_015_107),
+            (2.0, 4e8, 0.977_249_867_714_377_251_691_6),
+            (-4.5, 1e7, 3.397_711_336_025_501_794_75e-6),
+            (1e-5, 1e8, 0.500_003_989_422_793_974_279_7),
+            (-1e-5, 1e8, 0.499_996_010_577_206_025_720_3),
+            (3e-4, 5e8, 0.500_119_682_682_265_348_210_6),
+        ] {
+            relative(student_t_cdf(t, df), want, 1e-9);
+        }
+        // Quantiles far beyond 1 000: the bracket doubles until it holds them. Cauchy (ν = 1): tan(π(p − ½));
+        // ν = 2: (2p − 1)/√(2p(1 − p)).
+        relative(student_t_quantile(1e-6, 1.0), -318_309.886_182_743_488_390_7, 1e-12);
+        relative(student_t_quantile(1e-9, 2.0), -22_360.679_741_456_876_591_29, 1e-12);
+        // Past 1e9 degrees of freedom the two-sided tail is the normal one, 2Φ(−|t|).
+        for t in [2.0, -2.0] {
+            relative(student_t_two_sided(t, 1e12), 0.045_500_263_896_358_414_400_57, 1e-14);
+        }
+        assert_eq!(student_t_two_sided(f64::INFINITY, 5.0), 0.0);
+        assert_eq!(student_t_two_sided(f64::NEG_INFINITY, 1e12), 0.0);
+        assert_eq!(student_t_two_sided(f64::NAN, 5.0), 1.0);
+        assert_eq!(student_t_two_sided(0.0, 5.0), 1.0);
+    }
+
+    #[test]
+    #[allow(clippy::excessive_precision)]
+    fn normal_cdf_on_both_sides_of_the_series_switch_against_20_digits() {
+        // erfc(|x|/√2) switches from the series to the continued fraction at x²/2 = 1.5; mpmath ncdf (20 digits).
+        for (x, want) in [
+            (0.05, 0.519_938_805_838_372_462_7),
+            (-0.9, 0.184_060_125_346_759_482_65),
+            (1.2, 0.884_930_329_778_291_723_35),
+            (1.7, 0.955_434_537_241_456_956_34),
+            (-1.8, 0.035_930_319_112_925_800_454),
+            (2.5, 0.993_790_334_674_223_864_83),
+            (-5.0, 2.866_515_718_791_939_116_7e-7),
+        ] {
+            relative(normal_cdf(x), want, 4e-15);
+            relative(normal_sf(-x), want, 4e-15);
+        }
+    }
 }
