@@ -582,7 +582,7 @@ impl Money {
 
 /// `⌊a × b ÷ d⌋` and the remainder, through a 256-bit product; `None` when `d` is zero or the quotient does not fit
 /// 128 bits.
-fn mul_div_rem(a: u128, b: u128, d: u128) -> Option<(u128, u128)> {
+pub(crate) fn mul_div_rem(a: u128, b: u128, d: u128) -> Option<(u128, u128)> {
     const LOW: u128 = u64::MAX as u128;
     if d == 0 {
         return None;

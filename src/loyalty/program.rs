@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::error::LoyaltyError;
-use super::points::Points;
+use super::points::{Points, PointsFraction, lcm};
 use crate::ledger::{AllocationPolicy, Tag, label};
 use crate::money::{Currency, Money, Rounding};
 
@@ -368,8 +368,8 @@ impl ProgramSpec {
 #[serde(try_from = "ProgramSpec", into = "ProgramSpec")]
 pub struct LoyaltyProgram {
     spec: ProgramSpec,
-    /// Points per major unit, per earn rate (derived, so earn never divides).
-    per_unit: Vec<Decimal>,
+    /// Points per minor unit, exactly, per earn rate.
+    per_minor: Vec<PointsFraction>,
 }
 
 impl TryFrom<ProgramSpec> for LoyaltyProgram {
@@ -390,6 +390,31 @@ fn invalid(reason: impl Into<String>) -> LoyaltyError {
 }
 
 const MAX_DAYS: u32 = 36_600;
+/// The largest denominator exact earn may need: with it, `points × denominator` of any earn whose points fit an
+/// `i64` fits the `u128` arithmetic.
+const MAX_EARN_DENOMINATOR: u128 = 1 << 64;
+
+/// Points per minor unit of a rate, exactly: `points ÷ per` in minor units.
+fn per_minor_unit(rate: &EarnRate) -> Option<PointsFraction> {
+    let per = u128::try_from(rate.per.minor_units()).ok()?;
+    PointsFraction::from_decimal(rate.points)?.checked_mul(PointsFraction::new(1, per)?)
+}
+
+/// A denominator every exact earn of the program is a whole multiple of (the least common multiple of the rates'
+/// denominators, times ten to the decimal places of every multiplier that can apply at once); `None` beyond 128
+/// bits.
+fn earn_denominator(spec: &ProgramSpec) -> Option<u128> {
+    let places = |d: Decimal| d.normalize().scale();
+    let mut denominator = 1u128;
+    for rate in &spec.earn.rates {
+        denominator = lcm(denominator, per_minor_unit(rate)?.denominator())?;
+    }
+    let tiers = spec.tiers.iter().flat_map(|t| &t.tiers).map(|t| places(t.earn_multiplier)).max().unwrap_or(0);
+    let tags = spec.earn.tag_rules.iter().map(|t| places(t.multiplier));
+    let campaigns = spec.earn.campaigns.iter().map(|c| places(c.multiplier));
+    let scale = tags.chain(campaigns).try_fold(tiers, u32::checked_add)?;
+    denominator.checked_mul(10u128.checked_pow(scale)?)
+}
 const MAX_MONTHS: u32 = 1_200;
 
 impl LoyaltyProgram {
@@ -401,7 +426,8 @@ impl LoyaltyProgram {
     /// zero, two rates for one currency, a minimum spend in another currency, a campaign that ends before it starts,
     /// a zero cap, an expiry of zero days or months or an impossible fixed date, a redemption rate of zero, a
     /// maximum share outside (0, 1], tiers that overlap (thresholds not strictly increasing), a first tier above
-    /// zero, a discount outside [0, 100), an unknown floor tier.
+    /// zero, a discount outside [0, 100), an unknown floor tier; earn rates and multipliers with so many decimal
+    /// places that exact earn would need a denominator above 2⁶⁴.
     pub fn new(spec: ProgramSpec) -> Result<Self, LoyaltyError> {
         let earn = &spec.earn;
         if earn.rates.is_empty() {
@@ -495,15 +521,27 @@ impl LoyaltyProgram {
         if let Some(tiers) = &spec.tiers {
             validate_tiers(tiers)?;
         }
-        let per_unit = spec
+        let per_minor = spec
             .earn
             .rates
             .iter()
             .map(|r| {
-                r.points.checked_div(r.per.amount()).ok_or_else(|| invalid(format!("earn rate {} overflows", r.per)))
+                per_minor_unit(r).ok_or_else(|| {
+                    invalid(format!("earn rate of {} points per {} does not fit exact arithmetic", r.points, r.per))
+                })
             })
             .collect::<Result<_, _>>()?;
-        Ok(Self { spec, per_unit })
+        match earn_denominator(&spec) {
+            Some(d) if d <= MAX_EARN_DENOMINATOR => {}
+            d => {
+                return Err(invalid(format!(
+                    "earn rates and multipliers too fine: exact points need a denominator of {}, above 2^64; use \
+                     fewer decimal places",
+                    d.map_or_else(|| "more than 2^128".to_owned(), |d| d.to_string())
+                )));
+            }
+        }
+        Ok(Self { spec, per_minor })
     }
 
     /// The program as written.
@@ -521,10 +559,39 @@ impl LoyaltyProgram {
         self.spec.earn.rates.iter().find(|r| r.per.currency() == currency)
     }
 
-    /// The earn rate for `currency` and the points it gives per major unit.
+    /// The earn rate for `currency` and the points it gives per major unit, rounded to 28 decimal places: for
+    /// display. Earn itself uses the exact [`points_per_minor_unit`](Self::points_per_minor_unit).
     pub fn earn_rate_per_unit(&self, currency: Currency) -> Option<(&EarnRate, Decimal)> {
+        let rate = self.earn_rate(currency)?;
+        Some((rate, rate.points.checked_div(rate.per.amount())?))
+    }
+
+    /// The earn rate for `currency` and, exactly, the points it gives per minor unit: "1 point per 3.00 USD" gives
+    /// `1/300` per cent.
+    ///
+    /// ```
+    /// use customer_care::loyalty::{LoyaltyProgram, Points, ProgramSpec};
+    /// use customer_care::{Currency, Money};
+    ///
+    /// let usd = |cents| Money::from_minor(cents, Currency::USD);
+    /// let program = LoyaltyProgram::new(ProgramSpec::new(chrono_tz::UTC, usd(300), "1".parse()?, Points::new(100), usd(100)))?;
+    /// let (_, per_cent) = program.points_per_minor_unit(Currency::USD).unwrap();
+    /// assert_eq!(per_cent.to_string(), "1/300");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn points_per_minor_unit(&self, currency: Currency) -> Option<(&EarnRate, PointsFraction)> {
         let i = self.spec.earn.rates.iter().position(|r| r.per.currency() == currency)?;
-        Some((self.spec.earn.rates.get(i)?, *self.per_unit.get(i)?))
+        Some((self.spec.earn.rates.get(i)?, *self.per_minor.get(i)?))
+    }
+
+    /// The product of the multipliers of the campaigns active at `at`, exactly (`None` if it does not fit).
+    pub(crate) fn campaign_factor(&self, at: DateTime<Utc>) -> Option<PointsFraction> {
+        self.spec
+            .earn
+            .campaigns
+            .iter()
+            .filter(|c| c.starts_at <= at && at < c.ends_at)
+            .try_fold(PointsFraction::ONE, |m, c| m.checked_mul(PointsFraction::from_decimal(c.multiplier)?))
     }
 
     /// The redemption rate for `currency`.
