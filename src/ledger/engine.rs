@@ -476,6 +476,28 @@ impl<U: Unit> Ledger<U> {
         Ok(())
     }
 
+    /// Checks credits committed together at `at` (a top-up and its bonus): each as [`validate_credit`](
+    /// Self::validate_credit), no lot id twice, and the credited total stays representable with all of them.
+    ///
+    /// # Errors
+    ///
+    /// As [`validate_credit`](Self::validate_credit); [`LedgerError::LotExists`] for a lot id used twice;
+    /// [`LedgerError::Overflow`] naming the running total and the credit that does not fit.
+    pub fn validate_credits(&self, credits: &[Credit<U>], at: DateTime<Utc>) -> Result<(), LedgerError<U>> {
+        let mut total = self.totals.credited.clone();
+        for (i, credit) in credits.iter().enumerate() {
+            self.validate_credit(credit, at)?;
+            if credits.iter().take(i).any(|c| c.lot == credit.lot) {
+                return Err(LedgerError::LotExists { lot: credit.lot });
+            }
+            total = match total.try_add(&credit.amount) {
+                Some(sum) => sum,
+                None => return Err(LedgerError::Overflow { total, amount: credit.amount.clone() }),
+            };
+        }
+        Ok(())
+    }
+
     /// Which lots a debit of `amount` would use under `policy`, for a purchase carrying `tags` (lots restricted to
     /// other tags are skipped). The ledger must be settled as of the debit's instant ([`needs_settle`](
     /// Self::needs_settle) false).
@@ -1191,6 +1213,29 @@ mod tests {
             activates_at: None,
             expires_at: None,
         }
+    }
+
+    #[test]
+    fn credits_committed_together_must_fit_together_and_not_share_a_lot() {
+        let at = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+        let mut ledger = Ledger::new(Points::ZERO);
+        ledger.apply_credit(&credit(1, i64::MAX - 10), at);
+        assert_eq!(ledger.validate_credits(&[credit(2, 4), credit(3, 6)], at), Ok(()));
+        // Each fits alone; together they do not: the error names the running total and the credit that broke it.
+        assert_eq!(ledger.validate_credits(&[credit(2, 6)], at), Ok(()));
+        assert_eq!(
+            ledger.validate_credits(&[credit(2, 6), credit(3, 6)], at),
+            Err(LedgerError::Overflow { total: Points::new(i64::MAX - 4), amount: Points::new(6) })
+        );
+        assert_eq!(
+            ledger.validate_credits(&[credit(2, 1), credit(2, 1)], at),
+            Err(LedgerError::LotExists { lot: LotId::new(2, 0) })
+        );
+        assert_eq!(
+            ledger.validate_credits(&[credit(2, 1), credit(1, 1)], at),
+            Err(LedgerError::LotExists { lot: LotId::new(1, 0) })
+        );
+        assert_eq!(ledger.validate_credits(&[], at), Ok(()));
     }
 
     #[test]
