@@ -5,11 +5,11 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Days, TimeDelta, Utc};
 use customer_care::ledger::{Allocation, HoldStatus, LotId};
 use customer_care::wallet::{
-    BONUS, Bonus, BonusExpiry, BonusTier, GIFT_CARD, IssueKind, PRINCIPAL, STORE_CREDIT, SpendOrder,
+    BONUS, Bonus, BonusExpiry, BonusTier, GIFT_CARD, IssueKind, LiabilityReport, PRINCIPAL, STORE_CREDIT, SpendOrder,
     StoredValueAccount, StoredValueProgram, StoredValueSpec, WalletCommand, WalletError, WalletEvent,
 };
 use customer_care::{
-    AccountId, Command, CommandId, Commit, Currency, Decision, HoldId, Money, OrderId, PaymentRef, Rounding,
+    AccountId, Command, CommandId, Commit, Currency, Decision, HoldId, Money, MoneyError, OrderId, PaymentRef, Rounding,
 };
 use proptest::prelude::*;
 use rust_decimal::Decimal;
@@ -568,5 +568,277 @@ proptest! {
         steps in proptest::collection::vec(step(), 1..40),
     ) {
         run_against_model(spend_order, bonus_days, &steps)?;
+    }
+}
+
+// ------------------------------------------------------------------ the overflow class
+
+/// A host that decides, applies and checks the invariants, and asserts that a rejection changes nothing.
+struct Host {
+    program: StoredValueProgram,
+    account: StoredValueAccount,
+    commits: Vec<Commit<WalletCommand, WalletEvent>>,
+    next: u128,
+}
+
+impl Host {
+    fn new(program: StoredValueProgram) -> Self {
+        let account = StoredValueAccount::new(AccountId::from_u128(1).unwrap(), program.currency());
+        Self { program, account, commits: Vec::new(), next: 1 }
+    }
+
+    fn submit(&mut self, body: WalletCommand) -> Result<(), WalletError> {
+        let at = t0() + TimeDelta::minutes(i64::try_from(self.next).unwrap());
+        let command = Command::new(CommandId::from_u128(self.next).unwrap(), at, body);
+        self.next += 1;
+        let before = self.account.clone();
+        match self.account.decide(&self.program, &command) {
+            Ok(Decision::Accepted(commit)) => {
+                self.account.apply(&commit);
+                self.account.check_invariants().unwrap();
+                self.commits.push(commit);
+                Ok(())
+            }
+            Ok(Decision::Duplicate { .. }) => unreachable!("fresh ids"),
+            Err(e) => {
+                assert_eq!(self.account, before, "a rejected command changes nothing");
+                Err(e)
+            }
+        }
+    }
+}
+
+fn top_up_of(payment: &str, amount: Money) -> WalletCommand {
+    WalletCommand::TopUp { payment: PaymentRef::new(payment).unwrap(), amount }
+}
+
+fn money(mantissa: i128, scale: u32, currency: Currency) -> Money {
+    Money::new(Decimal::from_i128_with_scale(mantissa, scale), currency).unwrap()
+}
+
+/// The largest mantissa a `Decimal` holds: 2^96 − 1.
+const MAX_MANTISSA: i128 = 79_228_162_514_264_337_593_543_950_335;
+
+fn plain_program(currency: Currency, bonus_percent: Option<Decimal>) -> StoredValueProgram {
+    let mut s = StoredValueSpec::new(chrono_tz::UTC, currency);
+    if let Some(percent) = bonus_percent {
+        s.bonus_tiers.push(BonusTier {
+            min_top_up: Money::from_minor(1, currency),
+            bonus: Bonus::Percent { percent },
+            restricted_to: vec![],
+        });
+    }
+    StoredValueProgram::new(s).unwrap()
+}
+
+#[test]
+fn a_second_decimal_max_top_up_is_an_overflow_error_and_changes_nothing() {
+    let max = Money::new(Decimal::MAX, Currency::VND).unwrap();
+    let mut h = Host::new(plain_program(Currency::VND, None));
+    h.submit(top_up_of("P-1", max)).unwrap();
+    assert_eq!(h.submit(top_up_of("P-2", max)), Err(WalletError::Overflow { total: max, amount: max }));
+    let one = Money::from_minor(1, Currency::VND);
+    assert_eq!(h.submit(top_up_of("P-3", one)), Err(WalletError::Overflow { total: max, amount: one }));
+    assert_eq!(h.account.available(), max);
+}
+
+/// A near-maximum top-up whose bonus alone fits but whose principal and bonus together do not.
+#[test]
+fn a_bonus_on_a_near_max_top_up_is_an_overflow_error_and_changes_nothing() {
+    let mut h = Host::new(plain_program(Currency::VND, Some(Decimal::TEN)));
+    let near = money(MAX_MANTISSA - 10, 0, Currency::VND);
+    let err = h.submit(top_up_of("P-1", near)).unwrap_err();
+    assert!(matches!(err, WalletError::Overflow { .. }), "{err:?}");
+    assert!(h.account.available().is_zero());
+    assert_eq!(h.account.version(), 0);
+    // Without a bonus tier the same top-up fits.
+    let mut h = Host::new(plain_program(Currency::VND, None));
+    h.submit(top_up_of("P-1", near)).unwrap();
+    assert_eq!(h.account.available(), near);
+}
+
+/// In cents, a sum past 2^96 − 1 minor units would not fail in `Decimal`: it drops a digit of scale and rounds.
+/// Two top-ups of 500,000,000,000,000,000,000,000,000.01 USD must not become 1,000,000,000,000,000,000,000,000.0.
+#[test]
+fn a_top_up_whose_sum_would_lose_a_cent_is_an_overflow_error_and_changes_nothing() {
+    let half = money(50_000_000_000_000_000_000_000_000_001, 2, Currency::USD);
+    let mut h = Host::new(plain_program(Currency::USD, None));
+    h.submit(top_up_of("P-1", half)).unwrap();
+    assert_eq!(h.submit(top_up_of("P-2", half)), Err(WalletError::Overflow { total: half, amount: half }));
+    let gift = WalletCommand::IssueValue {
+        kind: IssueKind::GiftCard,
+        reference: PaymentRef::new("GC-1").unwrap(),
+        amount: half,
+        restricted_to: vec![],
+        expires_at: None,
+    };
+    assert_eq!(h.submit(gift), Err(WalletError::Overflow { total: half, amount: half }));
+    assert_eq!(h.account.available(), half);
+    assert_eq!(h.account.available().minor_units(), 50_000_000_000_000_000_000_000_000_001);
+}
+
+/// Two accounts of 500,000,000,000,000,000,000,000,000.01 USD each: their liability does not fit in cents, and
+/// the report says so instead of rounding to 1,000,000,000,000,000,000,000,000,000.0.
+#[test]
+fn a_liability_report_that_would_lose_a_cent_is_an_overflow_error() {
+    let half = money(50_000_000_000_000_000_000_000_000_001, 2, Currency::USD);
+    let account = |id| {
+        let mut h = Host::new(plain_program(Currency::USD, None));
+        h.account = StoredValueAccount::new(AccountId::from_u128(id).unwrap(), Currency::USD);
+        h.submit(top_up_of("P-1", half)).unwrap();
+        h.account
+    };
+    let (a, b) = (account(1), account(2));
+    let one = LiabilityReport::of(Currency::USD, [&a]).unwrap();
+    assert_eq!(one.liability().unwrap(), half);
+    let mut both = one.clone();
+    assert!(matches!(both.add(&b), Err(WalletError::Money(MoneyError::Overflow { .. }))));
+    assert_eq!(both, one, "a failed add changes nothing");
+    assert!(matches!(one.merge(&one), Err(WalletError::Money(MoneyError::Overflow { .. }))));
+}
+
+/// Amounts from one minor unit to 2^96 − 1 minor units, crowded at the top.
+fn huge_minor() -> impl Strategy<Value = i128> {
+    prop_oneof![
+        2 => 1i128..1_000,
+        2 => (0i128..1_000).prop_map(|d| MAX_MANTISSA - d),
+        2 => (0i128..1_000).prop_map(|d| MAX_MANTISSA / 2 - 500 + d),
+        1 => (0i128..1_000).prop_map(|d| MAX_MANTISSA / 11 + d),
+        2 => 1i128..=MAX_MANTISSA,
+    ]
+}
+
+#[derive(Clone, Debug)]
+enum BigStep {
+    TopUp(i128),
+    Issue(i128),
+    Spend(u8, i128),
+    RefundSpend(u8, Option<i128>),
+    RefundTopUp(u8, Option<i128>),
+    Hold(u8, i128),
+    Capture(u8, i128, bool),
+    Release(u8),
+    Close,
+}
+
+fn big_step() -> impl Strategy<Value = BigStep> {
+    prop_oneof![
+        4 => huge_minor().prop_map(BigStep::TopUp),
+        2 => huge_minor().prop_map(BigStep::Issue),
+        3 => (0u8..3, huge_minor()).prop_map(|(o, n)| BigStep::Spend(o, n)),
+        1 => (0u8..3, proptest::option::of(huge_minor())).prop_map(|(o, n)| BigStep::RefundSpend(o, n)),
+        1 => (0u8..4, proptest::option::of(huge_minor())).prop_map(|(p, n)| BigStep::RefundTopUp(p, n)),
+        1 => (0u8..2, huge_minor()).prop_map(|(h, n)| BigStep::Hold(h, n)),
+        1 => (0u8..2, huge_minor(), any::<bool>()).prop_map(|(h, n, f)| BigStep::Capture(h, n, f)),
+        1 => (0u8..2).prop_map(BigStep::Release),
+        1 => Just(BigStep::Close),
+    ]
+}
+
+/// A program in VND (no minor unit) or USD (cents), with or without a bonus (10 %, 1000 %, or a fixed bonus near
+/// the top) and a balance cap near the top.
+fn big_program() -> impl Strategy<Value = StoredValueProgram> {
+    let bonus = prop_oneof![
+        Just(None),
+        Just(Some(Bonus::Percent { percent: Decimal::TEN })),
+        Just(Some(Bonus::Percent { percent: Decimal::ONE_THOUSAND })),
+        (1i64..=1_000).prop_map(|p| Some(Bonus::Percent { percent: Decimal::from(p) })),
+    ];
+    (any::<bool>(), bonus, proptest::option::of(huge_minor()), proptest::option::of(huge_minor())).prop_map(
+        |(cents, bonus, fixed, cap)| {
+            let (currency, scale) = if cents { (Currency::USD, 2) } else { (Currency::VND, 0) };
+            let m = |n| money(n, scale, currency);
+            let mut s = StoredValueSpec::new(chrono_tz::UTC, currency);
+            let bonus = match (bonus, fixed) {
+                (Some(b), _) => Some(b),
+                (None, Some(n)) => Some(Bonus::Fixed { amount: m(n) }),
+                (None, None) => None,
+            };
+            if let Some(bonus) = bonus {
+                s.bonus_tiers.push(BonusTier { min_top_up: m(1), bonus, restricted_to: vec![] });
+            }
+            s.max_balance = cap.map(m);
+            StoredValueProgram::new(s).unwrap()
+        },
+    )
+}
+
+fn big_command(step: &BigStep, n: usize, currency: Currency) -> WalletCommand {
+    let scale = if currency == Currency::USD { 2 } else { 0 };
+    let m = |units: i128| money(units, scale, currency);
+    match *step {
+        BigStep::TopUp(units) => top_up_of(&format!("P-{}", n % 4), m(units)),
+        BigStep::Issue(units) => WalletCommand::IssueValue {
+            kind: IssueKind::StoreCredit,
+            reference: PaymentRef::new(&format!("I-{n}")).unwrap(),
+            amount: m(units),
+            restricted_to: vec![],
+            expires_at: None,
+        },
+        BigStep::Spend(o, units) => WalletCommand::Spend { order: order(o), amount: m(units), tags: vec![] },
+        BigStep::RefundSpend(o, units) => WalletCommand::RefundSpend { order: order(o), amount: units.map(m) },
+        BigStep::RefundTopUp(p, units) => {
+            WalletCommand::RefundTopUp { payment: PaymentRef::new(&format!("P-{p}")).unwrap(), amount: units.map(m) }
+        }
+        BigStep::Hold(h, units) => WalletCommand::PlaceHold {
+            hold: hold(h),
+            order: order(h),
+            amount: m(units),
+            tags: vec![],
+            expires_at: None,
+        },
+        BigStep::Capture(h, units, final_capture) => {
+            WalletCommand::CaptureHold { hold: hold(h), amount: m(units), final_capture }
+        }
+        BigStep::Release(h) => WalletCommand::ReleaseHold { hold: hold(h) },
+        BigStep::Close => WalletCommand::Close,
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// Amounts up to 2^96 − 1 minor units, bonuses up to 1000 % or near the top, caps near the top: no command
+    /// panics; a rejected one changes nothing (the host asserts it); an accepted one keeps the invariants; the
+    /// credited total is the exact sum of the credits, in minor units; the commits replay to the live state and the
+    /// state survives a JSON snapshot.
+    #[test]
+    fn amounts_near_the_decimal_limit_are_exact_or_rejected_and_replay(
+        program in big_program(),
+        steps in proptest::collection::vec(big_step(), 1..30),
+    ) {
+        let currency = program.currency();
+        let mut h = Host::new(program);
+        for (n, step) in steps.iter().enumerate() {
+            let _ = h.submit(big_command(step, n, currency));
+        }
+        let mut credited: i128 = 0;
+        for e in h.commits.iter().flat_map(|c| &c.events) {
+            let credits: Vec<Money> = match e {
+                WalletEvent::ToppedUp { principal, bonus, .. } => {
+                    std::iter::once(principal.amount).chain(bonus.as_ref().map(|b| b.amount)).collect()
+                }
+                WalletEvent::ValueIssued { credit, .. } => vec![credit.amount],
+                _ => vec![],
+            };
+            for c in credits {
+                credited = credited.checked_add(c.minor_units()).unwrap();
+            }
+        }
+        let t = h.account.ledger().totals();
+        prop_assert_eq!(t.credited.minor_units(), credited);
+        let outstanding = t.available.minor_units() + t.held.minor_units();
+        let net = credited - t.debited.minor_units() - t.expired.minor_units() - t.clawed_back.minor_units();
+        prop_assert_eq!(outstanding, net);
+        let initial = StoredValueAccount::new(h.account.id(), currency);
+        prop_assert_eq!(&StoredValueAccount::replay(initial, &h.commits).unwrap(), &h.account);
+        let json = serde_json::to_string(&h.account).unwrap();
+        prop_assert_eq!(&serde_json::from_str::<StoredValueAccount>(&json).unwrap(), &h.account);
+        // The report is exact or an error, never rounded.
+        if let Ok(report) = LiabilityReport::of(currency, [&h.account])
+            && let Ok(liability) = report.liability()
+        {
+            prop_assert_eq!(liability, t.liability());
+        }
     }
 }
