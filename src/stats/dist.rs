@@ -436,11 +436,13 @@ pub(crate) fn student_t_quantile(p: f64, df: f64) -> f64 {
         return if upper { extreme } else { -extreme };
     }
     let tail_at = |t: f64| student_t_upper_tail(t, df);
+    // Double until the tail is reached; at 2⁵¹² at the latest t² overflows and the tail there is 0.
     let mut hi = 1.0_f64;
-    let mut steps = 0;
-    while tail_at(hi) > tail && steps < 1000 {
+    for _ in 0..1100 {
+        if tail_at(hi) <= tail {
+            break;
+        }
         hi *= 2.0;
-        steps += 1;
     }
     let mut lo = 0.0_f64;
     for _ in 0..1100 {
@@ -535,6 +537,23 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn t_quantiles_stay_finite_for_tiny_degrees_of_freedom() {
+        // With ν = 0.01 the true quantile of p = 1e-3 lies far beyond f64 (the tail at 2⁵¹² is still 0.014):
+        // the search ends where t² overflows, at √f64::MAX, finite; p = 0.1 is still found (3.96e68).
+        for p in [1e-300, 1e-10, 1e-3] {
+            let t = student_t_quantile(p, 0.01);
+            assert!(t.is_finite() && t <= -1e154, "{t}");
+            relative(student_t_quantile(1.0 - p, 0.01), -t, 1e-15);
+        }
+        // mpmath: ½·I at 3.960440137153171e68 is 0.0999999999999998.
+        relative(student_t_quantile(0.1, 0.01), -3.960_440_137_153_171e68, 1e-12);
+        // Probabilities 0 and 1 (a level so close to 1 that 1 − α/2 rounds to 1) give ±√f64::MAX.
+        assert_eq!(student_t_quantile(1.0, 5.0), f64::MAX.sqrt());
+        assert_eq!(student_t_quantile(0.0, 5.0), -f64::MAX.sqrt());
+        assert_eq!(student_t_quantile(0.5, 5.0), 0.0);
     }
 
     #[test]
