@@ -550,6 +550,8 @@ mod tests {
         assert!(NetSample::weighted(0.5, 0.5, 7, 0.5).is_err());
         // Shares: [0, 1] each, adding up to at most 1 (within rounding).
         assert!(NetSample::weighted(0.7, 0.3 + 1e-13, 7, 7.0).is_ok());
+        // Exactly at the tolerance (0.5 + 1e-12 and 0.5 add up to the double 1 + 1e-12): still accepted.
+        assert!(NetSample::weighted(0.5 + 1e-12, 0.5, 7, 7.0).is_ok());
         assert_eq!(
             NetSample::weighted(0.7, 0.31, 7, 7.0),
             Err(StatsError::InvalidArgument {
