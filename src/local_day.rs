@@ -6,14 +6,22 @@
 //! it) an instant's local date lies outside that range, and `DateTime::naive_local`/`date_naive` panic there. The
 //! functions below return `None` instead, and [`local_date_plus`] counts days from the UTC date so that a date a
 //! few days away from such an instant is still exact.
+//!
+//! # Folds and gaps
+//!
+//! From local time to an instant ([`start_of_day`], [`at_local`], [`end_of_day`]) the rule is one: the
+//! **earliest instant whose local date and time are at or after** the wanted ones. So a local time that occurs
+//! twice (the autumn fold) means its first occurrence, and one that does not occur (the spring gap, a midnight
+//! skipped as in Santiago) means the instant the clocks jump past it — whatever the gap's length (an hour, or 30
+//! minutes at Lord Howe). From an instant to local time the offset in force at that instant decides.
 
-use chrono::{DateTime, LocalResult, NaiveDate, NaiveTime, Offset, TimeDelta, TimeZone, Utc};
+use chrono::{DateTime, Datelike, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeDelta, TimeZone, Utc};
 use chrono_tz::Tz;
 
 const DAY_SECONDS: i64 = 86_400;
 
 /// The offset of `tz` from UTC at `at`, in seconds (east positive).
-fn offset_seconds(tz: Tz, at: DateTime<Utc>) -> i64 {
+pub(crate) fn offset_seconds(tz: Tz, at: DateTime<Utc>) -> i64 {
     i64::from(tz.offset_from_utc_datetime(&at.naive_utc()).fix().local_minus_utc())
 }
 
@@ -47,31 +55,73 @@ pub(crate) fn local_time(tz: Tz, at: DateTime<Utc>) -> NaiveTime {
     local_parts(tz, at).0
 }
 
-/// The first instant of local date `date` in `tz` (skipping a DST gap at midnight).
+/// The first instant of local date `date` in `tz` (after a DST gap at midnight, the instant the clocks jump).
 pub(crate) fn start_of_day(tz: Tz, date: NaiveDate) -> Option<DateTime<Utc>> {
-    let midnight = date.and_time(NaiveTime::MIN);
-    for hours in 0..=3 {
-        let local = midnight.checked_add_signed(TimeDelta::hours(hours))?;
-        match tz.from_local_datetime(&local) {
-            LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => return Some(t.to_utc()),
-            LocalResult::None => {}
-        }
-    }
-    None
+    at_local(tz, date, NaiveTime::MIN)
 }
 
-/// The first instant at or after local time `time` on `date` in `tz`: the earlier of an ambiguous (repeated)
-/// time, and for a time skipped by a DST gap the first quarter hour after it that exists.
+/// The first instant at or after local time `time` on `date` in `tz`: the earliest instant whose local date and
+/// time are at or after them. So a repeated time (the autumn fold) means its first occurrence, and a time skipped
+/// by a gap means the instant the gap ends. `None` when that instant lies outside chrono's range.
 pub(crate) fn at_local(tz: Tz, date: NaiveDate, time: NaiveTime) -> Option<DateTime<Utc>> {
     let local = date.and_time(time);
-    for quarters in 0..=16 {
-        let shifted = local.checked_add_signed(TimeDelta::minutes(15 * quarters))?;
-        match tz.from_local_datetime(&shifted) {
-            LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => return Some(t.to_utc()),
-            LocalResult::None => {}
+    match tz.from_local_datetime(&local) {
+        LocalResult::Single(t) => Some(t.to_utc()),
+        LocalResult::Ambiguous(a, b) => Some(a.to_utc().min(b.to_utc())),
+        LocalResult::None => after_gap(tz, local),
+    }
+}
+
+/// The local date and time of `at` as (days since the common era, time): defined at every instant.
+fn local_key(tz: Tz, at: DateTime<Utc>) -> (i64, NaiveTime) {
+    let (time, carry) = local_parts(tz, at);
+    (i64::from(at.date_naive().num_days_from_ce()).saturating_add(carry), time)
+}
+
+/// The earliest instant whose local time is at or after `local`, for a `local` that does not occur (a gap, or a
+/// time beyond chrono's range). Offsets lie within a day of UTC, so that instant lies within a day of `local` read
+/// as UTC; over such a span local time only moves back at a fold, and a gap and a fold are never a day apart, so
+/// "local time ≥ `local`" switches once and a bisection finds where.
+fn after_gap(tz: Tz, local: NaiveDateTime) -> Option<DateTime<Utc>> {
+    let wanted = (i64::from(local.date().num_days_from_ce()), local.time());
+    let reached = |t: DateTime<Utc>| local_key(tz, t) >= wanted;
+    let as_utc = local.and_utc();
+    let mut lo = as_utc.checked_sub_signed(TimeDelta::days(1)).unwrap_or(DateTime::<Utc>::MIN_UTC);
+    let mut hi = as_utc.checked_add_signed(TimeDelta::days(1)).unwrap_or(DateTime::<Utc>::MAX_UTC);
+    if reached(lo) || !reached(hi) {
+        // Before the first instant, or after the last one.
+        return None;
+    }
+    // Invariant: !reached(lo), reached(hi). About 48 halvings of two days in nanoseconds.
+    while hi - lo > TimeDelta::nanoseconds(1) {
+        let mid = lo.checked_add_signed((hi - lo) / 2)?;
+        if reached(mid) {
+            hi = mid;
+        } else {
+            lo = mid;
         }
     }
-    None
+    Some(hi)
+}
+
+/// The first instant in `(from, to]` at which the offset of `tz` differs from the one at `from`, when the offsets
+/// at `from` and `to` differ; `None` when they are the same (zones do not change their clocks twice within the
+/// spans asked about here, at most a day).
+pub(crate) fn next_change(tz: Tz, from: DateTime<Utc>, to: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let before = offset_seconds(tz, from);
+    if to <= from || offset_seconds(tz, to) == before {
+        return None;
+    }
+    let (mut lo, mut hi) = (from, to);
+    while hi - lo > TimeDelta::nanoseconds(1) {
+        let mid = lo.checked_add_signed((hi - lo) / 2)?;
+        if offset_seconds(tz, mid) == before {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    Some(hi)
 }
 
 /// The first instant after local date `date` in `tz`: "usable through `date`" expires then.

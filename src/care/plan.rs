@@ -14,7 +14,7 @@ use super::{
 };
 use crate::customer::{AnnualDate, Channel, CustomerStatus, OccasionKind, PurchaseEntry, Purpose, QuietHours};
 use crate::id::CustomerId;
-use crate::local_day::{at_local, local_date, local_date_plus, local_time, start_of_day};
+use crate::local_day::{at_local, local_date, local_date_plus, local_time, next_change, start_of_day};
 use crate::money::Money;
 
 use super::subject::ResolvedTicket;
@@ -720,19 +720,25 @@ fn over_cap(sent: &[Sent], at: DateTime<Utc>, max: u32, days: u32, channel: Opti
 
 /// The first instant at or after `at` outside every quiet span (in `zone`), or `None` when the spans leave no
 /// time at all.
+///
+/// Quiet hours follow the wall clock: an instant is quiet when its local time lies in a span. In the autumn fold
+/// both occurrences of a quiet time are quiet (01:15 after the clocks went back is as quiet as the first 01:15),
+/// and a span ends when the clock first shows its end after `at` — the second 01:30 for an action due at the
+/// second 01:15. When the clocks jump forward past a span's end (a gap), or back out of a span (a fold), it ends
+/// at the change.
 fn out_of_quiet(at: DateTime<Utc>, zone: Tz, spans: &[QuietHours]) -> Option<DateTime<Utc>> {
     let mut t = at;
-    for _ in 0..=spans.len() * 2 {
+    // Each round leaves a span or reaches a change of the clocks; spans that together fill the day never end.
+    for _ in 0..spans.len().saturating_mul(2).saturating_add(4) {
         let time = local_time(zone, t);
         let Some(span) = spans.iter().find(|q| q.contains(time)) else { return Some(t) };
-        let wraps = span.end() < span.start();
-        // The span ends on the local date of `t`, or the next one for a span across midnight entered before it.
-        let date = local_date_plus(zone, t, i64::from(wraps && time >= span.start()))?;
-        let next = at_local(zone, date, span.end())?;
-        if next <= t {
-            return None;
+        // On the clock in force at `t`, the span ends after `left` — unless the clocks change first.
+        let mut left = span.end().signed_duration_since(time);
+        if left <= TimeDelta::zero() {
+            left = left.checked_add(&TimeDelta::days(1))?;
         }
-        t = next;
+        let end = t.checked_add_signed(left)?;
+        t = next_change(zone, t, end).unwrap_or(end);
     }
     None
 }

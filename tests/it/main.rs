@@ -16,5 +16,6 @@ mod money;
 mod service;
 mod sim;
 mod sqlite;
+mod time_oracle;
 mod values;
 mod wallet;
