@@ -70,7 +70,8 @@ mod subject;
 mod template;
 mod templates;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use crate::customer::Channel;
@@ -162,6 +163,14 @@ pub enum CareError {
         end: DateTime<Utc>,
         /// The longest window.
         max_days: i64,
+    },
+    /// A local day that does not begin and end within chrono's range of instants.
+    #[error("the local day {date} in {zone} does not lie within the representable instants")]
+    DayOutOfRange {
+        /// The date.
+        date: NaiveDate,
+        /// The zone.
+        zone: Tz,
     },
     /// A frequency cap of zero while a marketing kind that it covers is on.
     #[error(

@@ -304,7 +304,7 @@ impl StoredValueProgram {
     /// When bonus credited at `at` expires (`None`: never).
     pub fn bonus_expiry_for(&self, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
         let tz = self.spec.zone;
-        let today = at.with_timezone(&tz).date_naive();
+        let today = crate::local_day::local_date_or_utc(tz, at);
         let through = match self.spec.bonus_expiry {
             BonusExpiry::Never => return None,
             BonusExpiry::Days { days } => today.checked_add_days(Days::new(u64::from(days)))?,
