@@ -70,7 +70,8 @@ mod subject;
 mod template;
 mod templates;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use crate::customer::Channel;
@@ -83,7 +84,7 @@ pub use policy::{
     CarePolicy, CarePolicySpec, FrequencyCap, KindPolicy, MAX_CATCH_UP_HOURS, MAX_GAP_MINUTES, MAX_STEPS, SendAt, Step,
     Threshold,
 };
-pub use sms::{SmsEncoding, SmsLength, sms_length};
+pub use sms::{SmsEncoding, SmsLength, SmsPart, sms_length, sms_parts};
 pub use subject::{CareSubject, PointsFacts, ResolvedTicket, StageFacts, StoredValueFacts};
 pub use template::{Placeholder, TEMPLATE_MAX_CHARS, Template};
 pub use templates::{TemplateEntry, TemplateSet};
@@ -162,6 +163,14 @@ pub enum CareError {
         end: DateTime<Utc>,
         /// The longest window.
         max_days: i64,
+    },
+    /// A local day that does not begin and end within chrono's range of instants.
+    #[error("the local day {date} in {zone} does not lie within the representable instants")]
+    DayOutOfRange {
+        /// The date.
+        date: NaiveDate,
+        /// The zone.
+        zone: Tz,
     },
     /// A frequency cap of zero while a marketing kind that it covers is on.
     #[error(

@@ -14,7 +14,7 @@ use super::{
 };
 use crate::customer::{AnnualDate, Channel, CustomerStatus, OccasionKind, PurchaseEntry, Purpose, QuietHours};
 use crate::id::CustomerId;
-use crate::local_day::{at_local, local_date, start_of_day};
+use crate::local_day::{at_local, local_date, local_date_plus, local_time, next_change, start_of_day};
 use crate::money::Money;
 
 use super::subject::ResolvedTicket;
@@ -67,17 +67,14 @@ impl CareWindow {
     ///
     /// # Errors
     ///
-    /// [`CareError::InvalidWindow`] for a date at the end of chrono's range.
+    /// [`CareError::DayOutOfRange`] for a day that does not begin and end within chrono's range of instants
+    /// (`NaiveDate::MAX` everywhere, `NaiveDate::MIN` east of UTC).
     pub fn local_day(date: NaiveDate, zone: Tz) -> Result<Self, CareError> {
         let start = start_of_day(zone, date);
         let end = date.succ_opt().and_then(|d| start_of_day(zone, d));
         match (start, end) {
             (Some(start), Some(end)) => Self::new(start, end),
-            _ => Err(CareError::InvalidWindow {
-                start: DateTime::<Utc>::MIN_UTC,
-                end: DateTime::<Utc>::MIN_UTC,
-                max_days: MAX_WINDOW_DAYS,
-            }),
+            _ => Err(CareError::DayOutOfRange { date, zone }),
         }
     }
 
@@ -664,7 +661,7 @@ impl<'p> Planner<'p> {
         let kind = p.candidate.kind;
         let points = subject.points.as_ref();
         let wallet = subject.stored_value.as_ref();
-        let expires_on = |at: DateTime<Utc>| locale.format_date(last_day(zone, at));
+        let expires_on = |at: DateTime<Utc>| last_day(zone, at).map(|d| locale.format_date(d));
         Some(match placeholder {
             Placeholder::Name => match subject.customer.profile().greeting_name() {
                 Some(name) => name.as_str().to_owned(),
@@ -675,7 +672,7 @@ impl<'p> Planner<'p> {
             Placeholder::Link => kind_policy.link.clone()?,
             Placeholder::Date => match p.candidate.anchor {
                 Anchor::Occasion(date) => locale.format_date(date),
-                Anchor::Purchase(entry) => locale.format_date(local_date(zone, entry.purchase.purchased_at)),
+                Anchor::Purchase(entry) => locale.format_date(local_date(zone, entry.purchase.purchased_at)?),
                 _ => return None,
             },
             Placeholder::Order => match p.candidate.anchor {
@@ -691,17 +688,22 @@ impl<'p> Planner<'p> {
             Placeholder::Balance => locale.format_money(&wallet?.available),
             Placeholder::Tier => points?.tier.as_ref()?.as_str().to_owned(),
             Placeholder::ExpiresOn => match (kind, p.candidate.anchor) {
-                (CareKind::TierAtRisk, Anchor::At(review)) => locale.format_date(local_date(zone, review)),
-                (_, Anchor::At(at)) => expires_on(at),
+                (CareKind::TierAtRisk, Anchor::At(review)) => locale.format_date(local_date(zone, review)?),
+                (_, Anchor::At(at)) => expires_on(at)?,
                 _ => return None,
             },
         })
     }
 }
 
-/// The last local date on which something expiring at `at` can still be used.
-fn last_day(zone: Tz, at: DateTime<Utc>) -> NaiveDate {
-    local_date(zone, at.checked_sub_signed(TimeDelta::nanoseconds(1)).unwrap_or(at))
+/// The last local date on which something expiring at `at` can still be used (`None` outside chrono's range).
+fn last_day(zone: Tz, at: DateTime<Utc>) -> Option<NaiveDate> {
+    local_date(zone, last_usable(at))
+}
+
+/// The last instant before `at` (something expiring at `at` is usable until then).
+fn last_usable(at: DateTime<Utc>) -> DateTime<Utc> {
+    at.checked_sub_signed(TimeDelta::nanoseconds(1)).unwrap_or(at)
 }
 
 /// Whether one more marketing message at `at` would put some rolling window of `days` days over `max`.
@@ -718,19 +720,25 @@ fn over_cap(sent: &[Sent], at: DateTime<Utc>, max: u32, days: u32, channel: Opti
 
 /// The first instant at or after `at` outside every quiet span (in `zone`), or `None` when the spans leave no
 /// time at all.
+///
+/// Quiet hours follow the wall clock: an instant is quiet when its local time lies in a span. In the autumn fold
+/// both occurrences of a quiet time are quiet (01:15 after the clocks went back is as quiet as the first 01:15),
+/// and a span ends when the clock first shows its end after `at` — the second 01:30 for an action due at the
+/// second 01:15. When the clocks jump forward past a span's end (a gap), or back out of a span (a fold), it ends
+/// at the change.
 fn out_of_quiet(at: DateTime<Utc>, zone: Tz, spans: &[QuietHours]) -> Option<DateTime<Utc>> {
     let mut t = at;
-    for _ in 0..=spans.len() * 2 {
-        let local = t.with_timezone(&zone).naive_local();
-        let time = local.time();
+    // Each round leaves a span or reaches a change of the clocks; spans that together fill the day never end.
+    for _ in 0..spans.len().saturating_mul(2).saturating_add(4) {
+        let time = local_time(zone, t);
         let Some(span) = spans.iter().find(|q| q.contains(time)) else { return Some(t) };
-        let wraps = span.end() < span.start();
-        let date = if wraps && time >= span.start() { local.date().succ_opt()? } else { local.date() };
-        let next = at_local(zone, date, span.end())?;
-        if next <= t {
-            return None;
+        // On the clock in force at `t`, the span ends after `left` — unless the clocks change first.
+        let mut left = span.end().signed_duration_since(time);
+        if left <= TimeDelta::zero() {
+            left = left.checked_add(&TimeDelta::days(1))?;
         }
-        t = next;
+        let end = t.checked_add_signed(left)?;
+        t = next_change(zone, t, end).unwrap_or(end);
     }
     None
 }
@@ -802,12 +810,11 @@ impl<'s> Generator<'s> {
     /// The steps of `kind` from an instant anchor (`at`), per the kind's `send_at`.
     fn after_instant(&mut self, kind: CareKind, policy: &KindPolicy, anchor: Anchor<'s>, at: DateTime<Utc>) {
         let counts_down = kind.counts_down();
-        // Expiries count from the last day something can be used; everything else from the anchor's own day.
-        let anchor_date = if matches!(kind, CareKind::PointsExpiring | CareKind::BonusExpiring) {
-            last_day(self.zone, at)
-        } else {
-            local_date(self.zone, at)
-        };
+        // Expiries count from the last day something can be used; everything else from the anchor's own day. Days
+        // are counted from the anchor instant, so a step's date is exact even where the anchor's own local date
+        // lies outside chrono's range; a step whose date does not is not planned.
+        let anchor_day =
+            if matches!(kind, CareKind::PointsExpiring | CareKind::BonusExpiring) { last_usable(at) } else { at };
         for (i, step) in policy.steps.iter().enumerate() {
             let step_no = u8::try_from(i).unwrap_or(u8::MAX);
             let days = TimeDelta::days(i64::from(step.days));
@@ -822,7 +829,7 @@ impl<'s> Generator<'s> {
                     self.consider(kind, step_no, anchor, t);
                 }
                 SendAt::LocalTime { time } => {
-                    let Some(date) = anchor_date.checked_add_signed(days) else { continue };
+                    let Some(date) = local_date_plus(self.zone, anchor_day, i64::from(step.days)) else { continue };
                     let (not_before, before) = if counts_down { (None, Some(at)) } else { (Some(at), None) };
                     self.on_date((kind, step_no, anchor), date, time, not_before, before);
                 }
@@ -844,7 +851,7 @@ impl<'s> Generator<'s> {
                     Some(d) => d,
                     None if kind == CareKind::MembershipAnniversary => {
                         let Some(joined) = customer.registered_at() else { return };
-                        let Ok(d) = AnnualDate::from_date(local_date(self.zone, joined)) else { return };
+                        let Some(Ok(d)) = local_date(self.zone, joined).map(AnnualDate::from_date) else { return };
                         derived = d;
                         &derived
                     }

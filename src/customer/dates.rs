@@ -301,9 +301,11 @@ impl OccasionWindow {
     ///
     /// # Errors
     ///
-    /// As [`new`](Self::new).
+    /// As [`new`](Self::new), and [`CustomerError::LocalDateOutOfRange`] when the local date of `start` lies
+    /// outside chrono's range of dates (within a day of its ends).
     pub fn starting(start: DateTime<Utc>, days: u32, zone: Tz) -> Result<Self, CustomerError> {
-        let first = start.with_timezone(&zone).date_naive();
+        let first =
+            crate::local_day::local_date(zone, start).ok_or(CustomerError::LocalDateOutOfRange { at: start, zone })?;
         let last =
             first.checked_add_signed(TimeDelta::days(i64::from(days)) - TimeDelta::days(1)).unwrap_or(NaiveDate::MAX);
         Self::new(first, last, zone)
@@ -411,8 +413,8 @@ impl Customer {
             && let Some(registered_at) = self.registered_at()
         {
             let zone = self.preferences().time_zone().unwrap_or(window.zone);
-            let local = registered_at.with_timezone(&zone).date_naive();
-            if let Ok(joined) = AnnualDate::from_date(local) {
+            // A registration whose local date lies outside chrono's range has no anniversary to observe.
+            if let Some(Ok(joined)) = crate::local_day::local_date(zone, registered_at).map(AnnualDate::from_date) {
                 push(&OccasionKind::MembershipAnniversary, &joined);
             }
         }

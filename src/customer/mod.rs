@@ -171,6 +171,14 @@ pub enum CustomerError {
         /// The longest accepted window.
         max_days: i64,
     },
+    /// An instant whose local date lies outside chrono's range of dates (within a day of its ends).
+    #[error("the local date of {at} in {zone} lies outside the representable dates")]
+    LocalDateOutOfRange {
+        /// The instant.
+        at: DateTime<Utc>,
+        /// The zone.
+        zone: chrono_tz::Tz,
+    },
     /// A [`ConsentSource`] was rejected.
     #[error("consent source must be 1 to {max} characters without surrounding whitespace: {source_text:?}")]
     InvalidConsentSource {

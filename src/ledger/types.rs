@@ -44,10 +44,10 @@ impl Unit for Money {
         self.currency() == other.currency()
     }
     fn try_add(&self, other: &Self) -> Option<Self> {
-        self.checked_add(*other).ok()
+        exact(self, other, self.checked_add(*other).ok()?)
     }
     fn try_sub(&self, other: &Self) -> Option<Self> {
-        self.checked_sub(*other).ok()
+        exact(self, other, self.checked_sub(*other).ok()?)
     }
     fn cmp_amount(&self, other: &Self) -> Ordering {
         self.amount().cmp(&other.amount())
@@ -58,6 +58,13 @@ impl Unit for Money {
     fn is_above_zero(&self) -> bool {
         self.is_positive()
     }
+}
+
+/// `result` if it kept the scale of both operands, `None` otherwise: past 2^96 − 1 minor units `Decimal` does not
+/// fail but drops a digit of scale and rounds, which would lose a minor unit.
+fn exact(a: &Money, b: &Money, result: Money) -> Option<Money> {
+    let scale = a.amount().scale().max(b.amount().scale());
+    (result.amount().scale() >= scale).then_some(result)
 }
 
 /// `a + b`, keeping `a` if the sum is not representable (never the case for facts a ledger planned).
@@ -616,6 +623,40 @@ pub enum AllocationPolicy {
         /// Categories, first used first.
         order: Vec<Category>,
     },
+    /// Every lot of a category not listed first, all of them merged soonest-expiring (then oldest, by lot id);
+    /// then the listed categories in order, soonest-expiring within each. Stored value's principal-first order is
+    /// `CategoryLast { last: vec![BONUS] }`: a gift card expiring next week goes before a top-up that never expires.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use customer_care::ledger::{Allocation, AllocationPolicy, Category, Credit, Ledger, LotId, Origin};
+    /// use customer_care::loyalty::Points;
+    ///
+    /// let t0 = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).single().ok_or("no such instant")?;
+    /// let mut ledger = Ledger::new(Points::ZERO);
+    /// let lots = [("base", None), ("bonus", Some(3)), ("gift", Some(7))];
+    /// for (v, (category, days)) in (1..).zip(lots) {
+    ///     let credit = Credit {
+    ///         lot: LotId::new(v, 0),
+    ///         amount: Points::new(10),
+    ///         category: Category::new(category)?,
+    ///         origin: Origin::default(),
+    ///         restricted_to: Vec::new(),
+    ///         activates_at: None,
+    ///         expires_at: days.map(|d| t0 + chrono::Days::new(d)),
+    ///     };
+    ///     ledger.apply_credit(&credit, t0);
+    /// }
+    /// let policy = AllocationPolicy::CategoryLast { last: vec![Category::new("bonus")?] };
+    /// let used = ledger.plan_debit(&Points::new(25), &policy, &[])?;
+    /// let take = |v, n| Allocation { lot: LotId::new(v, 0), amount: Points::new(n) };
+    /// assert_eq!(used, [take(3, 10), take(1, 10), take(2, 5)]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    CategoryLast {
+        /// Categories used after every other, first listed first.
+        last: Vec<Category>,
+    },
     /// Only the listed lots, in the listed order.
     Explicit {
         /// The lots.
@@ -762,6 +803,16 @@ mod tests {
         assert_eq!(usd(1).try_add(&vnd), None);
         assert_eq!(usd(150).try_sub(&usd(200)), Some(usd(-50)));
         assert!(usd(1).is_above_zero() && usd(0).is_nil());
+        // Past 2^96 − 1 cents `Decimal` would drop a digit of scale and round: not a sum, and not a difference.
+        let cents =
+            |m: i128| Money::new(rust_decimal::Decimal::from_i128_with_scale(m, 2), crate::money::Currency::USD);
+        let half = cents(50_000_000_000_000_000_000_000_000_001).unwrap();
+        assert_eq!(half.try_add(&half), None);
+        assert_eq!(half.try_sub(&half.negated()), None);
+        assert_eq!(half.try_sub(&half), Some(usd(0)));
+        let max = cents(79_228_162_514_264_337_593_543_950_335).unwrap();
+        assert_eq!(max.try_sub(&usd(1)).map(|m| m.minor_units()), Some(79_228_162_514_264_337_593_543_950_334));
+        assert_eq!(usd(-1).try_add(&max).map(|m| m.minor_units()), Some(79_228_162_514_264_337_593_543_950_334));
         assert_eq!(smaller(&usd(3), &usd(2)), usd(2));
     }
 }

@@ -13,7 +13,7 @@
 
 use std::cmp::Ordering;
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, Offset, TimeZone, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -38,9 +38,12 @@ impl<K> Purchase<K> {
     }
 
     /// A purchase at an instant, dated by the calendar day in the instant's zone (convert a UTC instant with
-    /// `with_timezone` first to date it in the business's zone).
+    /// `with_timezone` first to date it in the business's zone). Within a day of chrono's range ends, where that
+    /// day lies outside the range of dates, it is dated by the nearest date that does not (the UTC date).
     pub fn at<Tz: TimeZone>(customer: K, at: &DateTime<Tz>, amount: Decimal) -> Self {
-        Self { customer, on: at.date_naive(), amount }
+        let utc = at.naive_utc();
+        let on = utc.checked_add_offset(at.offset().fix()).map_or_else(|| utc.date(), |local| local.date());
+        Self { customer, on, amount }
     }
 }
 

@@ -863,7 +863,9 @@ fn overflow(operation: String) -> crate::money::MoneyError {
     crate::money::MoneyError::Overflow { operation }
 }
 
-pub(crate) use crate::local_day::{end_of_day, local_date, start_of_day};
+// Where an instant's local date lies outside chrono's range (within a day of its ends), the programs date it by
+// the nearest representable date.
+pub(crate) use crate::local_day::{end_of_day, local_date_or_utc as local_date, start_of_day};
 
 fn period_months(period: Period) -> u32 {
     match period {

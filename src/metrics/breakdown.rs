@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, Datelike, Months, NaiveDate, Offset, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
@@ -78,10 +78,7 @@ impl Period {
     /// represented, the UTC date is used; a week that would start before the first representable date starts on
     /// that date.
     pub fn containing(at: DateTime<Utc>, bucket: TimeBucket, zone: Tz) -> Self {
-        let utc = at.naive_utc();
-        let offset = zone.offset_from_utc_datetime(&utc).fix();
-        let local = utc.checked_add_offset(offset).unwrap_or(utc);
-        Self::of_date(local.date(), bucket)
+        Self::of_date(crate::local_day::local_date_or_utc(zone, at), bucket)
     }
 
     /// The bucket.

@@ -82,6 +82,10 @@ impl Default for ServiceLevelConfig {
 }
 
 /// The dimension tickets are grouped by. Time buckets use the ticket's creation in the report's zone.
+///
+/// A ticket created within a day of chrono's range ends whose local date lies outside the range of dates
+/// (before `NaiveDate::MIN` west of UTC, after `NaiveDate::MAX` east of it) counts in that first or last date,
+/// and a week that would start before the first date starts on it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -256,7 +260,7 @@ impl ReportConfig {
     }
 
     fn key(&self, m: &TicketMetrics) -> GroupKey {
-        let local = || m.created_at.with_timezone(&self.zone).date_naive();
+        let local = || crate::local_day::local_date_or_utc(self.zone, m.created_at);
         match self.group_by {
             GroupBy::All => GroupKey::All,
             GroupBy::Agent => GroupKey::Agent(m.agent.clone()),
