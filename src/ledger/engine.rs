@@ -1476,6 +1476,44 @@ mod tests {
         l.check_invariants().unwrap();
     }
 
+    /// Value a hold releases into a lot already past (or at) its expiry expires at once: it never repays debt.
+    #[test]
+    fn released_value_of_an_expired_lot_expires_before_it_can_repay_debt() {
+        for lot_expires in [4, 5] {
+            let mut l = Ledger::new(Points::ZERO);
+            l.apply_credit(&Credit { expires_at: Some(t(lot_expires)), ..credit(1, 10) }, t(0));
+            let h = HoldId::from_u128(1).unwrap();
+            let placement = l.plan_hold(h, &p(10), &AllocationPolicy::Fifo, &[], Some(t(5)), None, t(0)).unwrap();
+            l.apply_hold(&placement, t(0));
+            l.apply_debt(&p(5)); // a clawback the (empty) available balance could not cover
+            l.check_invariants().unwrap();
+            let mut facts = Vec::new();
+            l.settle(t(6), &mut |f| facts.push(f));
+            assert_eq!(
+                facts,
+                [
+                    SettleFact::HoldExpired { hold: h, released: vec![take(1, 10)] },
+                    SettleFact::Expired { lot: LotId::new(1, 0), amount: p(10) },
+                ],
+                "lot expiring at {lot_expires}"
+            );
+            assert_eq!((*l.debt(), l.totals().expired), (p(5), p(10)));
+            l.check_invariants().unwrap();
+        }
+    }
+
+    #[test]
+    fn a_credit_activating_when_it_is_credited_is_active_at_once() {
+        let mut l = Ledger::new(Points::ZERO);
+        l.apply_credit(&Credit { activates_at: Some(t(1)), ..credit(1, 3) }, t(1));
+        l.apply_credit(&Credit { activates_at: Some(t(0)), ..credit(2, 4) }, t(1));
+        l.apply_credit(&Credit { activates_at: Some(t(2)), ..credit(3, 5) }, t(1));
+        assert_eq!((*l.available(), *l.pending()), (p(7), p(5)));
+        assert!(!l.lot(LotId::new(1, 0)).unwrap().is_pending());
+        assert!(l.lot(LotId::new(3, 0)).unwrap().is_pending());
+        l.check_invariants().unwrap();
+    }
+
     #[test]
     fn debt_is_repaid_first_from_what_becomes_available() {
         let mut l = Ledger::new(Points::ZERO);
@@ -1755,8 +1793,18 @@ mod tests {
         assert_eq!(store.get_mut(&LotId::new(4, 0)).map(|l| l.id), Some(LotId::new(4, 0)));
         assert!(store.get_mut(&LotId::new(7, 0)).is_none());
         assert!(store.contains_key(&LotId::new(1, 0)) && !store.contains_key(&LotId::new(0, 0)));
-        let copy = store.clone();
+        let mut copy = store.clone();
         assert_eq!(copy, store);
+        if let Some(lot) = copy.get_mut(&LotId::new(2, 0)) {
+            lot.free = p(7);
+        }
+        assert_ne!(copy, store, "same ids, another lot");
+        let mut fewer = LotStore::new();
+        for lot in store.values().take(4) {
+            fewer.insert(lot.id, lot.clone());
+        }
+        assert_ne!(fewer, store);
+        let copy = store.clone();
         assert!(copy.chunks.iter().all(|c| c.capacity() >= LOT_CHUNK));
     }
 
