@@ -7,6 +7,7 @@ mod care;
 mod common;
 mod customer;
 mod customer_props;
+mod fuzz_regressions;
 mod host;
 mod lifecycle;
 mod loyalty;
