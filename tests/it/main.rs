@@ -8,6 +8,7 @@ mod common;
 mod customer;
 mod customer_props;
 mod edges;
+mod fuzz_regressions;
 mod host;
 mod lifecycle;
 mod loyalty;
