@@ -832,3 +832,76 @@ fn the_crate_accepts_what_the_oracle_accepts() {
     }
     assert_eq!(lenient.len(), 78, "{lenient:?}");
 }
+
+/// A number under a range of `ranges` picked by `seed`: a digit of each class, then `fill`, at one of the range's
+/// lengths or one more or less.
+fn near_a_range(ranges: &[super::Range], seed: u64, fill: &str) -> String {
+    let range = &ranges[(seed % ranges.len() as u64) as usize];
+    let mut seed = seed / ranges.len() as u64;
+    let mut prefix = String::new();
+    for part in range.pattern.split_inclusive(['[', ']']) {
+        if let Some(class) = part.strip_suffix(']') {
+            let choices: Vec<char> =
+                ('0'..='9').filter(|c| super::prefix_match(&format!("[{class}]"), &c.to_string()).is_some()).collect();
+            prefix.push(choices[(seed % choices.len() as u64) as usize]);
+            seed /= 10;
+        } else {
+            prefix.push_str(part.trim_end_matches('['));
+        }
+    }
+    let length = usize::from(range.lengths[(seed % range.lengths.len() as u64) as usize]);
+    let length = (length + (seed / 16 % 3) as usize).saturating_sub(1).max(prefix.len());
+    prefix.chars().chain(fill.chars().cycle()).take(length).collect()
+}
+
+/// The class property over every plan: for a random NSN, the tables and the metadata agree wherever the prefix the
+/// tables decide by is exact for the NSN's length (one outcome for every number of that prefix and length); where
+/// it is not (past a depth limit), whatever the tables accept has some valid number of that prefix and length.
+#[test]
+fn random_numbers_agree_wherever_the_tables_are_exact() {
+    use std::cell::RefCell;
+
+    use proptest::test_runner::{Config, TestCaseError, TestRunner};
+
+    let models: Vec<Model> = PLANS.iter().map(|plan| Model::new(plan.calling_code)).collect();
+    let generators: Vec<RefCell<Generator<'_>>> = models
+        .iter()
+        .map(|model| RefCell::new(Generator { model, depths: Vec::new(), memo: BTreeMap::new() }))
+        .collect();
+    let oracle = RefCell::new(Oracle::default());
+    // Half the cases are random digits, half a random range's prefix at one of its lengths (or one off).
+    let digits = proptest::string::string_regex("[0-9]{1,13}").expect("a pattern");
+    let strategy = (0..PLANS.len(), digits, proptest::bool::ANY, proptest::num::u64::ANY);
+    let mut runner = TestRunner::new(Config::default());
+    let result = runner.run(&strategy, |(i, random, in_range, seed)| {
+        let plan = &PLANS[i];
+        let cc = plan.calling_code;
+        let nsn = if in_range { near_a_range(plan.ranges, seed, &random) } else { random };
+        if nsn.len() + cc.to_string().len() > super::E164_MAX_DIGITS {
+            return Ok(());
+        }
+        let got = tables(cc, &nsn);
+        let want = expected(&mut oracle.borrow_mut(), cc, &nsn);
+        let Some(depth) = plan.ranges.iter().filter_map(|r| super::prefix_match(r.pattern, &nsn)).max() else {
+            // No range: the prefix is in no allocated block, or the number is shorter than every valid one.
+            return if want.is_none() {
+                Ok(())
+            } else {
+                Err(TestCaseError::fail(format!("+{cc} {nsn}: no range, metadata {want:?}")))
+            };
+        };
+        let set = models[i].run(&nsn[..depth]);
+        let counts = generators[i].borrow_mut().counts(&set, nsn.len(), nsn.len() - depth);
+        if counts.len() == 1 {
+            if got != want {
+                return Err(TestCaseError::fail(format!("+{cc} {nsn}: tables {got:?}, metadata {want:?}")));
+            }
+        } else if got.is_some() && counts.keys().all(Option::is_none) {
+            return Err(TestCaseError::fail(format!("+{cc} {nsn}: accepted, but nothing valid under its prefix")));
+        }
+        Ok(())
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}
