@@ -25,7 +25,6 @@ fn registered(registered_at: DateTime<Utc>) -> Customer {
 /// (`MAX_UTC` in UTC+7, `MIN_UTC` in UTC-8) panicked in `local_day::local_date` ("Local time out of range")
 /// instead of planning nothing for it.
 #[test]
-#[ignore = "fuzz finding, owner: time"]
 fn care_plan_membership_anniversary_of_a_customer_who_joined_at_either_end_of_time() {
     for (zone, joined) in [
         (Tz::Asia__Ho_Chi_Minh, DateTime::<Utc>::MAX_UTC),
