@@ -63,7 +63,8 @@ impl CareWindow {
         Ok(Self { start, end })
     }
 
-    /// The local day `date` in `zone`, from its first instant to the next day's.
+    /// The local day `date` in `zone`, from its first instant to the next day's. A day whose midnight the clocks
+    /// skip (Santiago in September) starts when they jump; a day the clocks go back on lasts 25 hours.
     ///
     /// # Errors
     ///
