@@ -46,6 +46,18 @@ pub enum MoneyError {
         /// The currency's number of minor units.
         minor_units: u8,
     },
+    /// The amount cannot be held at the currency's scale: with the currency's decimal places its minor units would
+    /// not fit a [`Decimal`] (96 bits, about ±7.9 × 10²⁸ minor units).
+    #[error("{amount} {currency} does not fit at the {minor_units} decimal places of {currency}")]
+    TooLarge {
+        /// The rejected amount.
+        #[serde(with = "rust_decimal::serde::str")]
+        amount: Decimal,
+        /// The currency.
+        currency: Currency,
+        /// The currency's number of minor units.
+        minor_units: u8,
+    },
     /// Two amounts in different currencies met in one operation.
     #[error("currency mismatch: {left} and {right}")]
     CurrencyMismatch {
@@ -284,19 +296,43 @@ impl From<Money> for MoneyRepr {
 }
 
 impl Money {
-    /// An amount in `currency`. Trailing zeros beyond the minor unit are accepted (`19.990` USD is `19.99`).
+    /// An amount in `currency`. Trailing zeros beyond the minor unit are accepted (`19.990` USD is `19.99`); the
+    /// amount is held at exactly the currency's scale, never rounded.
+    ///
+    /// ```
+    /// use customer_care::{Currency, Money, MoneyError};
+    /// use rust_decimal::Decimal;
+    ///
+    /// assert_eq!(Money::new("19.990".parse()?, Currency::USD)?.minor_units(), 1999);
+    /// // 1.005 USD is not rounded to 1.00 or 1.01.
+    /// assert!(matches!(Money::new("1.005".parse()?, Currency::USD), Err(MoneyError::TooPrecise { .. })));
+    /// // Decimal::MAX has no room for two decimal places.
+    /// assert!(matches!(Money::new(Decimal::MAX, Currency::USD), Err(MoneyError::TooLarge { .. })));
+    /// assert_eq!(Money::new(Decimal::MAX, Currency::VND)?.amount(), Decimal::MAX);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # Errors
     ///
-    /// [`MoneyError::TooPrecise`] when the amount is finer than the currency's minor unit (`0.001` USD, `0.5` VND).
+    /// [`MoneyError::TooPrecise`] when the amount is finer than the currency's minor unit (`0.001` USD, `0.5` VND);
+    /// [`MoneyError::TooLarge`] when its minor units do not fit a [`Decimal`] (`Decimal::MAX` USD).
     pub fn new(amount: Decimal, currency: Currency) -> Result<Self, MoneyError> {
         let minor = u32::from(currency.minor_units);
-        if amount.normalize().scale() > minor {
+        let normalized = amount.normalize();
+        let Some(extra) = minor.checked_sub(normalized.scale()) else {
             return Err(MoneyError::TooPrecise { amount, currency, minor_units: currency.minor_units });
-        }
-        let mut amount = amount;
-        amount.rescale(minor);
-        Ok(Self { amount, currency })
+        };
+        10i128
+            .checked_pow(extra)
+            .and_then(|factor| normalized.mantissa().checked_mul(factor))
+            .and_then(|units| Self::from_units(units, currency))
+            .ok_or(MoneyError::TooLarge { amount, currency, minor_units: currency.minor_units })
+    }
+
+    /// `units` minor units of `currency`, if they fit a [`Decimal`]'s 96-bit mantissa.
+    fn from_units(units: i128, currency: Currency) -> Option<Self> {
+        let amount = Decimal::try_from_i128_with_scale(units, u32::from(currency.minor_units)).ok()?;
+        Some(Self { amount, currency })
     }
 
     /// Zero in `currency`.
@@ -364,11 +400,12 @@ impl Money {
     /// [`MoneyError::CurrencyMismatch`] or [`MoneyError::Overflow`].
     pub fn checked_add(self, rhs: Self) -> Result<Self, MoneyError> {
         self.same_currency(&rhs)?;
-        let amount = self
-            .amount
-            .checked_add(rhs.amount)
-            .ok_or_else(|| MoneyError::Overflow { operation: format!("{self} + {rhs}") })?;
-        Ok(Self { amount, currency: self.currency })
+        // In minor units: |units| < 2⁹⁶, so the i128 sum is exact; Decimal's own addition would drop a decimal place
+        // to make room near the top of the range.
+        self.minor_units()
+            .checked_add(rhs.minor_units())
+            .and_then(|units| Self::from_units(units, self.currency))
+            .ok_or_else(|| MoneyError::Overflow { operation: format!("{self} + {rhs}") })
     }
 
     /// `self - rhs`.
@@ -378,11 +415,10 @@ impl Money {
     /// [`MoneyError::CurrencyMismatch`] or [`MoneyError::Overflow`].
     pub fn checked_sub(self, rhs: Self) -> Result<Self, MoneyError> {
         self.same_currency(&rhs)?;
-        let amount = self
-            .amount
-            .checked_sub(rhs.amount)
-            .ok_or_else(|| MoneyError::Overflow { operation: format!("{self} - {rhs}") })?;
-        Ok(Self { amount, currency: self.currency })
+        self.minor_units()
+            .checked_sub(rhs.minor_units())
+            .and_then(|units| Self::from_units(units, self.currency))
+            .ok_or_else(|| MoneyError::Overflow { operation: format!("{self} - {rhs}") })
     }
 
     /// Compares two amounts of the same currency.
@@ -411,11 +447,36 @@ impl Money {
     ///
     /// [`MoneyError::Overflow`].
     pub fn checked_mul(self, factor: Decimal, rounding: Rounding) -> Result<Self, MoneyError> {
-        let overflow = || MoneyError::Overflow { operation: format!("{self} × {factor}") };
-        let product = self.amount.checked_mul(factor).ok_or_else(overflow)?;
-        let mut amount = product.round_dp_with_strategy(u32::from(self.currency.minor_units), rounding.strategy());
-        amount.rescale(u32::from(self.currency.minor_units));
-        Ok(Self { amount, currency: self.currency })
+        // Exactly: units × mantissa ÷ 10^scale, rounded once. (Decimal's own product is itself rounded to 28
+        // places, and rounding that again can go the wrong way: 0.01 × 0.4999…9 must round half-up to 0.00.)
+        let units = self.minor_units();
+        let negative = (units < 0) != factor.is_sign_negative();
+        10u128
+            .checked_pow(factor.scale())
+            .and_then(|divisor| {
+                let (q, r) = mul_div_rem(units.unsigned_abs(), factor.mantissa().unsigned_abs(), divisor)?;
+                self.rounded(q, r, divisor, negative, rounding)
+            })
+            .ok_or_else(|| MoneyError::Overflow { operation: format!("{self} × {factor}") })
+    }
+
+    /// The money value of the quotient `q` (magnitude) and remainder `r` of a division by `divisor`, rounded in
+    /// the named direction and given the sign; `None` when it does not fit.
+    fn rounded(&self, q: u128, r: u128, divisor: u128, negative: bool, rounding: Rounding) -> Option<Self> {
+        // 2r against the divisor, without overflow: r against divisor − r (r < divisor).
+        let half = r.cmp(&(divisor - r));
+        let away = r != 0
+            && match rounding {
+                Rounding::TowardZero => false,
+                Rounding::AwayFromZero => true,
+                Rounding::Floor => negative,
+                Rounding::Ceiling => !negative,
+                Rounding::HalfUp => half != Ordering::Less,
+                Rounding::HalfDown => half == Ordering::Greater,
+                Rounding::HalfEven => half == Ordering::Greater || (half == Ordering::Equal && !q.is_multiple_of(2)),
+            };
+        let magnitude = i128::try_from(if away { q.checked_add(1)? } else { q }).ok()?;
+        Self::from_units(if negative { -magnitude } else { magnitude }, self.currency)
     }
 
     /// `self ÷ divisor`, exact in minor units and rounded in the named direction: an average order value, a
@@ -438,26 +499,11 @@ impl Money {
         if divisor == 0 {
             return Err(MoneyError::DivisionByZero { amount: self });
         }
-        let units = self.amount.mantissa();
-        let d = i128::from(divisor);
-        let (q, r) = (units / d, units % d); // |units| < 2⁹⁶: no overflow; q truncates toward zero.
-        let away = if units < 0 { -1 } else { 1 };
-        let twice = r.unsigned_abs() * 2;
-        let d_abs = d.unsigned_abs();
-        let round_away = r != 0
-            && match rounding {
-                Rounding::TowardZero => false,
-                Rounding::AwayFromZero => true,
-                Rounding::Floor => units < 0,
-                Rounding::Ceiling => units > 0,
-                Rounding::HalfUp => twice >= d_abs,
-                Rounding::HalfDown => twice > d_abs,
-                Rounding::HalfEven => twice > d_abs || (twice == d_abs && q % 2 != 0),
-            };
-        let q = if round_away { q + away } else { q };
-        let amount = Decimal::try_from_i128_with_scale(q, u32::from(self.currency.minor_units))
-            .map_err(|_| MoneyError::Overflow { operation: format!("{self} ÷ {divisor}") })?;
-        Ok(Self { amount, currency: self.currency })
+        let units = self.minor_units();
+        let d = u128::from(divisor);
+        let magnitude = units.unsigned_abs();
+        self.rounded(magnitude / d, magnitude % d, d, units < 0, rounding)
+            .ok_or_else(|| MoneyError::Overflow { operation: format!("{self} ÷ {divisor}") })
     }
 
     /// Splits into `parts` amounts as equal as the minor unit allows; the first parts take the extra units.
@@ -532,6 +578,38 @@ impl Money {
             })
             .collect()
     }
+}
+
+/// `⌊a × b ÷ d⌋` and the remainder, through a 256-bit product; `None` when `d` is zero or the quotient does not fit
+/// 128 bits.
+pub(crate) fn mul_div_rem(a: u128, b: u128, d: u128) -> Option<(u128, u128)> {
+    const LOW: u128 = u64::MAX as u128;
+    if d == 0 {
+        return None;
+    }
+    let (a1, a0, b1, b0) = (a >> 64, a & LOW, b >> 64, b & LOW);
+    // Each partial product of 64-bit halves fits 128 bits; `mid` sums three values below 2⁶⁴.
+    let (p00, p01, p10, p11) = (a0 * b0, a0 * b1, a1 * b0, a1 * b1);
+    let mid = (p00 >> 64) + (p01 & LOW) + (p10 & LOW);
+    let lo = (p00 & LOW) | ((mid & LOW) << 64);
+    let hi = p11 + (p01 >> 64) + (p10 >> 64) + (mid >> 64); // The product is below 2²⁵⁶: no overflow.
+    if hi == 0 {
+        return Some((lo / d, lo % d));
+    }
+    if hi >= d {
+        return None;
+    }
+    // Long division of hi·2¹²⁸ + lo by d, one bit of lo at a time; the remainder stays below d.
+    let (mut q, mut r) = (0u128, hi);
+    for bit in (0..128).rev() {
+        let carry = r >> 127;
+        r = (r << 1) | ((lo >> bit) & 1);
+        if carry == 1 || r >= d {
+            r = r.wrapping_sub(d);
+            q |= 1 << bit;
+        }
+    }
+    Some((q, r))
 }
 
 impl fmt::Display for Money {
@@ -713,6 +791,135 @@ mod tests {
         assert!(matches!(m("1 VND").allocate(&[]), Err(MoneyError::InvalidWeights { parts: 0, .. })));
         assert!(matches!(m("1 VND").allocate(&[0, 0]), Err(MoneyError::InvalidWeights { parts: 2, .. })));
         assert!(m("1 VND").split(0).is_err());
+    }
+
+    /// The largest USD amount: 2⁹⁶ − 1 cents.
+    fn max_usd() -> Money {
+        Money::new(Decimal::from_i128_with_scale((1 << 96) - 1, 2), Currency::USD).unwrap()
+    }
+
+    #[test]
+    fn amounts_that_cannot_take_the_currency_scale_are_rejected() {
+        // Regression (issue 14): Decimal::MAX USD was accepted at scale 0, its minor units 100 times the amount.
+        let too_large = MoneyError::TooLarge { amount: Decimal::MAX, currency: Currency::USD, minor_units: 2 };
+        assert_eq!(Money::new(Decimal::MAX, Currency::USD), Err(too_large.clone()));
+        assert_eq!(
+            too_large.to_string(),
+            "79228162514264337593543950335 USD does not fit at the 2 decimal places of USD"
+        );
+        assert_eq!(
+            Money::new(Decimal::MIN, Currency::KWD),
+            Err(MoneyError::TooLarge { amount: Decimal::MIN, currency: Currency::KWD, minor_units: 3 })
+        );
+        let json = format!(r#"{{"amount":"{}","currency":"USD"}}"#, Decimal::MAX);
+        let err = serde_json::from_str::<Money>(&json).unwrap_err().to_string();
+        assert!(err.contains("does not fit at the 2 decimal places of USD"), "{err}");
+        assert!(format!("{} USD", Decimal::MAX).parse::<Money>().is_err());
+        // The largest amounts that fit are held exactly, at the currency's scale.
+        assert_eq!(max_usd().minor_units(), (1 << 96) - 1);
+        assert_eq!(max_usd().amount().scale(), 2);
+        assert_eq!(Money::new(Decimal::MAX, Currency::VND).unwrap().minor_units(), (1 << 96) - 1);
+        // One decimal place less than the maximum still rescales.
+        let tenth = Decimal::from_i128_with_scale(((1 << 96) - 1) / 10, 1);
+        assert_eq!(Money::new(tenth, Currency::USD).unwrap().minor_units(), ((1 << 96) - 1) / 10 * 10);
+        // Exact rescaling only: 1.005 USD is an error, not rounded; trailing zeros at any scale are fine.
+        assert!(matches!(Money::new(Decimal::new(1005, 3), Currency::USD), Err(MoneyError::TooPrecise { .. })));
+        let padded = Decimal::from_i128_with_scale(10i128.pow(27), 27);
+        assert_eq!(Money::new(padded, Currency::KWD).unwrap(), m("1 KWD"));
+    }
+
+    #[test]
+    fn arithmetic_near_the_top_of_the_range_is_exact_or_an_error() {
+        // Regression (issue 14): Decimal's addition dropped a decimal place to make room (…503.4 USD).
+        let (max, cent) = (max_usd(), m("0.01 USD"));
+        assert!(matches!(max.checked_add(cent), Err(MoneyError::Overflow { .. })));
+        assert!(matches!(max.negated().checked_sub(cent), Err(MoneyError::Overflow { .. })));
+        assert_eq!(max.checked_sub(cent).unwrap().checked_add(cent).unwrap(), max);
+        // Regression: a product past the range came back at scale 1 (871509787656907713528983453.7 USD).
+        assert!(matches!(max.checked_mul(Decimal::new(11, 1), Rounding::Floor), Err(MoneyError::Overflow { .. })));
+        assert_eq!(max.checked_mul(Decimal::ONE, Rounding::Floor).unwrap(), max);
+        assert_eq!(max.checked_mul(Decimal::NEGATIVE_ONE, Rounding::Floor).unwrap(), max.negated());
+        // A product of more than 128 bits whose rounded value fits: (2⁹⁶ − 1) × 0.5000000000000000000000000001
+        // = 2⁹⁵ − 0.5 + 7.9228162514264337593543950335 = 2⁹⁵ + 7.42….
+        let just_over_half = Decimal::from_i128_with_scale(5 * 10i128.pow(27) + 1, 28);
+        assert_eq!(max.checked_mul(just_over_half, Rounding::Floor).unwrap().minor_units(), (1 << 95) + 7);
+        assert_eq!(max.checked_mul(just_over_half, Rounding::Ceiling).unwrap().minor_units(), (1 << 95) + 8);
+        assert_eq!(max.checked_mul(just_over_half, Rounding::HalfEven).unwrap().minor_units(), (1 << 95) + 7);
+        assert!(matches!(max.checked_div_int(1, Rounding::Ceiling), Ok(x) if x == max));
+    }
+
+    #[test]
+    fn multiplication_rounds_once() {
+        // Regression (issue 14): 0.01 × 0.4999999999999999999999999999 = 0.004999… was first rounded by Decimal to
+        // 0.005, then half-up to 0.01.
+        let just_under_half = Decimal::from_i128_with_scale(5 * 10i128.pow(27) - 1, 28);
+        assert_eq!(m("0.01 USD").checked_mul(just_under_half, Rounding::HalfUp).unwrap(), m("0 USD"));
+        assert_eq!(m("0.01 USD").checked_mul(just_under_half, Rounding::Ceiling).unwrap(), m("0.01 USD"));
+        assert_eq!(m("-0.01 USD").checked_mul(just_under_half, Rounding::HalfUp).unwrap(), m("0 USD"));
+        assert_eq!(m("0.03 USD").checked_mul(Decimal::new(5, 1), Rounding::HalfEven).unwrap(), m("0.02 USD"));
+        assert_eq!(m("0.05 USD").checked_mul(Decimal::new(5, 1), Rounding::HalfEven).unwrap(), m("0.02 USD"));
+        assert_eq!(m("0.05 USD").checked_mul(Decimal::new(-5, 1), Rounding::HalfDown).unwrap(), m("-0.02 USD"));
+        assert_eq!(m("0.05 USD").checked_mul(Decimal::new(-5, 1), Rounding::Ceiling).unwrap(), m("-0.02 USD"));
+        assert_eq!(m("0.05 USD").checked_mul(Decimal::new(-5, 1), Rounding::Floor).unwrap(), m("-0.03 USD"));
+    }
+
+    /// `a × b` as eight 32-bit limbs, least significant first: schoolbook, independent of `mul_div_rem`.
+    fn product_limbs(a: u128, b: u128) -> [u64; 8] {
+        let limbs = |x: u128| [0, 32, 64, 96].map(|s| u64::try_from((x >> s) & 0xffff_ffff).unwrap());
+        let (a, b) = (limbs(a), limbs(b));
+        let mut out = [0u64; 8];
+        for i in 0..4 {
+            let mut carry = 0u64;
+            for j in 0..4 {
+                let t = out[i + j] + a[i] * b[j] + carry;
+                out[i + j] = t & 0xffff_ffff;
+                carry = t >> 32;
+            }
+            out[i + 4] += carry;
+        }
+        out
+    }
+
+    /// `q × d + r` as eight 32-bit limbs.
+    fn recombined(q: u128, d: u128, r: u128) -> [u64; 8] {
+        let mut out = product_limbs(q, d);
+        let mut carry = r;
+        for limb in &mut out {
+            let t = u128::from(*limb) + (carry & 0xffff_ffff);
+            *limb = u64::try_from(t & 0xffff_ffff).unwrap();
+            carry = (carry >> 32) + (t >> 32);
+        }
+        out
+    }
+
+    #[test]
+    fn wide_multiply_divide_known_values() {
+        assert_eq!(mul_div_rem(u128::MAX, u128::MAX, u128::MAX), Some((u128::MAX, 0)));
+        assert_eq!(mul_div_rem(u128::MAX, 2, 3), Some((u128::MAX / 3 * 2, 0)));
+        assert_eq!(mul_div_rem(1 << 127, 4, 8), Some((1 << 126, 0)));
+        assert_eq!(mul_div_rem(1 << 127, 2, 1), None);
+        assert_eq!(mul_div_rem(1 << 127, 2, 2), Some((1 << 127, 0)));
+        assert_eq!(mul_div_rem(7, 3, 0), None);
+        assert_eq!(mul_div_rem(7, 3, 4), Some((5, 1)));
+        assert_eq!(mul_div_rem(u128::MAX, 3, 1 << 127), Some((5, (1 << 127) - 3)));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn wide_multiply_divide_is_exact(a: u128, b: u128, d in 1u128.., small: bool) {
+            let d = if small { d % 1_000_000 + 1 } else { d };
+            match mul_div_rem(a, b, d) {
+                Some((q, r)) => {
+                    proptest::prop_assert!(r < d);
+                    proptest::prop_assert_eq!(recombined(q, d, r), product_limbs(a, b));
+                }
+                // No 128-bit quotient: a × b ≥ 2¹²⁸ × d, that is (u128::MAX) × d + (d − 1) < a × b.
+                None => {
+                    let (bound, product) = (recombined(u128::MAX, d, d - 1), product_limbs(a, b));
+                    proptest::prop_assert_eq!(product.iter().rev().cmp(bound.iter().rev()), Ordering::Greater);
+                }
+            }
+        }
     }
 
     #[test]

@@ -84,7 +84,7 @@ pub use policy::{
     CarePolicy, CarePolicySpec, FrequencyCap, KindPolicy, MAX_CATCH_UP_HOURS, MAX_GAP_MINUTES, MAX_STEPS, SendAt, Step,
     Threshold,
 };
-pub use sms::{SmsEncoding, SmsLength, sms_length};
+pub use sms::{SmsEncoding, SmsLength, SmsPart, sms_length, sms_parts};
 pub use subject::{CareSubject, PointsFacts, ResolvedTicket, StageFacts, StoredValueFacts};
 pub use template::{Placeholder, TEMPLATE_MAX_CHARS, Template};
 pub use templates::{TemplateEntry, TemplateSet};

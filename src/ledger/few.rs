@@ -151,6 +151,15 @@ mod tests {
         assert_eq!(serde_json::to_string(&Few::<u8>::default()).unwrap(), "[]");
         let back: Few<u8> = serde_json::from_str("[1,2]").unwrap();
         assert_eq!(back, Few::Many(vec![1, 2]));
-        assert_eq!(Few::from(&[7][..]), Few::One(7));
+        assert!(matches!(Few::from(&[7][..]), Few::One(7)));
+        assert!(matches!(Few::from(&[7, 8][..]), Few::Many(v) if v == [7, 8]));
+        assert!(matches!(Few::from(Vec::<u8>::new()), Few::Many(v) if v.is_empty()));
+        assert_ne!(Few::One(1), Few::One(2));
+        assert_ne!(Few::from(vec![1, 2]), Few::from(vec![1]));
+        // A list emptied by retain grows again from one inline element.
+        let mut many = Few::from(vec![1, 2, 3]);
+        many.retain(|_| false);
+        many.push(9);
+        assert_eq!(&*many, &[9]);
     }
 }

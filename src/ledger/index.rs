@@ -196,6 +196,20 @@ mod tests {
         ]
     }
 
+    /// The layout invariants of the type's docs.
+    fn check_layout(set: &KeySet<u16>) -> Result<(), TestCaseError> {
+        prop_assert!(set.run.windows(2).all(|w| w[0] < w[1]), "run not increasing");
+        prop_assert_eq!(set.run.len(), set.alive.len());
+        prop_assert!(set.alive.iter().take(set.head).all(|a| !a), "a live key before head");
+        prop_assert!(set.head >= set.run.len() || set.alive[set.head], "head is a tombstone");
+        prop_assert_eq!(set.dead, set.alive.iter().filter(|a| !**a).count());
+        prop_assert_eq!(set.len, set.alive.iter().filter(|a| **a).count() + set.overflow.len());
+        prop_assert!(set.dead * 2 <= set.run.len(), "more than half tombstones after a removal");
+        let last = set.run.last();
+        prop_assert!(set.overflow.iter().all(|k| Some(k) < last && set.run.binary_search(k).is_err()));
+        Ok(())
+    }
+
     proptest! {
         #[test]
         fn behaves_like_a_btreeset(ops in proptest::collection::vec(op(), 0..300)) {
@@ -213,6 +227,7 @@ mod tests {
                     }
                 }
                 prop_assert_eq!(set.is_empty(), model.is_empty());
+                check_layout(&set)?;
                 prop_assert_eq!(set.first(), model.first());
                 prop_assert!(set.iter().eq(model.iter()));
                 prop_assert!(set.iter_rev().eq(model.iter().rev()));
@@ -233,5 +248,34 @@ mod tests {
         assert_eq!(set.iter().copied().take(3).collect::<Vec<_>>(), [5, 60, 61]);
         assert_eq!(set.iter_rev().next(), Some(&200));
         assert_eq!(format!("{set:?}"), format!("{:?}", set.iter().collect::<BTreeSet<_>>()));
+        // A tombstone revived: it is alive again, before the head.
+        let mut set: KeySet<u32> = (0..10).collect();
+        set.remove(&0);
+        set.remove(&1);
+        assert_eq!((set.head, set.first()), (2, Some(&2)));
+        set.insert(1);
+        assert_eq!((set.head, set.first(), set.len, set.dead), (1, Some(&1), 9, 1));
+        set.insert(1);
+        assert_eq!(set.len, 9);
+        // Removing more than half compacts the run.
+        for k in 2..7 {
+            set.remove(&k);
+        }
+        assert_eq!((set.run.as_slice(), set.dead, set.head), ([1, 7, 8, 9].as_slice(), 0, 0));
+        set.remove(&42);
+        assert_eq!(set.len, 4);
+        // Overflow keys: before the run's last key, not in the run.
+        set.insert(3);
+        set.insert(3);
+        assert_eq!((set.overflow.len(), set.len, set.first()), (1, 5, Some(&1)));
+        set.remove(&1);
+        assert_eq!(set.first(), Some(&3));
+        set.remove(&3);
+        assert_eq!((set.overflow.len(), set.len), (0, 3));
+        assert!(!set.is_empty());
+        assert_ne!(set, (7..9).collect::<KeySet<u32>>());
+        assert_ne!(set, (6..10).collect::<KeySet<u32>>());
+        assert_eq!(set, [9, 8, 7].into_iter().collect::<KeySet<u32>>());
+        assert_eq!(set.iter_rev().copied().collect::<Vec<_>>(), [9, 8, 7]);
     }
 }

@@ -44,10 +44,10 @@ impl Unit for Money {
         self.currency() == other.currency()
     }
     fn try_add(&self, other: &Self) -> Option<Self> {
-        self.checked_add(*other).ok()
+        exact(self, other, self.checked_add(*other).ok()?)
     }
     fn try_sub(&self, other: &Self) -> Option<Self> {
-        self.checked_sub(*other).ok()
+        exact(self, other, self.checked_sub(*other).ok()?)
     }
     fn cmp_amount(&self, other: &Self) -> Ordering {
         self.amount().cmp(&other.amount())
@@ -58,6 +58,13 @@ impl Unit for Money {
     fn is_above_zero(&self) -> bool {
         self.is_positive()
     }
+}
+
+/// `result` if it kept the scale of both operands, `None` otherwise: past 2^96 − 1 minor units `Decimal` does not
+/// fail but drops a digit of scale and rounds, which would lose a minor unit.
+fn exact(a: &Money, b: &Money, result: Money) -> Option<Money> {
+    let scale = a.amount().scale().max(b.amount().scale());
+    (result.amount().scale() >= scale).then_some(result)
 }
 
 /// `a + b`, keeping `a` if the sum is not representable (never the case for facts a ledger planned).
@@ -616,6 +623,40 @@ pub enum AllocationPolicy {
         /// Categories, first used first.
         order: Vec<Category>,
     },
+    /// Every lot of a category not listed first, all of them merged soonest-expiring (then oldest, by lot id);
+    /// then the listed categories in order, soonest-expiring within each. Stored value's principal-first order is
+    /// `CategoryLast { last: vec![BONUS] }`: a gift card expiring next week goes before a top-up that never expires.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use customer_care::ledger::{Allocation, AllocationPolicy, Category, Credit, Ledger, LotId, Origin};
+    /// use customer_care::loyalty::Points;
+    ///
+    /// let t0 = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).single().ok_or("no such instant")?;
+    /// let mut ledger = Ledger::new(Points::ZERO);
+    /// let lots = [("base", None), ("bonus", Some(3)), ("gift", Some(7))];
+    /// for (v, (category, days)) in (1..).zip(lots) {
+    ///     let credit = Credit {
+    ///         lot: LotId::new(v, 0),
+    ///         amount: Points::new(10),
+    ///         category: Category::new(category)?,
+    ///         origin: Origin::default(),
+    ///         restricted_to: Vec::new(),
+    ///         activates_at: None,
+    ///         expires_at: days.map(|d| t0 + chrono::Days::new(d)),
+    ///     };
+    ///     ledger.apply_credit(&credit, t0);
+    /// }
+    /// let policy = AllocationPolicy::CategoryLast { last: vec![Category::new("bonus")?] };
+    /// let used = ledger.plan_debit(&Points::new(25), &policy, &[])?;
+    /// let take = |v, n| Allocation { lot: LotId::new(v, 0), amount: Points::new(n) };
+    /// assert_eq!(used, [take(3, 10), take(1, 10), take(2, 5)]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    CategoryLast {
+        /// Categories used after every other, first listed first.
+        last: Vec<Category>,
+    },
     /// Only the listed lots, in the listed order.
     Explicit {
         /// The lots.
@@ -754,6 +795,142 @@ mod tests {
         assert_eq!(serde_json::from_str::<LotId>(&json).unwrap(), LotId::new(7, 1));
     }
 
+    /// A unit that keeps the trait's own `is_nil` and `is_above_zero`.
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    struct Plain(i64);
+
+    impl fmt::Display for Plain {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "{}", self.0)
+        }
+    }
+
+    impl Unit for Plain {
+        fn zero_like(&self) -> Self {
+            Self(0)
+        }
+        fn is_compatible(&self, _: &Self) -> bool {
+            true
+        }
+        fn try_add(&self, other: &Self) -> Option<Self> {
+            self.0.checked_add(other.0).map(Self)
+        }
+        fn try_sub(&self, other: &Self) -> Option<Self> {
+            self.0.checked_sub(other.0).map(Self)
+        }
+        fn cmp_amount(&self, other: &Self) -> Ordering {
+            self.0.cmp(&other.0)
+        }
+    }
+
+    #[test]
+    fn the_trait_defaults_compare_with_zero() {
+        assert!(Plain(0).is_nil() && !Plain(1).is_nil() && !Plain(-1).is_nil());
+        assert!(Plain(1).is_above_zero() && !Plain(0).is_above_zero() && !Plain(-1).is_above_zero());
+        assert_eq!(plus(&Plain(2), &Plain(3)), Plain(5));
+        assert_eq!(plus(&Plain(i64::MAX), &Plain(1)), Plain(i64::MAX));
+        assert_eq!(minus(&Plain(2), &Plain(3)), Plain(-1));
+        assert_eq!(minus(&Plain(i64::MIN), &Plain(1)), Plain(i64::MIN));
+        assert_eq!(smaller(&Plain(2), &Plain(3)), Plain(2));
+        assert_eq!(smaller(&Plain(3), &Plain(2)), Plain(2));
+        assert_eq!(smaller(&Plain(2), &Plain(2)), Plain(2));
+    }
+
+    #[test]
+    fn ids_statuses_and_lines_print() {
+        let id = LotId::new(12, 3);
+        assert_eq!((id.version(), id.index()), (12, 3));
+        assert_eq!(String::from(id), "12.3");
+        assert_eq!(LotId::try_from("12.3".to_owned()), Ok(id));
+        assert!(LotId::try_from("12".to_owned()).is_err());
+        let line = LineId::new(7);
+        assert_eq!((line.get(), line.to_string()), (7, "7".to_owned()));
+        let printed: Vec<String> = [HoldStatus::Open, HoldStatus::Captured, HoldStatus::Released, HoldStatus::Expired]
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(printed, ["open", "captured", "released", "expired"]);
+        assert!(label_byte_ok(b'a') && label_byte_ok(b'Z') && label_byte_ok(b'0'));
+        assert!(b"-_.:".iter().all(|b| label_byte_ok(*b)));
+        assert!(b" /@\xE9".iter().all(|b| !label_byte_ok(*b)));
+    }
+
+    #[test]
+    fn lots_and_holds_show_what_became_of_them() {
+        use chrono::TimeZone;
+
+        use crate::id::OrderId;
+        use crate::ledger::Ledger;
+        use crate::loyalty::Points;
+
+        let t = |h| Utc.with_ymd_and_hms(2026, 1, 1, h, 0, 0).unwrap();
+        let coffee = Tag::new("coffee").unwrap();
+        let origin =
+            Origin { order: Some(OrderId::new("O-1").unwrap()), lines: vec![LineId::new(2)], restored_from: None };
+        let mut ledger = Ledger::new(Points::ZERO);
+        let credit = Credit {
+            lot: LotId::new(1, 0),
+            amount: Points::new(10),
+            category: Category::constant("gift"),
+            origin: origin.clone(),
+            restricted_to: vec![coffee],
+            activates_at: Some(t(2)),
+            expires_at: Some(t(9)),
+        };
+        ledger.apply_credit(&credit, t(1));
+        let lot = ledger.lot(LotId::new(1, 0)).unwrap();
+        assert_eq!(
+            (lot.id(), lot.category(), lot.origin(), lot.restricted_to()),
+            (LotId::new(1, 0), Category::constant("gift"), &origin, [coffee].as_slice())
+        );
+        assert_eq!(
+            (lot.credited_at(), lot.activates_at(), lot.expires_at(), lot.is_pending()),
+            (t(1), Some(t(2)), Some(t(9)), true)
+        );
+        assert!(lot.pays_for(&[coffee]) && !lot.pays_for(&[]) && !lot.pays_for(&[Tag::new("tea").unwrap()]));
+        ledger.settle(t(2), &mut |_| {});
+        let hold = HoldId::from_u128(5).unwrap();
+        let placement = ledger
+            .plan_hold(
+                hold,
+                &Points::new(4),
+                &AllocationPolicy::Fifo,
+                &[coffee],
+                Some(t(8)),
+                Some(OrderId::new("O-2").unwrap()),
+                t(3),
+            )
+            .unwrap();
+        ledger.apply_hold(&placement, t(3));
+        let (captured, released) = ledger.plan_capture(hold, &Points::new(1), false).unwrap();
+        ledger.apply_capture(hold, &captured, &released, false);
+        ledger.apply_debit(&[Allocation { lot: LotId::new(1, 0), amount: Points::new(2) }]);
+        ledger.apply_clawback(&[Allocation { lot: LotId::new(1, 0), amount: Points::new(1) }]);
+        ledger.apply_expiry(LotId::new(1, 0), &Points::new(1));
+        let lot = ledger.lot(LotId::new(1, 0)).unwrap();
+        assert!(!lot.is_pending());
+        let parts = [lot.credited(), lot.remaining(), lot.held(), lot.debited(), lot.expired(), lot.clawed_back()];
+        assert_eq!(parts.map(|p| p.get()), [10, 2, 3, 3, 1, 1]);
+        let h = ledger.hold(hold).unwrap();
+        assert_eq!(
+            (h.id(), *h.amount(), h.held(), h.held_total()),
+            (
+                hold,
+                Points::new(4),
+                [Allocation { lot: LotId::new(1, 0), amount: Points::new(3) }].as_slice(),
+                Points::new(3)
+            )
+        );
+        assert_eq!(
+            (*h.captured(), *h.released(), h.placed_at(), h.expires_at()),
+            (Points::new(1), Points::ZERO, t(3), Some(t(8)))
+        );
+        assert_eq!((h.order().map(OrderId::as_str), h.status()), (Some("O-2"), HoldStatus::Open));
+        let totals = ledger.totals();
+        assert_eq!((totals.liability(), totals.breakage()), (Points::new(5), Points::new(1)));
+        ledger.check_invariants().unwrap();
+    }
+
     #[test]
     fn money_is_a_unit() {
         let usd = |m| Money::from_minor(m, crate::money::Currency::USD);
@@ -762,6 +939,23 @@ mod tests {
         assert_eq!(usd(1).try_add(&vnd), None);
         assert_eq!(usd(150).try_sub(&usd(200)), Some(usd(-50)));
         assert!(usd(1).is_above_zero() && usd(0).is_nil());
+        // Past 2^96 − 1 cents `Decimal` would drop a digit of scale and round: not a sum, and not a difference.
+        let cents =
+            |m: i128| Money::new(rust_decimal::Decimal::from_i128_with_scale(m, 2), crate::money::Currency::USD);
+        let half = cents(50_000_000_000_000_000_000_000_000_001).unwrap();
+        assert_eq!(half.try_add(&half), None);
+        assert_eq!(half.try_sub(&half.negated()), None);
+        assert_eq!(half.try_sub(&half), Some(usd(0)));
+        let max = cents(79_228_162_514_264_337_593_543_950_335).unwrap();
+        assert_eq!(max.try_sub(&usd(1)).map(|m| m.minor_units()), Some(79_228_162_514_264_337_593_543_950_334));
+        assert_eq!(usd(-1).try_add(&max).map(|m| m.minor_units()), Some(79_228_162_514_264_337_593_543_950_334));
         assert_eq!(smaller(&usd(3), &usd(2)), usd(2));
+        assert_eq!(smaller(&usd(2), &usd(3)), usd(2));
+        assert_eq!(usd(5).zero_like(), usd(0));
+        assert!(usd(1).is_compatible(&usd(2)));
+        assert_eq!(usd(1).cmp_amount(&usd(2)), Ordering::Less);
+        assert_eq!(usd(2).cmp_amount(&usd(2)), Ordering::Equal);
+        assert!(!usd(1).is_nil() && !usd(-1).is_above_zero() && !usd(0).is_above_zero());
+        assert_eq!(usd(1).try_add(&usd(2)), Some(usd(3)));
     }
 }

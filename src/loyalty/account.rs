@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::error::LoyaltyError;
 use super::orders::{OrderIndex, OrderRecord};
-use super::points::Points;
+use super::points::{Points, PointsFraction, lcm};
 use super::program::{
     CapBehaviour, ClawbackPolicy, ExpiredRefundPolicy, LoyaltyProgram, Tier, TierMetric, TierName, TierRules,
     end_of_day, local_date, period_start, review_period_end, review_window_start, window_start,
@@ -208,12 +208,11 @@ pub enum PointsEvent {
         spent: Money,
         /// Whole points credited.
         points: Points,
-        /// The exact points before flooring, including the carried remainder.
-        #[serde(with = "rust_decimal::serde::str")]
-        exact: Decimal,
-        /// The fraction carried to the next earn.
-        #[serde(with = "rust_decimal::serde::str")]
-        remainder: Decimal,
+        /// The exact points before flooring (and before a cap), including the carried remainder. Earlier events
+        /// stored a decimal here; it is read as the same fraction.
+        exact: PointsFraction,
+        /// The fraction carried to the next earn, exactly.
+        remainder: PointsFraction,
         /// Whether a cap cut the earn.
         capped: bool,
         /// Whether the earn counts toward tier qualification (the program has tiers).
@@ -449,7 +448,7 @@ pub struct PointsAccount {
     id: AccountId,
     stream: StreamState<PointsCommand>,
     ledger: Ledger<Points>,
-    remainder: Decimal,
+    remainder: PointsFraction,
     earned: OrderIndex<EarnRecord>,
     redeemed: OrderIndex<RedemptionRecord>,
     period_earned: Option<(chrono::NaiveDate, Points)>,
@@ -464,8 +463,8 @@ struct AccountRepr {
     id: AccountId,
     stream: StreamState<PointsCommand>,
     ledger: Ledger<Points>,
-    #[serde(with = "rust_decimal::serde::str")]
-    remainder: Decimal,
+    /// A decimal string in snapshots taken before exact earn, read as the same fraction.
+    remainder: PointsFraction,
     earned: OrderIndex<EarnRecord>,
     redeemed: OrderIndex<RedemptionRecord>,
     /// Points earned in the current cap period: (first local day of the period, points).
@@ -583,41 +582,37 @@ fn sub(a: Points, b: Points) -> Points {
     a.checked_sub(b).unwrap_or(a)
 }
 
-/// Splits `total` over `weights` by largest remainder, ties to the earlier line; zero weights get zero.
-fn apportion(total: Points, weights: &[Decimal]) -> Vec<Points> {
-    let sum_w = weights.iter().fold(Decimal::ZERO, |acc, w| acc.checked_add(*w).unwrap_or(acc));
-    if sum_w <= Decimal::ZERO || weights.is_empty() {
-        return weights.iter().map(|_| Points::ZERO).collect();
+/// Splits `total` over `weights` by largest remainder, ties to the earlier line; zero weights get zero. `None`
+/// when the weights' sum does not fit.
+fn apportion(total: Points, weights: &[u128]) -> Option<Vec<Points>> {
+    let sum_w = weights.iter().try_fold(0u128, |acc, w| acc.checked_add(*w))?;
+    if sum_w == 0 {
+        return Some(weights.iter().map(|_| Points::ZERO).collect());
     }
-    let t = Decimal::from(total.get());
+    let t = u128::try_from(total.get()).ok()?;
     let mut shares = Vec::with_capacity(weights.len());
     let mut fracs = Vec::with_capacity(weights.len());
-    let mut given = 0i64;
-    for w in weights {
-        let exact = t.checked_mul(*w).and_then(|x| x.checked_div(sum_w)).unwrap_or(Decimal::ZERO);
-        let floor = exact.floor();
-        let n = i64::try_from(floor).unwrap_or(0);
-        shares.push(n);
-        fracs.push(exact.checked_sub(floor).unwrap_or(Decimal::ZERO));
-        given = given.saturating_add(n);
+    let mut given = 0u128;
+    for &w in weights {
+        // t × w ÷ Σw ≤ t: the quotient fits; the remainders share the denominator Σw, so they compare directly.
+        let (share, frac) = crate::money::mul_div_rem(t, w, sum_w)?;
+        shares.push(share);
+        fracs.push(frac);
+        given = given.checked_add(share)?;
     }
-    let mut leftover = total.get().saturating_sub(given);
+    let mut leftover = t.checked_sub(given)?;
     let mut order: Vec<usize> = (0..weights.len()).collect();
-    order.sort_by(|&a, &b| {
-        let fa = fracs.get(a).copied().unwrap_or_default();
-        let fb = fracs.get(b).copied().unwrap_or_default();
-        fb.cmp(&fa).then(a.cmp(&b))
-    });
+    order.sort_by(|&a, &b| fracs.get(b).cmp(&fracs.get(a)).then(a.cmp(&b)));
     for i in order {
-        if leftover <= 0 {
+        if leftover == 0 {
             break;
         }
         if let Some(s) = shares.get_mut(i) {
-            *s = s.saturating_add(1);
-            leftover = leftover.saturating_sub(1);
+            *s += 1; // Σ shares ≤ t ≤ i64::MAX.
+            leftover -= 1;
         }
     }
-    shares.into_iter().map(Points::new).collect()
+    shares.into_iter().map(|s| i64::try_from(s).ok().map(Points::new)).collect()
 }
 
 impl PointsAccount {
@@ -627,7 +622,7 @@ impl PointsAccount {
             id,
             stream: StreamState::new(),
             ledger: Ledger::new(Points::ZERO),
-            remainder: Decimal::ZERO,
+            remainder: PointsFraction::ZERO,
             earned: OrderIndex::default(),
             redeemed: OrderIndex::default(),
             period_earned: None,
@@ -673,8 +668,8 @@ impl PointsAccount {
         *self.ledger.debt()
     }
 
-    /// The fraction of a point carried to the next earn.
-    pub const fn remainder(&self) -> Decimal {
+    /// The fraction of a point carried to the next earn, exactly.
+    pub const fn remainder(&self) -> PointsFraction {
         self.remainder
     }
 
@@ -706,7 +701,7 @@ impl PointsAccount {
     /// [`InvariantViolation`] describing the first mismatch.
     pub fn check_invariants(&self) -> Result<(), InvariantViolation> {
         self.ledger.check_invariants()?;
-        if self.remainder < Decimal::ZERO || self.remainder >= Decimal::ONE {
+        if self.remainder.whole() != 0 {
             return Err(InvariantViolation { what: format!("remainder {} outside [0, 1)", self.remainder) });
         }
         Ok(())
@@ -1179,7 +1174,7 @@ impl PointsAccount {
             return Err(LoyaltyError::EmptyOrder { order: order.clone() });
         };
         let currency = first.amount.currency();
-        let (rate, per_unit) = program.earn_rate_per_unit(currency).ok_or(LoyaltyError::NoEarnRate { currency })?;
+        let (rate, per_minor) = program.points_per_minor_unit(currency).ok_or(LoyaltyError::NoEarnRate { currency })?;
         let mut spent = Money::zero(currency);
         for (i, l) in lines.iter().enumerate() {
             if l.amount.currency() != currency {
@@ -1199,26 +1194,28 @@ impl PointsAccount {
             return Err(LoyaltyError::BelowMinimumSpend { spent, minimum: min });
         }
         let earn = &program.spec().earn;
-        let overflow = || LoyaltyError::Money(crate::money::MoneyError::Overflow { operation: "earn".to_owned() });
-        let tier_multiplier = self.current_tier(program).map_or(Decimal::ONE, |t| t.earn_multiplier);
-        let campaign = program.campaign_multiplier(at);
-        let multiplier = if tier_multiplier == Decimal::ONE {
-            campaign
-        } else {
-            campaign.checked_mul(tier_multiplier).ok_or_else(overflow)?
-        };
+        let overflow =
+            || LoyaltyError::Money(crate::money::MoneyError::Overflow { operation: format!("earn of order {order}") });
+        let fraction = |d: Decimal| PointsFraction::from_decimal(d).ok_or_else(overflow);
+        let whole = |p: Points| u128::try_from(p.get()).map(PointsFraction::from_integer).map_err(|_| overflow());
+        // Exact rational arithmetic in minor units: amount × points ÷ per, nothing divided in advance.
+        let mut multiplier = program.campaign_factor(at).ok_or_else(overflow)?;
+        if let Some(tier) = self.current_tier(program) {
+            multiplier = multiplier.checked_mul(fraction(tier.earn_multiplier)?).ok_or_else(overflow)?;
+        }
         // One line (the common case) needs no weights: it gets every point.
         let mut weights = if lines.len() > 1 { Vec::with_capacity(lines.len()) } else { Vec::new() };
-        let mut exact = Decimal::ZERO;
+        let mut exact = PointsFraction::ZERO;
         for l in lines {
-            let mut line = l.amount.amount().checked_mul(per_unit).ok_or_else(overflow)?;
+            let units = u128::try_from(l.amount.minor_units()).map_err(|_| overflow())?;
+            let mut line = PointsFraction::from_integer(units).checked_mul(per_minor).ok_or_else(overflow)?;
             for rule in &earn.tag_rules {
                 if l.tags.contains(&rule.tag) {
-                    line = line.checked_mul(rule.multiplier).ok_or_else(overflow)?;
-                    line = line.checked_add(Decimal::from(rule.points_per_line.get())).ok_or_else(overflow)?;
+                    line = line.checked_mul(fraction(rule.multiplier)?).ok_or_else(overflow)?;
+                    line = line.checked_add(whole(rule.points_per_line)?).ok_or_else(overflow)?;
                 }
             }
-            if multiplier != Decimal::ONE {
+            if multiplier != PointsFraction::ONE {
                 line = line.checked_mul(multiplier).ok_or_else(overflow)?;
             }
             exact = exact.checked_add(line).ok_or_else(overflow)?;
@@ -1226,11 +1223,10 @@ impl PointsAccount {
                 weights.push(line);
             }
         }
-        exact = exact.checked_add(Decimal::from(earn.per_order.get())).ok_or_else(overflow)?;
+        exact = exact.checked_add(whole(earn.per_order)?).ok_or_else(overflow)?;
         exact = exact.checked_add(self.remainder).ok_or_else(overflow)?;
-        let whole = exact.floor();
-        let mut points = Points::new(i64::try_from(whole).map_err(|_| overflow())?);
-        let mut remainder = exact.checked_sub(whole).ok_or_else(overflow)?.normalize();
+        let mut points = Points::new(i64::try_from(exact.whole()).map_err(|_| overflow())?);
+        let mut remainder = exact.fraction();
         let mut capped = false;
         let mut cap_period = None;
         if let Some(cap) = earn.cap_per_order
@@ -1266,7 +1262,14 @@ impl PointsAccount {
         let line_points = if let [only] = lines {
             vec![LinePoints { line: only.line, points }]
         } else {
-            let per_line = apportion(points, &weights);
+            // The lines' exact points over their common denominator: integer weights.
+            let common = weights.iter().try_fold(1u128, |d, w| lcm(d, w.denominator())).ok_or_else(overflow)?;
+            let weights = weights
+                .iter()
+                .map(|w| w.numerator().checked_mul(common / w.denominator()))
+                .collect::<Option<Vec<u128>>>()
+                .ok_or_else(overflow)?;
+            let per_line = apportion(points, &weights).ok_or_else(overflow)?;
             lines.iter().zip(per_line).map(|(l, p)| LinePoints { line: l.line, points: p }).collect()
         };
         let credit = if points.is_positive() {
@@ -1281,7 +1284,7 @@ impl PointsAccount {
                 },
                 restricted_to: Vec::new(),
                 activates_at: program.activation_for(at),
-                expires_at: program.expiry_for(at),
+                expires_at: program.earn_expiry_for(at),
             };
             self.ledger.validate_credit(&credit, at)?;
             Some(credit)

@@ -11,9 +11,10 @@
 //!   ([`StreamError::Backdated`](crate::StreamError::Backdated)); no back-dating is allowed. Before the body,
 //!   everything due by then is processed (activations, hold deadlines, expiries, debt repayment) and recorded in
 //!   the same commit, so an account processed lazily equals one swept at every deadline.
-//! - **Rounding.** Earn computes exact decimal points per line; the whole part is credited and the fraction is
-//!   carried to the next earn (three earns worth 33.3 points credit 33 + 33 + 33 and carry 0.9; the next earn gets
-//!   it). A capped earn carries no new fraction. Points are split over lines by largest remainder, for returns.
+//! - **Rounding.** Earn computes exact points per line as a fraction, in minor units (`amount × points ÷ per`;
+//!   nothing is divided in advance, so "1 point per 3.00 USD" gives a 3.00 USD order one point); the whole part is
+//!   credited and the exact fraction ([`PointsFraction`]) is carried to the next earn (three earns worth 33.3
+//!   points credit 33 + 33 + 33 and carry 0.9; the next earn gets it). A capped earn carries no new fraction. Points are split over lines by largest remainder, for returns.
 //! - **Spend order.** Soonest-expiring first by default ([`ProgramSpec::allocation`]).
 //! - **Returns.** [`ClawbackPolicy`]: keep, pending only, within balance, or bounded debt repaid first by later
 //!   credits.
@@ -45,9 +46,9 @@ pub use account::{
     Recredit, TierProgress, TierReason,
 };
 pub use error::LoyaltyError;
-pub use points::Points;
+pub use points::{InvalidFraction, Points, PointsFraction};
 pub use program::{
-    Campaign, Cap, CapBehaviour, ClawbackPolicy, EarnRate, EarnRules, ExpiredRefundPolicy, ExpiryPolicy,
+    Campaign, Cap, CapBehaviour, ClawbackPolicy, EarnRate, EarnRules, ExpiredRefundPolicy, ExpiryPolicy, ExpiryStart,
     LoyaltyProgram, Period, PeriodCap, ProgramSpec, RedemptionRate, RedemptionRules, TagRule, Tier, TierMetric,
     TierName, TierRules, TierWindow,
 };

@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::error::LoyaltyError;
-use super::points::Points;
+use super::points::{Points, PointsFraction, lcm};
 use crate::ledger::{AllocationPolicy, Tag, label};
 use crate::money::{Currency, Money, Rounding};
 
@@ -164,6 +164,29 @@ pub enum ExpiryPolicy {
     },
 }
 
+/// From when a purchase's expiry is counted, when the program has a pending period.
+///
+/// The anchors offer both: Voucherify and Talon.One can count the validity of pending points from the day they
+/// become active. Counted from the earn, the expiry must leave the points spendable after the pending period, or
+/// the program is refused ([`LoyaltyProgram::new`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ExpiryStart {
+    /// From the purchase (the earn command's instant): the default, and what programs stored before the option
+    /// mean.
+    #[default]
+    Earn,
+    /// From the end of the pending period: a purchase's points are usable for the whole expiry period once active.
+    Activation,
+}
+
+impl ExpiryStart {
+    fn is_earn(&self) -> bool {
+        *self == Self::Earn
+    }
+}
+
 /// Points → money at redemption, per currency: `points` points are worth `value`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RedemptionRate {
@@ -296,6 +319,10 @@ pub struct ProgramSpec {
     pub pending_days: u32,
     /// Expiry.
     pub expiry: ExpiryPolicy,
+    /// From when a purchase's expiry is counted: the earn (default) or the end of the pending period. Bonuses and
+    /// adjustments, never pending, count from their own instant either way.
+    #[serde(default, skip_serializing_if = "ExpiryStart::is_earn")]
+    pub expiry_from: ExpiryStart,
     /// Redemption.
     pub redemption: RedemptionRules,
     /// Tiers (none: a flat program).
@@ -327,6 +354,7 @@ impl ProgramSpec {
             },
             pending_days: 0,
             expiry: ExpiryPolicy::Never,
+            expiry_from: ExpiryStart::Earn,
             redemption: RedemptionRules {
                 rates: vec![RedemptionRate { points: redeem_points, value: redeem_value }],
                 min_points: Points::ZERO,
@@ -368,8 +396,8 @@ impl ProgramSpec {
 #[serde(try_from = "ProgramSpec", into = "ProgramSpec")]
 pub struct LoyaltyProgram {
     spec: ProgramSpec,
-    /// Points per major unit, per earn rate (derived, so earn never divides).
-    per_unit: Vec<Decimal>,
+    /// Points per minor unit, exactly, per earn rate.
+    per_minor: Vec<PointsFraction>,
 }
 
 impl TryFrom<ProgramSpec> for LoyaltyProgram {
@@ -390,6 +418,31 @@ fn invalid(reason: impl Into<String>) -> LoyaltyError {
 }
 
 const MAX_DAYS: u32 = 36_600;
+/// The largest denominator exact earn may need: with it, `points × denominator` of any earn whose points fit an
+/// `i64` fits the `u128` arithmetic.
+const MAX_EARN_DENOMINATOR: u128 = 1 << 64;
+
+/// Points per minor unit of a rate, exactly: `points ÷ per` in minor units.
+fn per_minor_unit(rate: &EarnRate) -> Option<PointsFraction> {
+    let per = u128::try_from(rate.per.minor_units()).ok()?;
+    PointsFraction::from_decimal(rate.points)?.checked_mul(PointsFraction::new(1, per)?)
+}
+
+/// A denominator every exact earn of the program is a whole multiple of (the least common multiple of the rates'
+/// denominators, times ten to the decimal places of every multiplier that can apply at once); `None` beyond 128
+/// bits.
+fn earn_denominator(spec: &ProgramSpec) -> Option<u128> {
+    let places = |d: Decimal| d.normalize().scale();
+    let mut denominator = 1u128;
+    for rate in &spec.earn.rates {
+        denominator = lcm(denominator, per_minor_unit(rate)?.denominator())?;
+    }
+    let tiers = spec.tiers.iter().flat_map(|t| &t.tiers).map(|t| places(t.earn_multiplier)).max().unwrap_or(0);
+    let tags = spec.earn.tag_rules.iter().map(|t| places(t.multiplier));
+    let campaigns = spec.earn.campaigns.iter().map(|c| places(c.multiplier));
+    let scale = tags.chain(campaigns).try_fold(tiers, u32::checked_add)?;
+    denominator.checked_mul(10u128.checked_pow(scale)?)
+}
 const MAX_MONTHS: u32 = 1_200;
 
 impl LoyaltyProgram {
@@ -401,7 +454,8 @@ impl LoyaltyProgram {
     /// zero, two rates for one currency, a minimum spend in another currency, a campaign that ends before it starts,
     /// a zero cap, an expiry of zero days or months or an impossible fixed date, a redemption rate of zero, a
     /// maximum share outside (0, 1], tiers that overlap (thresholds not strictly increasing), a first tier above
-    /// zero, a discount outside [0, 100), an unknown floor tier.
+    /// zero, a discount outside [0, 100), an unknown floor tier; earn rates and multipliers with so many decimal
+    /// places that exact earn would need a denominator above 2⁶⁴.
     pub fn new(spec: ProgramSpec) -> Result<Self, LoyaltyError> {
         let earn = &spec.earn;
         if earn.rates.is_empty() {
@@ -463,6 +517,36 @@ impl LoyaltyProgram {
             }
             _ => {}
         }
+        if spec.pending_days > 0 && spec.expiry_from == ExpiryStart::Earn {
+            // Expiring at the start of the day after `through`, points activated `pending_days` × 24 h after the
+            // earn are spendable when `through` is at least `pending_days + 1` local days after the earn date (one
+            // day of margin for a clock change of up to 24 hours in the pending period).
+            if let Some(shortest) = shortest_expiry_days(&spec.expiry)
+                && shortest <= i64::from(spec.pending_days)
+            {
+                return Err(invalid(format!(
+                    "expiry {} counted from the earn can end before the pending period of {} days does (the \
+                     shortest is {shortest} days): points would expire before they can be spent; make it last at \
+                     least {} days, or count it from activation",
+                    describe_expiry(&spec.expiry),
+                    spec.pending_days,
+                    u64::from(spec.pending_days) + 1,
+                )));
+            }
+        }
+        for (cap, what) in [
+            (earn.cap_per_order.filter(|c| c.behaviour == CapBehaviour::Reject).map(|c| c.max), "per order"),
+            (earn.cap_per_period.filter(|c| c.behaviour == CapBehaviour::Reject).map(|c| c.max), "per period"),
+        ] {
+            if let Some(max) = cap
+                && earn.per_order > max
+            {
+                return Err(invalid(format!(
+                    "{} points per order exceed the rejecting cap of {max} {what}: every earn would be refused",
+                    earn.per_order
+                )));
+            }
+        }
         if let ExpiredRefundPolicy::Grace { days } = spec.expired_refund
             && (days == 0 || days > MAX_DAYS)
         {
@@ -495,15 +579,27 @@ impl LoyaltyProgram {
         if let Some(tiers) = &spec.tiers {
             validate_tiers(tiers)?;
         }
-        let per_unit = spec
+        let per_minor = spec
             .earn
             .rates
             .iter()
             .map(|r| {
-                r.points.checked_div(r.per.amount()).ok_or_else(|| invalid(format!("earn rate {} overflows", r.per)))
+                per_minor_unit(r).ok_or_else(|| {
+                    invalid(format!("earn rate of {} points per {} does not fit exact arithmetic", r.points, r.per))
+                })
             })
             .collect::<Result<_, _>>()?;
-        Ok(Self { spec, per_unit })
+        match earn_denominator(&spec) {
+            Some(d) if d <= MAX_EARN_DENOMINATOR => {}
+            d => {
+                return Err(invalid(format!(
+                    "earn rates and multipliers too fine: exact points need a denominator of {}, above 2^64; use \
+                     fewer decimal places",
+                    d.map_or_else(|| "more than 2^128".to_owned(), |d| d.to_string())
+                )));
+            }
+        }
+        Ok(Self { spec, per_minor })
     }
 
     /// The program as written.
@@ -521,10 +617,39 @@ impl LoyaltyProgram {
         self.spec.earn.rates.iter().find(|r| r.per.currency() == currency)
     }
 
-    /// The earn rate for `currency` and the points it gives per major unit.
+    /// The earn rate for `currency` and the points it gives per major unit, rounded to 28 decimal places: for
+    /// display. Earn itself uses the exact [`points_per_minor_unit`](Self::points_per_minor_unit).
     pub fn earn_rate_per_unit(&self, currency: Currency) -> Option<(&EarnRate, Decimal)> {
+        let rate = self.earn_rate(currency)?;
+        Some((rate, rate.points.checked_div(rate.per.amount())?))
+    }
+
+    /// The earn rate for `currency` and, exactly, the points it gives per minor unit: "1 point per 3.00 USD" gives
+    /// `1/300` per cent.
+    ///
+    /// ```
+    /// use customer_care::loyalty::{LoyaltyProgram, Points, ProgramSpec};
+    /// use customer_care::{Currency, Money};
+    ///
+    /// let usd = |cents| Money::from_minor(cents, Currency::USD);
+    /// let program = LoyaltyProgram::new(ProgramSpec::new(chrono_tz::UTC, usd(300), "1".parse()?, Points::new(100), usd(100)))?;
+    /// let (_, per_cent) = program.points_per_minor_unit(Currency::USD).unwrap();
+    /// assert_eq!(per_cent.to_string(), "1/300");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn points_per_minor_unit(&self, currency: Currency) -> Option<(&EarnRate, PointsFraction)> {
         let i = self.spec.earn.rates.iter().position(|r| r.per.currency() == currency)?;
-        Some((self.spec.earn.rates.get(i)?, *self.per_unit.get(i)?))
+        Some((self.spec.earn.rates.get(i)?, *self.per_minor.get(i)?))
+    }
+
+    /// The product of the multipliers of the campaigns active at `at`, exactly (`None` if it does not fit).
+    pub(crate) fn campaign_factor(&self, at: DateTime<Utc>) -> Option<PointsFraction> {
+        self.spec
+            .earn
+            .campaigns
+            .iter()
+            .filter(|c| c.starts_at <= at && at < c.ends_at)
+            .try_fold(PointsFraction::ONE, |m, c| m.checked_mul(PointsFraction::from_decimal(c.multiplier)?))
     }
 
     /// The redemption rate for `currency`.
@@ -542,25 +667,20 @@ impl LoyaltyProgram {
             .fold(Decimal::ONE, |m, c| m.checked_mul(c.multiplier).unwrap_or(m))
     }
 
-    /// When points earned at `at` expire (`None`: never).
+    /// When points credited (spendable) at `at` expire (`None`: never): bonuses, adjustments, refunds.
     pub fn expiry_for(&self, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
         let tz = self.spec.zone;
-        let today = local_date(tz, at);
-        let through = match self.spec.expiry {
-            ExpiryPolicy::Never | ExpiryPolicy::Inactivity { .. } => return None,
-            ExpiryPolicy::RollingDays { days } => today.checked_add_days(Days::new(u64::from(days)))?,
-            ExpiryPolicy::RollingMonths { months } => today.checked_add_months(Months::new(months))?,
-            ExpiryPolicy::EndOfPeriod { period, periods_after } => {
-                let start = period_start(today, period);
-                let months = period_months(period).checked_mul(periods_after.checked_add(1)?)?;
-                start.checked_add_months(Months::new(months))?.pred_opt()?
-            }
-            ExpiryPolicy::FixedDate { month, day } => {
-                let this_year = fixed_date(today.year(), month, day)?;
-                if this_year >= today { this_year } else { fixed_date(today.year().checked_add(1)?, month, day)? }
-            }
-        };
-        end_of_day(tz, through)
+        end_of_day(tz, expiry_through(&self.spec.expiry, local_date(tz, at))?)
+    }
+
+    /// When the points of a purchase at `at` expire (`None`: never): counted from the earn or from the end of the
+    /// pending period, as [`ProgramSpec::expiry_from`] says. Always after [`activation_for`](Self::activation_for)
+    /// in a program that builds.
+    pub fn earn_expiry_for(&self, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        match (self.spec.expiry_from, self.activation_for(at)) {
+            (ExpiryStart::Activation, Some(active)) => self.expiry_for(active),
+            _ => self.expiry_for(at),
+        }
     }
 
     /// Under [`ExpiryPolicy::Inactivity`], when an account last active at `at` becomes dormant (its points
@@ -637,6 +757,58 @@ impl LoyaltyProgram {
     /// The position of a tier (0 for the lowest).
     pub fn tier_rank(&self, name: TierName) -> Option<usize> {
         self.tiers()?.tiers.iter().position(|t| t.name == name)
+    }
+}
+
+/// The last local day points credited on `today` are usable (`None`: they never expire, or the date is out of
+/// range).
+fn expiry_through(policy: &ExpiryPolicy, today: NaiveDate) -> Option<NaiveDate> {
+    match *policy {
+        ExpiryPolicy::Never | ExpiryPolicy::Inactivity { .. } => None,
+        ExpiryPolicy::RollingDays { days } => today.checked_add_days(Days::new(u64::from(days))),
+        ExpiryPolicy::RollingMonths { months } => today.checked_add_months(Months::new(months)),
+        ExpiryPolicy::EndOfPeriod { period, periods_after } => {
+            let start = period_start(today, period);
+            let months = period_months(period).checked_mul(periods_after.checked_add(1)?)?;
+            start.checked_add_months(Months::new(months))?.pred_opt()
+        }
+        ExpiryPolicy::FixedDate { month, day } => {
+            let this_year = fixed_date(today.year(), month, day)?;
+            if this_year >= today { Some(this_year) } else { fixed_date(today.year().checked_add(1)?, month, day) }
+        }
+    }
+}
+
+/// The fewest days from an earn date to the last day its points are usable, over every earn date (`None`: the
+/// points never expire).
+///
+/// A fixed day of the year can be the earn date itself (0). Rolling months are shortest from a month's last day
+/// (31 January + 1 month is 28 February) and whole periods from a period's last day, so for those it is enough to
+/// try the last day of every month of one 400-year Gregorian cycle.
+fn shortest_expiry_days(policy: &ExpiryPolicy) -> Option<i64> {
+    match *policy {
+        ExpiryPolicy::Never | ExpiryPolicy::Inactivity { .. } => None,
+        ExpiryPolicy::RollingDays { days } => Some(i64::from(days)),
+        ExpiryPolicy::FixedDate { .. } => Some(0),
+        ExpiryPolicy::RollingMonths { .. } | ExpiryPolicy::EndOfPeriod { .. } => {
+            let first = NaiveDate::from_ymd_opt(2000, 1, 1)?;
+            (1..=4800u32)
+                .filter_map(|m| first.checked_add_months(Months::new(m))?.pred_opt())
+                .filter_map(|last_day| Some((expiry_through(policy, last_day)? - last_day).num_days()))
+                .min()
+        }
+    }
+}
+
+fn describe_expiry(policy: &ExpiryPolicy) -> String {
+    match *policy {
+        ExpiryPolicy::RollingDays { days } => format!("of {days} days"),
+        ExpiryPolicy::RollingMonths { months } => format!("of {months} months"),
+        ExpiryPolicy::EndOfPeriod { period, periods_after } => {
+            format!("at the end of the {period:?} {periods_after} periods after the earn's").to_lowercase()
+        }
+        ExpiryPolicy::FixedDate { month, day } => format!("on the fixed date {month}-{day}"),
+        ExpiryPolicy::Never | ExpiryPolicy::Inactivity { .. } => format!("{policy:?}"),
     }
 }
 

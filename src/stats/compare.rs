@@ -248,7 +248,8 @@ pub fn proportion_difference(
 }
 
 /// Compares two means with Welch's t: `d = x̄_a − x̄_b`, `SE = √(s²_a/n_a + s²_b/n_b)`, degrees of freedom
-/// `SE⁴ / ((s²_a/n_a)²/(n_a−1) + (s²_b/n_b)²/(n_b−1))` (Welch–Satterthwaite), interval `d ± t·SE` and a
+/// `SE⁴ / ((s²_a/n_a)²/(n_a−1) + (s²_b/n_b)²/(n_b−1))` (Welch–Satterthwaite, computed without overflow for
+/// any finite variances), interval `d ± t·SE` and a
 /// two-sided t test. When both samples declare the same bounds `[lo, hi]` the interval is clamped to
 /// `[lo − hi, hi − lo]`.
 ///
@@ -278,8 +279,7 @@ pub fn mean_difference(a: &MeanSample, b: &MeanSample, level: ConfidenceLevel) -
     let se = (va + vb).sqrt();
     let mut warnings = flag_thin(Vec::new(), na, nb);
     let (df, statistic, p_value) = if se > 0.0 {
-        let df = (va + vb).powi(2) / (va * va / (na - 1.0) + vb * vb / (nb - 1.0));
-        let df = if df.is_finite() && df > 0.0 { df } else { na + nb - 2.0 };
+        let df = welch_degrees_of_freedom((va, na), (vb, nb));
         let s = d / se;
         (df, s, student_t_two_sided(s, df).clamp(0.0, 1.0))
     } else {
@@ -295,6 +295,16 @@ pub fn mean_difference(a: &MeanSample, b: &MeanSample, level: ConfidenceLevel) -
     let difference =
         Estimate::assemble_quiet(d, n, n_eff, se, (d - t * se, d + t * se), bounds, level, Method::WelchT, warnings)?;
     Ok(Comparison { difference, statistic, p_value, test: TestMethod::WelchT, degrees_of_freedom: Some(df) })
+}
+
+/// Welch–Satterthwaite degrees of freedom from the squared standard errors `v = s²/n` and the effective sizes
+/// `n > 1` of two samples, not both `v` zero. Computed on the `v`s divided by the larger one (the ratio is
+/// scale-free), so squaring cannot overflow or underflow: the numerator is at most 4, the denominator at least
+/// `1/(n − 1)` of the larger, and the result lies in `[min(n_a, n_b) − 1, n_a + n_b − 2]`.
+fn welch_degrees_of_freedom((va, na): (f64, f64), (vb, nb): (f64, f64)) -> f64 {
+    let larger = va.max(vb);
+    let (ra, rb) = (va / larger, vb / larger);
+    (ra + rb).powi(2) / (ra * ra / (na - 1.0) + rb * rb / (nb - 1.0))
 }
 
 #[cfg(test)]
@@ -462,7 +472,10 @@ mod tests {
         let b = MeanSample::from_values(&[4.0, 5.0, 4.0, 3.0, 5.0, 4.0]).unwrap();
         let c = mean_difference(&a, &b, ConfidenceLevel::default()).unwrap();
         let json = serde_json::to_string(&c).unwrap();
-        assert_eq!(serde_json::from_str::<Comparison>(&json).unwrap(), c);
+        // serde_json's default float parser may be an ulp off; everything else round-trips exactly.
+        let back = serde_json::from_str::<Comparison>(&json).unwrap();
+        assert_eq!((back.difference(), back.statistic(), back.p_value()), (c.difference(), c.statistic(), c.p_value()));
+        assert!((back.degrees_of_freedom().unwrap() / c.degrees_of_freedom().unwrap() - 1.0).abs() < 1e-15);
         let df = format!("\"degrees_of_freedom\":{}", c.degrees_of_freedom().unwrap());
         for bad in ["0.0", "-3.0", "null"] {
             let changed = json.replace(&df, &format!("\"degrees_of_freedom\":{bad}"));
@@ -473,6 +486,99 @@ mod tests {
         assert!(serde_json::from_str::<Comparison>(&json.replace(&statistic, "\"statistic\":\"x\"")).is_err());
         let p = format!("\"p_value\":{}", c.p_value());
         assert!(serde_json::from_str::<Comparison>(&json.replace(&p, "\"p_value\":-0.1")).is_err());
+    }
+
+    #[test]
+    fn welch_degrees_of_freedom_survive_huge_variances() {
+        // Regression: (s²_a/n_a)² overflowed for variances near 1e200 (and underflowed near 1e-153), the ratio
+        // became ∞/∞ = NaN and the pooled n_a + n_b − 2 = 28 was used instead. Scale-free, the ratio is
+        // 1 / (r²/(n_a − 1) + (1 − r)²/(n_b − 1)) with r = (s²_a/n_a)/SE² = ⅔: 18.105882352941176.
+        // scipy.stats: t = 5e99/√1.5e199 = 1.2909944487358058, 2·t.sf(t, 18.10588) = 0.21294660071447957,
+        // t.ppf(0.975, 18.10588) = 2.100041725260924.
+        let a = MeanSample::new(10, 10.0, 5e99, 1e200).unwrap();
+        let b = MeanSample::new(20, 20.0, 0.0, 1e200).unwrap();
+        let c = mean_difference(&a, &b, ConfidenceLevel::default()).unwrap();
+        let df = c.degrees_of_freedom().unwrap();
+        assert!((df - 18.105_882_352_941_176).abs() < 1e-12, "{df}");
+        assert!((c.statistic() - 1.290_994_448_735_805_8).abs() < 1e-12);
+        assert!((c.p_value() - 0.212_946_600_714_479_57).abs() < 1e-12, "{}", c.p_value());
+        let se = 1.5e199_f64.sqrt();
+        let half = c.difference().interval().half_width();
+        assert!((half / se - 2.100_041_725_260_924).abs() < 1e-9, "{}", half / se);
+        // The same samples scaled down by 1e100 give the same degrees of freedom and test.
+        let small = mean_difference(
+            &MeanSample::new(10, 10.0, 5e-1, 1.0).unwrap(),
+            &MeanSample::new(20, 20.0, 0.0, 1.0).unwrap(),
+            ConfidenceLevel::default(),
+        )
+        .unwrap();
+        assert!((small.degrees_of_freedom().unwrap() - df).abs() < 1e-12);
+        assert!((small.p_value() - c.p_value()).abs() < 1e-12);
+        // And tiny ones: (3e-153/193)² underflowed to 0/0; one sample without spread leaves n_b − 1 = 192.
+        let flat = MeanSample::new(2, 2.0, 1.0, 0.0).unwrap();
+        let tiny = MeanSample::new(193, 193.0, 1.0, 3e-153).unwrap();
+        let c = mean_difference(&flat, &tiny, ConfidenceLevel::default()).unwrap();
+        assert_eq!(c.degrees_of_freedom(), Some(192.0));
+    }
+
+    #[test]
+    fn welch_interval_is_clamped_only_by_shared_bounds() {
+        // 6.9 against 1.1 on a 1–7 scale, s² = 0.09 each, n = 4: SE = 0.2121320, df = 6, t(0.975; 6) = 2.446912
+        // (scipy.stats.t.ppf), raw interval [5.280932, 6.319068]; the difference of two means on [1, 7] is at most 6.
+        let a = MeanSample::new(4, 4.0, 6.9, 0.09).unwrap();
+        let b = MeanSample::new(4, 4.0, 1.1, 0.09).unwrap();
+        let level = ConfidenceLevel::default();
+        let free = mean_difference(&a, &b, level).unwrap();
+        assert!((free.difference().interval().lower() - 5.280_931_611_126_898).abs() < 1e-9);
+        assert!((free.difference().interval().upper() - 6.319_068_388_873_103).abs() < 1e-9);
+        assert!((free.degrees_of_freedom().unwrap() - 6.0).abs() < 1e-12);
+        assert!(!free.difference().warnings().iter().any(|w| matches!(w, Warning::Clamped { .. })));
+        let scale = |s: MeanSample| s.within(1.0, 7.0).unwrap();
+        let bounded = mean_difference(&scale(a), &scale(b), level).unwrap();
+        let i = bounded.difference().interval();
+        assert_eq!(i.upper(), 6.0);
+        assert!((i.lower() - 5.280_931_611_126_898).abs() < 1e-9);
+        let Some(Warning::Clamped { bound, unclamped }) = bounded.difference().warnings().last() else {
+            panic!("no clamping: {:?}", bounded.difference().warnings());
+        };
+        assert_eq!(*bound, crate::stats::Bound::Upper);
+        assert!((unclamped - 6.319_068_388_873_103).abs() < 1e-9);
+        // Reversed, the lower end is cut at −6.
+        let reversed = mean_difference(&scale(b), &scale(a), level).unwrap();
+        assert_eq!(reversed.difference().interval().lower(), -6.0);
+        // Bounds that differ (or only one side bounded) leave the interval alone.
+        let other = a.within(0.0, 10.0).unwrap();
+        for (x, y) in [(other, scale(b)), (scale(a), b), (a, scale(b))] {
+            assert_eq!(mean_difference(&x, &y, level).unwrap().difference().interval(), free.difference().interval());
+        }
+    }
+
+    proptest::proptest! {
+        /// Welch–Satterthwaite degrees of freedom lie between min(n_a, n_b) − 1 and n_a + n_b − 2 for any finite
+        /// variances, and do not change when both are scaled by a power of two (the ratio is scale-free), however
+        /// close to overflow or underflow that takes them.
+        #[test]
+        fn welch_degrees_of_freedom_are_bounded_and_scale_free(
+            na in 1.0001_f64..1e7,
+            nb in 1.0001_f64..1e7,
+            va in proptest::num::f64::POSITIVE | proptest::num::f64::ZERO,
+            vb in proptest::num::f64::POSITIVE,
+            shift in -1000_i32..1000,
+        ) {
+            let df = welch_degrees_of_freedom((va, na), (vb, nb));
+            proptest::prop_assert!(df.is_finite(), "{df}");
+            proptest::prop_assert!(df >= (na.min(nb) - 1.0) * (1.0 - 1e-12), "{df} below min(n) − 1");
+            proptest::prop_assert!(df <= (na + nb - 2.0) * (1.0 + 1e-12), "{df} above n_a + n_b − 2");
+            // The same ratio of variances at another scale (both stay normal numbers).
+            let factor = 2_f64.powi(shift);
+            let (sa, sb) = (va * factor, vb * factor);
+            if sb.is_normal() && sa.is_finite() && (va == 0.0 || sa.is_normal()) {
+                let other = welch_degrees_of_freedom((sa, na), (sb, nb));
+                proptest::prop_assert!((other / df - 1.0).abs() < 1e-12, "{df} vs {other} at 2^{shift}");
+            }
+            // Symmetric in the two samples.
+            proptest::prop_assert_eq!(welch_degrees_of_freedom((vb, nb), (va, na)), df);
+        }
     }
 
     const WELCH_T: f64 = 3.841_366_626_732_68;

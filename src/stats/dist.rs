@@ -334,22 +334,32 @@ fn student_t_upper_tail(t: f64, df: f64) -> f64 {
     0.5 * beta_inc_xy(0.5 * df, 0.5, df / denom, t2 / denom)
 }
 
+/// The beta density `x^(a−1)(1 − x)^(b−1)/B(a, b)` given `ln B(a, b)`.
+fn beta_density(x: f64, a: f64, b: f64, ln_b: f64) -> f64 {
+    ((a - 1.0) * x.ln() + (b - 1.0) * (-x).ln_1p() - ln_b).exp()
+}
+
 /// The quantile of the beta distribution: the `x` with `I_x(a, b) = p`, by safeguarded Newton.
 pub(crate) fn beta_quantile(p: f64, a: f64, b: f64) -> f64 {
+    beta_quantile_counted(p, a, b).0
+}
+
+/// [`beta_quantile`] and the number of CDF evaluations it took (Newton needs a handful where bisection alone
+/// would need fifty or more).
+fn beta_quantile_counted(p: f64, a: f64, b: f64) -> (f64, u32) {
     let p = clamp_probability(p);
     if p <= 0.0 {
-        return 0.0;
+        return (0.0, 0);
     }
     if p >= 1.0 {
-        return 1.0;
+        return (1.0, 0);
     }
     // Safeguarded Newton: the density gives the step, the bracket [lo, hi] (where I(lo) < p ≤ I(hi)) catches any
     // step that leaves it, and bisection takes over then. Starts from the mean, a / (a + b).
     let ln_b = ln_beta(a, b);
-    let density = |x: f64| ((a - 1.0) * x.ln() + (b - 1.0) * (-x).ln_1p() - ln_b).exp();
     let (mut lo, mut hi) = (0.0_f64, 1.0_f64);
     let mut x = a / (a + b);
-    for _ in 0..1100 {
+    for evaluations in 1..=1100 {
         let f = beta_inc(a, b, x) - p;
         if f < 0.0 {
             lo = x;
@@ -357,17 +367,17 @@ pub(crate) fn beta_quantile(p: f64, a: f64, b: f64) -> f64 {
             hi = x;
         }
         if f == 0.0 {
-            return x;
+            return (x, evaluations);
         }
-        let d = density(x);
+        let d = beta_density(x, a, b, ln_b);
         let newton = x - f / d;
         let next = if d.is_finite() && d > 0.0 && newton > lo && newton < hi { newton } else { 0.5 * (lo + hi) };
         if next <= lo || next >= hi || (next - x).abs() <= f64::EPSILON * x {
-            return next.clamp(lo, hi);
+            return (next.clamp(lo, hi), evaluations);
         }
         x = next;
     }
-    x
+    (x, 1100)
 }
 
 /// The cumulative distribution function of Student's t with `df > 0` degrees of freedom.
@@ -426,11 +436,13 @@ pub(crate) fn student_t_quantile(p: f64, df: f64) -> f64 {
         return if upper { extreme } else { -extreme };
     }
     let tail_at = |t: f64| student_t_upper_tail(t, df);
+    // Double until the tail is reached; at 2⁵¹² at the latest t² overflows and the tail there is 0.
     let mut hi = 1.0_f64;
-    let mut steps = 0;
-    while tail_at(hi) > tail && steps < 1000 {
+    for _ in 0..1100 {
+        if tail_at(hi) <= tail {
+            break;
+        }
         hi *= 2.0;
-        steps += 1;
     }
     let mut lo = 0.0_f64;
     for _ in 0..1100 {
@@ -528,6 +540,50 @@ mod tests {
     }
 
     #[test]
+    fn t_quantiles_stay_finite_for_tiny_degrees_of_freedom() {
+        // With ν = 0.01 the true quantile of p = 1e-3 lies far beyond f64 (the tail at 2⁵¹² is still 0.014):
+        // the search ends where t² overflows, at √f64::MAX, finite; p = 0.1 is still found (3.96e68).
+        for p in [1e-300, 1e-10, 1e-3] {
+            let t = student_t_quantile(p, 0.01);
+            assert!(t.is_finite() && t <= -1e154, "{t}");
+            relative(student_t_quantile(1.0 - p, 0.01), -t, 1e-15);
+        }
+        // mpmath: ½·I at 3.960440137153171e68 is 0.0999999999999998.
+        relative(student_t_quantile(0.1, 0.01), -3.960_440_137_153_171e68, 1e-12);
+        // Probabilities 0 and 1 (a level so close to 1 that 1 − α/2 rounds to 1) give ±√f64::MAX.
+        assert_eq!(student_t_quantile(1.0, 5.0), f64::MAX.sqrt());
+        assert_eq!(student_t_quantile(0.0, 5.0), -f64::MAX.sqrt());
+        assert_eq!(student_t_quantile(0.5, 5.0), 0.0);
+    }
+
+    #[test]
+    fn beta_quantile_takes_newton_steps() {
+        // Newton on I_x(a, b) with the density converges in a handful of CDF evaluations for ordinary shapes and
+        // probabilities; bisection alone (what a broken step degrades to) needs 40 or more for 1e-12.
+        for (a, b) in [(2.0, 5.0), (3.0, 8.0), (45.0, 6.0), (1.0, 10.0)] {
+            for p in [0.025, 0.3, 0.5, 0.975] {
+                let (x, evaluations) = beta_quantile_counted(p, a, b);
+                assert!(evaluations <= 12, "a {a} b {b} p {p}: {evaluations} evaluations");
+                close(beta_inc(a, b, x), p, 1e-14);
+            }
+        }
+        // The symmetric median is the starting point itself, up to the rounding of I_½(2, 2).
+        let (median, evaluations) = beta_quantile_counted(0.5, 2.0, 2.0);
+        assert!((median - 0.5).abs() < 1e-15 && evaluations <= 2, "{median} after {evaluations}");
+        assert_eq!(beta_quantile_counted(0.0, 2.0, 2.0), (0.0, 0));
+        assert_eq!(beta_quantile_counted(1.0, 2.0, 2.0), (1.0, 0));
+        // The density against scipy.stats.beta.pdf.
+        for (x, a, b, want) in [
+            (0.3, 2.0, 5.0, 2.160_9), // 30·0.3·0.7⁴
+            (0.9, 0.5, 3.0, 0.009_882_117_688_026_182),
+            (0.5, 45.0, 6.0, 1.693_653_217_671_452_8e-7),
+        ] {
+            let got = beta_density(x, a, b, ln_beta(a, b));
+            assert!((got / want - 1.0).abs() < 1e-12, "{x} {a} {b}: {got} vs {want}");
+        }
+    }
+
+    #[test]
     fn gamma_and_beta_known_values() {
         close(ln_gamma(0.5), PI.sqrt().ln(), 1e-14);
         close(ln_gamma(10.0), 362_880_f64.ln(), 1e-12);
@@ -557,5 +613,93 @@ mod tests {
             close(student_t_quantile(p, 1e7), at_1e7, 1e-12);
         }
         close(student_t_quantile(0.975, 9e4), 1.959_990_343_457_739_5, 1e-10); // bisection
+    }
+
+    fn relative(got: f64, want: f64, tol: f64) {
+        assert!(((got - want) / want).abs() <= tol, "{got} vs {want}: relative error {:e}", (got - want) / want);
+    }
+
+    #[test]
+    #[allow(clippy::excessive_precision)]
+    fn cornish_fisher_in_the_far_tail_against_40_digits() {
+        // Just above the switch to the expansion and far out, where the ν⁻³ term is about 1e-12 of the answer:
+        // the t with P(T > t) = p, solved with mpmath (40 digits) on ½·I_{ν/(ν+t²)}(ν/2, ½).
+        for (df, p, want) in [
+            (100_001.0, 1e-12, -7.035_371_733_513_538_704_4),
+            (150_000.0, 1e-12, -7.035_075_748_796_085_867_5),
+            (100_001.0, 1e-6, -4.753_704_713_587_096_166_5),
+            (2e5, 1e-15, -7.941_981_321_910_226_690_4),
+        ] {
+            relative(student_t_quantile(p, df), want, 5e-16);
+            // Mirrored: 1 − p is not exactly representable, so the exact mirror of p is 1 − fl(1 − p).
+            let mirrored = 1.0 - p;
+            relative(student_t_quantile(mirrored, df), -student_t_quantile(1.0 - mirrored, df), 5e-16);
+        }
+    }
+
+    #[test]
+    #[allow(clippy::excessive_precision)]
+    fn stirling_remainder_and_large_df_tails_against_40_digits() {
+        // ln Γ(x) − ((x − ½) ln x − x + ½ ln 2π), mpmath, to the documented 1e-16: every kept term of the series
+        // (the last, x⁻¹³/156, is 6e-16 at x = 10) shows.
+        for (x, want) in [
+            (10.0, 0.008_330_563_433_362_871_256_469),
+            (12.5, 0.006_665_247_032_707_682_442_356),
+            (30.0, 0.002_777_674_929_752_693_603_595),
+            (1e3, 8.333_333_055_555_634_920_575e-5),
+        ] {
+            close(ln_gamma_correction(x), want, 1e-16);
+        }
+        // Student's t with millions of degrees of freedom, where 1 − x = t²/(ν + t²) must not be formed as 1 − x
+        // (for t = ±1e-5, ν = 1e8, x rounds to 1 and 1 − x would be 0); ½·I_{ν/(ν+t²)}(ν/2, ½) in mpmath. The
+        // continued fraction itself is good to about 1e-8 of the tail there (a in the millions), hence 1e-9.
+        for (t, df, want) in [
+            (3.0, 5e6, 0.998_650_095_320_588_578_984_9),
+            (-3.0, 5e6, 0.001_349_904_679_411_421_015_107),
+            (2.0, 4e8, 0.977_249_867_714_377_251_691_6),
+            (-4.5, 1e7, 3.397_711_336_025_501_794_75e-6),
+            (1e-5, 1e8, 0.500_003_989_422_793_974_279_7),
+            (-1e-5, 1e8, 0.499_996_010_577_206_025_720_3),
+            (3e-4, 5e8, 0.500_119_682_682_265_348_210_6),
+        ] {
+            relative(student_t_cdf(t, df), want, 1e-9);
+        }
+        // Quantiles far beyond 1 000: the bracket doubles until it holds them. Cauchy (ν = 1): tan(π(p − ½));
+        // ν = 2: (2p − 1)/√(2p(1 − p)).
+        relative(student_t_quantile(1e-6, 1.0), -318_309.886_182_743_488_390_7, 1e-12);
+        relative(student_t_quantile(1e-9, 2.0), -22_360.679_741_456_876_591_29, 1e-12);
+        // Past 1e9 degrees of freedom the two-sided tail is the normal one, 2Φ(−|t|).
+        for t in [2.0, -2.0] {
+            relative(student_t_two_sided(t, 1e12), 0.045_500_263_896_358_414_400_57, 1e-14);
+        }
+        // From 1e9 degrees of freedom on, the CDF and the quantile are the normal ones exactly.
+        for df in [1e9, 1e12, f64::MAX] {
+            assert_eq!(student_t_cdf(2.0, df), normal_cdf(2.0));
+            assert_eq!(student_t_cdf(-0.5, df), normal_cdf(-0.5));
+            assert_eq!(student_t_quantile(0.975, df), normal_quantile(0.975));
+            assert_eq!(student_t_quantile(0.01, df), normal_quantile(0.01));
+        }
+        assert_eq!(student_t_two_sided(f64::INFINITY, 5.0), 0.0);
+        assert_eq!(student_t_two_sided(f64::NEG_INFINITY, 1e12), 0.0);
+        assert_eq!(student_t_two_sided(f64::NAN, 5.0), 1.0);
+        assert_eq!(student_t_two_sided(0.0, 5.0), 1.0);
+    }
+
+    #[test]
+    #[allow(clippy::excessive_precision)]
+    fn normal_cdf_on_both_sides_of_the_series_switch_against_20_digits() {
+        // erfc(|x|/√2) switches from the series to the continued fraction at x²/2 = 1.5; mpmath ncdf (20 digits).
+        for (x, want) in [
+            (0.05, 0.519_938_805_838_372_462_7),
+            (-0.9, 0.184_060_125_346_759_482_65),
+            (1.2, 0.884_930_329_778_291_723_35),
+            (1.7, 0.955_434_537_241_456_956_34),
+            (-1.8, 0.035_930_319_112_925_800_454),
+            (2.5, 0.993_790_334_674_223_864_83),
+            (-5.0, 2.866_515_718_791_939_116_7e-7),
+        ] {
+            relative(normal_cdf(x), want, 4e-15);
+            relative(normal_sf(-x), want, 4e-15);
+        }
     }
 }

@@ -499,6 +499,77 @@ mod tests {
         assert!(Estimate::new(0.5, 10, -1.0, 0.1, i, ConfidenceLevel::default(), Method::Wald, vec![]).is_err());
         assert!(Estimate::new(f64::NAN, 10, 5.0, 0.1, i, ConfidenceLevel::default(), Method::Wald, vec![]).is_err());
         assert!(Estimate::new(0.5, 10, 10.0, 0.0, i, ConfidenceLevel::default(), Method::Wald, vec![]).is_ok());
+        // Effective sizes from 0 to n (within rounding) are accepted; the errors name the broken guarantee.
+        for eff in [0.0, 10.0, 10.0 * (1.0 + 1e-13)] {
+            assert!(Estimate::new(0.5, 10, eff, 0.1, i, ConfidenceLevel::default(), Method::Wald, vec![]).is_ok());
+        }
+        assert_eq!(
+            Estimate::new(0.5, 10, 10.0 * (1.0 + 1e-11), 0.1, i, ConfidenceLevel::default(), Method::Wald, vec![]),
+            Err(StatsError::InvalidArgument {
+                name: "effective n".into(),
+                value: show(10.0 * (1.0 + 1e-11)),
+                expected: "between 0 and n".into(),
+            })
+        );
+        assert_eq!(
+            Estimate::new(0.5, 10, 10.0, f64::INFINITY, i, ConfidenceLevel::default(), Method::Wald, vec![]),
+            Err(StatsError::InvalidArgument {
+                name: "standard error".into(),
+                value: "inf".into(),
+                expected: "finite and not negative".into(),
+            })
+        );
+        assert_eq!(
+            Estimate::new(0.1, 10, 10.0, 0.1, i, ConfidenceLevel::default(), Method::Wald, vec![]),
+            Err(StatsError::InvalidArgument {
+                name: "value".into(),
+                value: "0.1".into(),
+                expected: "a finite number within the interval".into(),
+            })
+        );
+        assert!(
+            Estimate::new(f64::INFINITY, 10, 5.0, 0.1, i, ConfidenceLevel::default(), Method::Wald, vec![]).is_err()
+        );
+        assert!(Estimate::new(0.5, 10, f64::NAN, 0.1, i, ConfidenceLevel::default(), Method::Wald, vec![]).is_err());
+        assert_eq!(
+            Interval::new(0.5, f64::NAN).unwrap_err().to_string(),
+            "invalid interval: [0.5, NaN] (finite ends with lower <= upper)"
+        );
+        assert!(Interval::new(f64::NAN, 0.5).is_err() && Interval::new(0.5, 0.5).is_ok());
+    }
+
+    #[test]
+    fn touching_ends_are_neither_clamped_nor_extended() {
+        // An interval that ends exactly at the scale's end or at the value needs no warning.
+        let level = ConfidenceLevel::default();
+        let e = Estimate::assemble(1.0, 40, 40.0, 0.0, (1.0, 1.0), (-1.0, 1.0), level, Method::Wald, vec![]).unwrap();
+        assert_eq!((e.interval(), e.warnings()), (Interval::new(1.0, 1.0).unwrap(), &[][..]));
+        let e =
+            Estimate::assemble(-1.0, 40, 40.0, 0.0, (-1.0, -1.0), (-1.0, 1.0), level, Method::Wald, vec![]).unwrap();
+        assert_eq!((e.interval(), e.warnings()), (Interval::new(-1.0, -1.0).unwrap(), &[][..]));
+        let e = Estimate::assemble(0.3, 40, 40.0, 0.1, (0.3, 0.5), (0.0, 1.0), level, Method::Wald, vec![]).unwrap();
+        assert_eq!((e.interval(), e.warnings()), (Interval::new(0.3, 0.5).unwrap(), &[][..]));
+        let e = Estimate::assemble(0.5, 40, 40.0, 0.1, (0.3, 0.5), (0.0, 1.0), level, Method::Wald, vec![]).unwrap();
+        assert_eq!((e.interval(), e.warnings()), (Interval::new(0.3, 0.5).unwrap(), &[][..]));
+        // A value outside the scale is clamped into it first.
+        let e = Estimate::assemble(1.5, 40, 40.0, 0.1, (0.3, 0.5), (0.0, 1.0), level, Method::Wald, vec![]).unwrap();
+        assert_eq!((e.value(), e.interval().upper()), (1.0, 1.0));
+        // Scaling keeps the value inside the scaled interval; a factor must be positive and finite.
+        let e = estimate();
+        for bad in [-1.0, f64::NAN, f64::INFINITY] {
+            assert_eq!(
+                e.scaled(bad).unwrap_err(),
+                StatsError::InvalidArgument {
+                    name: "factor".into(),
+                    value: show(bad),
+                    expected: "a positive finite number".into()
+                }
+            );
+        }
+        let third = e.scaled(1.0 / 3.0).unwrap();
+        assert!(third.interval().contains(third.value()));
+        assert_eq!((third.n(), third.effective_n(), third.method()), (20, 18.5, Method::Wilson));
+        assert_eq!(third.warnings(), e.warnings());
     }
 
     #[test]

@@ -250,6 +250,50 @@ mod tests {
     }
 
     #[test]
+    fn effective_sizes_at_their_limits_and_weighted_intervals() {
+        // Within rounding of 1 and of n: accepted and snapped; beyond: rejected, naming the value and n.
+        assert_eq!(MeanSample::new(4, 1.0 - 1e-10, 1.0, 1.0).unwrap().effective_n(), 1.0);
+        assert_eq!(MeanSample::new(4, 4.0 * (1.0 + 1e-13), 1.0, 1.0).unwrap().effective_n(), 4.0);
+        assert_eq!(MeanSample::new(4, 4.0, 1.0, 1.0).unwrap().effective_n(), 4.0);
+        assert_eq!(
+            MeanSample::new(4, 4.0 * (1.0 + 1e-11), 1.0, 1.0),
+            Err(StatsError::InvalidArgument {
+                name: "effective n".into(),
+                value: show(4.0 * (1.0 + 1e-11)),
+                expected: "at least 1 and at most n = 4".into(),
+            })
+        );
+        assert!(MeanSample::new(4, 0.999, 1.0, 1.0).is_err() && MeanSample::new(4, f64::NAN, 1.0, 1.0).is_err());
+        assert_eq!(
+            MeanSample::new(4, 2.0, 1.0, f64::INFINITY),
+            Err(StatsError::InvalidArgument {
+                name: "variance".into(),
+                value: "inf".into(),
+                expected: "finite and not negative".into(),
+            })
+        );
+        assert_eq!(
+            MeanSample::new(4, 2.0, 3.0, 1.0).unwrap().within(3.5, 5.0),
+            Err(StatsError::InvalidArgument {
+                name: "bounds".into(),
+                value: "[3.5, 5]".into(),
+                expected: "finite bounds around the mean 3".into(),
+            })
+        );
+        assert!(MeanSample::new(4, 2.0, 3.0, 1.0).unwrap().within(1.0, f64::NAN).is_err());
+        // Weighted: n = 40 responses worth 10; scipy.stats.t.interval(0.95, 9, loc=3, scale=√(2/10)) =
+        // [1.9883326, 4.0116674].
+        let e = mean(&MeanSample::new(40, 10.0, 3.0, 2.0).unwrap(), ConfidenceLevel::default()).unwrap();
+        assert_eq!((e.n(), e.effective_n()), (40, 10.0));
+        assert!((e.standard_error() - 0.2_f64.sqrt()).abs() < 1e-15);
+        assert!((e.interval().lower() - 1.988_332_561_639_031).abs() < 1e-9, "{}", e.interval());
+        assert!((e.interval().upper() - 4.011_667_438_360_969).abs() < 1e-9);
+        assert!(e.is_thin() && !e.warnings().contains(&Warning::ZeroVariance));
+        // Just above one effective observation is enough for a (very wide) interval.
+        assert!(mean(&MeanSample::new(3, 1.5, 3.0, 2.0).unwrap(), ConfidenceLevel::default()).is_ok());
+    }
+
+    #[test]
     fn clamps_to_bounds() {
         let s = MeanSample::new(3, 3.0, 4.9, 0.5).unwrap().within(1.0, 5.0).unwrap();
         let e = mean(&s, ConfidenceLevel::default()).unwrap();

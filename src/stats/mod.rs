@@ -379,6 +379,10 @@ mod tests {
         assert_eq!(level.to_string(), "90 %");
         assert_eq!(ConfidenceLevel::default(), ConfidenceLevel::NINETY_FIVE);
         assert_eq!(f64::from(level), 0.9);
+        // The largest level below 1: 1 − α/2 rounds to 1, and z is Φ⁻¹(1 − 2⁻⁵³) = 8.2095361516013869 (scipy
+        // norm.isf(2**-53)), finite.
+        let most = ConfidenceLevel::new(1.0 - f64::EPSILON / 2.0).unwrap();
+        close(most.z(), 8.209_536_151_601_387, 1e-15);
     }
 
     #[test]

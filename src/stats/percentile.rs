@@ -456,6 +456,50 @@ mod tests {
     }
 
     #[test]
+    fn interpolation_follows_the_documented_arithmetic() {
+        // x_j + h(x_{j+1} − x_j): 0.1 + 0.4·0.6 is the double nearest 0.52; (1 − h)x_j + h·x_{j+1} would give
+        // 0.5199999999999999 (numpy's lerp gives 0.52 too).
+        let s = Sample::new([0.1, 0.7]).unwrap();
+        assert_eq!(s.percentile(0.7, PercentileMethod::Linear).unwrap(), 0.52);
+        assert_eq!(
+            Sample::new([0.3, 1.7]).unwrap().percentile(0.7, PercentileMethod::Linear).unwrap(),
+            1.279_999_999_999_999_8
+        );
+        // A step to the upper neighbour returns it exactly, even where x_j + (x_{j+1} − x_j) would round away
+        // from it: −1e16 + (0.5 + 1e16) is 0 in binary.
+        let far = Sample::new([-1e16, 0.5]).unwrap();
+        for method in
+            [PercentileMethod::NearestRank, PercentileMethod::AveragedNearestRank, PercentileMethod::ClosestObservation]
+        {
+            assert_eq!(far.percentile(0.75, method).unwrap(), 0.5, "{method:?}");
+        }
+        // At a whole position only x_j is read, so a non-finite value beyond it does not matter.
+        let with_inf = [1.0, 2.0, f64::INFINITY];
+        assert_eq!(percentile_of_sorted(&with_inf, 0.5, PercentileMethod::Linear), Ok(2.0));
+        assert_eq!(percentile_of_sorted(&with_inf, 0.5, PercentileMethod::Weibull), Ok(2.0));
+        assert_eq!(
+            percentile_of_sorted(&with_inf, 0.6, PercentileMethod::Linear),
+            Err(PercentileError::NotFinite { index: 2, value: f64::INFINITY })
+        );
+    }
+
+    #[test]
+    fn sample_accessors_and_integers() {
+        let s = Sample::from_integers([30, -5, 10, 20]);
+        assert_eq!((s.len(), s.is_empty(), s.values()), (4, false, &[-5.0, 10.0, 20.0, 30.0][..]));
+        assert_eq!(s.median(PercentileMethod::NearestRank), Ok(10.0));
+        assert_eq!(s.median(PercentileMethod::Linear), Ok(15.0));
+        let empty = Sample::new([]).unwrap();
+        assert_eq!((empty.len(), empty.is_empty()), (0, true));
+        assert_eq!(Vec::from(s.clone()), vec![-5.0, 10.0, 20.0, 30.0]);
+        assert_eq!(Sample::try_from(vec![2.0, 1.0]).unwrap().values(), [1.0, 2.0]);
+        assert_eq!(serde_json::to_string(&s).unwrap(), "[-5.0,10.0,20.0,30.0]");
+        assert_eq!(PercentileError::InvalidProbability { p: 1.5 }.to_string(), "probability 1.5 is not within [0, 1]");
+        assert_eq!(PercentileError::EmptySample.to_string(), "cannot take a percentile of an empty sample");
+        assert_eq!(PercentileMethod::default(), PercentileMethod::NearestRank);
+    }
+
+    #[test]
     fn bad_input_is_rejected() {
         assert_eq!(Sample::from_integers([]).median(PercentileMethod::Linear), Err(PercentileError::EmptySample));
         assert!(reference().percentile(1.5, PercentileMethod::Linear).is_err());

@@ -185,4 +185,33 @@ mod tests {
         assert_eq!(sample_size(1e6, 0.01, level, Some(7)), Ok(7));
         assert_eq!(sample_size(1e-9, 0.1, level, Some(7)), Ok(1));
     }
+
+    #[test]
+    fn whole_requirements_are_not_rounded_up() {
+        // z²·(k/z²)/1² is k up to a few ulps: k responses, not k + 1; a thousandth more needs one more.
+        let level = ConfidenceLevel::default();
+        let z2 = level.z() * level.z();
+        for k in [2_u32, 385, 400, 12_345, 1_000_000] {
+            let k = f64::from(k);
+            assert_eq!(sample_size(k / z2, 1.0, level, None), Ok(k as u64), "{k}");
+            assert_eq!(sample_size((k + 0.001) / z2, 1.0, level, None), Ok(k as u64 + 1), "{k}");
+        }
+        // Worst-case net shares (half and half) are allowed, and so are shares adding up to 1 within rounding.
+        assert_eq!(sample_size_for_net(0.05, level, Some((0.5, 0.5)), None), Ok(1537));
+        assert_eq!(sample_size_for_net(0.05, level, Some((0.7, 0.3 + 1e-13)), None), Ok(1291));
+        assert_eq!(sample_size_for_proportion(0.05, level, Some(0.0), None), Ok(1));
+        assert_eq!(
+            sample_size(f64::INFINITY, 0.1, level, None),
+            Err(StatsError::InvalidArgument {
+                name: "variance".into(),
+                value: "inf".into(),
+                expected: "finite and not negative".into(),
+            })
+        );
+        assert_eq!(sample_size(0.25, -0.1, level, None), Err(StatsError::InvalidMargin { margin: "-0.1".into() }));
+        assert_eq!(
+            sample_size(0.25, f64::INFINITY, level, None),
+            Err(StatsError::InvalidMargin { margin: "inf".into() })
+        );
+    }
 }

@@ -444,4 +444,147 @@ mod tests {
         assert!(ProportionSample::weighted(f64::NAN, 10, 5.0).is_err());
         assert!(serde_json::from_str::<ProportionSample>(r#"{"share":1.5,"n":3,"effective_n":3}"#).is_err());
     }
+
+    fn close(a: f64, b: f64, tol: f64) {
+        assert!((a - b).abs() <= tol, "{a} vs {b}");
+    }
+
+    #[test]
+    fn standard_errors_and_every_method_on_three_in_ten() {
+        // 3/10 at 95 %: R binom.test(3, 10) = [0.06673951, 0.65245285] (scipy beta.ppf(0.025, 3, 8),
+        // beta.ppf(0.975, 4, 7)); prop.test(3, 10, correct = FALSE) = [0.1077913, 0.6032219]; Wald 0.3 ± z·SE.
+        // Every method reports the SE √(0.3·0.7/10) = 0.1449138.
+        let s = ProportionSample::from_counts(3, 10).unwrap();
+        let se = (0.3_f64 * 0.7 / 10.0).sqrt();
+        for (method, lo, hi) in [
+            (ProportionMethod::Wilson, 0.107_791_267_406_300_99, 0.603_221_852_538_854_6),
+            (ProportionMethod::ClopperPearson, 0.066_739_511_177_734_47, 0.652_452_850_059_997_3),
+            (ProportionMethod::Wald, 0.3 - 1.959_963_984_540_054 * se, 0.3 + 1.959_963_984_540_054 * se),
+        ] {
+            let e = proportion(&s, level(), method).unwrap();
+            close(e.interval().lower(), lo, 1e-12);
+            close(e.interval().upper(), hi, 1e-12);
+            close(e.standard_error(), 0.144_913_767_461_894_38, 1e-15);
+            assert_eq!((e.value(), e.n(), e.effective_n()), (0.3, 10, 10.0));
+            assert_eq!(e.warnings(), [Warning::ThinSample { effective_n: 10.0, threshold: super::super::THIN_SAMPLE }]);
+        }
+        // 30/100, Wald: SE √(0.21/100) = 0.04582576, interval [0.2101832, 0.3898168]; no warning at all.
+        let e = proportion(&ProportionSample::from_counts(30, 100).unwrap(), level(), ProportionMethod::Wald).unwrap();
+        close(e.standard_error(), 0.045_825_756_949_558_4, 1e-15);
+        close(e.interval().lower(), 0.210_183_166_814_579_44, 1e-12);
+        close(e.interval().upper(), 0.389_816_833_185_420_54, 1e-12);
+        assert_eq!((e.method(), e.warnings()), (Method::Wald, &[][..]));
+        // Weighted Clopper–Pearson uses the effective counts: share 0.25 of n_eff 12 is 3 of 12
+        // (scipy beta.ppf(0.025, 3, 10) = 0.05486064, beta.ppf(0.975, 4, 9) = 0.5718585).
+        let w = ProportionSample::weighted(0.25, 20, 12.0).unwrap();
+        let e = proportion(&w, level(), ProportionMethod::ClopperPearson).unwrap();
+        close(e.interval().lower(), 0.054_860_644_527_992_72, 1e-12);
+        close(e.interval().upper(), 0.571_858_461_878_189_1, 1e-12);
+        assert_eq!((e.n(), e.effective_n(), e.method()), (20, 12.0, Method::ClopperPearson));
+        close(e.standard_error(), (0.25_f64 * 0.75 / 12.0).sqrt(), 1e-15);
+        // All successes: Clopper–Pearson's upper end is 1, the lower R's binom.test(10, 10) = 0.6915029.
+        let e = proportion(&ProportionSample::from_counts(10, 10).unwrap(), level(), ProportionMethod::ClopperPearson)
+            .unwrap();
+        assert_eq!(e.interval().upper(), 1.0);
+        close(e.interval().lower(), 0.691_502_892_181_519_6, 1e-12);
+    }
+
+    #[test]
+    fn net_share_known_answers() {
+        let z = 1.959_963_984_540_054;
+        // 30 promoters, 50 passives, 20 detractors. Wald: NPS 0.1, variance 0.5 − 0.01 = 0.49, SE 0.07.
+        let s = NetSample::from_counts(30, 50, 20).unwrap();
+        assert_eq!((s.top(), s.bottom(), s.n(), s.effective_n()), (0.3, 0.2, 100, 100.0));
+        let e = net_share(&s, level(), NetMethod::Wald).unwrap();
+        close(e.standard_error(), 0.07, 1e-15);
+        close(e.interval().lower(), 0.1 - z * 0.07, 1e-12);
+        close(e.interval().upper(), 0.1 + z * 0.07, 1e-12);
+        assert_eq!((e.method(), e.warnings()), (Method::Wald, &[][..]));
+        // Adjusted Wald (Rocks 2016): t' = 30.75/103, b' = 20.75/103, v' = 10/103, SE √((t' + b' − v'²)/103)
+        // = 0.06901344, interval v' ± z·SE = [−0.03817648, 0.2323512]; the point estimate stays 0.1.
+        let e = net_share(&s, level(), NetMethod::AdjustedWald).unwrap();
+        close(e.value(), 0.1, 1e-15);
+        assert_eq!(e.method(), Method::AdjustedWald);
+        close(e.standard_error(), 0.069_013_439_025_334_18, 1e-15);
+        close(e.interval().lower(), -0.038_176_476_298_129_34, 1e-12);
+        close(e.interval().upper(), 0.232_351_233_579_682_7, 1e-12);
+        // 2 promoters, 1 passive: t' = 2.75/6, b' = 0.75/6, v' = 2/6, SE 0.2805418, [−0.2165185, 0.8831852].
+        let e = net_share(&NetSample::from_counts(2, 1, 0).unwrap(), level(), NetMethod::AdjustedWald).unwrap();
+        close(e.standard_error(), 0.280_541_803_843_391_06, 1e-15);
+        close(e.interval().lower(), -0.216_518_498_357_613_66, 1e-12);
+        close(e.interval().upper(), 0.883_185_165_024_280_4, 1e-12);
+        // Every response a promoter: Wald has no spread.
+        let e = net_share(&NetSample::from_counts(40, 0, 0).unwrap(), level(), NetMethod::Wald).unwrap();
+        assert_eq!((e.value(), e.standard_error()), (1.0, 0.0));
+        assert_eq!(e.warnings(), [Warning::ZeroVariance]);
+        // Weighted: the effective size drives the standard error, n is reported.
+        let w = NetSample::weighted(0.3, 0.2, 200, 100.0).unwrap();
+        let e = net_share(&w, level(), NetMethod::Wald).unwrap();
+        close(e.standard_error(), 0.07, 1e-15);
+        assert_eq!((e.n(), e.effective_n()), (200, 100.0));
+    }
+
+    #[test]
+    fn effective_sizes_at_their_limits() {
+        // Within rounding of 1 and of n: accepted and snapped; beyond: rejected, naming the value.
+        let s = ProportionSample::weighted(0.5, 10, 1.0 - 1e-10).unwrap();
+        assert_eq!(s.effective_n(), 1.0);
+        assert_eq!(ProportionSample::weighted(0.5, 10, 1.0).unwrap().effective_n(), 1.0);
+        assert_eq!(
+            ProportionSample::weighted(0.5, 10, 0.999),
+            Err(StatsError::InvalidArgument {
+                name: "effective n".into(),
+                value: "0.999".into(),
+                expected: "at least 1 and at most n = 10".into(),
+            })
+        );
+        let s = ProportionSample::weighted(0.5, 1000, 1000.0 * (1.0 + 1e-13)).unwrap();
+        assert_eq!(s.effective_n(), 1000.0);
+        assert_eq!(ProportionSample::weighted(0.5, 1000, 1000.0).unwrap().effective_n(), 1000.0);
+        assert!(ProportionSample::weighted(0.5, 1000, 1000.0 * (1.0 + 1e-11)).is_err());
+        assert!(ProportionSample::weighted(0.5, 1000, f64::INFINITY).is_err());
+        assert_eq!(ProportionSample::weighted(0.5, 0, 1.0), Err(StatsError::EmptySample));
+        let n = NetSample::weighted(0.5, 0.5, 7, 7.0 * (1.0 + 1e-13)).unwrap();
+        assert_eq!((n.effective_n(), n.net(), n.variance()), (7.0, 0.0, 1.0));
+        assert_eq!(NetSample::weighted(0.5, 0.5, 7, 1.0 - 1e-10).unwrap().effective_n(), 1.0);
+        assert!(NetSample::weighted(0.5, 0.5, 7, 0.5).is_err());
+        // Shares: [0, 1] each, adding up to at most 1 (within rounding).
+        assert!(NetSample::weighted(0.7, 0.3 + 1e-13, 7, 7.0).is_ok());
+        // Exactly at the tolerance (0.5 + 1e-12 and 0.5 add up to the double 1 + 1e-12): still accepted.
+        assert!(NetSample::weighted(0.5 + 1e-12, 0.5, 7, 7.0).is_ok());
+        assert_eq!(
+            NetSample::weighted(0.7, 0.31, 7, 7.0),
+            Err(StatsError::InvalidArgument {
+                name: "top + bottom share".into(),
+                value: "1.01".into(),
+                expected: "at most 1".into(),
+            })
+        );
+        assert!(NetSample::weighted(-0.1, 0.3, 7, 7.0).is_err() && NetSample::weighted(0.1, 1.3, 7, 7.0).is_err());
+        assert!(
+            ProportionSample::weighted(1.0, 3, 3.0).is_ok() && ProportionSample::weighted(-0.0001, 3, 3.0).is_err()
+        );
+        // Counts: successes up to the trials, totals that fit in 64 bits.
+        assert_eq!(ProportionSample::from_counts(5, 5).unwrap().share(), 1.0);
+        assert_eq!(ProportionSample::from_counts(0, 0), Err(StatsError::EmptySample));
+        assert_eq!(
+            ProportionSample::from_counts(6, 5),
+            Err(StatsError::InvalidArgument {
+                name: "successes".into(),
+                value: "6".into(),
+                expected: "at most the 5 trials".into(),
+            })
+        );
+        assert_eq!(ProportionSample::from_counts(1, 4).unwrap().share(), 0.25);
+        assert!(NetSample::from_counts(u64::MAX, 1, 0).is_err() && NetSample::from_counts(1, u64::MAX, 0).is_err());
+        assert!(NetSample::from_counts(0, 1, u64::MAX).is_err());
+        assert_eq!(NetSample::from_counts(u64::MAX - 1, 1, 0).unwrap().n(), u64::MAX);
+        // Serde round trips and validation.
+        let p = ProportionSample::weighted(0.25, 20, 12.0).unwrap();
+        assert_eq!(serde_json::from_str::<ProportionSample>(&serde_json::to_string(&p).unwrap()).unwrap(), p);
+        let n = NetSample::weighted(0.3, 0.2, 200, 100.0).unwrap();
+        let json = serde_json::to_string(&n).unwrap();
+        assert_eq!(serde_json::from_str::<NetSample>(&json).unwrap(), n);
+        assert!(serde_json::from_str::<NetSample>(&json.replace("0.3", "0.9")).is_err());
+    }
 }

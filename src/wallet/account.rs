@@ -733,8 +733,9 @@ impl StoredValueAccount {
         }
     }
 
-    /// The program's spend order, or plain soonest-expiring when one bucket is empty (the same allocation: the
-    /// engine's category order scans every lot for the first bucket, soonest-expiring walks only what it takes).
+    /// The program's spend order, or plain soonest-expiring when one bucket is empty (the same allocation: both
+    /// orders are soonest-expiring within a bucket, and the engine's category policies may skip over the other
+    /// bucket's lots, while soonest-expiring walks only what it takes).
     fn policy<'p>(&self, program: &'p StoredValueProgram) -> &'p AllocationPolicy {
         let available = self.ledger.available();
         if self.bonus_available.is_zero() || self.bonus_available == *available {
@@ -844,23 +845,23 @@ impl StoredValueAccount {
                     expires_at: None,
                 };
                 self.ledger.validate_credit(&principal, at)?;
-                let bonus = match program.bonus_for(*amount)? {
-                    Some((bonus, tags)) => {
-                        let credit = Credit {
-                            lot: LotId::new(version, 1),
-                            amount: bonus,
-                            category: BONUS,
-                            origin,
-                            restricted_to: tags.to_vec(),
-                            activates_at: None,
-                            expires_at: program.bonus_expiry_for(at),
-                        };
-                        self.ledger.validate_credit(&credit, at)?;
-                        Some(credit)
+                let bonus = program.bonus_for(*amount)?.map(|(bonus, tags)| Credit {
+                    lot: LotId::new(version, 1),
+                    amount: bonus,
+                    category: BONUS,
+                    origin,
+                    restricted_to: tags.to_vec(),
+                    activates_at: None,
+                    expires_at: program.bonus_expiry_for(at),
+                });
+                // Principal and bonus together: each may fit the credited total while both do not.
+                let credited = match &bonus {
+                    Some(b) => {
+                        self.ledger.validate_credits(&[principal.clone(), b.clone()], at)?;
+                        amount.checked_add(b.amount)?
                     }
-                    None => None,
+                    None => *amount,
                 };
-                let credited = add(*amount, bonus.as_ref().map_or_else(|| Money::zero(self.currency), |c| c.amount));
                 self.check_cap(program, credited)?;
                 events.push(WalletEvent::ToppedUp { payment: payment.clone(), principal, bonus });
             }

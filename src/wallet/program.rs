@@ -8,7 +8,7 @@ use chrono_tz::Tz;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::account::{BONUS, GIFT_CARD, PRINCIPAL, STORE_CREDIT};
+use super::account::BONUS;
 use super::error::WalletError;
 use crate::ledger::{AllocationPolicy, Tag};
 use crate::money::{Currency, Money, Rounding};
@@ -63,6 +63,14 @@ pub enum BonusExpiry {
 }
 
 /// Which bucket pays first.
+///
+/// Within a bucket the order is the same for both: soonest expiry first across every category of the bucket (for
+/// principal: top-ups, gift cards and store credit together, so a gift card expiring next week goes before a top-up
+/// that never expires), never-expiring lots last, and equal expiries oldest lot first (by [`LotId`]: the commit
+/// that credited it, then its position in that commit). The allocation does not depend on whether the other bucket
+/// happens to hold anything.
+///
+/// [`LotId`]: crate::ledger::LotId
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -71,7 +79,8 @@ pub enum SpendOrder {
     /// The default: the customer keeps the value that can be refunded and does not expire.
     #[default]
     BonusFirst,
-    /// Principal first, then bonus; soonest-expiring first within each.
+    /// Principal first (top-ups, gift cards, store credit, merged soonest-expiring), then bonus; soonest-expiring
+    /// first within each.
     PrincipalFirst,
 }
 
@@ -241,9 +250,9 @@ impl StoredValueProgram {
         }
         let policy = match spec.spend_order {
             SpendOrder::BonusFirst => AllocationPolicy::CategoryOrder { order: vec![BONUS] },
-            SpendOrder::PrincipalFirst => {
-                AllocationPolicy::CategoryOrder { order: vec![PRINCIPAL, GIFT_CARD, STORE_CREDIT] }
-            }
+            // Principal is every category but bonus (top-ups, gift cards, store credit and any other): all of it
+            // merged soonest-expiring, then bonus.
+            SpendOrder::PrincipalFirst => AllocationPolicy::CategoryLast { last: vec![BONUS] },
         };
         Ok(Self { spec, policy, soonest: AllocationPolicy::SoonestExpiring })
     }
@@ -258,7 +267,9 @@ impl StoredValueProgram {
         self.spec.currency
     }
 
-    /// The lot engine's allocation policy for the program's spend order.
+    /// The lot engine's allocation policy for the program's spend order:
+    /// [`CategoryOrder`](AllocationPolicy::CategoryOrder) `[BONUS]` for bonus first,
+    /// [`CategoryLast`](AllocationPolicy::CategoryLast) `[BONUS]` for principal first.
     pub const fn allocation(&self) -> &AllocationPolicy {
         &self.policy
     }

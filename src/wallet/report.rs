@@ -4,7 +4,13 @@ use serde::{Deserialize, Serialize};
 
 use super::account::{Bucket, StoredValueAccount};
 use super::error::WalletError;
-use crate::money::{Currency, Money};
+use crate::ledger::Unit;
+use crate::money::{Currency, Money, MoneyError};
+
+/// `a + b`, exactly: past 2^96 − 1 minor units `Decimal` would drop a digit of scale and round, losing a unit.
+fn sum(a: Money, b: Money) -> Result<Money, WalletError> {
+    a.try_add(&b).ok_or_else(|| MoneyError::Overflow { operation: format!("{a} + {b}") }.into())
+}
 
 /// Outstanding value (what the business still owes) and breakage (what expired or was forfeited), per bucket, over
 /// a set of accounts in one currency. Exact to the minor unit; reports of shards [`merge`](Self::merge) into the
@@ -133,14 +139,14 @@ impl LiabilityReport {
         }
         let mut next = self.clone();
         for lot in account.ledger().lots() {
-            let outstanding = lot.remaining().checked_add(*lot.held())?;
+            let outstanding = sum(*lot.remaining(), *lot.held())?;
             let (owed, broken) = match Bucket::of(lot.category()) {
                 Bucket::Principal => (&mut next.principal_outstanding, &mut next.principal_breakage),
                 Bucket::Bonus => (&mut next.bonus_outstanding, &mut next.bonus_breakage),
             };
-            *owed = owed.checked_add(outstanding)?;
-            *broken = broken.checked_add(*lot.expired())?;
-            next.refunded = next.refunded.checked_add(*lot.clawed_back())?;
+            *owed = sum(*owed, outstanding)?;
+            *broken = sum(*broken, *lot.expired())?;
+            next.refunded = sum(next.refunded, *lot.clawed_back())?;
         }
         next.accounts = next.accounts.saturating_add(1);
         *self = next;
@@ -159,11 +165,11 @@ impl LiabilityReport {
         Ok(Self {
             currency: self.currency,
             accounts: self.accounts.saturating_add(other.accounts),
-            principal_outstanding: self.principal_outstanding.checked_add(other.principal_outstanding)?,
-            bonus_outstanding: self.bonus_outstanding.checked_add(other.bonus_outstanding)?,
-            principal_breakage: self.principal_breakage.checked_add(other.principal_breakage)?,
-            bonus_breakage: self.bonus_breakage.checked_add(other.bonus_breakage)?,
-            refunded: self.refunded.checked_add(other.refunded)?,
+            principal_outstanding: sum(self.principal_outstanding, other.principal_outstanding)?,
+            bonus_outstanding: sum(self.bonus_outstanding, other.bonus_outstanding)?,
+            principal_breakage: sum(self.principal_breakage, other.principal_breakage)?,
+            bonus_breakage: sum(self.bonus_breakage, other.bonus_breakage)?,
+            refunded: sum(self.refunded, other.refunded)?,
         })
     }
 
@@ -208,7 +214,7 @@ impl LiabilityReport {
     ///
     /// [`WalletError::Money`] on overflow.
     pub fn liability(&self) -> Result<Money, WalletError> {
-        Ok(self.principal_outstanding.checked_add(self.bonus_outstanding)?)
+        sum(self.principal_outstanding, self.bonus_outstanding)
     }
 
     /// Total breakage: principal + bonus.
@@ -217,6 +223,6 @@ impl LiabilityReport {
     ///
     /// [`WalletError::Money`] on overflow.
     pub fn breakage(&self) -> Result<Money, WalletError> {
-        Ok(self.principal_breakage.checked_add(self.bonus_breakage)?)
+        sum(self.principal_breakage, self.bonus_breakage)
     }
 }

@@ -5,9 +5,9 @@ use customer_care::ledger::{
     Allocation, AllocationPolicy, Category, Credit, Ledger, LedgerError, LineId, LotId, Origin,
 };
 use customer_care::loyalty::{
-    BonusReason, ClawbackPolicy, ExpiredRefundPolicy, ExpiryPolicy, LoyaltyError, LoyaltyProgram, Points,
-    PointsAccount, PointsCommand, PointsEvent, ProgramSpec, PurchaseLine, Tier, TierMetric, TierName, TierRules,
-    TierWindow,
+    BonusReason, ClawbackPolicy, ExpiredRefundPolicy, ExpiryPolicy, ExpiryStart, LoyaltyError, LoyaltyProgram, Points,
+    PointsAccount, PointsCommand, PointsEvent, PointsFraction, ProgramSpec, PurchaseLine, Tier, TierMetric, TierName,
+    TierRules, TierWindow,
 };
 use customer_care::{AccountId, Command, CommandId, Commit, Currency, Decision, HoldId, Money, OrderId, StreamError};
 use proptest::prelude::*;
@@ -390,11 +390,11 @@ fn three_earns_of_33_3_points_lose_nothing_to_rounding() {
         h.ok(at(1, n), earn(n, &[3_330]));
     }
     assert_eq!(h.account.points_available(), Points::new(99));
-    assert_eq!(h.account.remainder(), dec("0.9"));
+    assert_eq!(h.account.remainder().to_string(), "0.9");
     // 99 credited + 0.9 carried = 99.9 earned; the next 0.1 completes the point.
     h.ok(at(1, 5), earn(4, &[10]));
     assert_eq!(h.account.points_available(), Points::new(100));
-    assert_eq!(h.account.remainder(), dec("0.0"));
+    assert_eq!(h.account.remainder(), PointsFraction::ZERO);
 }
 
 #[test]
@@ -1023,5 +1023,298 @@ fn returns_take_their_lines_off_tier_qualification_and_downgrades_wait_for_the_r
         // The rest comes back too: nothing left, never below zero.
         h.ok(at(7, 0), PointsCommand::ReturnPurchase { order: order(1), lines: None });
         assert_eq!(h.account.tier_progress(&h.program, at(7, 1)).unwrap().metric, dec("0"));
+    }
+}
+
+/// "1 point per 3.00 USD".
+fn one_per_three_dollars() -> LoyaltyProgram {
+    program(ProgramSpec::new(chrono_tz::UTC, usd(300), dec("1"), Points::new(100), usd(100)))
+}
+
+#[test]
+fn a_rate_that_does_not_divide_evenly_earns_exactly() {
+    // Regression (issue 14): the rate was divided in advance (1/3 = 0.333…), and 3 × 0.333… floored to 0.
+    let mut h = Host::new(one_per_three_dollars());
+    let events = h.ok(at(1, 0), earn(1, &[300]));
+    assert!(matches!(&events[0], PointsEvent::PointsEarned { points, .. } if *points == Points::new(1)));
+    assert_eq!(h.account.remainder(), PointsFraction::ZERO);
+    // Three 1.00 USD orders: 1/3, 2/3, then the third completes the point, with nothing lost to rounding.
+    for (n, (points, carried)) in [(0, "1/3"), (0, "2/3"), (1, "0")].into_iter().enumerate() {
+        let events = h.ok(at(2, n as u32), earn(n as u32 + 2, &[100]));
+        let PointsEvent::PointsEarned { points: p, remainder, exact, .. } = &events[0] else { panic!("{events:?}") };
+        assert_eq!((p.get(), remainder.to_string()), (points, carried.to_owned()));
+        assert_eq!(exact.whole(), points as u128);
+    }
+    assert_eq!(h.account.points_available(), Points::new(2));
+    // The exact fraction is what the event and the snapshot store.
+    h.ok(at(3, 0), earn(9, &[100]));
+    assert_eq!(h.account.remainder().to_string(), "1/3");
+    let json = serde_json::to_string(&h.account).unwrap();
+    assert!(json.contains(r#""remainder":"1/3""#), "{json}");
+    assert_eq!(serde_json::from_str::<PointsAccount>(&json).unwrap(), h.account);
+}
+
+#[test]
+fn stored_decimal_remainders_still_load_and_carry_on_exactly() {
+    // Before exact earn, the remainder and the exact points were decimal strings, 28 places for a third.
+    let mut h = Host::new(one_per_three_dollars());
+    h.ok(at(1, 0), earn(1, &[100]));
+    let json = serde_json::to_string(&h.account).unwrap();
+    let old = json.replace(r#""remainder":"1/3""#, r#""remainder":"0.3333333333333333333333333333""#);
+    assert_ne!(old, json);
+    let mut restored: PointsAccount = serde_json::from_str(&old).unwrap();
+    assert_eq!(
+        restored.remainder(),
+        PointsFraction::new(3_333_333_333_333_333_333_333_333_333, 10u128.pow(28)).unwrap()
+    );
+    let more = Command::new(CommandId::from_u128(99).unwrap(), at(2, 0), earn(2, &[200]));
+    let Decision::Accepted(commit) = restored.decide(&h.program, &more).unwrap() else { panic!() };
+    restored.apply(&commit);
+    // 0.3333333333333333333333333333 + 2/3 = 0.9999999999999999999999999999…: no point, and nothing lost.
+    assert_eq!(restored.points_available(), Points::ZERO);
+    assert_eq!(
+        restored.remainder().checked_add(PointsFraction::new(1, 3 * 10u128.pow(28)).unwrap()),
+        Some(PointsFraction::ONE)
+    );
+    // An event written with decimals reads back as the same fractions.
+    let old_event = r#"{"type":"points_earned","order":"R-1","spent":{"amount":"93.00","currency":"USD"},
+        "points":9,"exact":"9.3","remainder":"0.3","capped":false,"lines":[{"line":1,"points":9}],"credit":null}"#;
+    let event: PointsEvent = serde_json::from_str(old_event).unwrap();
+    let PointsEvent::PointsEarned { exact, remainder, .. } = &event else { panic!() };
+    assert_eq!((exact.to_string(), remainder.to_string()), ("9.3".to_owned(), "0.3".to_owned()));
+    let rewritten = serde_json::to_string(&event).unwrap();
+    assert!(rewritten.contains(r#""exact":"9.3","remainder":"0.3""#), "{rewritten}");
+    // Still validated: a remainder of a point or more, or a negative one, is refused.
+    for bad in ["1", "4/3", "-0.5"] {
+        let tampered = json.replace(r#""remainder":"1/3""#, &format!(r#""remainder":"{bad}""#));
+        assert!(serde_json::from_str::<PointsAccount>(&tampered).is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn rates_and_multipliers_too_fine_for_exact_earn_are_refused() {
+    let mut s = spec();
+    s.earn.rates[0].points = dec("0.0000000000000000000000000001");
+    s.earn.rates[0].per = usd(999_999_937);
+    let err = LoyaltyProgram::new(s).unwrap_err().to_string();
+    assert!(err.contains("too fine"), "{err}");
+    let mut s = spec();
+    s.earn.campaigns = (0..3)
+        .map(|i| customer_care::loyalty::Campaign {
+            name: format!("c{i}"),
+            starts_at: at(1, 0),
+            ends_at: at(2, 0),
+            multiplier: dec("1.0000001"),
+        })
+        .collect();
+    let err = LoyaltyProgram::new(s.clone()).unwrap_err().to_string();
+    assert!(err.contains("denominator of 100000000000000000000000"), "{err}");
+    s.earn.campaigns.pop();
+    assert!(LoyaltyProgram::new(s).is_ok());
+}
+
+proptest! {
+    /// Over any sequence of orders, the points credited plus the remainder carried equal the exact total
+    /// Σ amount × points ÷ per (× the campaign multiplier), as a rational, and the lines' points add up to each earn.
+    #[test]
+    fn earned_plus_carried_equals_the_exact_total(
+        per in 1i64..1_000_000,
+        (mantissa, scale) in (1i64..10_000, 0u32..4),
+        campaign in proptest::option::of(1i64..30),
+        orders in proptest::collection::vec(proptest::collection::vec(1i64..1_000_000_000, 1..4), 1..25),
+    ) {
+        let mut s = ProgramSpec::new(chrono_tz::UTC, usd(per), Decimal::new(mantissa, scale), Points::new(1), usd(1));
+        if let Some(m) = campaign {
+            s.earn.campaigns.push(customer_care::loyalty::Campaign {
+                name: "tenths".into(),
+                starts_at: at(1, 0),
+                ends_at: at(31, 0),
+                multiplier: Decimal::new(m, 1),
+            });
+        }
+        let mut h = Host::new(program(s));
+        let mut credited: u128 = 0;
+        let mut spent: u128 = 0;
+        for (n, lines) in orders.iter().enumerate() {
+            let events = h.ok(at(2, 0) + TimeDelta::minutes(n as i64), earn(n as u32, lines));
+            let PointsEvent::PointsEarned { points, lines: per_line, .. } = &events[0] else { panic!() };
+            prop_assert_eq!(per_line.iter().map(|l| l.points.get()).sum::<i64>(), points.get());
+            credited += points.get() as u128;
+            spent += lines.iter().map(|&a| a as u128).sum::<u128>();
+        }
+        // Exact total = spent × mantissa × m ÷ (10^scale × per × 10).
+        let (m_num, m_den) = campaign.map_or((1, 1), |m| (m as u128, 10));
+        let num = spent * mantissa as u128 * m_num;
+        let den = 10u128.pow(scale) * per as u128 * m_den;
+        let carried = h.account.remainder();
+        prop_assert!(carried.whole() == 0);
+        // credited + carried = num / den  ⇔  credited × den × d_r + n_r × den = num × d_r.
+        prop_assert_eq!(
+            credited * den * carried.denominator() + carried.numerator() * den,
+            num * carried.denominator()
+        );
+    }
+}
+
+#[test]
+fn a_program_whose_expiry_ends_before_the_pending_period_is_refused() {
+    // Regression (issue 14): 30 days pending and a 7-day expiry built, and then every earn was refused
+    // (ExpiryTooEarly).
+    let mut s = spec();
+    s.pending_days = 30;
+    s.expiry = ExpiryPolicy::RollingDays { days: 7 };
+    let err = LoyaltyProgram::new(s.clone()).unwrap_err().to_string();
+    assert!(err.contains("expiry of 7 days") && err.contains("pending period of 30 days"), "{err}");
+    assert!(err.contains("at least 31 days, or count it from activation"), "{err}");
+    // Counted from activation, it builds, and the purchase's points are usable for 7 days once active.
+    s.expiry_from = ExpiryStart::Activation;
+    let mut h = Host::new(program(s.clone()));
+    let events = h.ok(at(1, 10), earn(1, &[500]));
+    let PointsEvent::PointsEarned { credit: Some(c), .. } = &events[0] else { panic!("{events:?}") };
+    assert_eq!(c.activates_at, Some(at(31, 10)));
+    assert_eq!(c.expires_at, Some(Utc.with_ymd_and_hms(2026, 2, 8, 0, 0, 0).unwrap()));
+    // Bonuses are never pending: their expiry still counts from their own instant.
+    let events = h.ok(
+        at(2, 0),
+        PointsCommand::AwardBonus { points: Points::new(5), reason: BonusReason::Birthday, expires_at: None },
+    );
+    let PointsEvent::BonusAwarded { credit, .. } = &events[0] else { panic!("{events:?}") };
+    assert_eq!(credit.expires_at, Some(at(10, 0)));
+    // Old specs, without the field, count from the earn; the default is not written.
+    let json = serde_json::to_string(&spec()).unwrap();
+    assert!(!json.contains("expiry_from"), "{json}");
+    assert_eq!(serde_json::from_str::<ProgramSpec>(&json).unwrap().expiry_from, ExpiryStart::Earn);
+    assert!(serde_json::to_string(&s).unwrap().contains(r#""expiry_from":"activation""#));
+    // A stored program with the impossible settings is refused when loaded, too.
+    let mut bad = s;
+    bad.expiry_from = ExpiryStart::Earn;
+    assert!(serde_json::from_str::<LoyaltyProgram>(&serde_json::to_string(&bad).unwrap()).is_err());
+}
+
+#[test]
+fn expiry_counted_from_the_earn_must_outlast_the_pending_period_by_a_day() {
+    let build = |pending_days, expiry| {
+        let mut s = spec();
+        s.pending_days = pending_days;
+        s.expiry = expiry;
+        LoyaltyProgram::new(s)
+    };
+    assert!(build(30, ExpiryPolicy::RollingDays { days: 30 }).is_err());
+    assert!(build(30, ExpiryPolicy::RollingDays { days: 31 }).is_ok());
+    // A month is 28 days at its shortest (31 January → 28 February); two months 59 (31 December → 28 February).
+    assert!(build(27, ExpiryPolicy::RollingMonths { months: 1 }).is_ok());
+    assert!(build(28, ExpiryPolicy::RollingMonths { months: 1 }).is_err());
+    assert!(build(58, ExpiryPolicy::RollingMonths { months: 2 }).is_ok());
+    assert!(build(59, ExpiryPolicy::RollingMonths { months: 2 }).is_err());
+    // An earn on a period's last day, or on the fixed date, expires that day.
+    let quarter = ExpiryPolicy::EndOfPeriod { period: customer_care::loyalty::Period::Quarter, periods_after: 0 };
+    assert!(build(1, quarter.clone()).is_err());
+    assert!(build(0, quarter).is_ok());
+    let next_quarter = ExpiryPolicy::EndOfPeriod { period: customer_care::loyalty::Period::Quarter, periods_after: 1 };
+    assert!(build(89, next_quarter.clone()).is_ok()); // The shortest quarter (January to March) has 90 days.
+    assert!(build(90, next_quarter).is_err());
+    assert!(build(1, ExpiryPolicy::FixedDate { month: 12, day: 31 }).is_err());
+    assert!(build(365, ExpiryPolicy::Never).is_ok());
+    assert!(build(365, ExpiryPolicy::Inactivity { months: 1 }).is_ok());
+    // Flat points per order above a rejecting cap would refuse every earn.
+    let mut s = spec();
+    s.earn.per_order = Points::new(10);
+    s.earn.cap_per_order = Some(customer_care::loyalty::Cap {
+        max: Points::new(5),
+        behaviour: customer_care::loyalty::CapBehaviour::Reject,
+    });
+    let err = LoyaltyProgram::new(s.clone()).unwrap_err().to_string();
+    assert!(err.contains("10 points per order exceed the rejecting cap of 5 per order"), "{err}");
+    s.earn.cap_per_order =
+        Some(customer_care::loyalty::Cap { max: Points::new(5), behaviour: customer_care::loyalty::CapBehaviour::Cap });
+    assert!(LoyaltyProgram::new(s.clone()).is_ok());
+    s.earn.cap_per_order = None;
+    s.earn.cap_per_period = Some(customer_care::loyalty::PeriodCap {
+        max: Points::new(9),
+        period: customer_care::loyalty::Period::Month,
+        behaviour: customer_care::loyalty::CapBehaviour::Reject,
+    });
+    let err = LoyaltyProgram::new(s).unwrap_err().to_string();
+    assert!(err.contains("cap of 9 per period"), "{err}");
+}
+
+fn any_zone() -> impl Strategy<Value = chrono_tz::Tz> {
+    prop_oneof![
+        Just(chrono_tz::UTC),
+        Just(chrono_tz::Asia::Ho_Chi_Minh),
+        Just(chrono_tz::America::New_York),
+        Just(chrono_tz::Pacific::Kiritimati),
+        Just(chrono_tz::America::Santiago),
+        Just(chrono_tz::Europe::London),
+        Just(chrono_tz::Australia::Lord_Howe),
+    ]
+}
+
+fn any_expiry() -> impl Strategy<Value = ExpiryPolicy> {
+    use customer_care::loyalty::Period;
+    let period = prop_oneof![Just(Period::Month), Just(Period::Quarter), Just(Period::Year)];
+    prop_oneof![
+        Just(ExpiryPolicy::Never),
+        (1u32..90).prop_map(|days| ExpiryPolicy::RollingDays { days }),
+        (1u32..4).prop_map(|months| ExpiryPolicy::RollingMonths { months }),
+        (period, 0u32..3).prop_map(|(period, periods_after)| ExpiryPolicy::EndOfPeriod { period, periods_after }),
+        (1u32..=12, 1u32..=31).prop_filter_map("a day of the year", |(month, day)| {
+            chrono::NaiveDate::from_ymd_opt(2024, month, day).map(|_| ExpiryPolicy::FixedDate { month, day })
+        }),
+        (1u32..13).prop_map(|months| ExpiryPolicy::Inactivity { months }),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    /// For any program that builds, a fresh account's earn of a positive amount in the rate's currency, at or above
+    /// the minimum spend, at any instant of 1990–2110 in any of several zones, is accepted, or refused only by a
+    /// rejecting cap the amount exceeds: never for a reason in the program alone.
+    #[test]
+    fn a_program_that_builds_accepts_every_eligible_earn(
+        zone in any_zone(),
+        pending_days in prop_oneof![Just(0u32), 1u32..100],
+        expiry in any_expiry(),
+        from_activation: bool,
+        (per, mantissa, scale) in (1i64..100_000, 1i64..1000, 0u32..3),
+        per_order in 0i64..20,
+        cap in proptest::option::of((1i64..50, any::<bool>())),
+        min_spend in proptest::option::of(0i64..10_000),
+        amount in 1i64..1_000_000_000,
+        seconds in 631_152_000i64..4_417_977_600,
+    ) {
+        use customer_care::loyalty::{Cap, CapBehaviour};
+        let mut s = ProgramSpec::new(zone, usd(per), Decimal::new(mantissa, scale), Points::new(1), usd(1));
+        s.pending_days = pending_days;
+        s.expiry = expiry;
+        s.expiry_from = if from_activation { ExpiryStart::Activation } else { ExpiryStart::Earn };
+        s.earn.per_order = Points::new(per_order);
+        s.earn.rates[0].min_spend = min_spend.map(usd);
+        s.earn.cap_per_order = cap.map(|(max, reject)| Cap {
+            max: Points::new(max),
+            behaviour: if reject { CapBehaviour::Reject } else { CapBehaviour::Cap },
+        });
+        let Ok(program) = LoyaltyProgram::new(s) else { return Ok(()) };
+        let amount = amount.max(min_spend.unwrap_or(0)).max(1);
+        let instant = DateTime::from_timestamp(seconds, 0).unwrap();
+        let mut account = PointsAccount::new(AccountId::from_u128(1).unwrap());
+        let cmd = Command::new(CommandId::from_u128(1).unwrap(), instant, earn(1, &[amount]));
+        match account.decide(&program, &cmd) {
+            Ok(Decision::Accepted(commit)) => {
+                account.apply(&commit);
+                prop_assert!(account.check_invariants().is_ok());
+                if let PointsEvent::PointsEarned { credit: Some(c), .. } = &commit.events[0] {
+                    let usable_from = c.activates_at.unwrap_or(instant);
+                    prop_assert!(c.expires_at.is_none_or(|e| e > usable_from));
+                }
+            }
+            Ok(Decision::Duplicate { .. }) => prop_assert!(false, "a fresh account has no duplicates"),
+            Err(LoyaltyError::EarnCapExceeded { points, cap }) => {
+                prop_assert!(points > cap, "{points} {cap}");
+                prop_assert!(matches!(program.spec().earn.cap_per_order, Some(c) if c.behaviour == CapBehaviour::Reject));
+            }
+            Err(e) => prop_assert!(false, "{e} for {:?} at {instant}", program.spec()),
+        }
     }
 }

@@ -803,3 +803,60 @@ proptest! {
         prop_assert_eq!(left.breakage().unwrap(), expired);
     }
 }
+
+// ------------------------------------------------------------------ issue 14: principal-first order
+
+/// A gift card that expires next week and a top-up that never expires: principal-first spends the gift card first
+/// (soonest expiry across every principal category), and the same whether or not the top-up earned a bonus lot.
+#[test]
+fn principal_first_spends_the_gift_card_expiring_next_week_before_a_top_up_that_never_expires() {
+    let mut s = spec();
+    s.spend_order = SpendOrder::PrincipalFirst;
+    // 1,000,000 earns a 100,000 bonus lot; 900,000 earns none.
+    for (top_up_amount, bonus) in [(1_000_000, 100_000), (900_000, 0)] {
+        let mut h = Host::new(program(s.clone()));
+        h.ok(at(1, 0), top_up("P-1", top_up_amount));
+        assert_eq!(h.account.bonus_available(), vnd(bonus));
+        h.ok(
+            at(1, 1),
+            WalletCommand::IssueValue {
+                kind: IssueKind::GiftCard,
+                reference: pay("GC-1"),
+                amount: vnd(200_000),
+                restricted_to: vec![],
+                expires_at: Some(at(8, 0)),
+            },
+        );
+        let events = h.ok(at(2, 0), spend("HD-1", 250_000));
+        let WalletEvent::Spent { allocations, receipt: r, .. } = &events[0] else { panic!("{events:?}") };
+        assert_eq!(allocations, &[alloc(2, 0, 200_000), alloc(1, 0, 50_000)], "bonus {bonus}");
+        assert_eq!((r.from_principal, r.from_bonus), (vnd(250_000), vnd(0)));
+    }
+}
+
+/// Within principal, equal expiries go oldest lot first (lot id: commit version, then position), whatever the
+/// category; never-expiring principal comes after every expiring one, and bonus only after all principal.
+#[test]
+fn principal_first_breaks_expiry_ties_by_the_oldest_lot_and_keeps_bonus_last() {
+    let mut s = spec();
+    s.spend_order = SpendOrder::PrincipalFirst;
+    let mut h = Host::new(program(s));
+    let issue = |kind, reference: &str, amount, expires_at| WalletCommand::IssueValue {
+        kind,
+        reference: pay(reference),
+        amount: vnd(amount),
+        restricted_to: vec![],
+        expires_at,
+    };
+    h.ok(at(1, 0), issue(IssueKind::StoreCredit, "CN-1", 30, Some(at(20, 0))));
+    h.ok(at(1, 1), top_up("P-1", 1_000_000)); // lots 2.0 (principal, never) and 2.1 (bonus, 1 February)
+    h.ok(at(1, 2), issue(IssueKind::GiftCard, "GC-1", 40, Some(at(20, 0))));
+    h.ok(at(1, 3), issue(IssueKind::StoreCredit, "CN-2", 50, Some(at(10, 0))));
+    h.ok(at(1, 4), issue(IssueKind::GiftCard, "GC-2", 60, None));
+    let events = h.ok(at(2, 0), spend("HD-1", 1_000_200));
+    let WalletEvent::Spent { allocations, .. } = &events[0] else { panic!("{events:?}") };
+    assert_eq!(
+        allocations,
+        &[alloc(4, 0, 50), alloc(1, 0, 30), alloc(3, 0, 40), alloc(2, 0, 1_000_000), alloc(5, 0, 60), alloc(2, 1, 20),]
+    );
+}

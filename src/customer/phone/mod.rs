@@ -63,6 +63,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::id::excerpt;
 
+#[cfg(all(test, feature = "phonenumber"))]
+mod sweep;
+mod tables;
+
 /// The most digits E.164 allows in a number, calling code included.
 pub const E164_MAX_DIGITS: usize = 15;
 
@@ -714,30 +718,38 @@ fn build(input: &str, calling_code: u16, nsn: &str, options: &ParseOptions) -> R
     if total > E164_MAX_DIGITS {
         return Err(PhoneError::TooManyDigits { input: excerpt(input), digits: total });
     }
-    let plan = PLANS.iter().find(|plan| plan.calling_code == calling_code);
-    let kind = match plan {
-        Some(plan) => plan.classify(&nsn).map_err(|miss| miss.into_error(input, calling_code, nsn.len()))?,
-        None if nsn.len() >= usize::from(FALLBACK_MIN_NSN) => PhoneKind::Unknown,
-        None => {
-            let max = u8::try_from(E164_MAX_DIGITS.saturating_sub(code.len())).unwrap_or(u8::MAX);
-            return Err(PhoneError::InvalidLength {
-                input: excerpt(input),
-                calling_code,
-                length: nsn.len(),
-                expected: (FALLBACK_MIN_NSN..=max).collect(),
-            });
-        }
-    };
+    let (kind, region) =
+        classify(calling_code, &nsn).map_err(|miss| miss.into_error(input, calling_code, nsn.len()))?;
     let e164 = format!("+{code}{nsn}");
-    let region = region_of(calling_code, &nsn, kind);
     #[cfg(feature = "phonenumber")]
     let (kind, region) = {
+        // The metadata's kind replaces the tables' (they agree on the plans' examples; see `sweep`).
+        let _ = kind;
         let (kind, found) = metadata::check(&e164)
             .ok_or_else(|| PhoneError::RejectedByMetadata { input: excerpt(input), e164: e164.clone() })?;
         (kind, found.or(region))
     };
     let calling_code_len = u8::try_from(code.len()).unwrap_or(0);
     Ok(PhoneNumber { e164: e164.into(), calling_code_len, kind, region })
+}
+
+/// The kind and region the tables give a national significant number: by its plan's ranges, else by the E.164
+/// length rule.
+fn classify(calling_code: u16, nsn: &str) -> Result<(PhoneKind, Option<Region>), Miss> {
+    match PLANS.iter().find(|plan| plan.calling_code == calling_code) {
+        Some(plan) => {
+            let (kind, region) = plan.classify(nsn)?;
+            // NANP toll-free and premium-rate numbers serve every member: no region (the metadata says US).
+            let shared = calling_code == 1 && matches!(kind, PhoneKind::TollFree | PhoneKind::PremiumRate);
+            Ok((kind, if shared { None } else { Some(region) }))
+        }
+        None if nsn.len() >= usize::from(FALLBACK_MIN_NSN) => Ok((PhoneKind::Unknown, region_of(calling_code, nsn))),
+        None => {
+            let digits = calling_code.to_string().len();
+            let max = u8::try_from(E164_MAX_DIGITS.saturating_sub(digits)).unwrap_or(u8::MAX);
+            Err(Miss::Length((FALLBACK_MIN_NSN..=max).collect()))
+        }
+    }
 }
 
 /// The pre-2018 Vietnamese mobile prefixes (without the trunk zero) and their replacements.
@@ -773,13 +785,14 @@ fn legacy_vietnamese(nsn: &str) -> Option<(&'static str, &'static str)> {
     LEGACY_VN_MOBILE.iter().find(|(old, _)| nsn.starts_with(old)).copied()
 }
 
-/// One range of a numbering plan: national significant numbers starting with `pattern` have one of `lengths`
-/// digits and are of `kind`. Empty `lengths` marks a range the plan does not allocate.
+/// One range of a numbering plan: national significant numbers starting with `pattern` with one of `lengths`
+/// digits are of `kind` and belong to `region`. Generated from the libphonenumber metadata (`tables.rs`).
 struct Range {
     /// Digits and `[...]` classes of digits (`"9[0-46-9]"`), matched at the start of the number.
     pattern: &'static str,
     lengths: &'static [u8],
     kind: PhoneKind,
+    region: Region,
 }
 
 /// A detailed numbering plan.
@@ -791,7 +804,8 @@ struct Plan {
     trunk_prefix: Option<&'static str>,
     /// The prefixes dialled before an international number ("00", "011").
     international_prefixes: &'static [&'static str],
-    /// The allocated ranges; the longest matching pattern decides, the first listed on a tie.
+    /// The allocated ranges; the longest matching pattern decides, then the length (one pattern may be listed
+    /// once per kind, with different lengths).
     ranges: &'static [Range],
 }
 
@@ -813,35 +827,37 @@ impl Miss {
 }
 
 impl Plan {
-    fn classify(&self, nsn: &str) -> Result<PhoneKind, Miss> {
-        let mut best: Option<(usize, &Range)> = None;
+    /// The kind and region of a national significant number, or why the plan rejects it.
+    fn classify(&self, nsn: &str) -> Result<(PhoneKind, Region), Miss> {
+        let mut longest: Option<usize> = None;
         for range in self.ranges {
-            if let Some(n) = prefix_match(range.pattern, nsn)
-                && best.is_none_or(|(m, _)| n > m)
-            {
-                best = Some((n, range));
+            if let Some(n) = prefix_match(range.pattern, nsn) {
+                longest = longest.max(Some(n));
             }
         }
-        let Some((_, range)) = best else {
+        let Some(longest) = longest else {
             // Too short to reach any pattern: a length problem, not a range problem.
             let shortest = self.ranges.iter().flat_map(|r| r.lengths).min().copied().unwrap_or(0);
             return if nsn.len() < usize::from(shortest) {
-                let mut all: Vec<u8> = self.ranges.iter().flat_map(|r| r.lengths.iter().copied()).collect();
-                all.sort_unstable();
-                all.dedup();
-                Err(Miss::Length(all))
+                Err(Miss::Length(sorted_lengths(self.ranges.iter())))
             } else {
                 Err(Miss::Range)
             };
         };
-        if range.lengths.is_empty() {
-            Err(Miss::Range)
-        } else if range.lengths.iter().any(|&l| usize::from(l) == nsn.len()) {
-            Ok(range.kind)
-        } else {
-            Err(Miss::Length(range.lengths.to_vec()))
+        let best = || self.ranges.iter().filter(move |r| prefix_match(r.pattern, nsn) == Some(longest));
+        match best().find(|r| r.lengths.iter().any(|&l| usize::from(l) == nsn.len())) {
+            Some(range) => Ok((range.kind, range.region)),
+            None => Err(Miss::Length(sorted_lengths(best()))),
         }
     }
+}
+
+/// Every length of `ranges`, ascending, once.
+fn sorted_lengths<'a>(ranges: impl Iterator<Item = &'a Range>) -> Vec<u8> {
+    let mut all: Vec<u8> = ranges.flat_map(|r| r.lengths.iter().copied()).collect();
+    all.sort_unstable();
+    all.dedup();
+    all
 }
 
 /// How many digits of `digits` the pattern matches at its start, or `None`. A pattern is digits and classes
@@ -882,84 +898,27 @@ fn prefix_match(pattern: &str, digits: &str) -> Option<usize> {
     Some(matched)
 }
 
-/// The region of a valid number, when the calling code or the tables tell.
-fn region_of(calling_code: u16, nsn: &str, kind: PhoneKind) -> Option<Region> {
-    if calling_code == 1 {
-        if matches!(kind, PhoneKind::TollFree | PhoneKind::PremiumRate) {
-            return None;
-        }
-        let area = nsn.get(..3)?;
-        return Some(
-            NANP_AREA_CODES
-                .binary_search_by_key(&area, |&(code, _)| code)
-                .ok()
-                .and_then(|i| NANP_AREA_CODES.get(i))
-                .map_or(Region::US, |&(_, region)| region),
-        );
+/// The region of a valid number of a calling code without a detailed plan, when the calling code tells.
+fn region_of(calling_code: u16, nsn: &str) -> Option<Region> {
+    if calling_code == 7 {
+        // Kazakhstan shares +7 with Russia: its numbers start with 6 or 7.
+        return Some(if nsn.starts_with(['6', '7']) { Region(*b"KZ") } else { Region(*b"RU") });
     }
-    let overridden = REGION_OVERRIDES
-        .iter()
-        .filter(|(cc, _, _)| *cc == calling_code)
-        .find(|(_, pattern, _)| prefix_match(pattern, nsn).is_some());
-    if let Some(&(_, _, region)) = overridden {
-        return Some(region);
-    }
-    let (_, regions) = CALLING_CODES.iter().find(|(cc, _)| *cc == calling_code)?;
-    match regions {
-        [only] => Some(*only),
-        [main, ..] if PLANS.iter().any(|plan| plan.calling_code == calling_code) || calling_code == 7 => Some(*main),
+    match CALLING_CODES.iter().find(|(cc, _)| *cc == calling_code)? {
+        (_, [only]) => Some(*only),
         _ => None,
     }
 }
 
-/// Numbers of a calling code shared by several regions that belong to a region other than the main one.
-const REGION_OVERRIDES: &[(u16, &str, Region)] = &[
-    (7, "[67]", Region(*b"KZ")),
-    (39, "06698", Region(*b"VA")),
-    (44, "1481", Region(*b"GG")),
-    (44, "7781", Region(*b"GG")),
-    (44, "7839", Region(*b"GG")),
-    (44, "1534", Region(*b"JE")),
-    (44, "7509", Region(*b"JE")),
-    (44, "7797", Region(*b"JE")),
-    (44, "7829", Region(*b"JE")),
-    (44, "7937", Region(*b"JE")),
-    (44, "1624", Region(*b"IM")),
-    (44, "7524", Region(*b"IM")),
-    (44, "7624", Region(*b"IM")),
-    (44, "7924", Region(*b"IM")),
-    (61, "89162", Region(*b"CC")),
-    (61, "89164", Region(*b"CX")),
-];
-
-macro_rules! ranges {
-    ($($pattern:literal $lengths:expr => $kind:ident),* $(,)?) => {
-        &[$(Range { pattern: $pattern, lengths: &$lengths, kind: PhoneKind::$kind }),*]
-    };
-}
-
-/// Not allocated.
-const NONE: [u8; 0] = [];
-
-/// The detailed plans, coarsened to leading digits from the libphonenumber metadata (v9.0.33); for VN checked
-/// against the Ministry of Information and Communications plans (landlines renumbered in 2017, mobiles in 2018).
+/// The detailed plans: trunk and international prefixes (from the libphonenumber metadata v9.0.33 and the
+/// national regulators), number ranges generated from the metadata into `tables.rs`.
 const PLANS: &[Plan] = &[
     Plan {
         calling_code: 84,
         regions: &[Region::VN],
         trunk_prefix: Some("0"),
         international_prefixes: &["00"],
-        ranges: ranges![
-            // Landlines since the 2017 renumbering: 0 + 2xx area code + 7 digits.
-            "20[3-9]" [10] => FixedLine, "21[0-689]" [10] => FixedLine, "22[0-25-9]" [10] => FixedLine,
-            "23[2-9]" [10] => FixedLine, "24[2-8]" [10] => FixedLine, "25[124-9]" [10] => FixedLine,
-            "26[0-39]" [10] => FixedLine, "27[0-7]" [10] => FixedLine, "28[2-9]" [10] => FixedLine,
-            "29[0-4679]" [10] => FixedLine,
-            // Mobiles since the 2018 renumbering: 03x, 05x, 07x, 08x, 09x + 7 digits.
-            "3[2-9]" [9] => Mobile, "5[25689]" [9] => Mobile, "7[06-9]" [9] => Mobile, "8[1-9]" [9] => Mobile,
-            "9[0-46-9]" [9] => Mobile,
-            "1800" [8, 9, 10] => TollFree, "1900" [8, 9, 10] => PremiumRate, "672" [9] => Voip,
-        ],
+        ranges: tables::CC_84,
     },
     Plan {
         calling_code: 1,
@@ -992,48 +951,28 @@ const PLANS: &[Plan] = &[
         ],
         trunk_prefix: Some("1"),
         international_prefixes: &["011"],
-        ranges: ranges![
-            // N11 codes are service codes, never area codes.
-            "[2-9]11[0-9]" NONE => Unknown,
-            "800[2-9]" [10] => TollFree, "833[2-9]" [10] => TollFree, "844[2-9]" [10] => TollFree,
-            "855[2-9]" [10] => TollFree, "866[2-9]" [10] => TollFree, "877[2-9]" [10] => TollFree,
-            "888[2-9]" [10] => TollFree, "900[2-9]" [10] => PremiumRate,
-            // NPA [2-9][0-8]x, exchange [2-9]xx, 4-digit line.
-            "[2-9][0-8][0-9][2-9]" [10] => FixedLineOrMobile,
-        ],
+        ranges: tables::CC_1,
     },
     Plan {
         calling_code: 44,
         regions: &[Region::GB, Region(*b"GG"), Region(*b"IM"), Region(*b"JE")],
         trunk_prefix: Some("0"),
         international_prefixes: &["00"],
-        ranges: ranges![
-            "1" [9, 10] => FixedLine, "2" [10] => FixedLine, "3" [10] => Uan, "55" [10] => Uan, "56" [10] => Voip,
-            "70" [10] => PersonalNumber, "76" [10] => Pager, "7" [10] => Mobile, "800" [9, 10] => TollFree,
-            "808" [10] => TollFree, "84" [10] => PremiumRate, "87" [10] => PremiumRate, "9" [10] => PremiumRate,
-        ],
+        ranges: tables::CC_44,
     },
     Plan {
         calling_code: 33,
         regions: &[Region::FR],
         trunk_prefix: Some("0"),
         international_prefixes: &["00"],
-        ranges: ranges![
-            "[1-5]" [9] => FixedLine, "6" [9] => Mobile, "7[3-9]" [9] => Mobile, "80[0-5]" [9] => TollFree,
-            "8" [9] => Unknown, "9" [9] => Voip,
-        ],
+        ranges: tables::CC_33,
     },
     Plan {
         calling_code: 49,
         regions: &[Region::DE],
         trunk_prefix: Some("0"),
         international_prefixes: &["00"],
-        ranges: ranges![
-            "[2-9]" [5, 6, 7, 8, 9, 10, 11, 12, 13] => FixedLine,
-            "15" [11] => Mobile, "16[023]" [10, 11] => Mobile, "17" [10, 11] => Mobile,
-            "800" [10, 11, 12, 13] => TollFree, "900" [10, 11] => PremiumRate, "137" [10, 11] => PremiumRate,
-            "700" [11] => PersonalNumber, "180" [7, 8, 9, 10, 11, 12, 13] => SharedCost,
-        ],
+        ranges: tables::CC_49,
     },
     Plan {
         calling_code: 39,
@@ -1041,188 +980,126 @@ const PLANS: &[Plan] = &[
         // The leading 0 of Italian landlines is part of the number, also from abroad.
         trunk_prefix: None,
         international_prefixes: &["00"],
-        ranges: ranges![
-            "0" [6, 7, 8, 9, 10, 11] => FixedLine, "3" [9, 10] => Mobile, "80[03]" [6, 9] => TollFree,
-            "89" [6, 8, 9, 10] => PremiumRate, "84" [6, 9] => SharedCost, "55" [10] => Voip,
-            "178" [9, 10] => PersonalNumber, "199" [9, 10] => PersonalNumber,
-        ],
+        ranges: tables::CC_39,
     },
     Plan {
         calling_code: 34,
         regions: &[Region::ES],
         trunk_prefix: None,
         international_prefixes: &["00"],
-        ranges: ranges![
-            "8" [9] => FixedLine, "9" [9] => FixedLine, "800" [9] => TollFree, "900" [9] => TollFree,
-            "80[367]" [9] => PremiumRate, "90[12]" [9] => SharedCost, "6" [9] => Mobile, "7[1-48]" [9] => Mobile,
-            "70" [9] => PersonalNumber, "51" [9] => Uan,
-        ],
+        ranges: tables::CC_34,
     },
     Plan {
         calling_code: 31,
         regions: &[Region::NL],
         trunk_prefix: Some("0"),
         international_prefixes: &["00"],
-        ranges: ranges![
-            "[1-57]" [9] => FixedLine, "6" [9] => Mobile, "66" [9] => Pager, "970" [11] => Mobile,
-            "800" [7, 8, 9, 10] => TollFree, "90[069]" [7, 8, 9, 10] => PremiumRate, "85" [9] => Voip,
-            "91" [9] => Voip, "8[478]" [9] => Uan,
-        ],
+        ranges: tables::CC_31,
     },
     Plan {
         calling_code: 81,
         regions: &[Region::JP],
         trunk_prefix: Some("0"),
         international_prefixes: &["010"],
-        ranges: ranges![
-            "[1-9]" [9] => FixedLine, "[7-9]0" [10] => Mobile, "60" [9] => PersonalNumber, "50" [10] => Voip,
-            "20" [10] => Pager, "120" [9] => TollFree, "800" [10] => TollFree, "990" [9] => PremiumRate,
-            "570" [9] => Uan,
-        ],
+        ranges: tables::CC_81,
     },
     Plan {
         calling_code: 82,
         regions: &[Region::KR],
         trunk_prefix: Some("0"),
         international_prefixes: &["001", "002", "005", "006", "008", "00700"],
-        ranges: ranges![
-            "2" [8, 9] => FixedLine, "[3-6][1-5]" [9, 10] => FixedLine, "1[016-9]" [9, 10] => Mobile,
-            "70" [10] => Voip, "80" [9] => TollFree, "60" [9] => PremiumRate, "50" [10, 11] => PersonalNumber,
-            "15" [8] => Uan, "16" [8] => Uan, "18" [8] => Uan,
-        ],
+        ranges: tables::CC_82,
     },
     Plan {
         calling_code: 86,
         regions: &[Region::CN],
         trunk_prefix: Some("0"),
         international_prefixes: &["00"],
-        ranges: ranges![
-            "1[3-9]" [11] => Mobile, "10" [10] => FixedLine, "2" [10] => FixedLine, "[3-9]" [10, 11] => FixedLine,
-            "400" [10] => SharedCost, "800" [10] => TollFree,
-        ],
+        ranges: tables::CC_86,
     },
     Plan {
         calling_code: 852,
         regions: &[Region::HK],
         trunk_prefix: None,
         international_prefixes: &["001", "002", "006", "007", "008", "009"],
-        ranges: ranges![
-            "[23]" [8] => FixedLine, "58" [8] => FixedLine, "[4569]" [8] => Mobile, "7" [8] => Unknown,
-            "8[1-3]" [8] => PersonalNumber, "800" [9] => TollFree, "900" [8, 9, 10, 11] => PremiumRate,
-        ],
+        ranges: tables::CC_852,
     },
     Plan {
         calling_code: 886,
         regions: &[Region::TW],
         trunk_prefix: Some("0"),
         international_prefixes: &["002", "005", "006", "007", "009", "019"],
-        ranges: ranges![
-            "[2-8]" [8, 9] => FixedLine, "9" [9] => Mobile, "80" [8, 9] => TollFree, "70" [10, 11] => Voip,
-            "99" [9] => PersonalNumber, "50" [9] => Uan,
-        ],
+        ranges: tables::CC_886,
     },
     Plan {
         calling_code: 65,
         regions: &[Region::SG],
         trunk_prefix: None,
         international_prefixes: &["001", "002", "008", "012", "013", "018", "019"],
-        ranges: ranges![
-            "6" [8] => FixedLine, "[89]" [8] => Mobile, "3" [8] => Voip, "800" [10] => TollFree,
-            "1800" [11] => TollFree, "1900" [11] => PremiumRate, "7000" [11] => Uan,
-        ],
+        ranges: tables::CC_65,
     },
     Plan {
         calling_code: 60,
         regions: &[Region::MY],
         trunk_prefix: Some("0"),
         international_prefixes: &["00"],
-        ranges: ranges![
-            "3" [9] => FixedLine, "[4-9]" [8, 9] => FixedLine, "1[0-46-9]" [9, 10] => Mobile,
-            "1[378]00" [10] => TollFree, "1600" [10] => PremiumRate, "15" [10] => Voip,
-        ],
+        ranges: tables::CC_60,
     },
     Plan {
         calling_code: 66,
         regions: &[Region::TH],
         trunk_prefix: Some("0"),
         international_prefixes: &["001", "007", "008", "009"],
-        ranges: ranges![
-            "[2-57]" [8] => FixedLine, "[689]" [9] => Mobile, "1800" [10] => TollFree, "1900" [10] => PremiumRate,
-        ],
+        ranges: tables::CC_66,
     },
     Plan {
         calling_code: 62,
         regions: &[Region::ID],
         trunk_prefix: Some("0"),
         international_prefixes: &["001", "007", "008", "009"],
-        ranges: ranges![
-            "[2-79]" [7, 8, 9, 10, 11] => FixedLine, "8[1-35-9]" [9, 10, 11, 12] => Mobile,
-            "800" [8, 9, 10] => TollFree, "177" [8, 9, 10] => TollFree, "809" [10] => PremiumRate,
-            "804" [10] => SharedCost, "1500" [7] => Uan,
-        ],
+        ranges: tables::CC_62,
     },
     Plan {
         calling_code: 63,
         regions: &[Region::PH],
         trunk_prefix: Some("0"),
         international_prefixes: &["00"],
-        ranges: ranges![
-            "2" [6, 8, 9] => FixedLine, "[3-7]" [9] => FixedLine, "8" [9] => FixedLine, "81[37]" [10] => Mobile,
-            "89[5-8]" [10] => Mobile, "9" [10] => Mobile, "1800" [11, 12, 13] => TollFree,
-        ],
+        ranges: tables::CC_63,
     },
     Plan {
         calling_code: 91,
         regions: &[Region::IN],
         trunk_prefix: Some("0"),
         international_prefixes: &["00"],
-        ranges: ranges![
-            "[1-5]" [10] => FixedLine, "[6-8]" [10] => FixedLineOrMobile, "9" [10] => Mobile,
-            "1800" [8, 9, 10, 11, 12, 13] => TollFree, "1860" [11] => SharedCost, "140" [10] => Uan,
-        ],
+        ranges: tables::CC_91,
     },
     Plan {
         calling_code: 61,
         regions: &[Region::AU, Region(*b"CC"), Region(*b"CX")],
         trunk_prefix: Some("0"),
         international_prefixes: &["0011", "0014", "0015", "0016", "0018", "0019"],
-        ranges: ranges![
-            "[2378]" [9] => FixedLine, "4" [9] => Mobile, "1800" [10] => TollFree, "1802" [7] => TollFree,
-            "1900" [10] => PremiumRate, "13" [6, 8, 10] => SharedCost, "14" [9] => Voip,
-        ],
+        ranges: tables::CC_61,
     },
     Plan {
         calling_code: 64,
         regions: &[Region::NZ],
         trunk_prefix: Some("0"),
         international_prefixes: &["00"],
-        ranges: ranges![
-            "[34679]" [8] => FixedLine, "240" [8] => FixedLine, "2" [8, 9, 10] => Mobile,
-            "800" [8, 9, 10] => TollFree, "508" [8, 9, 10] => TollFree, "90" [8, 9, 10] => PremiumRate,
-            "70" [9] => PersonalNumber,
-        ],
+        ranges: tables::CC_64,
     },
     Plan {
         calling_code: 855,
         regions: &[Region::KH],
         trunk_prefix: Some("0"),
         international_prefixes: &["001", "004", "005", "006", "007", "008", "009"],
-        ranges: ranges![
-            "2[3-6]" [8, 9] => FixedLine, "3[2-6]" [8, 9] => FixedLine, "4[2-4]" [8, 9] => FixedLine,
-            "[5-7][2-5]" [8, 9] => FixedLine, "1" [8, 9] => Mobile, "31" [8, 9] => Mobile, "38" [8, 9] => Mobile,
-            "6[016-9]" [8, 9] => Mobile, "7[016-9]" [8, 9] => Mobile, "8" [8, 9] => Mobile, "9" [8, 9] => Mobile,
-            "1800" [10] => TollFree, "1900" [10] => PremiumRate,
-        ],
+        ranges: tables::CC_855,
     },
     Plan {
         calling_code: 856,
         regions: &[Region::LA],
         trunk_prefix: Some("0"),
         international_prefixes: &["00"],
-        ranges: ranges![
-            "20" [10] => Mobile, "30" [9, 10] => Mobile, "2[13]" [8] => FixedLine, "[35-7][14]" [8] => FixedLine,
-            "41" [8] => FixedLine, "8[1468]" [8] => FixedLine,
-        ],
+        ranges: tables::CC_856,
     },
 ];
 
@@ -1540,92 +1417,6 @@ const CALLING_CODES: &[(u16, &[Region])] = &[
     (998, &[Region(*b"UZ")]),
 ];
 
-/// NANP area codes of the regions other than the United States, sorted.
-const NANP_AREA_CODES: &[(&str, Region)] = &[
-    ("204", Region(*b"CA")),
-    ("226", Region(*b"CA")),
-    ("236", Region(*b"CA")),
-    ("242", Region(*b"BS")),
-    ("246", Region(*b"BB")),
-    ("249", Region(*b"CA")),
-    ("250", Region(*b"CA")),
-    ("257", Region(*b"CA")),
-    ("263", Region(*b"CA")),
-    ("264", Region(*b"AI")),
-    ("268", Region(*b"AG")),
-    ("284", Region(*b"VG")),
-    ("289", Region(*b"CA")),
-    ("306", Region(*b"CA")),
-    ("340", Region(*b"VI")),
-    ("343", Region(*b"CA")),
-    ("345", Region(*b"KY")),
-    ("354", Region(*b"CA")),
-    ("365", Region(*b"CA")),
-    ("367", Region(*b"CA")),
-    ("368", Region(*b"CA")),
-    ("382", Region(*b"CA")),
-    ("403", Region(*b"CA")),
-    ("416", Region(*b"CA")),
-    ("418", Region(*b"CA")),
-    ("428", Region(*b"CA")),
-    ("431", Region(*b"CA")),
-    ("437", Region(*b"CA")),
-    ("438", Region(*b"CA")),
-    ("441", Region(*b"BM")),
-    ("450", Region(*b"CA")),
-    ("468", Region(*b"CA")),
-    ("473", Region(*b"GD")),
-    ("474", Region(*b"CA")),
-    ("506", Region(*b"CA")),
-    ("514", Region(*b"CA")),
-    ("519", Region(*b"CA")),
-    ("548", Region(*b"CA")),
-    ("579", Region(*b"CA")),
-    ("581", Region(*b"CA")),
-    ("584", Region(*b"CA")),
-    ("587", Region(*b"CA")),
-    ("604", Region(*b"CA")),
-    ("613", Region(*b"CA")),
-    ("639", Region(*b"CA")),
-    ("647", Region(*b"CA")),
-    ("649", Region(*b"TC")),
-    ("658", Region(*b"JM")),
-    ("664", Region(*b"MS")),
-    ("670", Region(*b"MP")),
-    ("671", Region(*b"GU")),
-    ("672", Region(*b"CA")),
-    ("683", Region(*b"CA")),
-    ("684", Region(*b"AS")),
-    ("705", Region(*b"CA")),
-    ("709", Region(*b"CA")),
-    ("721", Region(*b"SX")),
-    ("742", Region(*b"CA")),
-    ("753", Region(*b"CA")),
-    ("758", Region(*b"LC")),
-    ("767", Region(*b"DM")),
-    ("778", Region(*b"CA")),
-    ("780", Region(*b"CA")),
-    ("782", Region(*b"CA")),
-    ("784", Region(*b"VC")),
-    ("787", Region(*b"PR")),
-    ("807", Region(*b"CA")),
-    ("809", Region(*b"DO")),
-    ("819", Region(*b"CA")),
-    ("825", Region(*b"CA")),
-    ("829", Region(*b"DO")),
-    ("849", Region(*b"DO")),
-    ("867", Region(*b"CA")),
-    ("868", Region(*b"TT")),
-    ("869", Region(*b"KN")),
-    ("873", Region(*b"CA")),
-    ("876", Region(*b"JM")),
-    ("879", Region(*b"CA")),
-    ("902", Region(*b"CA")),
-    ("905", Region(*b"CA")),
-    ("939", Region(*b"PR")),
-    ("942", Region(*b"CA")),
-];
-
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
@@ -1680,22 +1471,60 @@ mod tests {
 
     #[test]
     fn vietnamese_mobile_prefixes() {
-        for prefix in ["032", "033", "034", "035", "036", "037", "038", "039", "052", "055", "056", "058", "059", "070"]
+        // The mobile ranges of the libphonenumber metadata (v9.0.33): whole 3-digit blocks...
+        let blocks = ["030", "031", "032", "033", "034", "035", "036", "037", "038", "039", "051", "056", "058", "059"]
             .into_iter()
-            .chain(["076", "077", "078", "079", "081", "082", "083", "084", "085", "086", "087", "088", "089"])
-            .chain(["090", "091", "092", "093", "094", "096", "097", "098", "099"])
-        {
-            // libphonenumber allocates only parts of these blocks (0522, 0559, 0896...).
-            if cfg!(feature = "phonenumber") && ["052", "055", "089"].contains(&prefix) {
-                continue;
-            }
-            let n = vn(&format!("{prefix} 123 4567")).unwrap();
-            assert_eq!(n.e164(), format!("+84{}1234567", &prefix[1..]));
+            .chain(["070", "076", "077", "078", "079", "081", "082", "083", "084", "085", "086", "087", "088"])
+            .chain(["090", "091", "092", "093", "094", "095", "096", "097", "098"]);
+        // ...and parts of others.
+        let parts = ["0522", "0523", "0528", "0559", "0896", "0897", "0898", "0899", "0990", "0991", "0993", "0999"];
+        for prefix in blocks.chain(parts) {
+            let rest = &"1234567"[prefix.len() - 3..];
+            let n = vn(&format!("{prefix}{rest}")).unwrap();
+            assert_eq!(n.e164(), format!("+84{}{rest}", &prefix[1..]));
             assert_eq!(n.kind(), PhoneKind::Mobile, "{prefix}");
         }
-        for unallocated in ["030", "031", "050", "051", "071", "080", "095"] {
-            let err = vn(&format!("{unallocated} 123 4567")).unwrap_err();
+        for unallocated in ["040", "050", "0521", "0550", "071", "080", "0890", "0992"] {
+            let rest = &"1234567"[unallocated.len() - 3..];
+            let err = vn(&format!("{unallocated}{rest}")).unwrap_err();
             assert!(matches!(err, PhoneError::InvalidRange { calling_code: 84, .. }), "{unallocated}: {err}");
+        }
+    }
+
+    /// Issue 14: the Vietnamese ranges disagreed with the metadata both ways.
+    #[test]
+    fn newly_allocated_vietnamese_prefixes_are_accepted_and_unallocated_ones_rejected() {
+        // 095 is allocated (mobile); the old tables rejected it.
+        let n = vn("095 123 4567").unwrap();
+        assert_eq!((n.e164(), n.kind()), ("+84951234567", PhoneKind::Mobile));
+        // 0992 is not (099 is allocated except 0992); the old tables accepted it as mobile.
+        assert_eq!(
+            vn("0992 123 456").unwrap_err(),
+            PhoneError::InvalidRange { input: "0992 123 456".into(), calling_code: 84 }
+        );
+    }
+
+    /// Issue 14: +1 600 is Canada's non-geographic (VoIP) range, not a US area code.
+    #[test]
+    fn nanp_600_is_canadian() {
+        let n = PhoneNumber::parse("+1 600 201 2345", None).unwrap();
+        assert_eq!((n.region(), n.kind()), (Some(Region::CA), PhoneKind::Voip));
+        assert_eq!(PhoneNumber::parse("(600) 201-2345", Some(Region::US)).unwrap(), n);
+    }
+
+    /// Issue 14: rare number types of AU, CN, DE, IN, IT and KR were rejected.
+    #[test]
+    fn rare_number_types_are_accepted_with_their_kind() {
+        for (input, kind) in [
+            ("+61 163 1234", PhoneKind::Pager),
+            ("+86 1681 2345", PhoneKind::PremiumRate),
+            ("+49 177 991 234 567", PhoneKind::Voicemail),
+            ("+91 1861 123 456 789", PhoneKind::PremiumRate),
+            ("+39 331 012 34501", PhoneKind::Voicemail),
+            ("+82 15 2345 6789", PhoneKind::Pager),
+        ] {
+            let n = PhoneNumber::parse(input, None).unwrap_or_else(|e| panic!("{input}: {e}"));
+            assert_eq!(n.kind(), kind, "{input}");
         }
     }
 
@@ -1768,7 +1597,8 @@ mod tests {
             ("(415) 555-2671", Region::US, "+14155552671", FixedLineOrMobile, Some(Region::US)),
             ("1 415 555 2671", Region::US, "+14155552671", FixedLineOrMobile, Some(Region::US)),
             ("+1 604 555 0100", Region::US, "+16045550100", FixedLineOrMobile, Some(Region::CA)),
-            ("(876) 555-0100", Region::US, "+18765550100", FixedLineOrMobile, Some(Region(*b"JM"))),
+            // The metadata tells Jamaican mobiles from landlines by exchange.
+            ("(876) 555-0100", Region::US, "+18765550100", Mobile, Some(Region(*b"JM"))),
             ("1-800-555-0199", Region::CA, "+18005550199", TollFree, None),
             ("020 7946 0018", Region::GB, "+442079460018", FixedLine, Some(Region::GB)),
             ("07400 123456", Region::GB, "+447400123456", Mobile, Some(Region::GB)),
@@ -1905,7 +1735,7 @@ mod tests {
             (
                 "+84 9",
                 None,
-                "phone number \"+84 9\" has a national number of 1 digit: +84 numbers in that range have 8 to 10",
+                "phone number \"+84 9\" has a national number of 1 digit: +84 numbers in that range have 7 to 10",
             ),
             (
                 "0403 123 456",
@@ -2024,7 +1854,6 @@ mod tests {
     fn tables_are_consistent() {
         assert!(ISO_3166_ALPHA2.windows(2).all(|w| w[0] < w[1]));
         assert!(CALLING_CODES.windows(2).all(|w| w[0].0 < w[1].0));
-        assert!(NANP_AREA_CODES.windows(2).all(|w| w[0].0 < w[1].0));
         // Calling codes are prefix-free, so the first match is the only one.
         for (a, _) in CALLING_CODES {
             for (b, _) in CALLING_CODES {
@@ -2140,17 +1969,15 @@ mod tests {
 
         #[test]
         fn metadata_rejects_what_the_tables_let_through() {
-            // 052x: the tables allow the 052 block, libphonenumber only 0522, 0523 and 0528.
-            let err = vn("0521 234 567").unwrap_err();
-            assert_eq!(
-                err,
-                PhoneError::RejectedByMetadata { input: "0521 234 567".into(), e164: "+84521234567".into() }
-            );
+            // +971 has no detailed plan: the tables check the E.164 length only, the metadata the range.
+            let err = PhoneNumber::parse("+971 1234", None).unwrap_err();
+            assert_eq!(err, PhoneError::RejectedByMetadata { input: "+971 1234".into(), e164: "+9711234".into() });
             assert_eq!(
                 err.to_string(),
-                "phone number \"0521 234 567\" (read as +84521234567) is not valid according to the libphonenumber metadata"
+                "phone number \"+971 1234\" (read as +9711234) is not valid according to the libphonenumber metadata"
             );
-            // The tables still reject first.
+            // The tables reject first, with the more precise error (0521: the 052 block is only 0522, 0523, 0528).
+            assert!(matches!(vn("0521 234 567").unwrap_err(), PhoneError::InvalidRange { .. }));
             assert!(matches!(vn("0403 123 456").unwrap_err(), PhoneError::InvalidRange { .. }));
         }
 
