@@ -821,7 +821,10 @@ impl<'s> Generator<'s> {
             let days = TimeDelta::days(i64::from(step.days));
             match policy.send_at {
                 SendAt::AfterAnchor { minutes } => {
-                    let Some(t) = at.checked_add_signed(days + TimeDelta::minutes(i64::from(minutes))) else {
+                    let Some(t) = days
+                        .checked_add(&TimeDelta::minutes(i64::from(minutes)))
+                        .and_then(|d| at.checked_add_signed(d))
+                    else {
                         continue;
                     };
                     if counts_down && t >= at {
