@@ -63,7 +63,8 @@ impl CareWindow {
         Ok(Self { start, end })
     }
 
-    /// The local day `date` in `zone`, from its first instant to the next day's.
+    /// The local day `date` in `zone`, from its first instant to the next day's. A day whose midnight the clocks
+    /// skip (Santiago in September) starts when they jump; a day the clocks go back on lasts 25 hours.
     ///
     /// # Errors
     ///
@@ -820,7 +821,10 @@ impl<'s> Generator<'s> {
             let days = TimeDelta::days(i64::from(step.days));
             match policy.send_at {
                 SendAt::AfterAnchor { minutes } => {
-                    let Some(t) = at.checked_add_signed(days + TimeDelta::minutes(i64::from(minutes))) else {
+                    let Some(t) = days
+                        .checked_add(&TimeDelta::minutes(i64::from(minutes)))
+                        .and_then(|d| at.checked_add_signed(d))
+                    else {
                         continue;
                     };
                     if counts_down && t >= at {

@@ -17,6 +17,11 @@ use crate::money::Money;
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum SendAt {
     /// At this local time (in the customer's zone) on the step's day — but never before the anchor itself.
+    ///
+    /// The step is due at the earliest instant whose local date and time are at or after the day and `time`: a
+    /// time that occurs twice on the day the clocks go back means its first occurrence, one that the clocks skip
+    /// when they go forward means the instant they jump (03:00 for 02:30 in New York, 02:30 for 02:10 at Lord
+    /// Howe, whose clocks move 30 minutes).
     LocalTime {
         /// The local time.
         time: NaiveTime,

@@ -104,6 +104,10 @@ impl From<Language> for String {
 /// Half-open `[start, end)`; when `end` is earlier than `start` the span wraps past midnight. A span covering the
 /// whole day is rejected: a customer who never wants messages should revoke consent instead.
 ///
+/// The span follows the wall clock in the customer's zone. When the clocks go back, both occurrences of a quiet
+/// time are quiet, and a message deferred from the second 01:15 waits for the second 01:30; when they jump
+/// forward past the span's end (or back out of the span), it ends at the change.
+///
 /// ```
 /// use customer_care::customer::QuietHours;
 /// use chrono::NaiveTime;

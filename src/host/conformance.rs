@@ -66,8 +66,13 @@ impl Workload {
         self.customer.as_uuid()
     }
 
+    /// `n` minutes after `t0` (the scenarios use a handful; held at the end of time rather than overflowing).
     fn at(&self, n: u64) -> DateTime<Utc> {
-        self.t0 + TimeDelta::minutes(i64::try_from(n).unwrap_or(i64::MAX / 120))
+        i64::try_from(n)
+            .ok()
+            .and_then(TimeDelta::try_minutes)
+            .and_then(|d| self.t0.checked_add_signed(d))
+            .unwrap_or(DateTime::<Utc>::MAX_UTC)
     }
 
     fn id(&self, n: u64) -> Result<CommandId, ConformanceFailure> {

@@ -72,7 +72,8 @@ impl Period {
         Self { bucket, start }
     }
 
-    /// The period of `bucket` containing the instant `at`, in the local calendar of `zone`.
+    /// The period of `bucket` containing the instant `at`, in the local calendar of `zone`: the local date with the
+    /// offset in force at `at`, so a fold or gap never moves an instant into another day.
     ///
     /// At the very ends of chrono's range (about 262,000 years away), where the local date cannot be
     /// represented, the UTC date is used; a week that would start before the first representable date starts on

@@ -81,7 +81,9 @@ impl Default for ServiceLevelConfig {
     }
 }
 
-/// The dimension tickets are grouped by. Time buckets use the ticket's creation in the report's zone.
+/// The dimension tickets are grouped by. Time buckets use the ticket's creation in the report's zone: the local
+/// date with the offset in force at that instant (a ticket created in the repeated hour of a fold belongs to the
+/// same day either time; a day shortened by a gap just holds fewer hours).
 ///
 /// A ticket created within a day of chrono's range ends whose local date lies outside the range of dates
 /// (before `NaiveDate::MIN` west of UTC, after `NaiveDate::MAX` east of it) counts in that first or last date,
