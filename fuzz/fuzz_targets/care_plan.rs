@@ -173,7 +173,7 @@ fn near(u: &mut Unstructured<'_>, t: DateTime<Utc>) -> Result<DateTime<Utc>> {
     step(u, back)
 }
 
-fuzz_target!(|data: &[u8]| {
+fuzz_target!(init: fuzz_support::warm_up(), |data: &[u8]| {
     let mut u = Unstructured::new(data);
     let Ok((policy, customers, window, facts)) = (|| -> Result<_> {
         let policy = policy(&mut u)?;

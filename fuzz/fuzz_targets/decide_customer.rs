@@ -163,7 +163,7 @@ fn body(u: &mut Unstructured<'_>, at: chrono::DateTime<chrono::Utc>) -> Result<C
     })
 }
 
-fuzz_target!(|data: &[u8]| {
+fuzz_target!(init: fuzz_support::warm_up(), |data: &[u8]| {
     let mut u = Unstructured::new(data);
     let Ok(commands) = (|| -> Result<Vec<Command<CustomerCommand>>> {
         let mut ids = Ids::default();

@@ -45,7 +45,7 @@ fn parse_only<T: FromStr>(text: &str) -> Option<T> {
     text.parse::<T>().ok()
 }
 
-fuzz_target!(|data: &[u8]| {
+fuzz_target!(init: fuzz_support::warm_up(), |data: &[u8]| {
     let Some((&selector, rest)) = data.split_first() else { return };
     let Ok(text) = std::str::from_utf8(rest) else { return };
 
