@@ -284,7 +284,10 @@ mod properties {
                 let e1 = m.expected_purchases(&s, Span::weeks(t).unwrap()).unwrap();
                 let e2 = m.expected_purchases(&s, Span::weeks(t + 10.0).unwrap()).unwrap();
                 prop_assert!(e1.is_finite() && e1 >= 0.0, "{} E = {e1}", m.name());
-                prop_assert!(e2 >= e1 * (1.0 - 1e-12), "{} E({t}) = {e1} > E({t} + 10) = {e2}", m.name());
+                // The expectation is a sum of positive terms, as many as the posterior negative binomial needs
+                // (r + x = 80 at z ≈ 0.9986 takes tens of thousands), so rounding reaches n·ε ≈ 1e-11 relative once E has
+                // saturated; 1e-10 allows a million terms and still catches any real decrease.
+                prop_assert!(e2 >= e1 * (1.0 - 1e-10), "{} E({t}) = {e1} > E({t} + 10) = {e2}", m.name());
                 let n = m.expected_purchases_new(Span::weeks(t).unwrap()).unwrap();
                 prop_assert!(n.is_finite() && n >= 0.0);
                 let q1 = m.probability_no_purchase(&s, Span::weeks(t).unwrap()).unwrap();
