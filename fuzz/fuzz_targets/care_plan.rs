@@ -265,7 +265,7 @@ fuzz_target!(init: fuzz_support::warm_up(), |data: &[u8]| {
             points: points.clone(),
             stored_value: stored.clone(),
             resolved_tickets: tickets,
-            poor_experience: poor.clone(),
+            poor_experience: *poor,
             push_enabled: *push,
             history,
             ..CareSubject::new(c)

@@ -38,7 +38,7 @@ fn points(u: &mut Unstructured<'_>) -> Result<Points> {
 }
 
 fn tag(u: &mut Unstructured<'_>) -> Result<Tag> {
-    Ok(Tag::new(*u.choose(&["coffee", "merch", "tea"])?).expect("valid tag"))
+    Ok(Tag::new(u.choose(&["coffee", "merch", "tea"])?).expect("valid tag"))
 }
 
 fn tags(u: &mut Unstructured<'_>) -> Result<Vec<Tag>> {
@@ -121,7 +121,7 @@ fn program(u: &mut Unstructured<'_>) -> Result<LoyaltyProgram> {
             if u.arbitrary()? { TierWindow::CalendarYear } else { TierWindow::RollingMonths { months: small_u32(u)? } };
         let t1 = u.int_in_range(0..=2000)?;
         let tiers = vec![tier(u, "member", 0)?, tier(u, "silver", t1)?, tier(u, "gold", t1 * 3)?];
-        let floor = if u.arbitrary()? { Some(name(*u.choose(&["member", "silver", "gold"])?)) } else { None };
+        let floor = if u.arbitrary()? { Some(name(u.choose(&["member", "silver", "gold"])?)) } else { None };
         s.tiers = Some(TierRules { metric, window, tiers, grace_days: small_u32(u)?, floor });
     }
     s.clawback = match u.int_in_range(0..=3u8)? {

@@ -19,7 +19,7 @@ use rust_decimal::Decimal;
 
 fn tags(u: &mut Unstructured<'_>) -> Result<Vec<Tag>> {
     let n = u.int_in_range(0..=2)?;
-    (0..n).map(|_| Ok(Tag::new(*u.choose(&["coffee", "merch", "tea"])?).expect("valid tag"))).collect()
+    (0..n).map(|_| Ok(Tag::new(u.choose(&["coffee", "merch", "tea"])?).expect("valid tag"))).collect()
 }
 
 fn rounding(u: &mut Unstructured<'_>) -> Result<Rounding> {

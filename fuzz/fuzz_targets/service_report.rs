@@ -43,7 +43,7 @@ const GROUPS: [GroupBy; 8] = [
 
 fn kind(u: &mut Unstructured<'_>) -> Result<TicketEventKind> {
     let agent = |u: &mut Unstructured<'_>| -> Result<Option<AgentId>> {
-        Ok(if u.arbitrary()? { AgentId::new(*u.choose(&["ana", "bao"])?).ok() } else { None })
+        Ok(if u.arbitrary()? { AgentId::new(u.choose(&["ana", "bao"])?).ok() } else { None })
     };
     Ok(match u.int_in_range(0..=11u8)? {
         0 | 1 => TicketEventKind::CustomerMessage,
