@@ -8,7 +8,7 @@ use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-use super::MetricsError;
+use super::error::MetricsError;
 use super::response::{Label, Response};
 use super::scale::Score;
 use super::tally::Tally;

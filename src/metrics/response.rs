@@ -6,7 +6,7 @@ use std::str::FromStr;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::MetricsError;
+use super::error::MetricsError;
 use super::scale::Score;
 use crate::id::excerpt;
 use crate::stats::show;
