@@ -27,10 +27,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::error::{LifecycleError, invalid, positive};
 use super::optimize::{self, Stop};
+use super::span::{Span, TimeUnit};
 use super::special::{bg_expected_alive, digamma, ln_gamma, ln_hyp2f1_one, log_add_exp, one_minus_exp_over};
 use super::summary::{CustomerSummary, FitData};
-use super::{LifecycleError, Span, TimeUnit, positive};
 
 /// One fitted parameter.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -109,7 +110,7 @@ impl FitOptions {
         if penalizer.is_finite() && penalizer >= 0.0 {
             Ok(Self { penalizer })
         } else {
-            Err(super::invalid("penalizer", penalizer, "a finite number ≥ 0"))
+            Err(invalid("penalizer", penalizer, "a finite number ≥ 0"))
         }
     }
 

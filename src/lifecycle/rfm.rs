@@ -30,8 +30,9 @@ use std::fmt;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use super::error::{LifecycleError, non_negative};
+use super::span::{Span, TimeUnit};
 use super::summary::CustomerSummary;
-use super::{LifecycleError, Span, TimeUnit, non_negative};
 
 /// One customer's recency, frequency and monetary value.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
