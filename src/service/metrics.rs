@@ -3,9 +3,10 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::error::ServiceError;
+use super::name::{AgentId, TeamId, TicketId};
 use super::sla::{self, SlaMeasure, SlaPolicy};
 use super::ticket::{AuthorKind, CallSegment, Channel, Priority, Status, Ticket, TicketEventKind, Visibility};
-use super::{AgentId, ServiceError, TeamId, TicketId};
 use crate::calendar::BusinessCalendar;
 use crate::id::CustomerId;
 

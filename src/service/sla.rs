@@ -5,7 +5,7 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::ServiceError;
+use super::error::ServiceError;
 use super::metrics::{FrtStart, ReplyWait, Stamp};
 use super::ticket::{AuthorKind, Channel, Priority, Status, Ticket, TicketEventKind, Visibility};
 use crate::calendar::BusinessCalendar;
