@@ -54,6 +54,7 @@
 //! ```
 
 pub mod churn;
+mod clock;
 mod error;
 pub mod experience;
 mod metrics;
@@ -62,8 +63,9 @@ mod report;
 mod sla;
 mod ticket;
 
+pub use clock::{Elapsed, FrtStart};
 pub use error::ServiceError;
-pub use metrics::{Elapsed, FrtStart, HandleTime, MetricsConfig, TicketMetrics};
+pub use metrics::{HandleTime, MetricsConfig, TicketMetrics};
 pub use name::{AgentId, NAME_MAX_CHARS, TeamId, TicketId};
 pub use report::{
     DurationSummary, ElapsedSummary, FcrDefinition, FcrOutcome, FcrSummary, GroupBy, GroupKey, GroupReport,

@@ -6,8 +6,9 @@ use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
+use super::clock::Elapsed;
 use super::error::ServiceError;
-use super::metrics::{Elapsed, TicketMetrics};
+use super::metrics::TicketMetrics;
 use super::name::{AgentId, TeamId};
 use super::sla::SlaMetric;
 use super::ticket::{Channel, Priority};
