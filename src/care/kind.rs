@@ -5,7 +5,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use super::{CareError, Placeholder};
+use super::error::CareError;
+use super::template::Placeholder;
 use crate::customer::Purpose;
 use crate::id::excerpt;
 

@@ -6,7 +6,10 @@ use chrono::NaiveTime;
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-use super::{CareError, CareKind, Placeholder, TemplateSet};
+use super::error::CareError;
+use super::kind::CareKind;
+use super::template::Placeholder;
+use super::templates::TemplateSet;
 use crate::customer::{Channel, LeapDayPolicy, Purpose, QuietHours};
 use crate::lifecycle::Stage;
 use crate::loyalty::Points;

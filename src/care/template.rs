@@ -6,7 +6,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use super::CareError;
+use super::error::CareError;
 use crate::id::excerpt;
 
 /// A value a template can name.

@@ -4,7 +4,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{CareError, CareKind, Template};
+use super::error::CareError;
+use super::kind::CareKind;
+use super::template::Template;
 use crate::customer::Language;
 
 /// The templates of a care policy: one per care kind and language, a fallback language, and for each language
