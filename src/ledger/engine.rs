@@ -6,10 +6,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::error::{InvariantViolation, LedgerError};
 use super::index::KeySet;
 use super::types::{
-    Allocation, AllocationPolicy, Category, Credit, Hold, HoldPlacement, HoldStatus, InvariantViolation, LedgerError,
-    Lot, LotId, Tag, Totals, Unit, minus, plus, smaller,
+    Allocation, AllocationPolicy, Category, Credit, Hold, HoldPlacement, HoldStatus, Lot, LotId, Tag, Totals, Unit,
+    minus, plus, smaller,
 };
 use crate::id::HoldId;
 
