@@ -62,7 +62,6 @@
 
 mod engine;
 mod error;
-pub(crate) mod few;
 mod index;
 mod types;
 

@@ -5,6 +5,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::error::LoyaltyError;
+use super::few::Few;
 use super::orders::{OrderIndex, OrderRecord};
 use super::points::{Points, PointsFraction, lcm};
 use super::program::{
@@ -12,7 +13,6 @@ use super::program::{
     end_of_day, local_date, period_start, review_period_end, review_window_start, window_start,
 };
 use crate::id::{AccountId, HoldId, OrderId};
-use crate::ledger::few::Few;
 use crate::ledger::{
     Allocation, Category, Credit, Explanation, HoldPlacement, HoldStatus, InvariantViolation, Ledger, LineId, LotId,
     Origin, SettleFact, Tag,
