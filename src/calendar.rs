@@ -59,7 +59,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Offset, TimeDelta, TimeZone, Utc, We
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-use crate::id::excerpt;
+use crate::text::excerpt;
 
 const NS_PER_SEC: i64 = 1_000_000_000;
 const SECS_PER_DAY: u32 = 86_400;

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::error::CareError;
 use super::template::Placeholder;
 use crate::customer::Purpose;
-use crate::id::excerpt;
+use crate::text::excerpt;
 
 /// A kind of proactive care.
 ///

@@ -87,7 +87,7 @@ impl From<TemplateSet> for TemplateSetRepr {
 fn primary(language: &str) -> Result<Box<str>, CareError> {
     Language::new(language)
         .map(|l| l.primary().into())
-        .map_err(|_| CareError::InvalidLanguage { language: crate::id::excerpt(language) })
+        .map_err(|_| CareError::InvalidLanguage { language: crate::text::excerpt(language) })
 }
 
 fn check_name(language: &str, name: &str) -> Result<(), CareError> {

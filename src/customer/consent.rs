@@ -92,7 +92,7 @@ impl ConsentSource {
         if (1..=SOURCE_MAX_CHARS).contains(&chars) && value.trim() == value && !value.chars().any(char::is_control) {
             Ok(Self(value.into()))
         } else {
-            Err(CustomerError::InvalidConsentSource { source_text: crate::id::excerpt(value), max: SOURCE_MAX_CHARS })
+            Err(CustomerError::InvalidConsentSource { source_text: crate::text::excerpt(value), max: SOURCE_MAX_CHARS })
         }
     }
 

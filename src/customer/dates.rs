@@ -211,7 +211,7 @@ impl OccasionLabel {
         if (1..=LABEL_MAX_CHARS).contains(&chars) && value.trim() == value && !value.chars().any(char::is_control) {
             Ok(Self(value.into()))
         } else {
-            Err(CustomerError::InvalidLabel { label: crate::id::excerpt(value), max: LABEL_MAX_CHARS })
+            Err(CustomerError::InvalidLabel { label: crate::text::excerpt(value), max: LABEL_MAX_CHARS })
         }
     }
 

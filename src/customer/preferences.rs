@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::change::Change;
 use super::consent::Channel;
 use super::error::CustomerError;
-use crate::id::excerpt;
+use crate::text::excerpt;
 
 /// A language tag (BCP 47 shape): a 2–3 letter primary language, then optional subtags of 1–8 letters or digits
 /// separated by `-`. Normalised case: language lower, script title (`Hant`), region upper (`VN`).

@@ -8,8 +8,9 @@ use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::id::{HoldId, OrderId, excerpt};
+use crate::id::{HoldId, OrderId};
 use crate::money::Money;
+use crate::text::excerpt;
 
 /// What a ledger counts: integer points or money in one currency.
 ///
@@ -117,7 +118,7 @@ macro_rules! label {
             pub fn new(text: &str) -> Result<Self, $crate::ledger::LabelError> {
                 let raw = text.as_bytes();
                 if raw.is_empty() || raw.len() > $crate::ledger::LABEL_MAX || !raw.iter().all(|&b| $crate::ledger::label_byte_ok(b)) {
-                    return Err($crate::ledger::LabelError { input: $crate::id::excerpt(text) });
+                    return Err($crate::ledger::LabelError { input: $crate::text::excerpt(text) });
                 }
                 let mut bytes = [0u8; $crate::ledger::LABEL_MAX];
                 for (slot, &b) in bytes.iter_mut().zip(raw) {

@@ -157,7 +157,7 @@ impl TryFrom<ScorerRepr> for RfmScorer {
         for (m, s) in monetary.iter_mut().zip(&r.monetary) {
             *m = s.parse().map_err(|_| LifecycleError::InvalidValue {
                 name: "monetary cut".into(),
-                value: s.chars().take(80).collect(),
+                value: crate::text::excerpt(s),
                 expected: "a decimal number".into(),
             })?;
         }

@@ -6,7 +6,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use super::error::ServiceError;
-use crate::id::excerpt;
+use crate::text::excerpt;
 
 /// The longest accepted [`TicketId`], [`AgentId`] or [`TeamId`], in characters.
 pub const NAME_MAX_CHARS: usize = 64;
