@@ -18,7 +18,7 @@ use super::subject::{CareSubject, ResolvedTicket};
 use super::template::Placeholder;
 use crate::customer::{AnnualDate, Channel, CustomerStatus, OccasionKind, PurchaseEntry, Purpose, QuietHours};
 use crate::id::CustomerId;
-use crate::local_day::{at_local, local_date, local_date_plus, local_time, next_change, start_of_day};
+use crate::local_day::{at_local, end_of_day, local_date, local_date_plus, local_time, next_change, start_of_day};
 use crate::money::Money;
 
 /// The longest [`CareWindow`], in days.
@@ -74,7 +74,7 @@ impl CareWindow {
     /// (`NaiveDate::MAX` everywhere, `NaiveDate::MIN` east of UTC).
     pub fn local_day(date: NaiveDate, zone: Tz) -> Result<Self, CareError> {
         let start = start_of_day(zone, date);
-        let end = date.succ_opt().and_then(|d| start_of_day(zone, d));
+        let end = end_of_day(zone, date);
         match (start, end) {
             (Some(start), Some(end)) => Self::new(start, end),
             _ => Err(CareError::DayOutOfRange { date, zone }),
