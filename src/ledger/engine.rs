@@ -1181,16 +1181,10 @@ impl<U: Unit> Ledger<U> {
             next_expiries,
         }
     }
-}
 
-// ---------------------------------------------------------------- additions for stored value (wallet branch)
-//
-// The wallet's e-receipt needs the next expiry after a debit without walking every lot. This read-only view over
-// the existing `live` index is the only engine addition the wallet makes; see notes/wallet.md.
-
-impl<U: Unit> Ledger<U> {
     /// Active lots with a free amount, soonest expiry first (never-expiring lots last), then by lot id: the order
-    /// [`AllocationPolicy::SoonestExpiring`] consumes them. Walking the first few is `O(log n)` each.
+    /// [`AllocationPolicy::SoonestExpiring`] consumes them. Walking the first few is `O(log n)` each (the wallet's
+    /// e-receipt reads the next expiry after a debit this way, without walking every lot).
     pub fn spendable_by_expiry(&self) -> impl Iterator<Item = &Lot<U>> {
         self.live.iter().filter_map(|(_, id)| self.lots.get(id))
     }
