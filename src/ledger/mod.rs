@@ -63,6 +63,8 @@
 mod engine;
 mod error;
 mod index;
+mod plan;
+mod store;
 mod types;
 
 pub use engine::{Explanation, Ledger, SettleFact, UpcomingExpiry};
