@@ -84,7 +84,7 @@ const SCAN_STEP_SECS: i64 = 3 * 86_400;
 const BUCKET_SHIFT: u32 = 50;
 
 /// Why a calendar, a schedule or a business-time computation was rejected.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum CalendarError {

@@ -25,7 +25,7 @@
 //!
 //! ```
 //! use customer_care::care::{CarePolicy, CarePolicySpec, CareSubject, CareWindow};
-//! use customer_care::customer::{AnnualDate, Channel, Customer, CustomerCommand, NewProfile, OccasionKind, Purpose};
+//! use customer_care::customer::{AnnualDate, Channel, Customer, CustomerCommand, NewProfile, OccasionKind, Purpose, Region};
 //! use customer_care::{Command, CommandId, CustomerId};
 //! use chrono::{NaiveDate, TimeDelta};
 //!
@@ -35,7 +35,7 @@
 //!
 //! // A customer with a phone, SMS marketing consent and a birthday today.
 //! let mut lan = Customer::new(CustomerId::from_u128(1)?);
-//! let profile = NewProfile::default().preferred_name("chị Lan")?.phone("0903 123 456", "VN")?.build();
+//! let profile = NewProfile::default().preferred_name("chị Lan")?.phone("0903 123 456", Region::VN)?.build();
 //! let last_night = today.start() - TimeDelta::hours(1);
 //! for (n, body) in [
 //!     CustomerCommand::Register { profile, registered_at: None },
@@ -90,7 +90,7 @@ pub use template::{Placeholder, TEMPLATE_MAX_CHARS, Template};
 pub use templates::{TemplateEntry, TemplateSet};
 
 /// Why a care template, policy or plan was rejected.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum CareError {

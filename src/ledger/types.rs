@@ -86,7 +86,7 @@ pub(crate) fn smaller<U: Unit>(a: &U, b: &U) -> U {
 pub const LABEL_MAX: usize = 24;
 
 /// A [`Category`] or [`Tag`] was not 1 to 24 ASCII letters, digits, `-`, `_`, `.` or `:`.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 #[error("invalid label {input:?}: expected 1 to 24 ASCII letters, digits, '-', '_', '.' or ':'")]
 pub struct LabelError {
     /// The rejected text (at most 80 characters of it).
@@ -261,7 +261,7 @@ impl LotId {
 }
 
 /// The text is not a [`LotId`] (`"<version>.<index>"`).
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 #[error("invalid lot id {input:?}: expected \"<version>.<index>\", such as \"12.0\"")]
 pub struct ParseLotIdError {
     /// The rejected text (at most 80 characters of it).
@@ -665,7 +665,7 @@ pub enum AllocationPolicy {
 }
 
 /// Why the lot engine rejected a plan.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum LedgerError<U> {
@@ -753,7 +753,7 @@ pub enum LedgerError<U> {
 
 /// A broken ledger invariant, found by [`Ledger::check_invariants`](super::Ledger::check_invariants). It means a
 /// bug or a tampered snapshot, never a rejected command.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 #[error("ledger invariant violated: {what}")]
 pub struct InvariantViolation {
     /// What does not add up, with the values.

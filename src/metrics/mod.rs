@@ -56,7 +56,7 @@ pub use tally::{CesTally, CsatTally, NpsTally, Tally};
 use crate::stats::{ConfidenceLevel, Estimate, ProportionMethod, ProportionSample, StatsError, proportion};
 
 /// Why a survey score, tally or metric was rejected.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum MetricsError {
