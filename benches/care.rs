@@ -44,7 +44,7 @@ fn customer(n: usize, rng: &mut Rng) -> (Customer, Facts) {
     let mut commands = Vec::new();
     let mut profile = NewProfile::default().full_name("Nguyễn Thị Lan").unwrap();
     if rng.below(100) < 95 {
-        profile = profile.phone(&format!("09{:08}", n % 100_000_000), "VN").unwrap();
+        profile = profile.phone(&format!("09{:08}", n % 100_000_000), customer_care::customer::Region::VN).unwrap();
     }
     if rng.below(100) < 40 {
         profile = profile.email(&format!("c{n}@example.com")).unwrap();

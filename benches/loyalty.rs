@@ -12,6 +12,7 @@ use customer_care::ledger::LineId;
 use customer_care::loyalty::{
     ExpiryPolicy, LoyaltyProgram, Points, PointsAccount, PointsCommand, PointsEvent, ProgramSpec, PurchaseLine,
 };
+use customer_care::rust_decimal::Decimal;
 use customer_care::{AccountId, Command, CommandId, Commit, Currency, Decision, Money, OrderId};
 
 fn t0() -> DateTime<Utc> {
@@ -20,13 +21,8 @@ fn t0() -> DateTime<Utc> {
 
 fn program() -> LoyaltyProgram {
     let usd = |m| Money::from_minor(m, Currency::USD);
-    let mut spec = ProgramSpec::new(
-        chrono_tz::America::New_York,
-        usd(100),
-        "1.5".parse().expect("decimal"),
-        Points::new(100),
-        usd(100),
-    );
+    let mut spec = ProgramSpec::new(chrono_tz::America::New_York, usd(100), Decimal::new(15, 1))
+        .redeem(Points::new(100), usd(100));
     spec.expiry = ExpiryPolicy::RollingMonths { months: 12 };
     LoyaltyProgram::new(spec).expect("valid program")
 }

@@ -11,7 +11,7 @@ use customer_care::care::{
 };
 use customer_care::customer::{
     AnnualDate, Change, Channel, Customer, CustomerCommand, NewProfile, OccasionKind, PreferencesPatch, Purchase,
-    Purpose, QuietHours,
+    Purpose, QuietHours, Region,
 };
 use customer_care::ledger::UpcomingExpiry;
 use customer_care::lifecycle::Stage;
@@ -41,7 +41,10 @@ fn customer(
 ) -> Result<Customer> {
     let mut commands = vec![
         CustomerCommand::Register {
-            profile: NewProfile::default().preferred_name(name)?.phone(&format!("0903 000 {n:03}"), "VN")?.build(),
+            profile: NewProfile::default()
+                .preferred_name(name)?
+                .phone(&format!("0903 000 {n:03}"), Region::VN)?
+                .build(),
             registered_at: Some(now()? - TimeDelta::days(days)),
         },
         CustomerCommand::SetPreferences {

@@ -4,12 +4,14 @@
 //! Run with `cargo run --example loyalty`.
 
 use chrono::{DateTime, TimeZone, Utc};
+use customer_care::host::{Host, ManualClock, MemoryStore, SubmitError};
 use customer_care::ledger::LineId;
 use customer_care::loyalty::{
     BonusReason, ClawbackPolicy, ExpiredRefundPolicy, ExpiryPolicy, LoyaltyProgram, Points, PointsAccount,
     PointsCommand, PointsEvent, ProgramSpec, PurchaseLine, Tier, TierMetric, TierName, TierRules, TierWindow,
 };
-use customer_care::{AccountId, Command, CommandId, Currency, Decision, Money, OrderId, Rounding};
+use customer_care::rust_decimal::Decimal;
+use customer_care::{AccountId, CommandId, Currency, Money, OrderId, Rounding};
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
@@ -22,59 +24,56 @@ fn vnd(amount: i64) -> Money {
 /// the last 12 months.
 fn cafe_program() -> Result<LoyaltyProgram> {
     let zone = chrono_tz::Asia::Ho_Chi_Minh;
-    let mut spec = ProgramSpec::new(zone, vnd(10_000), "1".parse()?, Points::new(1), vnd(100));
-    spec.pending_days = 7;
-    spec.expiry = ExpiryPolicy::RollingMonths { months: 12 };
-    spec.redemption.max_share = "0.5".parse()?;
+    let tiers = TierRules::new(
+        TierMetric::PointsEarned,
+        TierWindow::RollingMonths { months: 12 },
+        vec![
+            Tier::new(TierName::new("member")?),
+            Tier::new(TierName::new("silver")?)
+                .threshold_points(Points::new(300))
+                .earn_multiplier(Decimal::new(125, 2))
+                .discount_percent(5),
+            Tier::new(TierName::new("gold")?)
+                .threshold_points(Points::new(1_000))
+                .earn_multiplier(Decimal::new(15, 1))
+                .discount_percent(10),
+        ],
+    )
+    .grace_days(30);
+    let mut spec = ProgramSpec::new(zone, vnd(10_000), 1)
+        .redeem(Points::new(1), vnd(100))
+        .pending_days(7)
+        .expiry(ExpiryPolicy::RollingMonths { months: 12 })
+        .clawback(ClawbackPolicy::AllowDebt { max_debt: Points::new(100) })
+        .tiers(tiers);
+    spec.redemption.max_share = Decimal::new(5, 1);
     spec.redemption.min_points = Points::new(50);
     spec.redemption.rounding = Rounding::Floor;
-    spec.clawback = ClawbackPolicy::AllowDebt { max_debt: Points::new(100) };
     spec.expired_refund = ExpiredRefundPolicy::Grace { days: 30 };
-    let tier = |name: &str, threshold: &str, multiplier: &str, discount: &str| -> Result<Tier> {
-        Ok(Tier {
-            name: TierName::new(name)?,
-            threshold: threshold.parse()?,
-            earn_multiplier: multiplier.parse()?,
-            discount_percent: discount.parse()?,
-        })
-    };
-    spec.tiers = Some(TierRules {
-        metric: TierMetric::PointsEarned,
-        window: TierWindow::RollingMonths { months: 12 },
-        tiers: vec![
-            tier("member", "0", "1", "0")?,
-            tier("silver", "300", "1.25", "5")?,
-            tier("gold", "1000", "1.5", "10")?,
-        ],
-        grace_days: 30,
-        floor: None,
-    });
     Ok(LoyaltyProgram::new(spec)?)
 }
 
-/// A host in a few lines: decide, "persist" (here: a Vec), apply.
+/// The café's host: the crate's host loop over an in-memory store, with a clock the example sets per event.
 struct Cafe {
+    host: Host<MemoryStore, ManualClock>,
     program: LoyaltyProgram,
     account: PointsAccount,
-    log: Vec<customer_care::Commit<PointsCommand, PointsEvent>>,
     next_id: u128,
 }
 
 impl Cafe {
-    fn submit(&mut self, at: DateTime<Utc>, what: &str, body: PointsCommand) {
+    fn submit(&mut self, at: DateTime<Utc>, what: &str, body: PointsCommand) -> Result<()> {
         self.next_id += 1;
-        let command = Command::new(CommandId::from_u128(self.next_id).expect("non-nil"), at, body);
+        self.host.clock_mut().set(at);
         println!("\n{} — {what}", at.with_timezone(&self.program.zone()).format("%Y-%m-%d %H:%M"));
-        match self.account.decide(&self.program, &command) {
-            Ok(Decision::Accepted(commit)) => {
-                for event in &commit.events {
+        match self.host.submit(&mut self.account, &self.program, CommandId::from_u128(self.next_id)?, body) {
+            Ok(submitted) => {
+                for event in submitted.events() {
                     println!("    {}", describe(event));
                 }
-                self.account.apply(&commit);
-                self.log.push(commit);
             }
-            Ok(Decision::Duplicate { version }) => println!("    duplicate of commit {version}"),
-            Err(error) => println!("    rejected: {error}"),
+            Err(SubmitError::Rejected(error)) => println!("    rejected: {error}"),
+            Err(other) => return Err(other.into()),
         }
         println!(
             "    balance: {} available, {} pending, {} owed; tier {}",
@@ -83,6 +82,7 @@ impl Cafe {
             self.account.points_owed(),
             self.account.tier().map_or_else(|| "-".to_owned(), |t| t.to_string())
         );
+        Ok(())
     }
 }
 
@@ -142,18 +142,18 @@ fn main() -> Result<()> {
     let local =
         |y, m, d, h| chrono_tz::Asia::Ho_Chi_Minh.with_ymd_and_hms(y, m, d, h, 0, 0).unwrap().with_timezone(&Utc);
     let mut cafe = Cafe {
+        host: Host::new(MemoryStore::default(), ManualClock::new(local(2026, 1, 31, 8))),
         program: cafe_program()?,
         account: PointsAccount::new(AccountId::from_u128(42)?),
-        log: Vec::new(),
         next_id: 0,
     };
-    cafe.submit(local(2026, 1, 31, 8), "two cà phê sữa đá and a bánh mì", purchase("HD-001", &[58_000, 35_000])?);
-    cafe.submit(local(2026, 2, 2, 8), "catering order", purchase("HD-002", &[2_450_000, 600_000])?);
+    cafe.submit(local(2026, 1, 31, 8), "two cà phê sữa đá and a bánh mì", purchase("HD-001", &[58_000, 35_000])?)?;
+    cafe.submit(local(2026, 2, 2, 8), "catering order", purchase("HD-002", &[2_450_000, 600_000])?)?;
     cafe.submit(
         local(2026, 2, 3, 9),
         "birthday bonus",
         PointsCommand::AwardBonus { points: Points::new(100), reason: BonusReason::Birthday, expires_at: None },
-    );
+    )?;
     cafe.submit(
         local(2026, 2, 10, 8),
         "redeem 700 points on a 120,000 VND order",
@@ -162,7 +162,7 @@ fn main() -> Result<()> {
             points: Points::new(700),
             order_total: vnd(120_000),
         },
-    );
+    )?;
     let quote = cafe.account.quote_redemption(&cafe.program, vnd(120_000), local(2026, 2, 10, 8))?;
     println!("    quote: at most {} points, worth {}, on a 120,000 VND order", quote.points, quote.value);
     cafe.submit(
@@ -173,17 +173,17 @@ fn main() -> Result<()> {
             points: Points::new(260),
             order_total: vnd(120_000),
         },
-    );
+    )?;
     cafe.submit(
         local(2026, 2, 12, 10),
         "the catering order comes back (one line)",
         PointsCommand::ReturnPurchase { order: OrderId::new("HD-002")?, lines: Some(vec![LineId::new(1)]) },
-    );
+    )?;
     cafe.submit(
         local(2026, 2, 13, 10),
         "HD-003 refunded",
         PointsCommand::RefundRedemption { order: OrderId::new("HD-003")?, points: None },
-    );
+    )?;
     let price = cafe.account.tier_price(&cafe.program, vnd(45_000), Rounding::HalfUp)?;
     println!("\na 45,000 VND drink costs this customer {price}");
     if let Some(progress) = cafe.account.tier_progress(&cafe.program, local(2026, 2, 13, 10)) {
@@ -196,7 +196,7 @@ fn main() -> Result<()> {
         );
     }
     // A year later nothing happened in between: one command processes everything due, as a sweep on time would.
-    cafe.submit(local(2027, 3, 15, 9), "a year later: process what is due", PointsCommand::ProcessDue);
+    cafe.submit(local(2027, 3, 15, 9), "a year later: process what is due", PointsCommand::ProcessDue)?;
 
     println!("\nwhere did the points go?");
     let explanation = cafe.account.explain();
@@ -213,8 +213,8 @@ fn main() -> Result<()> {
         );
     }
     cafe.account.check_invariants()?;
-    let replayed = PointsAccount::replay(PointsAccount::new(cafe.account.id()), &cafe.log)?;
+    let replayed = cafe.host.load(PointsAccount::new(cafe.account.id()))?;
     assert_eq!(replayed, cafe.account);
-    println!("\n{} commits replay to the same account; invariants hold", cafe.log.len());
+    println!("\n{} commits replay to the same account; invariants hold", replayed.version());
     Ok(())
 }

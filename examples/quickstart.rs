@@ -9,48 +9,46 @@ use std::error::Error;
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use customer_care::customer::{
     Channel, Customer, CustomerCommand, LeapDayPolicy, NewProfile, OccasionKind, OccasionWindow, Purchase, Purpose,
-    Refund, SalesChannel, duplicate_groups, occasions_between,
+    Refund, Region, SalesChannel, duplicate_groups, occasions_between,
 };
-use customer_care::{Command, CommandId, Commit, CustomerEvent, CustomerId, Decision, Money, StoreId};
+use customer_care::host::{Host, ManualClock, MemoryStore};
+use customer_care::{CommandId, CustomerId, Money, StoreId};
 
-type CustomerCommit = Commit<CustomerCommand, CustomerEvent>;
-
-/// The host: an append-only log per customer, and a counter standing in for its id generator.
-#[derive(Default)]
-struct Host {
-    streams: BTreeMap<CustomerId, Vec<CustomerCommit>>,
+/// The café's host: the crate's host loop over an in-memory store, the latest state of each customer, and a
+/// counter standing in for its id generator. The clock is set per event, because the example replays a month.
+struct Cafe {
+    host: Host<MemoryStore, ManualClock>,
+    customers: BTreeMap<CustomerId, Customer>,
     next_command: u128,
 }
 
-impl Host {
-    /// Load → decide → append (expected version) → done. The state is rebuilt from the log each time, as a
-    /// stateless service would.
+impl Cafe {
+    /// Load → decide → append (expected version) → apply, in one call.
     fn submit(&mut self, customer: CustomerId, at: DateTime<Utc>, body: CustomerCommand) -> Result<(), Box<dyn Error>> {
         self.next_command += 1;
-        let command = Command::new(CommandId::from_u128(self.next_command)?, at, body);
-        let log = self.streams.entry(customer).or_default();
-        let state = Customer::replay(customer, log.iter())?;
-        match state.decide(&command)? {
-            Decision::Accepted(commit) => {
-                if commit.version != log.len() as u64 + 1 {
-                    return Err("version conflict: reload and decide again".into());
-                }
-                log.push(commit);
-            }
-            Decision::Duplicate { version } => println!("  (duplicate of version {version})"),
+        self.host.clock_mut().set(at);
+        let state = self.customers.entry(customer).or_insert_with(|| Customer::new(customer));
+        let submitted = self.host.submit(state, &(), CommandId::from_u128(self.next_command)?, body)?;
+        if submitted.outcome.is_duplicate() {
+            println!("  (duplicate of version {})", submitted.commit().version);
         }
         Ok(())
     }
 
+    /// A customer rebuilt from the store, as a stateless service would.
     fn load(&self, customer: CustomerId) -> Result<Customer, Box<dyn Error>> {
-        Ok(Customer::replay(customer, self.streams.get(&customer).into_iter().flatten())?)
+        Ok(self.host.load(Customer::new(customer))?)
     }
 }
 
 fn main() -> Result<(), Box<dyn Error>> {
     let zone = chrono_tz::Asia::Ho_Chi_Minh;
     let day = |d: u32, h: u32| zone.with_ymd_and_hms(2026, 11, d, h, 0, 0).unwrap().with_timezone(&Utc);
-    let mut host = Host::default();
+    let mut host = Cafe {
+        host: Host::new(MemoryStore::default(), ManualClock::new(day(1, 9))),
+        customers: BTreeMap::new(),
+        next_command: 0,
+    };
     let store: StoreId = "HCM-Q1".parse()?;
 
     println!("== Registering customers");
@@ -65,7 +63,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     for (n, name, phone, email, birthday) in people {
         let id = CustomerId::from_u128(n)?;
         ids.push(id);
-        let mut profile = NewProfile::default().full_name(name)?.phone(phone, "VN")?;
+        let mut profile = NewProfile::default().full_name(name)?.phone(phone, Region::VN)?;
         if let Some(email) = email {
             profile = profile.email(email)?;
         }

@@ -18,19 +18,18 @@ use std::error::Error;
 use std::thread;
 
 use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, TimeZone, Utc};
-use customer_care::host::{MemoryStore, submit};
+use customer_care::host::{Host, MemoryStore};
 use customer_care::lifecycle::{BgNbd, FitData, FitOptions, Pattern, TimeUnit, summarize};
 use customer_care::metrics::{Breakdown, CsatScale, CsatScore, Label, NpsScale, NpsScore, Response};
 use customer_care::stats::{ConfidenceLevel, NetMethod};
-use customer_care::wallet::{Bonus, BonusExpiry, BonusTier, LiabilityReport, StoredValueSpec};
+use customer_care::wallet::{BonusExpiry, BonusTier, LiabilityReport, StoredValueSpec};
 use customer_care::{
-    AccountId, Command, CommandId, Currency, Money, OrderId, PaymentRef, StoredValueAccount, StoredValueProgram,
-    WalletCommand, WalletEvent,
+    AccountId, CommandId, Currency, Money, OrderId, PaymentRef, StoredValueAccount, StoredValueProgram, WalletCommand,
 };
 use rust_decimal::Decimal;
 
 type Result<T> = std::result::Result<T, Box<dyn Error + Send + Sync>>;
-type Store = MemoryStore<WalletCommand, WalletEvent>;
+type Store = MemoryStore;
 
 const SHARDS: u64 = 4;
 const CUSTOMERS: u64 = 4_000;
@@ -92,16 +91,10 @@ impl Partial {
 
 /// Prepaid cards: 5 % bonus from 500,000 VND, 10 % from 1,000,000 VND, bonus valid 60 days.
 fn program() -> Result<StoredValueProgram> {
-    let mut spec = StoredValueSpec::new(chrono_tz::Asia::Ho_Chi_Minh, Currency::VND);
-    let tier = |min: i64, percent: &str| -> Result<BonusTier> {
-        Ok(BonusTier {
-            min_top_up: vnd(min),
-            bonus: Bonus::Percent { percent: percent.parse()? },
-            restricted_to: vec![],
-        })
-    };
-    spec.bonus_tiers = vec![tier(500_000, "5")?, tier(1_000_000, "10")?];
-    spec.bonus_expiry = BonusExpiry::Days { days: 60 };
+    let spec = StoredValueSpec::new(chrono_tz::Asia::Ho_Chi_Minh, Currency::VND)
+        .bonus(BonusTier::percent(vnd(500_000), 5))
+        .bonus(BonusTier::percent(vnd(1_000_000), 10))
+        .bonus_expiry(BonusExpiry::Days { days: 60 });
     Ok(StoredValueProgram::new(spec)?)
 }
 
@@ -139,11 +132,9 @@ fn customer_year(
         bodies.push(WalletCommand::Spend { order: OrderId::new(&format!("O-{n}-{visit}"))?, amount, tags: vec![] });
         for (k, body) in bodies.into_iter().enumerate() {
             let command = CommandId::from_u128((u128::from(n) << 32) | (u128::from(visit) << 4) | (k as u128 + 1))?;
-            // The shard's host keeps the account in memory: the loop loads only commits after its version.
-            let submitted =
-                submit(store, id.as_uuid(), || account.clone(), program, Command::new(command, at, body), || at, 3)
-                    .map_err(|e| format!("{e}"))?;
-            account = submitted.state;
+            // The shard's host keeps the account in memory: the loop loads only commits after its version. Its clock
+            // reads the simulated instant.
+            Host::new(&mut *store, || at).submit(&mut account, program, command, body)?;
             partial.commits += 1;
         }
         log.push((n, at.date_naive(), amount.amount()));
@@ -161,10 +152,8 @@ fn customer_year(
     // The year-end sweep: bonus that expired is breakage.
     let end = Utc.with_ymd_and_hms(2026, 12, 31, 16, 0, 0).single().ok_or("no such instant")?;
     if account.next_deadline().is_some_and(|d| d <= end) {
-        let command = Command::new(CommandId::from_u128((u128::from(n) << 32) | 0xF)?, end, WalletCommand::ExpireDue);
-        account = submit(store, id.as_uuid(), || account.clone(), program, command, || end, 3)
-            .map_err(|e| format!("{e}"))?
-            .state;
+        let command = CommandId::from_u128((u128::from(n) << 32) | 0xF)?;
+        Host::new(&mut *store, || end).submit(&mut account, program, command, WalletCommand::ExpireDue)?;
         partial.commits += 1;
     }
     if account.version() > 0 {

@@ -5,11 +5,13 @@
 //! Run with `cargo run --example wallet`.
 
 use chrono::{DateTime, TimeZone, Utc};
+use customer_care::host::{Host, ManualClock, MemoryStore, SubmitError};
+use customer_care::ledger::Tag;
 use customer_care::wallet::{
-    Bonus, BonusExpiry, BonusTier, IssueKind, LiabilityReport, StoredValueAccount, StoredValueProgram, StoredValueSpec,
+    BonusExpiry, BonusTier, IssueKind, LiabilityReport, StoredValueAccount, StoredValueProgram, StoredValueSpec,
     WalletCommand, WalletEvent,
 };
-use customer_care::{AccountId, Command, CommandId, Commit, Currency, Decision, HoldId, Money, OrderId, PaymentRef};
+use customer_care::{AccountId, CommandId, Currency, HoldId, Money, OrderId, PaymentRef};
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
@@ -21,52 +23,34 @@ fn vnd(amount: i64) -> Money {
 /// for massages only and is usable for 60 days. Top-ups from 500,000 to 20,000,000 VND, balance at most
 /// 30,000,000 VND.
 fn spa_program() -> Result<StoredValueProgram> {
-    let mut spec = StoredValueSpec::new(chrono_tz::Asia::Ho_Chi_Minh, Currency::VND);
-    let massage = vec!["massage".parse()?];
-    spec.bonus_tiers = vec![
-        BonusTier {
-            min_top_up: vnd(2_000_000),
-            bonus: Bonus::Percent { percent: "10".parse()? },
-            restricted_to: massage.clone(),
-        },
-        BonusTier { min_top_up: vnd(5_000_000), bonus: Bonus::Fixed { amount: vnd(750_000) }, restricted_to: massage },
-    ];
-    spec.bonus_expiry = BonusExpiry::Days { days: 60 };
+    let massage = Tag::new("massage")?;
+    let mut spec = StoredValueSpec::new(chrono_tz::Asia::Ho_Chi_Minh, Currency::VND)
+        .bonus(BonusTier::percent(vnd(2_000_000), 10).restricted_to([massage]))
+        .bonus(BonusTier::fixed(vnd(5_000_000), vnd(750_000)).restricted_to([massage]))
+        .bonus_expiry(BonusExpiry::Days { days: 60 })
+        .max_balance(vnd(30_000_000));
     spec.min_top_up = Some(vnd(500_000));
     spec.max_top_up = Some(vnd(20_000_000));
-    spec.max_balance = Some(vnd(30_000_000));
     Ok(StoredValueProgram::new(spec)?)
 }
 
-/// A host in a few lines: decide, "persist" (here: a Vec), apply.
+/// The spa's host: the crate's host loop over an in-memory store, with a clock the example sets per visit.
 struct Spa {
+    host: Host<MemoryStore, ManualClock>,
     program: StoredValueProgram,
     account: StoredValueAccount,
-    log: Vec<Commit<WalletCommand, WalletEvent>>,
     next_id: u128,
 }
 
 impl Spa {
-    fn submit(&mut self, at: DateTime<Utc>, body: WalletCommand) -> Result<Vec<WalletEvent>> {
-        let cmd = Command::new(CommandId::from_u128(self.next_id)?, at, body);
-        self.next_id += 1;
-        match self.account.decide(&self.program, &cmd)? {
-            Decision::Accepted(commit) => {
-                self.account.apply(&commit);
-                let events = commit.events.clone();
-                self.log.push(commit);
-                Ok(events)
-            }
-            Decision::Duplicate { .. } => Ok(Vec::new()),
-        }
-    }
-
     /// Submits and prints what happened, with the SMS text of any receipt.
     fn visit(&mut self, at: DateTime<Utc>, what: &str, body: WalletCommand) -> Result<()> {
         println!("── {what}");
-        match self.submit(at, body) {
-            Ok(events) => {
-                for event in &events {
+        self.next_id += 1;
+        self.host.clock_mut().set(at);
+        match self.host.submit(&mut self.account, &self.program, CommandId::from_u128(self.next_id)?, body) {
+            Ok(submitted) => {
+                for event in submitted.events() {
                     match event.receipt() {
                         Some(receipt) => {
                             println!("   SMS to customer:");
@@ -78,7 +62,8 @@ impl Spa {
                     }
                 }
             }
-            Err(e) => println!("   rejected: {e}"),
+            Err(SubmitError::Rejected(e)) => println!("   rejected: {e}"),
+            Err(other) => return Err(other.into()),
         }
         println!(
             "   balance: {} (principal {}, bonus {}, held {})",
@@ -122,13 +107,13 @@ fn describe(event: &WalletEvent) -> String {
 fn main() -> Result<()> {
     let at = |month: u32, day: u32, hour: u32| Utc.with_ymd_and_hms(2026, month, day, hour, 0, 0).unwrap();
     let mut spa = Spa {
+        host: Host::new(MemoryStore::default(), ManualClock::new(at(3, 1, 2))),
         program: spa_program()?,
         account: StoredValueAccount::new(AccountId::from_u128(42)?, Currency::VND),
-        log: Vec::new(),
-        next_id: 1,
+        next_id: 0,
     };
-    let massage = || vec!["massage".parse().expect("tag")];
-    let facial = || vec!["facial".parse().expect("tag")];
+    let massage = Tag::new("massage")?;
+    let facial = Tag::new("facial")?;
 
     spa.visit(
         at(3, 1, 2),
@@ -149,12 +134,12 @@ fn main() -> Result<()> {
     spa.visit(
         at(3, 8, 3),
         "Visit 1: hot-stone massage, 400,000 VND (bonus pays first)",
-        WalletCommand::Spend { order: OrderId::new("SPA-0001")?, amount: vnd(400_000), tags: massage() },
+        WalletCommand::Spend { order: OrderId::new("SPA-0001")?, amount: vnd(400_000), tags: vec![massage] },
     )?;
     spa.visit(
         at(3, 15, 4),
         "Visit 2: facial, 650,000 VND (the bonus is for massages only)",
-        WalletCommand::Spend { order: OrderId::new("SPA-0002")?, amount: vnd(650_000), tags: facial() },
+        WalletCommand::Spend { order: OrderId::new("SPA-0002")?, amount: vnd(650_000), tags: vec![facial] },
     )?;
     let hold = HoldId::from_u128(501)?;
     spa.visit(
@@ -164,7 +149,7 @@ fn main() -> Result<()> {
             hold,
             order: OrderId::new("SPA-0003")?,
             amount: vnd(1_200_000),
-            tags: vec!["body-wrap".parse()?],
+            tags: vec![Tag::new("body-wrap")?],
             expires_at: Some(at(3, 22, 12)),
         },
     )?;
@@ -181,7 +166,7 @@ fn main() -> Result<()> {
     spa.visit(
         at(4, 2, 2),
         "Visit 4: a 6,000,000 VND course is more than the balance",
-        WalletCommand::Spend { order: OrderId::new("SPA-0004")?, amount: vnd(6_000_000), tags: massage() },
+        WalletCommand::Spend { order: OrderId::new("SPA-0004")?, amount: vnd(6_000_000), tags: vec![massage] },
     )?;
     spa.visit(
         at(5, 5, 2),
@@ -191,12 +176,12 @@ fn main() -> Result<()> {
     spa.visit(
         at(5, 6, 3),
         "Visit 5: foot massage, 300,000 VND",
-        WalletCommand::Spend { order: OrderId::new("SPA-0005")?, amount: vnd(300_000), tags: massage() },
+        WalletCommand::Spend { order: OrderId::new("SPA-0005")?, amount: vnd(300_000), tags: vec![massage] },
     )?;
 
     let mut report = LiabilityReport::new(Currency::VND);
     report.add(&spa.account)?;
-    println!("── The spa's books ({} account, {} commits)", report.accounts(), spa.log.len());
+    println!("── The spa's books ({} account, {} commits)", report.accounts(), spa.account.version());
     println!("   owed: principal {}, bonus {}", report.principal_outstanding(), report.bonus_outstanding());
     println!("   breakage: principal {}, bonus {}", report.principal_breakage(), report.bonus_breakage());
     spa.account.check_invariants()?;

@@ -3,32 +3,25 @@
 //! rules, and decides.
 //!
 //! ```
-//! use customer_care::customer::{Customer, CustomerCommand, NewProfile, Purchase};
-//! use customer_care::{Command, CommandId, Commit, CustomerEvent, CustomerId, Decision};
-//! use chrono::{TimeZone, Utc};
+//! use customer_care::customer::{Customer, NewProfile, Purchase, Region};
+//! use customer_care::host::{Host, ManualClock, MemoryStore};
+//! use customer_care::{CommandId, CustomerCommand, CustomerId, Money, OrderId};
+//! use customer_care::chrono::{TimeZone, Utc};
 //!
-//! // The host's storage: here a Vec per stream; in production a table with a unique (stream, version).
-//! let mut log: Vec<Commit<CustomerCommand, CustomerEvent>> = Vec::new();
-//! let id = CustomerId::from_u128(0x67e5_5044_10b1_426f_9247_bb68_0e5f_e0c8)?;
-//! let now = Utc.with_ymd_and_hms(2026, 11, 23, 9, 30, 0).single().ok_or("no such instant")?; // the host's clock, passed in
+//! // The host's storage (here in memory; in production a table with a unique (stream, version)) and its clock.
+//! let now = Utc.with_ymd_and_hms(2026, 11, 23, 9, 30, 0).single().ok_or("no such instant")?;
+//! let mut host = Host::new(MemoryStore::default(), ManualClock::new(now));
 //!
-//! let profile = NewProfile::default().full_name("Nguyễn Thị Lan")?.phone("0903 123 456", "VN")?.build();
+//! let mut lan = Customer::new(CustomerId::from_u128(0x67e5_5044_10b1_426f_9247_bb68_0e5f_e0c8)?);
+//! let profile = NewProfile::default().full_name("Nguyễn Thị Lan")?.phone("0903 123 456", Region::VN)?.build();
 //! let commands = [
 //!     CustomerCommand::Register { profile, registered_at: None },
-//!     CustomerCommand::RecordPurchase(Purchase::new("HD-0001".parse()?, "85000 VND".parse()?, now)),
+//!     CustomerCommand::RecordPurchase(Purchase::new(OrderId::new("HD-0001")?, Money::from_minor(85_000, customer_care::Currency::VND), now)),
 //! ];
 //! for (n, body) in commands.into_iter().enumerate() {
-//!     let command = Command::new(CommandId::from_u128(n as u128 + 1)?, now, body); // ids come from the host
-//!     let customer = Customer::replay(id, &log)?;         // load (or snapshot + tail)
-//!     match customer.decide(&command)? {                  // pure: no I/O, no clock
-//!         Decision::Accepted(commit) => {
-//!             assert_eq!(commit.version, log.len() as u64 + 1); // append with an expected-version check
-//!             log.push(commit);
-//!         }
-//!         Decision::Duplicate { version } => println!("already done at version {version}"),
-//!     }
+//!     // Ids come from the host; the host stamps the time. Load → decide → append → apply, retrying on conflicts.
+//!     host.submit(&mut lan, &(), CommandId::from_u128(n as u128 + 1)?, body)?;
 //! }
-//! let lan = Customer::replay(id, &log)?;
 //! assert_eq!(lan.profile().phones[0].e164(), "+84903123456");
 //! assert_eq!(lan.activity_summary(now).orders, 1);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -74,7 +67,7 @@
 //! - **The host loop:** load (snapshot + commits after it) → `decide` → append the commit expecting
 //!   `commit.version - 1` → `apply`. A version conflict means another writer won: reload, stamp a new
 //!   `issued_at`, decide again. `Decision::Duplicate` means the command was already committed: answer from that
-//!   commit.
+//!   commit. [`host::Host`] runs this loop over the host's [`host::CommitStore`], with the host's clock.
 //!
 //! # Guarantees
 //!
@@ -87,6 +80,15 @@
 //!   `(stream, command id)` does.
 //! - Money never loses a unit: no floats, checked arithmetic, every rounding named.
 //! - Every value is serializable, and deserializing runs the same validation as constructing.
+//!
+//! # What to put in Cargo.toml
+//!
+//! Only this crate. The crates its API speaks in are re-exported at the root — [`chrono`], [`chrono_tz`],
+//! [`rust_decimal`] and [`uuid`] — so `customer_care::chrono::Utc` or `customer_care::rust_decimal::Decimal`
+//! always has the version this crate was built with. Add one of them to your own `Cargo.toml` only for features
+//! this crate leaves off (chrono's `clock` for `Utc::now()`, uuid's `v4` or `v7` to mint ids), with a version
+//! requirement compatible with this crate's (chrono 0.4, chrono-tz 0.10, rust_decimal 1, uuid 1), so Cargo
+//! unifies them into one copy.
 //!
 //! # Crate features
 //!
@@ -113,6 +115,12 @@ pub mod stats;
 pub mod stream;
 mod text;
 pub mod wallet;
+
+// The crates this crate's public API speaks in, so a host always uses the same versions.
+pub use chrono;
+pub use chrono_tz;
+pub use rust_decimal;
+pub use uuid;
 
 pub use calendar::{BusinessCalendar, CalendarError};
 pub use care::{CareError, CarePlan, CarePolicy};

@@ -31,7 +31,7 @@ use serde::{Deserialize, Serialize};
 use crate::text::excerpt;
 
 /// Why a money value or operation was rejected.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum MoneyError {

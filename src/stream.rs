@@ -36,6 +36,8 @@ use std::collections::VecDeque;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use uuid::Uuid;
+
 use crate::id::CommandId;
 
 /// How many recent commits an aggregate remembers for duplicate detection.
@@ -96,7 +98,7 @@ impl<C, E> Decision<C, E> {
 }
 
 /// Why the envelope rejected a command or a replay.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum StreamError {
@@ -339,6 +341,13 @@ pub trait Aggregate: Clone {
 
     /// The decision time of the last applied commit; a new command must not be issued earlier.
     fn last_issued_at(&self) -> Option<DateTime<Utc>>;
+
+    /// The id of this aggregate's stream: the key its commits are stored under (the aggregate's own id, so a host
+    /// loop that takes the stream from the state cannot file one aggregate's commits under another's id).
+    ///
+    /// Ids are unique within one aggregate type; a store that keeps several types in one table keys its rows by
+    /// type and stream (as [`MemoryStore`](crate::host::MemoryStore) does).
+    fn stream_id(&self) -> Uuid;
 }
 
 /// Rebuilds an aggregate by applying `commits` to `initial` (a new aggregate or a snapshot).
@@ -401,7 +410,7 @@ where
 }
 
 /// A batch rejected by its command at `index`; nothing of the batch is to be written.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 #[error("batch command {index} rejected: {error}")]
 pub struct BatchError<E> {
     /// Position of the rejected command in the batch.
@@ -472,6 +481,9 @@ mod tests {
         }
         fn last_issued_at(&self) -> Option<DateTime<Utc>> {
             self.stream.last_issued_at()
+        }
+        fn stream_id(&self) -> Uuid {
+            Uuid::from_u128(1)
         }
     }
 

@@ -12,8 +12,8 @@ use std::sync::{Arc, Barrier};
 use std::thread;
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
-use customer_care::customer::{Customer, CustomerCommand, CustomerEvent, NewProfile, Purchase};
-use customer_care::host::{CommitStore, Outcome, submit};
+use customer_care::customer::{Customer, CustomerCommand, CustomerEvent, NewProfile, Purchase, Region};
+use customer_care::host::{CommitStore, Host, Outcome, RetryPolicy};
 use customer_care::{Command, CommandId, Commit, CustomerId, Decision};
 use serde_json::json;
 use store::SqliteStore;
@@ -51,16 +51,18 @@ fn run(
     command: Command<CustomerCommand>,
     now: DateTime<Utc>,
 ) -> Result<String, Box<dyn Error>> {
-    let submitted =
-        submit(store, id.as_uuid(), || Customer::new(id), &(), command, || now, 5).map_err(|e| format!("{e}"))?;
+    let mut customer = Customer::new(id);
+    // The host's clock reads `now`; the loop stamps `issued_at` with it (again after a version conflict).
+    let mut host = Host::new(&mut *store, || now).with_retry(RetryPolicy::attempts(5));
+    let submitted = host.submit(&mut customer, &(), command.id, command.body)?;
     if let Outcome::Committed(commit) = &submitted.outcome
         && commit.version % SNAPSHOT_EVERY == 0
     {
-        store.save_snapshot(id.as_uuid(), commit.version, &submitted.state)?;
+        store.save_snapshot(id.as_uuid(), commit.version, &customer)?;
     }
     Ok(match submitted.outcome {
         Outcome::Committed(c) => format!("committed v{} (attempts {})", c.version, submitted.attempts),
-        Outcome::Duplicate { version } => format!("duplicate of v{version}"),
+        Outcome::Duplicate(c) => format!("duplicate of v{}", c.version),
     })
 }
 
@@ -77,7 +79,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     };
 
     println!("\n== register and record purchases (fixed command ids: a re-run changes nothing)");
-    let profile = NewProfile::default().full_name("Phạm Ngọc Ánh")?.phone("0912 345 678", "VN")?.build();
+    let profile = NewProfile::default().full_name("Phạm Ngọc Ánh")?.phone("0912 345 678", Region::VN)?.build();
     println!(
         "  register: {}",
         run(&mut store, id, cmd(1, CustomerCommand::Register { profile, registered_at: None })?, t0)?

@@ -1,5 +1,5 @@
 //! The tour's host: streams of commits in the SQLite file (the adapter of `examples/sqlite_host`), the crate's
-//! [`submit`] loop, and what a long-running host keeps in memory — the latest state of every aggregate — so a
+//! host loop ([`customer_care::host::Host`]), and what a long-running host keeps in memory — the latest state of every aggregate — so a
 //! command loads only the commits after it.
 //!
 //! Idempotency across runs: every command has a fixed id. Before deciding, the host asks the store whether that id
@@ -11,11 +11,11 @@
 
 use std::collections::BTreeMap;
 use std::error::Error;
-use std::fmt::Debug;
+use std::fmt::Display;
 
 use chrono::{DateTime, Utc};
-use customer_care::host::{CommitStore, Outcome, SubmitError, submit};
-use customer_care::{Aggregate, Command, CommandId, Commit};
+use customer_care::host::{self, CommitStore, Outcome, SubmitError};
+use customer_care::{Aggregate, CommandId, Commit};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
@@ -49,7 +49,7 @@ where
     A: Aggregate,
     A::Command: Serialize + DeserializeOwned,
     A::Event: Serialize + DeserializeOwned,
-    A::Error: Debug,
+    A::Error: Display,
 {
     /// A host over `store`'s streams.
     pub fn new(store: SqliteStore<A::Command, A::Event>) -> Self {
@@ -71,10 +71,11 @@ where
         &self.store
     }
 
-    /// Runs one command: the stored commit if its id is already stored, else `submit` (decide → append with the
-    /// expected version → apply, retrying on conflicts). `Ok(None)` when the aggregate rejects it.
+    /// Runs one command: the stored commit if its id is already stored, else the crate's host loop, stamping
+    /// `issued_at` with `at` (decide → append with the expected version → apply, retrying on conflicts).
+    /// `Ok(None)` when the aggregate rejects it.
     ///
-    /// `submit` answers a stored id too, but from a state loaded up to the stream's end. A re-run must advance the
+    /// The loop answers a stored id too, but from a state loaded up to the stream's end. A re-run must advance the
     /// cached state one stored commit at a time instead, so that the simulation, which reads that state to choose
     /// its next commands (top up? redeem?), makes the same choices and submits the same bodies.
     pub fn run(
@@ -107,27 +108,24 @@ where
             self.counts.duplicates += 1;
             return Ok(Some(stored));
         }
-        let command = Command::new(id, at, body);
-        let result = submit(&mut self.store, stream, || cached.clone(), context, command, || at, 3);
+        let mut state = cached;
+        let result = host::Host::new(&mut self.store, || at).submit(&mut state, context, id, body);
+        if state.version() > 0 {
+            self.cache.insert(stream, state);
+        }
         match result {
-            Ok(submitted) => {
-                self.cache.insert(stream, submitted.state);
-                match submitted.outcome {
-                    Outcome::Committed(commit) => {
-                        self.counts.committed += 1;
-                        Ok(Some(commit))
-                    }
-                    Outcome::Duplicate { .. } => Err("a fresh command id was answered as a duplicate".into()),
+            Ok(submitted) => match submitted.outcome {
+                Outcome::Committed(commit) => {
+                    self.counts.committed += 1;
+                    Ok(Some(commit))
                 }
-            }
+                Outcome::Duplicate(_) => Err("a fresh command id was answered as a duplicate".into()),
+            },
             Err(SubmitError::Rejected(_)) => {
-                if cached.version() > 0 {
-                    self.cache.insert(stream, cached);
-                }
                 self.counts.rejected += 1;
                 Ok(None)
             }
-            Err(e) => Err(format!("{e:?}").into()),
+            Err(e) => Err(format!("{e}").into()),
         }
     }
 }

@@ -11,7 +11,7 @@ use chrono_tz::Tz;
 use customer_care::calendar::{BusinessCalendar, TimeRange, WeeklyHours};
 use customer_care::care::CareAction;
 use customer_care::customer::{
-    AnnualDate, Change, Channel, Language, NewProfile, OccasionKind, PreferencesPatch, Purchase, Purpose, Refund,
+    AnnualDate, Channel, Language, NewProfile, OccasionKind, PreferencesPatch, Purchase, Purpose, Refund, Region,
     SalesChannel,
 };
 use customer_care::ledger::LineId;
@@ -19,11 +19,12 @@ use customer_care::loyalty::{
     BonusReason, ClawbackPolicy, ExpiredRefundPolicy, ExpiryPolicy, ProgramSpec, PurchaseLine, Tier, TierMetric,
     TierName, TierRules, TierWindow,
 };
+use customer_care::rust_decimal::Decimal;
 use customer_care::service::{
     AgentId, AuthorKind, Channel as TicketChannel, Priority, SlaClock, SlaMetric, SlaPolicy, SlaRule, Status, TeamId,
     Ticket, TicketEvent, TicketEventKind as K, TicketId, Visibility,
 };
-use customer_care::wallet::{Bonus, BonusExpiry, BonusTier, StoredValueSpec, WalletCommand, WalletEvent};
+use customer_care::wallet::{BonusExpiry, BonusTier, StoredValueSpec, WalletCommand, WalletEvent};
 use customer_care::{
     AccountId, CommandId, Commit, Currency, Customer, CustomerCommand, CustomerEvent, CustomerId, LoyaltyProgram,
     Money, OrderId, PaymentRef, Points, PointsAccount, PointsCommand, StoreId, StoredValueAccount, StoredValueProgram,
@@ -154,49 +155,36 @@ fn wallet_id(n: u64) -> Result<AccountId> {
 /// 1 point per 10,000 VND, pending 7 days, expiring 6 months after earning, 1 point = 100 VND off, at most half an
 /// order; silver from 150 points earned in 12 months (×1.25), gold from 500 (×1.5).
 fn loyalty_program() -> Result<LoyaltyProgram> {
-    let mut spec = ProgramSpec::new(ZONE, vnd(10_000), "1".parse()?, Points::new(1), vnd(100));
-    spec.pending_days = 7;
-    spec.expiry = ExpiryPolicy::RollingMonths { months: 6 };
-    spec.redemption.max_share = "0.5".parse()?;
-    spec.redemption.min_points = Points::new(50);
-    spec.clawback = ClawbackPolicy::AllowDebt { max_debt: Points::new(100) };
-    spec.expired_refund = ExpiredRefundPolicy::Grace { days: 30 };
-    let tier = |name: &str, threshold: &str, multiplier: &str, discount: &str| -> Result<Tier> {
-        Ok(Tier {
-            name: TierName::new(name)?,
-            threshold: threshold.parse()?,
-            earn_multiplier: multiplier.parse()?,
-            discount_percent: discount.parse()?,
-        })
+    let tier = |name: &str, threshold: i64, multiplier: Decimal| -> Result<Tier> {
+        Ok(Tier::new(TierName::new(name)?).threshold_points(Points::new(threshold)).earn_multiplier(multiplier))
     };
-    spec.tiers = Some(TierRules {
-        metric: TierMetric::PointsEarned,
-        window: TierWindow::RollingMonths { months: 12 },
-        tiers: vec![
-            tier("member", "0", "1", "0")?,
-            tier("silver", "150", "1.25", "0")?,
-            tier("gold", "500", "1.5", "0")?,
-        ],
-        grace_days: 30,
-        floor: None,
-    });
+    let tiers = vec![
+        tier("member", 0, Decimal::ONE)?,
+        tier("silver", 150, Decimal::new(125, 2))?,
+        tier("gold", 500, Decimal::new(15, 1))?,
+    ];
+    let mut spec = ProgramSpec::new(ZONE, vnd(10_000), 1)
+        .redeem(Points::new(1), vnd(100))
+        .pending_days(7)
+        .expiry(ExpiryPolicy::RollingMonths { months: 6 })
+        .clawback(ClawbackPolicy::AllowDebt { max_debt: Points::new(100) })
+        .tiers(
+            TierRules::new(TierMetric::PointsEarned, TierWindow::RollingMonths { months: 12 }, tiers).grace_days(30),
+        );
+    spec.redemption.max_share = Decimal::new(5, 1);
+    spec.redemption.min_points = Points::new(50);
+    spec.expired_refund = ExpiredRefundPolicy::Grace { days: 30 };
     Ok(LoyaltyProgram::new(spec)?)
 }
 
 /// Prepaid cards: 5 % bonus from 500,000 VND, 10 % from 1,000,000 VND, bonus valid 90 days.
 fn wallet_program() -> Result<StoredValueProgram> {
-    let mut spec = StoredValueSpec::new(ZONE, Currency::VND);
-    spec.bonus_tiers = vec![
-        BonusTier { min_top_up: vnd(500_000), bonus: Bonus::Percent { percent: "5".parse()? }, restricted_to: vec![] },
-        BonusTier {
-            min_top_up: vnd(1_000_000),
-            bonus: Bonus::Percent { percent: "10".parse()? },
-            restricted_to: vec![],
-        },
-    ];
-    spec.bonus_expiry = BonusExpiry::Days { days: 90 };
+    let mut spec = StoredValueSpec::new(ZONE, Currency::VND)
+        .bonus(BonusTier::percent(vnd(500_000), 5))
+        .bonus(BonusTier::percent(vnd(1_000_000), 10))
+        .bonus_expiry(BonusExpiry::Days { days: 90 })
+        .max_balance(vnd(5_000_000));
     spec.min_top_up = Some(vnd(100_000));
-    spec.max_balance = Some(vnd(5_000_000));
     Ok(StoredValueProgram::new(spec)?)
 }
 
@@ -468,12 +456,12 @@ impl World {
             format!("{} {} {}", self.rng.pick(&FAMILY), self.rng.pick(&MIDDLE), self.rng.pick(&GIVEN))
         };
         let phone = format!("{}{:07}", self.rng.pick(&PREFIXES), self.rng.below(10_000_000));
-        let profile = NewProfile::default().full_name(&name)?.phone(&phone, "VN")?.build();
+        let profile = NewProfile::default().full_name(&name)?.phone(&phone, Region::VN)?.build();
         self.customer(p.n, t, CustomerCommand::Register { profile, registered_at: None })?;
         let birthday = AnnualDate::from_date(p.born)?;
         self.customer(p.n, t, CustomerCommand::SetImportantDate { kind: OccasionKind::Birthday, date: birthday })?;
         let language = Language::new(if p.english { "en" } else { "vi" })?;
-        let patch = PreferencesPatch { language: Some(Change::Set(language)), ..PreferencesPatch::default() };
+        let patch = PreferencesPatch::default().language(language);
         self.customer(p.n, t, CustomerCommand::SetPreferences { patch })?;
         let sms = CustomerCommand::GrantConsent {
             channel: Channel::Sms,

@@ -97,7 +97,7 @@ fn customer(u: &mut Unstructured<'_>, n: u128) -> Result<Customer> {
     let mut at = instant(u)?;
     let profile = NewProfile::default()
         .preferred_name("Lan")
-        .and_then(|p| p.phone("0903 123 456", "VN"))
+        .and_then(|p| p.phone("0903 123 456", customer_care::customer::Region::VN))
         .and_then(|p| p.email("lan@example.com"));
     let mut bodies = vec![CustomerCommand::Register {
         profile: profile.map(NewProfile::build).unwrap_or_default(),

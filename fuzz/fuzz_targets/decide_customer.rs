@@ -82,7 +82,10 @@ fn body(u: &mut Unstructured<'_>, at: chrono::DateTime<chrono::Utc>) -> Result<C
             }
             if u.arbitrary()? {
                 let (number, region) = *u.choose(&PHONES)?;
-                p = p.phone(number, region).unwrap_or_default();
+                p = match region.parse() {
+                    Ok(region) => p.phone(number, region).unwrap_or_default(),
+                    Err(_) => NewProfile::default(),
+                };
             }
             if u.arbitrary()? {
                 p = p.email(u.choose(&EMAILS)?).unwrap_or_default();

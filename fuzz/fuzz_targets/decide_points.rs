@@ -58,7 +58,7 @@ fn small_u32(u: &mut Unstructured<'_>) -> Result<u32> {
 fn program(u: &mut Unstructured<'_>) -> Result<LoyaltyProgram> {
     let c = currency(u)?;
     let unit = |n: i64| Money::from_minor(n, c);
-    let mut s = ProgramSpec::new(zone(u)?, unit(100), Decimal::ONE, Points::new(100), unit(100));
+    let mut s = ProgramSpec::new(zone(u)?, unit(100), Decimal::ONE).redeem(Points::new(100), unit(100));
     let fallback = s.clone();
     if u.arbitrary()? {
         s.earn.rates = vec![EarnRate { per: money(u, c)?, points: decimal(u)?, min_spend: None }];

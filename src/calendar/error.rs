@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::values::{ClockTime, TimeRange};
 
 /// Why a calendar, a schedule or a business-time computation was rejected.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum CalendarError {

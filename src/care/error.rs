@@ -9,7 +9,7 @@ use super::template::Placeholder;
 use crate::customer::Channel;
 
 /// Why a care template, policy or plan was rejected.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum CareError {

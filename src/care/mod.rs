@@ -25,7 +25,7 @@
 //!
 //! ```
 //! use customer_care::care::{CarePolicy, CarePolicySpec, CareSubject, CareWindow};
-//! use customer_care::customer::{AnnualDate, Channel, Customer, CustomerCommand, NewProfile, OccasionKind, Purpose};
+//! use customer_care::customer::{AnnualDate, Channel, Customer, CustomerCommand, NewProfile, OccasionKind, Purpose, Region};
 //! use customer_care::{Command, CommandId, CustomerId};
 //! use chrono::{NaiveDate, TimeDelta};
 //!
@@ -35,7 +35,7 @@
 //!
 //! // A customer with a phone, SMS marketing consent and a birthday today.
 //! let mut lan = Customer::new(CustomerId::from_u128(1)?);
-//! let profile = NewProfile::default().preferred_name("chị Lan")?.phone("0903 123 456", "VN")?.build();
+//! let profile = NewProfile::default().preferred_name("chị Lan")?.phone("0903 123 456", Region::VN)?.build();
 //! let last_night = today.start() - TimeDelta::hours(1);
 //! for (n, body) in [
 //!     CustomerCommand::Register { profile, registered_at: None },

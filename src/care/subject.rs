@@ -41,8 +41,7 @@ pub struct PointsFacts {
     /// The current tier.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tier: Option<TierName>,
-    /// When the current tier was reached by an upgrade (from a `TierEvaluated` event with reason `upgrade`; the
-    /// account does not keep it).
+    /// When the current tier was reached by an upgrade ([`PointsAccount::upgraded_at`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upgraded_at: Option<DateTime<Utc>>,
     /// The next tier review, when the current tier is not yet secured for it.
@@ -51,9 +50,8 @@ pub struct PointsFacts {
 }
 
 impl PointsFacts {
-    /// Reads an account as of `as_of`: available points, the next expiry, the tier, and the next review when
-    /// more qualification is needed to keep the tier. Set [`upgraded_at`](Self::upgraded_at) yourself from the
-    /// upgrade event.
+    /// Reads an account as of `as_of`: available points, the next expiry, the tier and when it was reached by an
+    /// upgrade, and the next review when more qualification is needed to keep the tier.
     pub fn of(account: &PointsAccount, program: &LoyaltyProgram, as_of: DateTime<Utc>) -> Self {
         let review_at_risk = account
             .tier_progress(program, as_of)
@@ -63,7 +61,7 @@ impl PointsFacts {
             available: account.points_available(),
             expiring: next_expiry(account.ledger().spendable_by_expiry().map(|l| (l.expires_at(), *l.remaining()))),
             tier: account.tier(),
-            upgraded_at: None,
+            upgraded_at: account.upgraded_at(),
             review_at_risk,
         }
     }

@@ -477,6 +477,10 @@ impl Aggregate for Customer {
     fn last_issued_at(&self) -> Option<DateTime<Utc>> {
         self.stream.last_issued_at()
     }
+
+    fn stream_id(&self) -> uuid::Uuid {
+        self.id().as_uuid()
+    }
 }
 
 /// Serializes the occasions map as a list of `{kind, date}`: JSON keys must be strings, and a custom kind is not.

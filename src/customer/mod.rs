@@ -22,14 +22,14 @@
 //! # Example
 //!
 //! ```
-//! use customer_care::customer::{Customer, CustomerCommand, NewProfile, Purchase, SalesChannel};
+//! use customer_care::customer::{Customer, CustomerCommand, NewProfile, Purchase, Region, SalesChannel};
 //! use customer_care::{Command, CommandId, CustomerId, Money};
 //! use chrono::{TimeZone, Utc};
 //!
 //! let id = CustomerId::from_u128(1)?;
 //! let mut lan = Customer::new(id);
 //! let now = Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).single().ok_or("no such instant")?;
-//! let profile = NewProfile::default().full_name("Nguyễn Thị Lan")?.phone("0903 123 456", "VN")?;
+//! let profile = NewProfile::default().full_name("Nguyễn Thị Lan")?.phone("0903 123 456", Region::VN)?;
 //! for (n, body) in [
 //!     CustomerCommand::Register { profile: profile.build(), registered_at: None },
 //!     CustomerCommand::RecordPurchase(Purchase::new("HD-1".parse()?, "120000 VND".parse()?, now)),

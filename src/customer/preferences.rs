@@ -333,6 +333,49 @@ pub struct PreferencesPatch {
 }
 
 impl PreferencesPatch {
+    /// Sets the language.
+    ///
+    /// ```
+    /// use customer_care::customer::{Channel, CustomerCommand, Language, PreferencesPatch};
+    ///
+    /// let patch = PreferencesPatch::default().language(Language::new("vi")?).preferred_channel(Channel::ChatApp);
+    /// let command = CustomerCommand::SetPreferences { patch };
+    /// # Ok::<(), customer_care::customer::CustomerError>(())
+    /// ```
+    #[must_use]
+    pub fn language(mut self, language: Language) -> Self {
+        self.language = Some(Change::Set(language));
+        self
+    }
+
+    /// Sets the preferred channel.
+    #[must_use]
+    pub fn preferred_channel(mut self, channel: Channel) -> Self {
+        self.preferred_channel = Some(Change::Set(channel));
+        self
+    }
+
+    /// Sets the time zone.
+    #[must_use]
+    pub fn time_zone(mut self, zone: Tz) -> Self {
+        self.time_zone = Some(Change::Set(zone));
+        self
+    }
+
+    /// Sets the quiet hours.
+    #[must_use]
+    pub fn quiet_hours(mut self, quiet_hours: QuietHours) -> Self {
+        self.quiet_hours = Some(Change::Set(quiet_hours));
+        self
+    }
+
+    /// Replaces the interests.
+    #[must_use]
+    pub fn interests(mut self, interests: impl IntoIterator<Item = Tag>) -> Self {
+        self.interests = Some(interests.into_iter().collect());
+        self
+    }
+
     /// Whether the patch changes nothing.
     pub fn is_empty(&self) -> bool {
         self.language.is_none()

@@ -2,11 +2,16 @@
 
 use serde::{Deserialize, Serialize};
 
+use chrono_tz::Tz;
+
+use super::aggregate::CustomerCommand;
 use super::change::Change;
+use super::consent::Channel;
 use super::email::EmailAddress;
 use super::error::{ContactKind, CustomerError};
 use super::name::PersonName;
 use super::phone::{PhoneNumber, Region};
+use super::preferences::{Language, PreferencesPatch, QuietHours};
 
 /// The most phone numbers, and separately the most e-mail addresses, a customer may have.
 pub const MAX_CONTACT_POINTS: usize = 5;
@@ -100,21 +105,30 @@ impl ProfilePatch {
     }
 }
 
-/// Builds a [`Profile`] from raw text, validating each field as it goes.
+/// Builds a new customer's [`Profile`] (and, optionally, their contact preferences) from raw text, validating each
+/// field as it goes.
 ///
 /// ```
-/// use customer_care::customer::NewProfile;
+/// use customer_care::customer::{Channel, CustomerCommand, Language, NewProfile, Region};
 ///
-/// let profile = NewProfile::default()
+/// let minh = NewProfile::default()
 ///     .full_name("Trần Văn Minh")?
-///     .phone("0903 123 456", "VN")?
+///     .phone("0903 123 456", Region::VN)?
 ///     .email("minh@example.vn")?
-///     .build();
-/// assert_eq!(profile.phones[0].e164(), "+84903123456");
+///     .language(Language::new("vi")?)
+///     .preferred_channel(Channel::Sms);
+/// assert_eq!(minh.profile().phones[0].e164(), "+84903123456");
+/// // Registering takes two commands when preferences are set: Register, then SetPreferences.
+/// let commands = minh.commands();
+/// assert!(matches!(commands[0], CustomerCommand::Register { .. }));
+/// assert!(matches!(commands[1], CustomerCommand::SetPreferences { .. }));
 /// # Ok::<(), customer_care::customer::CustomerError>(())
 /// ```
 #[derive(Clone, Debug, Default)]
-pub struct NewProfile(Profile);
+pub struct NewProfile {
+    profile: Profile,
+    preferences: PreferencesPatch,
+}
 
 impl NewProfile {
     /// Sets the full name.
@@ -123,7 +137,7 @@ impl NewProfile {
     ///
     /// As [`PersonName::new`].
     pub fn full_name(mut self, name: &str) -> Result<Self, CustomerError> {
-        self.0.full_name = Some(PersonName::new(name)?);
+        self.profile.full_name = Some(PersonName::new(name)?);
         Ok(self)
     }
 
@@ -133,7 +147,7 @@ impl NewProfile {
     ///
     /// As [`PersonName::new`].
     pub fn preferred_name(mut self, name: &str) -> Result<Self, CustomerError> {
-        self.0.preferred_name = Some(PersonName::new(name)?);
+        self.profile.preferred_name = Some(PersonName::new(name)?);
         Ok(self)
     }
 
@@ -141,10 +155,9 @@ impl NewProfile {
     ///
     /// # Errors
     ///
-    /// [`CustomerError::InvalidPhone`] for a bad number or region.
-    pub fn phone(mut self, number: &str, region: &str) -> Result<Self, CustomerError> {
-        let region: Region = region.parse()?;
-        self.0.phones.push(PhoneNumber::parse(number, Some(region))?);
+    /// [`CustomerError::InvalidPhone`] for a bad number.
+    pub fn phone(mut self, number: &str, region: Region) -> Result<Self, CustomerError> {
+        self.profile.phones.push(PhoneNumber::parse(number, Some(region))?);
         Ok(self)
     }
 
@@ -154,12 +167,63 @@ impl NewProfile {
     ///
     /// As [`EmailAddress::new`].
     pub fn email(mut self, address: &str) -> Result<Self, CustomerError> {
-        self.0.emails.push(EmailAddress::new(address)?);
+        self.profile.emails.push(EmailAddress::new(address)?);
         Ok(self)
     }
 
-    /// The profile.
+    /// Sets the language to write to the customer in.
+    #[must_use]
+    pub fn language(mut self, language: Language) -> Self {
+        self.preferences = self.preferences.language(language);
+        self
+    }
+
+    /// Sets the channel the customer prefers.
+    #[must_use]
+    pub fn preferred_channel(mut self, channel: Channel) -> Self {
+        self.preferences = self.preferences.preferred_channel(channel);
+        self
+    }
+
+    /// Sets the customer's time zone (for quiet hours and local dates).
+    #[must_use]
+    pub fn time_zone(mut self, zone: Tz) -> Self {
+        self.preferences = self.preferences.time_zone(zone);
+        self
+    }
+
+    /// Sets the customer's quiet hours.
+    #[must_use]
+    pub fn quiet_hours(mut self, quiet_hours: QuietHours) -> Self {
+        self.preferences = self.preferences.quiet_hours(quiet_hours);
+        self
+    }
+
+    /// The profile so far.
+    pub const fn profile(&self) -> &Profile {
+        &self.profile
+    }
+
+    /// The preferences set so far (empty when none).
+    pub const fn preferences(&self) -> &PreferencesPatch {
+        &self.preferences
+    }
+
+    /// The profile alone. Preferences set on the builder are not part of it: register with
+    /// [`commands`](Self::commands) to keep them.
     pub fn build(self) -> Profile {
-        self.0
+        self.profile
+    }
+
+    /// The commands that register this customer: [`CustomerCommand::Register`] (joining at the command's
+    /// `issued_at`), then [`CustomerCommand::SetPreferences`] if any preference was set. Submit them in order, each
+    /// with its own command id.
+    pub fn commands(self) -> Vec<CustomerCommand> {
+        let register = CustomerCommand::Register { profile: self.profile, registered_at: None };
+        if self.preferences.is_empty() {
+            vec![register]
+        } else {
+            vec![register, CustomerCommand::SetPreferences { patch: self.preferences }]
+        }
     }
 }

@@ -23,7 +23,7 @@
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use uuid::Uuid;
 
-use super::{AppendError, CommitStore, Outcome, submit};
+use super::{AppendError, CommitStore, Host, Outcome};
 use crate::customer::{Customer, CustomerCommand, CustomerEvent, Purchase};
 use crate::id::{CommandId, CustomerId, OrderId};
 use crate::money::Money;
@@ -32,7 +32,7 @@ use crate::stream::{Command, Commit, IDEMPOTENCY_WINDOW, replay};
 type CustomerCommit = Commit<CustomerCommand, CustomerEvent>;
 
 /// A failed check: which one, and what was seen.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 #[error("conformance check {check} failed: {detail}")]
 pub struct ConformanceFailure {
     /// The check's name.
@@ -215,8 +215,10 @@ fn same_version_race<S: CommitStore<CustomerCommand, CustomerEvent>>(store: &mut
         other => return Err(fail(CHECK, format!("the second append from version 2 was not a conflict: {other:?}"))),
     }
     // The loser reloads and wins with a fresh decision, through the host loop.
-    let submitted = submit(store, w.stream(), || w.fresh(), &(), w.purchase(11)?, || w.at(20), 3)
-        .map_err(|e| fail(CHECK, format!("retry failed: {e:?}")))?;
+    let mut host = Host::new(&mut *store, || w.at(20));
+    let submitted = host
+        .submit_command(&mut w.fresh(), &(), w.purchase(11)?)
+        .map_err(|e| fail(CHECK, format!("retry failed: {e}")))?;
     ensure(CHECK, matches!(submitted.outcome, Outcome::Committed(ref c) if c.version == 4), || {
         format!("retry outcome {:?}", submitted.outcome)
     })
@@ -246,16 +248,17 @@ fn duplicate_command_id<S: CommitStore<CustomerCommand, CustomerEvent>>(
         store.find_command(w.stream(), w.id(9_999)?).map_err(|e| fail(CHECK, format!("find_command failed: {e:?}")))?;
     ensure(CHECK, missing.is_none(), || "find_command found a command that was never stored".into())?;
     let retry = commits[1].command.clone();
-    let submitted = submit(store, w.stream(), || w.fresh(), &(), retry, || w.at(n + 1), 3)
-        .map_err(|e| fail(CHECK, format!("submit failed: {e:?}")))?;
-    ensure(CHECK, submitted.outcome == Outcome::Duplicate { version: 2 }, || {
+    let mut host = Host::new(&mut *store, || w.at(n + 1));
+    let submitted = host
+        .submit(&mut w.fresh(), &(), retry.id, retry.body)
+        .map_err(|e| fail(CHECK, format!("submit failed: {e}")))?;
+    ensure(CHECK, submitted.outcome == Outcome::Duplicate(commits[1].clone()), || {
         format!("a retry beyond the idempotency window gave {:?}", submitted.outcome)
     })?;
     // The same id with another body is an error, not a duplicate.
-    let mut other = w.purchase(n + 7)?;
-    other.id = commits[1].command.id;
-    let outcome = submit(store, w.stream(), || w.fresh(), &(), other, || w.at(n + 2), 3);
-    ensure(CHECK, outcome.is_err(), || format!("a reused id with another body gave {outcome:?}"))?;
+    let other = w.purchase(n + 7)?;
+    let outcome = host.submit(&mut w.fresh(), &(), commits[1].command.id, other.body);
+    ensure(CHECK, outcome.is_err(), || format!("a reused id with another body gave {:?}", outcome.map(|s| s.outcome)))?;
     let stored = load(store, &w, 0, CHECK)?.len() as u64;
     ensure(CHECK, stored == n + 1, || format!("{stored} commits stored, expected {}", n + 1))
 }

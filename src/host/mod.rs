@@ -1,40 +1,44 @@
-//! The host side, without the I/O: the storage contract a host implements, the host loop written once, an
-//! in-memory reference store, and a [`conformance`] kit a host runs against its own adapter.
+//! The host side, without the I/O: the storage contract a host implements, the host loop written once ([`Host`]),
+//! an in-memory reference store, and a [`conformance`] kit a host runs against its own adapter.
 //!
-//! The crate never touches storage. A host stores each aggregate's commits in an append-only stream (a table
-//! with a unique `(stream, version)` and a unique `(stream, command id)`), and implements [`CommitStore`] over it.
-//! [`submit`] then runs the loop every host needs: load → decide → append with the expected version → on a
-//! version conflict reload and decide again (stamping a new `issued_at`) → on a duplicate, answer from the stored
-//! commit.
+//! The crate never touches storage or clocks. A host stores each aggregate's commits in an append-only stream (a
+//! table with a unique `(stream, version)` and a unique `(stream, command id)`), and implements [`CommitStore`]
+//! over it. A [`Host`] holds that store, the host's [`Clock`] and a [`RetryPolicy`], and runs the loop every host
+//! needs: load → stamp `issued_at` → decide → append with the expected version → apply; on a version conflict,
+//! reload and decide again; on a duplicate, answer with the stored commit.
+//!
+//! The stream is the aggregate's own id ([`Aggregate::stream_id`]): a host passes the aggregate, never a raw id, so
+//! a customer's commits cannot land in a points account's stream.
 //!
 //! ```
 //! use customer_care::customer::{Customer, CustomerCommand, NewProfile};
-//! use customer_care::host::{MemoryStore, Outcome, submit};
-//! use customer_care::{Command, CommandId, CustomerId};
+//! use customer_care::host::{Host, ManualClock, MemoryStore, Outcome};
+//! use customer_care::{CommandId, CustomerId};
 //! use chrono::{TimeZone, Utc};
 //!
-//! let mut store = MemoryStore::default();
-//! let id = CustomerId::from_u128(1)?;
 //! let now = Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).single().ok_or("no such instant")?;
-//! let register = Command::new(
-//!     CommandId::from_u128(10)?,
-//!     now,
-//!     CustomerCommand::Register { profile: NewProfile::default().full_name("Lan")?.build(), registered_at: None },
-//! );
-//! let first = submit(&mut store, id.as_uuid(), || Customer::new(id), &(), register.clone(), || now, 3)?;
-//! assert!(matches!(first.outcome, Outcome::Committed(ref c) if c.version == 1));
-//! // A retry of the same command is answered from the stored commit.
-//! let again = submit(&mut store, id.as_uuid(), || Customer::new(id), &(), register, || now, 3)?;
-//! assert_eq!(again.outcome, Outcome::Duplicate { version: 1 });
+//! let mut host = Host::new(MemoryStore::default(), ManualClock::new(now));
+//!
+//! let mut lan = Customer::new(CustomerId::from_u128(1)?);
+//! let register = CustomerCommand::Register { profile: NewProfile::default().full_name("Lan")?.build(), registered_at: None };
+//! let first = host.submit(&mut lan, &(), CommandId::from_u128(10)?, register.clone())?;
+//! assert!(matches!(first.outcome, Outcome::Committed(ref c) if c.version == 1 && c.command.issued_at == now));
+//! // A retry of the same command id is answered with the stored commit, so the caller can reprint its receipt.
+//! let again = host.submit(&mut lan, &(), CommandId::from_u128(10)?, register)?;
+//! assert_eq!(again.outcome, Outcome::Duplicate(first.commit().clone()));
+//! assert_eq!(lan.version(), 1);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 pub mod conformance;
 
+use std::any::{Any, TypeId};
 use std::collections::BTreeMap;
+use std::convert::Infallible;
 use std::fmt;
+use std::num::NonZeroU32;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -42,7 +46,7 @@ use crate::id::CommandId;
 use crate::stream::{Aggregate, Command, Commit, Decision, StreamError};
 
 /// Why an append was refused.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 #[non_exhaustive]
 pub enum AppendError<S> {
     /// The stream is not at the expected version: another writer appended first.
@@ -79,9 +83,12 @@ pub enum AppendError<S> {
 /// - `append` fails with [`AppendError::DuplicateCommand`] when a commit's command id is already in the stream.
 /// - `load` returns the commits after `after_version`, in version order, exactly as appended.
 /// - `find_command` returns the stored commit that holds a command id (the lookup behind the unique index).
+///
+/// Streams are keyed by [`Aggregate::stream_id`], unique within one aggregate type: keep one table per type, or
+/// key a shared table by type and stream.
 pub trait CommitStore<C, E> {
-    /// The adapter's own failure type.
-    type Error: fmt::Debug;
+    /// The adapter's own failure type ([`Infallible`] for a store that cannot fail).
+    type Error: std::error::Error;
 
     /// The commits of `stream` with a version greater than `after_version`, in order.
     ///
@@ -110,31 +117,184 @@ pub trait CommitStore<C, E> {
     fn find_command(&self, stream: Uuid, command_id: CommandId) -> Result<Option<Commit<C, E>>, Self::Error>;
 }
 
-/// The answer the host gives its caller.
+/// A borrowed store is a store: `Host::new(&mut store, clock)` runs the loop on a store the caller keeps.
+impl<C, E, T: CommitStore<C, E> + ?Sized> CommitStore<C, E> for &mut T {
+    type Error = T::Error;
+
+    fn load(&self, stream: Uuid, after_version: u64) -> Result<Vec<Commit<C, E>>, Self::Error> {
+        (**self).load(stream, after_version)
+    }
+
+    fn append(
+        &mut self,
+        stream: Uuid,
+        expected_version: u64,
+        commits: &[Commit<C, E>],
+    ) -> Result<(), AppendError<Self::Error>> {
+        (**self).append(stream, expected_version, commits)
+    }
+
+    fn find_command(&self, stream: Uuid, command_id: CommandId) -> Result<Option<Commit<C, E>>, Self::Error> {
+        (**self).find_command(stream, command_id)
+    }
+}
+
+/// Where a [`Host`] reads the time: the crate itself never does.
+///
+/// Any `FnMut() -> DateTime<Utc>` is a clock, so a production host passes `Utc::now` (with chrono's `clock`
+/// feature in its own build), and tests pass a [`ManualClock`] or a closure.
+///
+/// ```
+/// use customer_care::host::Clock;
+/// use chrono::{DateTime, Utc};
+///
+/// let mut fixed = || DateTime::<Utc>::UNIX_EPOCH;
+/// assert_eq!(fixed.now(), DateTime::UNIX_EPOCH);
+/// ```
+pub trait Clock {
+    /// The current instant.
+    fn now(&mut self) -> DateTime<Utc>;
+}
+
+impl<F: FnMut() -> DateTime<Utc>> Clock for F {
+    fn now(&mut self) -> DateTime<Utc> {
+        self()
+    }
+}
+
+/// A clock that shows what it was set to: for tests, simulations and replaying a recorded day.
+///
+/// ```
+/// use customer_care::host::{Clock, ManualClock};
+/// use chrono::{DateTime, TimeDelta};
+///
+/// let mut clock = ManualClock::new(DateTime::UNIX_EPOCH);
+/// clock.advance(TimeDelta::hours(2));
+/// assert_eq!(clock.now(), DateTime::UNIX_EPOCH + TimeDelta::hours(2));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ManualClock {
+    now: DateTime<Utc>,
+}
+
+impl ManualClock {
+    /// A clock showing `now`.
+    pub const fn new(now: DateTime<Utc>) -> Self {
+        Self { now }
+    }
+
+    /// Sets the time (backwards too: the host loop still never stamps a command before its stream's last one).
+    pub const fn set(&mut self, now: DateTime<Utc>) {
+        self.now = now;
+    }
+
+    /// Moves the time by `by`, stopping at the ends of chrono's range.
+    pub fn advance(&mut self, by: TimeDelta) {
+        let end = if by < TimeDelta::zero() { DateTime::<Utc>::MIN_UTC } else { DateTime::<Utc>::MAX_UTC };
+        self.now = self.now.checked_add_signed(by).unwrap_or(end);
+    }
+
+    /// The time shown.
+    pub const fn get(&self) -> DateTime<Utc> {
+        self.now
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&mut self) -> DateTime<Utc> {
+        self.now
+    }
+}
+
+/// How many decide → append rounds a [`Host`] tries before giving up on version conflicts.
+///
+/// ```
+/// use customer_care::host::RetryPolicy;
+///
+/// assert_eq!(RetryPolicy::default().max_attempts(), 3);
+/// assert_eq!(RetryPolicy::attempts(0).max_attempts(), 1); // one attempt is always made
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RetryPolicy {
+    max_attempts: NonZeroU32,
+}
+
+impl RetryPolicy {
+    /// Up to `max_attempts` rounds (at least one).
+    pub const fn attempts(max_attempts: u32) -> Self {
+        match NonZeroU32::new(max_attempts) {
+            Some(max_attempts) => Self { max_attempts },
+            None => Self { max_attempts: NonZeroU32::MIN },
+        }
+    }
+
+    /// The most rounds tried.
+    pub const fn max_attempts(self) -> u32 {
+        self.max_attempts.get()
+    }
+}
+
+impl Default for RetryPolicy {
+    /// Three attempts: enough for the occasional race between two writers of one stream.
+    fn default() -> Self {
+        Self::attempts(3)
+    }
+}
+
+/// The answer the host gives its caller: the commit either way.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Outcome<C, E> {
     /// The command was committed now.
     Committed(Commit<C, E>),
-    /// It had been committed before, at `version`.
-    Duplicate {
-        /// The stored commit's version.
-        version: u64,
-    },
+    /// The same command (same id, same body) had been committed before: the stored commit, with its events (which
+    /// lots a debit used, the receipt) exactly as first decided.
+    Duplicate(Commit<C, E>),
 }
 
-/// A submitted command: the outcome and the aggregate after it.
-#[derive(Clone, Debug)]
+impl<C, E> Outcome<C, E> {
+    /// The commit, new or stored.
+    pub const fn commit(&self) -> &Commit<C, E> {
+        match self {
+            Self::Committed(commit) | Self::Duplicate(commit) => commit,
+        }
+    }
+
+    /// The commit, new or stored.
+    pub fn into_commit(self) -> Commit<C, E> {
+        match self {
+            Self::Committed(commit) | Self::Duplicate(commit) => commit,
+        }
+    }
+
+    /// Whether the command had been committed before.
+    pub const fn is_duplicate(&self) -> bool {
+        matches!(self, Self::Duplicate(_))
+    }
+}
+
+/// A submitted command: the outcome and how many rounds it took.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Submitted<A: Aggregate> {
     /// What happened.
     pub outcome: Outcome<A::Command, A::Event>,
-    /// The aggregate, with the commit applied.
-    pub state: A,
     /// How many decide → append rounds it took (more than 1 after version conflicts).
     pub attempts: u32,
 }
 
-/// Why [`submit`] gave up.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+impl<A: Aggregate> Submitted<A> {
+    /// The commit, new or stored.
+    pub const fn commit(&self) -> &Commit<A::Command, A::Event> {
+        self.outcome.commit()
+    }
+
+    /// The commit's events, new or stored.
+    pub fn events(&self) -> &[A::Event] {
+        &self.outcome.commit().events
+    }
+}
+
+/// Why [`Host::submit`] gave up.
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SubmitError<D, S> {
     /// The aggregate rejected the command.
@@ -146,143 +306,343 @@ pub enum SubmitError<D, S> {
         /// Attempts made.
         attempts: u32,
     },
+    /// The aggregate or the store says the command was committed at `version`, but the store returns no such
+    /// commit: the store breaks its contract ([`conformance::check_store`] finds out which part).
+    #[error(
+        "command {command_id} is recorded at version {version} of stream {stream}, but the store has no such commit"
+    )]
+    MissingCommit {
+        /// The stream.
+        stream: Uuid,
+        /// The command.
+        command_id: CommandId,
+        /// The version it is recorded at.
+        version: u64,
+    },
     /// The store failed.
-    #[error("store error: {0:?}")]
+    #[error("store error: {0}")]
     Store(S),
 }
 
-/// The host loop: load → stamp → decide → append with the expected version → apply, retrying up to
-/// `max_attempts` times on version conflicts.
+/// The result of [`Host::submit`].
+pub type SubmitResult<A, S> = Result<
+    Submitted<A>,
+    SubmitError<<A as Aggregate>::Error, <S as CommitStore<<A as Aggregate>::Command, <A as Aggregate>::Event>>::Error>,
+>;
+
+/// The host loop in one value: the host's store, its clock and its retry policy.
 ///
-/// `initial` gives the state to start from: a new aggregate, a snapshot, or the host's cached state. The loop loads
-/// only the commits after its version, so a host that keeps its aggregates in memory (or snapshots them) does not
-/// replay a whole stream per command.
+/// - [`submit`](Self::submit) takes a command id and body; the host stamps `issued_at` from its clock.
+/// - [`submit_command`](Self::submit_command) takes a whole [`Command`] and keeps its `issued_at`.
+/// - [`load`](Self::load) brings an aggregate (new, snapshot or cached) up to the end of its stream.
 ///
-/// The loop owns the decision time: before every attempt it stamps `issued_at` with `now()`, moved up to the
-/// stream's last decision time if the host's clock is behind it (clock skew between servers), since the envelope
-/// rejects back-dating. The `issued_at` the command arrives with is replaced.
+/// One host serves every aggregate type its store holds ([`MemoryStore`] holds them all).
 ///
-/// A command already in the stream is answered [`Outcome::Duplicate`], whether the aggregate still remembers its
-/// id or only the store does: when the aggregate rejects a command, or the store refuses its id, the loop looks
-/// the id up with [`CommitStore::find_command`] and compares bodies (a retry of an old purchase would otherwise be
-/// rejected as a repeated order). The same id with another body is rejected with
-/// [`StreamError::ExistsWithDifferentBody`].
-///
-/// # Errors
-///
-/// [`SubmitError::Rejected`] with the aggregate's reason, [`SubmitError::TooManyConflicts`], or
-/// [`SubmitError::Store`].
-pub fn submit<A, S>(
-    store: &mut S,
-    stream: Uuid,
-    initial: impl Fn() -> A,
-    context: &A::Context,
-    command: Command<A::Command>,
-    mut now: impl FnMut() -> DateTime<Utc>,
-    max_attempts: u32,
-) -> Result<Submitted<A>, SubmitError<A::Error, S::Error>>
+/// ```
+/// # use customer_care::host::{Host, MemoryStore, RetryPolicy};
+/// # use chrono::{DateTime, Utc};
+/// let host = Host::new(MemoryStore::default(), || DateTime::<Utc>::UNIX_EPOCH).with_retry(RetryPolicy::attempts(5));
+/// ```
+#[derive(Clone, Debug)]
+pub struct Host<S, K> {
+    store: S,
+    clock: K,
+    retry: RetryPolicy,
+}
+
+impl<S, K: Clock> Host<S, K> {
+    /// A host over `store`, reading time from `clock`, retrying as [`RetryPolicy::default`] says.
+    pub fn new(store: S, clock: K) -> Self {
+        Self { store, clock, retry: RetryPolicy::default() }
+    }
+
+    /// The same host with another retry policy.
+    #[must_use]
+    pub const fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// The store.
+    pub const fn store(&self) -> &S {
+        &self.store
+    }
+
+    /// The store, to write snapshots or read the outbox beside the loop.
+    pub const fn store_mut(&mut self) -> &mut S {
+        &mut self.store
+    }
+
+    /// The clock (to set a [`ManualClock`]).
+    pub const fn clock_mut(&mut self) -> &mut K {
+        &mut self.clock
+    }
+
+    /// The retry policy.
+    pub const fn retry(&self) -> RetryPolicy {
+        self.retry
+    }
+
+    /// The store, giving up the host.
+    pub fn into_store(self) -> S {
+        self.store
+    }
+
+    /// `initial` (a new aggregate, a snapshot or a cached state) with the commits stored after its version
+    /// applied.
+    ///
+    /// # Errors
+    ///
+    /// The store's failure.
+    pub fn load<A>(&self, initial: A) -> Result<A, S::Error>
+    where
+        A: Aggregate,
+        S: CommitStore<A::Command, A::Event>,
+    {
+        let mut state = initial;
+        catch_up(&self.store, &mut state)?;
+        Ok(state)
+    }
+
+    /// Submits `body` under the idempotency key `id`; the host stamps `issued_at` from its clock.
+    ///
+    /// The stamp is the clock's time, moved up to the stream's last decision time if the clock is behind it
+    /// (clock skew between servers: the envelope rejects back-dating). After a version conflict the command is
+    /// stamped again. The stamp is in the returned commit (`commit().command.issued_at`).
+    ///
+    /// `state` is the aggregate to decide on (new, snapshot or cached); the loop first applies the commits stored
+    /// after its version, and on success applies the new commit, so `state` ends at the end of the stream (also
+    /// when the command is rejected, which stores nothing).
+    ///
+    /// A command already in the stream is answered [`Outcome::Duplicate`] with the stored commit, whether the
+    /// aggregate still remembers its id or only the store does: when the aggregate rejects a command, or the store
+    /// refuses its id, the loop looks the id up with [`CommitStore::find_command`] and compares bodies (a retry of
+    /// an old purchase would otherwise be rejected as a repeated order). The same id with another body is
+    /// rejected with [`StreamError::ExistsWithDifferentBody`].
+    ///
+    /// # Errors
+    ///
+    /// [`SubmitError::Rejected`] with the aggregate's reason, [`SubmitError::TooManyConflicts`] after the retry
+    /// policy's attempts, [`SubmitError::MissingCommit`] when the store lost a commit it reports, or
+    /// [`SubmitError::Store`].
+    pub fn submit<A>(
+        &mut self,
+        state: &mut A,
+        context: &A::Context,
+        id: CommandId,
+        body: A::Command,
+    ) -> SubmitResult<A, S>
+    where
+        A: Aggregate,
+        S: CommitStore<A::Command, A::Event>,
+    {
+        let placeholder = DateTime::<Utc>::MIN_UTC;
+        self.run(state, context, Command::new(id, placeholder, body), Stamp::Clock)
+    }
+
+    /// Submits `command` as it is, keeping its `issued_at`: for commands whose decision time was fixed earlier
+    /// (a command queued in the host's outbox, a replayed import, a simulation).
+    ///
+    /// As [`submit`](Self::submit) otherwise, except that a retry after a version conflict keeps `issued_at` too,
+    /// so it is rejected with [`StreamError::Backdated`] if the winning writer's command was issued later.
+    ///
+    /// # Errors
+    ///
+    /// As [`submit`](Self::submit).
+    pub fn submit_command<A>(
+        &mut self,
+        state: &mut A,
+        context: &A::Context,
+        command: Command<A::Command>,
+    ) -> SubmitResult<A, S>
+    where
+        A: Aggregate,
+        S: CommitStore<A::Command, A::Event>,
+    {
+        self.run(state, context, command, Stamp::Keep)
+    }
+
+    fn run<A>(
+        &mut self,
+        state: &mut A,
+        context: &A::Context,
+        command: Command<A::Command>,
+        stamp: Stamp,
+    ) -> SubmitResult<A, S>
+    where
+        A: Aggregate,
+        S: CommitStore<A::Command, A::Event>,
+    {
+        let mut command = command;
+        let stream = state.stream_id();
+        let attempts = self.retry.max_attempts();
+        for attempt in 1..=attempts {
+            catch_up(&self.store, state).map_err(SubmitError::Store)?;
+            if stamp == Stamp::Clock {
+                let now = self.clock.now();
+                command.issued_at = state.last_issued_at().map_or(now, |last| last.max(now));
+            }
+            let duplicate = |commit| Ok(Submitted { outcome: Outcome::Duplicate(commit), attempts: attempt });
+            let decision = match state.decide(context, &command) {
+                Ok(decision) => decision,
+                Err(rejection) => {
+                    return match stored::<A, S>(&self.store, stream, &command)? {
+                        Some(commit) => duplicate(commit),
+                        None => Err(SubmitError::Rejected(rejection)),
+                    };
+                }
+            };
+            let commit = match decision {
+                Decision::Accepted(commit) => commit,
+                Decision::Duplicate { version } => {
+                    return duplicate(stored_at::<A, S>(&self.store, stream, command.id, version)?);
+                }
+            };
+            match self.store.append(stream, state.version(), std::slice::from_ref(&commit)) {
+                Ok(()) => {
+                    state.apply(&commit);
+                    return Ok(Submitted { outcome: Outcome::Committed(commit), attempts: attempt });
+                }
+                Err(AppendError::DuplicateCommand { version, .. }) => {
+                    return match stored::<A, S>(&self.store, stream, &command)? {
+                        Some(commit) => duplicate(commit),
+                        None => duplicate(stored_at::<A, S>(&self.store, stream, command.id, version)?),
+                    };
+                }
+                Err(AppendError::VersionConflict { .. }) => {}
+                Err(AppendError::Store(e)) => return Err(SubmitError::Store(e)),
+            }
+        }
+        Err(SubmitError::TooManyConflicts { attempts })
+    }
+}
+
+/// Who sets `issued_at`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stamp {
+    /// The host's clock, on every attempt.
+    Clock,
+    /// The caller, once.
+    Keep,
+}
+
+/// Applies the commits stored after `state`'s version.
+fn catch_up<A, S>(store: &S, state: &mut A) -> Result<(), S::Error>
 where
     A: Aggregate,
     S: CommitStore<A::Command, A::Event>,
 {
-    let mut command = command;
-    for attempt in 1..=max_attempts.max(1) {
-        let mut state = initial();
-        let commits = store.load(stream, state.version()).map_err(SubmitError::Store)?;
-        for commit in &commits {
-            state.apply(commit);
-        }
-        let stamp = now();
-        command.issued_at = state.last_issued_at().map_or(stamp, |last| last.max(stamp));
-        let decision = match state.decide(context, &command) {
-            Ok(decision) => decision,
-            Err(rejection) => {
-                return match stored_duplicate::<A, S>(store, stream, &command)? {
-                    Some(outcome) => outcome.map(|version| Submitted {
-                        outcome: Outcome::Duplicate { version },
-                        state,
-                        attempts: attempt,
-                    }),
-                    None => Err(SubmitError::Rejected(rejection)),
-                };
-            }
-        };
-        match decision {
-            Decision::Duplicate { version } => {
-                return Ok(Submitted { outcome: Outcome::Duplicate { version }, state, attempts: attempt });
-            }
-            Decision::Accepted(commit) => match store.append(stream, state.version(), std::slice::from_ref(&commit)) {
-                Ok(()) => {
-                    state.apply(&commit);
-                    return Ok(Submitted { outcome: Outcome::Committed(commit), state, attempts: attempt });
-                }
-                Err(AppendError::DuplicateCommand { version, .. }) => {
-                    let outcome = stored_duplicate::<A, S>(store, stream, &command)?.unwrap_or(Ok(version));
-                    return outcome.map(|version| Submitted {
-                        outcome: Outcome::Duplicate { version },
-                        state,
-                        attempts: attempt,
-                    });
-                }
-                Err(AppendError::VersionConflict { .. }) => {}
-                Err(AppendError::Store(e)) => return Err(SubmitError::Store(e)),
-            },
-        }
+    for commit in store.load(state.stream_id(), state.version())? {
+        state.apply(&commit);
     }
-    Err(SubmitError::TooManyConflicts { attempts: max_attempts.max(1) })
+    Ok(())
 }
 
-/// Looks `command`'s id up in the store: `None` when absent, `Some(Ok(version))` for the same body,
-/// `Some(Err(..))` for another body.
-#[allow(clippy::type_complexity)]
-fn stored_duplicate<A, S>(
-    store: &S,
-    stream: Uuid,
-    command: &Command<A::Command>,
-) -> Result<Option<Result<u64, SubmitError<A::Error, S::Error>>>, SubmitError<A::Error, S::Error>>
+/// A commit of aggregate `A`.
+type CommitOf<A> = Commit<<A as Aggregate>::Command, <A as Aggregate>::Event>;
+
+type LoopError<A, S> =
+    SubmitError<<A as Aggregate>::Error, <S as CommitStore<<A as Aggregate>::Command, <A as Aggregate>::Event>>::Error>;
+
+/// The stored commit of `command`'s id: `None` when absent, the commit for the same body, a
+/// [`StreamError::ExistsWithDifferentBody`] rejection for another body.
+fn stored<A, S>(store: &S, stream: Uuid, command: &Command<A::Command>) -> Result<Option<CommitOf<A>>, LoopError<A, S>>
 where
     A: Aggregate,
     S: CommitStore<A::Command, A::Event>,
 {
     let Some(stored) = store.find_command(stream, command.id).map_err(SubmitError::Store)? else { return Ok(None) };
     if stored.command.body == command.body {
-        Ok(Some(Ok(stored.version)))
+        Ok(Some(stored))
     } else {
         let error = StreamError::ExistsWithDifferentBody { command_id: command.id, version: stored.version };
-        Ok(Some(Err(SubmitError::Rejected(error.into()))))
+        Err(SubmitError::Rejected(error.into()))
     }
 }
 
-/// An in-memory [`CommitStore`]: the reference implementation the conformance kit is checked against, and a
-/// store for tests and examples.
+/// The commit at `version`, which holds `command_id`: by the id, else by the version.
+fn stored_at<A, S>(store: &S, stream: Uuid, command_id: CommandId, version: u64) -> Result<CommitOf<A>, LoopError<A, S>>
+where
+    A: Aggregate,
+    S: CommitStore<A::Command, A::Event>,
+{
+    let by_id = store.find_command(stream, command_id).map_err(SubmitError::Store)?;
+    let found = match by_id {
+        Some(commit) => Some(commit),
+        None => {
+            let after = version.saturating_sub(1);
+            store.load(stream, after).map_err(SubmitError::Store)?.into_iter().next().filter(|c| c.version == version)
+        }
+    };
+    found.filter(|c| c.command.id == command_id).ok_or(SubmitError::MissingCommit { stream, command_id, version })
+}
+
+/// An in-memory [`CommitStore`] for every aggregate type at once: the reference implementation the conformance
+/// kit is checked against, and a store for tests and examples.
+///
+/// Streams are kept per commit type, so a customer and a points account with the same UUID never share one.
+///
+/// ```
+/// use customer_care::host::{CommitStore, MemoryStore};
+/// use customer_care::customer::{CustomerCommand, CustomerEvent};
+/// use uuid::Uuid;
+///
+/// let store = MemoryStore::default();
+/// assert!(CommitStore::<CustomerCommand, CustomerEvent>::load(&store, Uuid::nil(), 0)?.is_empty());
+/// # Ok::<(), std::convert::Infallible>(())
+/// ```
+#[derive(Debug, Default)]
+pub struct MemoryStore {
+    logs: BTreeMap<TypeId, Box<dyn AnyLog>>,
+}
+
+impl Clone for MemoryStore {
+    fn clone(&self) -> Self {
+        Self { logs: self.logs.iter().map(|(kind, log)| (*kind, log.clone_box())).collect() }
+    }
+}
+
+/// The streams of one commit type.
 #[derive(Clone, Debug)]
-pub struct MemoryStore<C, E> {
+struct Log<C, E> {
     streams: BTreeMap<Uuid, Vec<Commit<C, E>>>,
     commands: BTreeMap<(Uuid, CommandId), u64>,
 }
 
-impl<C, E> Default for MemoryStore<C, E> {
+impl<C, E> Default for Log<C, E> {
     fn default() -> Self {
         Self { streams: BTreeMap::new(), commands: BTreeMap::new() }
     }
 }
 
-impl<C, E> MemoryStore<C, E> {
-    /// The streams and their commits.
-    pub fn streams(&self) -> impl Iterator<Item = (Uuid, &[Commit<C, E>])> {
-        self.streams.iter().map(|(id, log)| (*id, log.as_slice()))
+/// A [`Log`] of any commit type.
+trait AnyLog: Any + fmt::Debug {
+    fn clone_box(&self) -> Box<dyn AnyLog>;
+}
+
+impl<C: Clone + fmt::Debug + 'static, E: Clone + fmt::Debug + 'static> AnyLog for Log<C, E> {
+    fn clone_box(&self) -> Box<dyn AnyLog> {
+        Box::new(self.clone())
     }
 }
 
-/// The in-memory store never fails.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Infallible {}
+impl MemoryStore {
+    fn log<C: 'static, E: 'static>(&self) -> Option<&Log<C, E>> {
+        let log: &dyn Any = &**self.logs.get(&TypeId::of::<Log<C, E>>())?;
+        log.downcast_ref()
+    }
 
-impl<C: Clone, E: Clone> CommitStore<C, E> for MemoryStore<C, E> {
+    /// The streams of commit type `(C, E)` and their commits, by stream id.
+    pub fn streams<C: 'static, E: 'static>(&self) -> impl Iterator<Item = (Uuid, &[Commit<C, E>])> {
+        self.log::<C, E>().into_iter().flat_map(|log| log.streams.iter().map(|(id, commits)| (*id, commits.as_slice())))
+    }
+}
+
+impl<C: Clone + fmt::Debug + 'static, E: Clone + fmt::Debug + 'static> CommitStore<C, E> for MemoryStore {
     type Error = Infallible;
 
     fn load(&self, stream: Uuid, after_version: u64) -> Result<Vec<Commit<C, E>>, Infallible> {
-        let log = self.streams.get(&stream).map_or(&[][..], Vec::as_slice);
+        let log = self.log::<C, E>().and_then(|log| log.streams.get(&stream)).map_or(&[][..], Vec::as_slice);
         let skip = usize::try_from(after_version).unwrap_or(usize::MAX).min(log.len());
         Ok(log[skip..].to_vec())
     }
@@ -293,31 +653,41 @@ impl<C: Clone, E: Clone> CommitStore<C, E> for MemoryStore<C, E> {
         expected_version: u64,
         commits: &[Commit<C, E>],
     ) -> Result<(), AppendError<Infallible>> {
-        let actual = self.streams.get(&stream).map_or(0, |log| log.len() as u64);
+        let entry = self.logs.entry(TypeId::of::<Log<C, E>>()).or_insert_with(|| Box::new(Log::<C, E>::default()));
+        let any: &mut dyn Any = &mut **entry;
+        let Some(log) = any.downcast_mut::<Log<C, E>>() else {
+            // Unreachable: the key is the log's own type.
+            return Err(AppendError::VersionConflict { stream, expected: expected_version, actual: 0 });
+        };
+        let actual = log.streams.get(&stream).map_or(0, |commits| commits.len() as u64);
         if actual != expected_version {
             return Err(AppendError::VersionConflict { stream, expected: expected_version, actual });
         }
         for commit in commits {
-            if let Some(&version) = self.commands.get(&(stream, commit.command.id)) {
+            if let Some(&version) = log.commands.get(&(stream, commit.command.id)) {
                 return Err(AppendError::DuplicateCommand { stream, command_id: commit.command.id, version });
             }
         }
         for (offset, commit) in commits.iter().enumerate() {
-            if commit.version != expected_version + offset as u64 + 1 {
+            let next =
+                u64::try_from(offset).ok().and_then(|o| o.checked_add(1)).and_then(|o| expected_version.checked_add(o));
+            if Some(commit.version) != next {
                 return Err(AppendError::VersionConflict { stream, expected: expected_version, actual });
             }
         }
-        let log = self.streams.entry(stream).or_default();
+        let commands = &mut log.commands;
+        let stored = log.streams.entry(stream).or_default();
         for commit in commits {
-            self.commands.insert((stream, commit.command.id), commit.version);
-            log.push(commit.clone());
+            commands.insert((stream, commit.command.id), commit.version);
+            stored.push(commit.clone());
         }
         Ok(())
     }
 
     fn find_command(&self, stream: Uuid, command_id: CommandId) -> Result<Option<Commit<C, E>>, Infallible> {
-        let Some(&version) = self.commands.get(&(stream, command_id)) else { return Ok(None) };
+        let Some(log) = self.log::<C, E>() else { return Ok(None) };
+        let Some(&version) = log.commands.get(&(stream, command_id)) else { return Ok(None) };
         let index = usize::try_from(version.saturating_sub(1)).unwrap_or(usize::MAX);
-        Ok(self.streams.get(&stream).and_then(|log| log.get(index)).cloned())
+        Ok(log.streams.get(&stream).and_then(|commits| commits.get(index)).cloned())
     }
 }

@@ -8,7 +8,7 @@ use super::types::{HoldStatus, LotId};
 use crate::id::HoldId;
 
 /// Why the lot engine rejected a plan.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum LedgerError<U> {
@@ -96,7 +96,7 @@ pub enum LedgerError<U> {
 
 /// A broken ledger invariant, found by [`Ledger::check_invariants`](super::Ledger::check_invariants). It means a
 /// bug or a tampered snapshot, never a rejected command.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 #[error("ledger invariant violated: {what}")]
 pub struct InvariantViolation {
     /// What does not add up, with the values.

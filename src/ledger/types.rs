@@ -88,7 +88,7 @@ pub(crate) fn smaller<U: Unit>(a: &U, b: &U) -> U {
 pub const LABEL_MAX: usize = 24;
 
 /// A [`Category`] or [`Tag`] was not 1 to 24 ASCII letters, digits, `-`, `_`, `.` or `:`.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 #[error("invalid label {input:?}: expected 1 to 24 ASCII letters, digits, '-', '_', '.' or ':'")]
 pub struct LabelError {
     /// The rejected text (at most 80 characters of it).
@@ -263,7 +263,7 @@ impl LotId {
 }
 
 /// The text is not a [`LotId`] (`"<version>.<index>"`).
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 #[error("invalid lot id {input:?}: expected \"<version>.<index>\", such as \"12.0\"")]
 pub struct ParseLotIdError {
     /// The rejected text (at most 80 characters of it).

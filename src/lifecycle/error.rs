@@ -7,7 +7,7 @@ use super::span::TimeUnit;
 /// Why a lifecycle input, fit or prediction was rejected.
 ///
 /// Real-valued inputs are carried as their decimal text so the error stays comparable and serializable.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum LifecycleError {

@@ -421,13 +421,8 @@ impl OrderRecord for RedemptionRecord {
 /// use customer_care::ledger::LineId;
 /// use customer_care::{AccountId, Command, CommandId, Currency, Decision, Money, OrderId};
 ///
-/// let program = LoyaltyProgram::new(ProgramSpec::new(
-///     chrono_tz::Europe::Paris,
-///     Money::from_minor(100, Currency::EUR),
-///     "1".parse()?,
-///     Points::new(100),
-///     Money::from_minor(100, Currency::EUR),
-/// ))?;
+/// let eur = |cents| Money::from_minor(cents, Currency::EUR);
+/// let program = LoyaltyProgram::new(ProgramSpec::new(chrono_tz::Europe::Paris, eur(100), 1).redeem(Points::new(100), eur(100)))?;
 /// let mut account = PointsAccount::new(AccountId::from_u128(1)?);
 /// let at = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).single().ok_or("no such instant")?;
 /// let earn = Command::new(CommandId::from_u128(10)?, at, PointsCommand::EarnPoints {
@@ -454,6 +449,7 @@ pub struct PointsAccount {
     redeemed: OrderIndex<RedemptionRecord>,
     period_earned: Option<(chrono::NaiveDate, Points)>,
     tier: Option<TierName>,
+    upgraded_at: Option<DateTime<Utc>>,
     tier_activity: Vec<TierActivity>,
     next_tier_review_at: Option<DateTime<Utc>>,
     dormant_at: Option<DateTime<Utc>>,
@@ -472,6 +468,9 @@ struct AccountRepr {
     period_earned: Option<(chrono::NaiveDate, Points)>,
     #[serde(default)]
     tier: Option<TierName>,
+    /// Absent in snapshots taken before it was kept (read as `None`: replay the commits to fill it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    upgraded_at: Option<DateTime<Utc>>,
     #[serde(default)]
     tier_activity: Vec<TierActivity>,
     #[serde(default)]
@@ -491,6 +490,7 @@ impl From<PointsAccount> for AccountRepr {
             redeemed: a.redeemed,
             period_earned: a.period_earned,
             tier: a.tier,
+            upgraded_at: a.upgraded_at,
             tier_activity: a.tier_activity,
             next_tier_review_at: a.next_tier_review_at,
             dormant_at: a.dormant_at,
@@ -510,6 +510,7 @@ impl TryFrom<AccountRepr> for PointsAccount {
             redeemed: r.redeemed,
             period_earned: r.period_earned,
             tier: r.tier,
+            upgraded_at: r.upgraded_at,
             tier_activity: r.tier_activity,
             next_tier_review_at: r.next_tier_review_at,
             dormant_at: r.dormant_at,
@@ -628,6 +629,7 @@ impl PointsAccount {
             redeemed: OrderIndex::default(),
             period_earned: None,
             tier: None,
+            upgraded_at: None,
             tier_activity: Vec::new(),
             next_tier_review_at: None,
             dormant_at: None,
@@ -688,6 +690,13 @@ impl PointsAccount {
     /// The current tier (none before the first qualifying purchase, or in a program without tiers).
     pub const fn tier(&self) -> Option<TierName> {
         self.tier
+    }
+
+    /// When the current tier was reached by an upgrade (a [`PointsEvent::TierEvaluated`] with reason
+    /// [`TierReason::Upgrade`] or [`TierReason::Reevaluation`] that changed the tier); `None` when the tier was
+    /// placed initially, after a downgrade at a review, or before any tier.
+    pub const fn upgraded_at(&self) -> Option<DateTime<Utc>> {
+        self.upgraded_at
     }
 
     /// Lots, holds and upcoming expiries: "where did my points go?".
@@ -1091,7 +1100,7 @@ impl PointsAccount {
     /// use customer_care::{AccountId, Currency, Money, Points};
     ///
     /// let usd = |m| Money::from_minor(m, Currency::USD);
-    /// let program = LoyaltyProgram::new(ProgramSpec::new(chrono_tz::UTC, usd(100), "1".parse()?, Points::new(100), usd(100)))?;
+    /// let program = LoyaltyProgram::new(ProgramSpec::new(chrono_tz::UTC, usd(100), 1).redeem(Points::new(100), usd(100)))?;
     /// let account = PointsAccount::new(AccountId::from_u128(1)?);
     /// let quote = account.quote_redemption(&program, usd(5_000), Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).single().ok_or("no such instant")?)?;
     /// assert_eq!((quote.points, quote.available), (Points::ZERO, Points::ZERO));
@@ -1451,7 +1460,11 @@ impl PointsAccount {
         match event {
             PointsEvent::DormancyScheduled { dormant_at } => self.dormant_at = Some(*dormant_at),
             PointsEvent::AccountDormant { .. } => self.dormant_at = None,
-            PointsEvent::TierEvaluated { to, reason, window_start, next_review_at, .. } => {
+            PointsEvent::TierEvaluated { from, to, reason, window_start, next_review_at, .. } => {
+                if *from != Some(*to) {
+                    let upgrade = matches!(reason, TierReason::Upgrade | TierReason::Reevaluation) && from.is_some();
+                    self.upgraded_at = upgrade.then_some(at);
+                }
                 self.tier = Some(*to);
                 self.next_tier_review_at = *next_review_at;
                 if *reason == TierReason::Review {
@@ -1614,5 +1627,9 @@ impl Aggregate for PointsAccount {
 
     fn last_issued_at(&self) -> Option<DateTime<Utc>> {
         self.stream.last_issued_at()
+    }
+
+    fn stream_id(&self) -> uuid::Uuid {
+        self.id().as_uuid()
     }
 }

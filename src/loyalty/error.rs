@@ -10,7 +10,7 @@ use crate::money::{Currency, Money, MoneyError};
 use crate::stream::StreamError;
 
 /// Why a loyalty command or program was rejected. A rejected command changes nothing.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum LoyaltyError {

@@ -132,7 +132,7 @@ pub struct PointsFraction {
 }
 
 /// A text that is not a non-negative decimal or a fraction `n/d` with `d > 0`.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
     "invalid points fraction {input:?}: expected a non-negative decimal such as \"0.3\" or a fraction such as \"1/3\""
 )]

@@ -197,7 +197,8 @@ pub struct RedemptionRate {
     pub value: Money,
 }
 
-/// How points are spent.
+/// How points are spent. The default has no rate (a program that only earns, for tiers or rewards outside this
+/// crate), a minimum of 0 points, up to the whole order, rounding down.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RedemptionRules {
     /// One rate per currency.
@@ -210,6 +211,12 @@ pub struct RedemptionRules {
     pub max_share: Decimal,
     /// How a points value is rounded to the currency's minor unit.
     pub rounding: Rounding,
+}
+
+impl Default for RedemptionRules {
+    fn default() -> Self {
+        Self { rates: Vec::new(), min_points: Points::ZERO, max_share: Decimal::ONE, rounding: Rounding::Floor }
+    }
 }
 
 /// What a return does to the points earned on the returned lines.
@@ -291,6 +298,52 @@ pub struct Tier {
     pub discount_percent: Decimal,
 }
 
+impl Tier {
+    /// A tier reached from a threshold of 0 (the first tier), with no benefit: an earn multiplier of 1 and no
+    /// discount. Set the threshold and benefits with the methods below.
+    ///
+    /// ```
+    /// use customer_care::loyalty::{Points, Tier, TierName};
+    /// use rust_decimal::Decimal;
+    ///
+    /// let gold = Tier::new(TierName::new("gold")?).threshold_points(Points::new(500)).earn_multiplier(Decimal::new(15, 1)).discount_percent(5);
+    /// assert_eq!(gold.threshold, Decimal::from(500));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn new(name: TierName) -> Self {
+        Self { name, threshold: Decimal::ZERO, earn_multiplier: Decimal::ONE, discount_percent: Decimal::ZERO }
+    }
+
+    /// Qualifies at `points` earned (under [`TierMetric::PointsEarned`]).
+    #[must_use]
+    pub fn threshold_points(mut self, points: Points) -> Self {
+        self.threshold = Decimal::from(points.get());
+        self
+    }
+
+    /// Qualifies at `amount` spent (under [`TierMetric::AmountSpent`] in the same currency; the threshold keeps the
+    /// amount in major units).
+    #[must_use]
+    pub fn threshold_spend(mut self, amount: Money) -> Self {
+        self.threshold = amount.amount();
+        self
+    }
+
+    /// Multiplies earned points by `multiplier` (greater than zero; `Decimal::new(15, 1)` is 1.5).
+    #[must_use]
+    pub fn earn_multiplier(mut self, multiplier: impl Into<Decimal>) -> Self {
+        self.earn_multiplier = multiplier.into();
+        self
+    }
+
+    /// Gives a price discount of `percent` (0 to under 100).
+    #[must_use]
+    pub fn discount_percent(mut self, percent: impl Into<Decimal>) -> Self {
+        self.discount_percent = percent.into();
+        self
+    }
+}
+
 /// Tier qualification, upgrade and downgrade.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TierRules {
@@ -306,6 +359,38 @@ pub struct TierRules {
     /// A tier the customer never falls below once reached (none: the lowest).
     #[serde(default)]
     pub floor: Option<TierName>,
+}
+
+impl TierRules {
+    /// Tiers counted by `metric` over `window`, with no grace period and no floor.
+    ///
+    /// ```
+    /// use customer_care::loyalty::{Points, Tier, TierMetric, TierName, TierRules, TierWindow};
+    ///
+    /// let rules = TierRules::new(TierMetric::PointsEarned, TierWindow::CalendarYear, vec![
+    ///     Tier::new(TierName::new("member")?),
+    ///     Tier::new(TierName::new("gold")?).threshold_points(Points::new(500)).discount_percent(5),
+    /// ])
+    /// .grace_days(30);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub const fn new(metric: TierMetric, window: TierWindow, tiers: Vec<Tier>) -> Self {
+        Self { metric, window, tiers, grace_days: 0, floor: None }
+    }
+
+    /// Days after a review period's end before a downgrade takes effect.
+    #[must_use]
+    pub const fn grace_days(mut self, days: u32) -> Self {
+        self.grace_days = days;
+        self
+    }
+
+    /// A tier the customer never falls below once reached.
+    #[must_use]
+    pub const fn floor(mut self, tier: TierName) -> Self {
+        self.floor = Some(tier);
+        self
+    }
 }
 
 /// The program as written: plain data. [`LoyaltyProgram::new`] validates it.
@@ -324,7 +409,8 @@ pub struct ProgramSpec {
     /// adjustments, never pending, count from their own instant either way.
     #[serde(default, skip_serializing_if = "ExpiryStart::is_earn")]
     pub expiry_from: ExpiryStart,
-    /// Redemption.
+    /// Redemption (none by default: add rates with [`redeem`](Self::redeem)).
+    #[serde(default)]
     pub redemption: RedemptionRules,
     /// Tiers (none: a flat program).
     #[serde(default)]
@@ -339,14 +425,27 @@ pub struct ProgramSpec {
 }
 
 impl ProgramSpec {
-    /// A minimal program: `points` points per `per` spent, pending 0 days, never expiring, `redeem_points` points
-    /// worth `redeem_value`, up to the whole order, rounding down, clawback within balance, expired refunds
-    /// forfeited. Adjust the public fields, then [`LoyaltyProgram::new`].
-    pub fn new(zone: Tz, per: Money, points: Decimal, redeem_points: Points, redeem_value: Money) -> Self {
+    /// A minimal program: `points` points per `per` spent, pending 0 days, never expiring, no redemption (add it
+    /// with [`redeem`](Self::redeem)), no tiers, clawback within balance, expired refunds forfeited. `points` is
+    /// an integer or a [`Decimal`] (`Decimal::new(5, 1)` is half a point). Adjust the rest with the methods below
+    /// or the public fields, then [`LoyaltyProgram::new`].
+    ///
+    /// ```
+    /// use customer_care::loyalty::{ExpiryPolicy, LoyaltyProgram, Points, ProgramSpec};
+    /// use customer_care::{Currency, Money};
+    ///
+    /// let vnd = |amount| Money::from_minor(amount, Currency::VND);
+    /// let spec = ProgramSpec::new(chrono_tz::Asia::Ho_Chi_Minh, vnd(10_000), 1)
+    ///     .redeem(Points::new(1), vnd(100))
+    ///     .expiry(ExpiryPolicy::RollingMonths { months: 12 });
+    /// let program = LoyaltyProgram::new(spec)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn new(zone: Tz, per: Money, points: impl Into<Decimal>) -> Self {
         Self {
             zone,
             earn: EarnRules {
-                rates: vec![EarnRate { per, points, min_spend: None }],
+                rates: vec![EarnRate { per, points: points.into(), min_spend: None }],
                 per_order: Points::ZERO,
                 tag_rules: Vec::new(),
                 campaigns: Vec::new(),
@@ -356,17 +455,47 @@ impl ProgramSpec {
             pending_days: 0,
             expiry: ExpiryPolicy::Never,
             expiry_from: ExpiryStart::Earn,
-            redemption: RedemptionRules {
-                rates: vec![RedemptionRate { points: redeem_points, value: redeem_value }],
-                min_points: Points::ZERO,
-                max_share: Decimal::ONE,
-                rounding: Rounding::Floor,
-            },
+            redemption: RedemptionRules::default(),
             tiers: None,
             clawback: ClawbackPolicy::WithinBalance,
             expired_refund: ExpiredRefundPolicy::Forfeit,
             allocation: AllocationPolicy::SoonestExpiring,
         }
+    }
+
+    /// Adds a redemption rate: `points` points are worth `value` (one rate per currency).
+    #[must_use]
+    pub fn redeem(mut self, points: Points, value: Money) -> Self {
+        self.redemption.rates.push(RedemptionRate { points, value });
+        self
+    }
+
+    /// Sets the expiry policy.
+    #[must_use]
+    pub fn expiry(mut self, expiry: ExpiryPolicy) -> Self {
+        self.expiry = expiry;
+        self
+    }
+
+    /// Sets the days a purchase's points stay pending (the return window).
+    #[must_use]
+    pub fn pending_days(mut self, days: u32) -> Self {
+        self.pending_days = days;
+        self
+    }
+
+    /// Sets the tier rules.
+    #[must_use]
+    pub fn tiers(mut self, tiers: TierRules) -> Self {
+        self.tiers = Some(tiers);
+        self
+    }
+
+    /// Sets the clawback policy for returns.
+    #[must_use]
+    pub fn clawback(mut self, clawback: ClawbackPolicy) -> Self {
+        self.clawback = clawback;
+        self
     }
 }
 
@@ -376,17 +505,12 @@ impl ProgramSpec {
 /// use customer_care::loyalty::{LoyaltyProgram, Points, ProgramSpec};
 /// use customer_care::{Currency, Money};
 ///
-/// let spec = ProgramSpec::new(
-///     chrono_tz::Asia::Ho_Chi_Minh,
-///     Money::from_minor(10_000, Currency::VND),
-///     "1".parse()?,
-///     Points::new(1),
-///     Money::from_minor(100, Currency::VND),
-/// );
+/// let spec = ProgramSpec::new(chrono_tz::Asia::Ho_Chi_Minh, Money::from_minor(10_000, Currency::VND), 1)
+///     .redeem(Points::new(1), Money::from_minor(100, Currency::VND));
 /// let program = LoyaltyProgram::new(spec.clone())?;
 ///
 /// let mut bad = spec;
-/// bad.earn.rates[0].points = "0".parse()?;
+/// bad.earn.rates[0].points = 0.into();
 /// assert_eq!(
 ///     LoyaltyProgram::new(bad).unwrap_err().to_string(),
 ///     "invalid loyalty program: earn rate for VND must be greater than zero"
@@ -554,9 +678,6 @@ impl LoyaltyProgram {
             return Err(invalid(format!("refund grace of {days} days must be 1 to {MAX_DAYS}")));
         }
         let red = &spec.redemption;
-        if red.rates.is_empty() {
-            return Err(invalid("at least one redemption rate is required"));
-        }
         for (i, r) in red.rates.iter().enumerate() {
             let c = r.value.currency();
             if !r.points.is_positive() || !r.value.is_positive() {
@@ -633,7 +754,7 @@ impl LoyaltyProgram {
     /// use customer_care::{Currency, Money};
     ///
     /// let usd = |cents| Money::from_minor(cents, Currency::USD);
-    /// let program = LoyaltyProgram::new(ProgramSpec::new(chrono_tz::UTC, usd(300), "1".parse()?, Points::new(100), usd(100)))?;
+    /// let program = LoyaltyProgram::new(ProgramSpec::new(chrono_tz::UTC, usd(300), 1).redeem(Points::new(100), usd(100)))?;
     /// let (_, per_cent) = program.points_per_minor_unit(Currency::USD).unwrap();
     /// assert_eq!(per_cent.to_string(), "1/300");
     /// # Ok::<(), Box<dyn std::error::Error>>(())

@@ -6,7 +6,7 @@ use super::scale::Scale;
 use crate::stats::StatsError;
 
 /// Why a survey score, tally or metric was rejected.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum MetricsError {

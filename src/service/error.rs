@@ -10,7 +10,7 @@ use crate::calendar::CalendarError;
 use crate::money::MoneyError;
 
 /// Why a ticket event log, a service policy or a service metric input was rejected.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ServiceError {

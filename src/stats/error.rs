@@ -10,7 +10,7 @@ pub(crate) fn show(value: f64) -> String {
 }
 
 /// Why a statistical computation was rejected.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum StatsError {

@@ -19,7 +19,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Why a percentile could not be computed.
-#[derive(Clone, Debug, PartialEq, thiserror::Error, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum PercentileError {

@@ -1237,6 +1237,10 @@ impl Aggregate for StoredValueAccount {
     fn last_issued_at(&self) -> Option<DateTime<Utc>> {
         self.stream.last_issued_at()
     }
+
+    fn stream_id(&self) -> uuid::Uuid {
+        self.id().as_uuid()
+    }
 }
 
 #[cfg(test)]

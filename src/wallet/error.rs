@@ -12,7 +12,7 @@ use crate::stream::StreamError;
 ///
 /// An amount finer than the currency's minor unit cannot reach a command: [`Money::new`] rejects it with
 /// [`MoneyError::TooPrecise`], and so does deserializing a command.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum WalletError {

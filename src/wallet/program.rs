@@ -43,6 +43,32 @@ pub struct BonusTier {
     pub restricted_to: Vec<Tag>,
 }
 
+impl BonusTier {
+    /// Top-ups of at least `min_top_up` earn `percent` percent of the top-up (an integer, or a [`Decimal`]).
+    ///
+    /// ```
+    /// use customer_care::wallet::BonusTier;
+    /// use customer_care::{Currency, Money};
+    ///
+    /// let ten_percent = BonusTier::percent(Money::from_minor(1_000_000, Currency::VND), 10);
+    /// ```
+    pub fn percent(min_top_up: Money, percent: impl Into<Decimal>) -> Self {
+        Self { min_top_up, bonus: Bonus::Percent { percent: percent.into() }, restricted_to: Vec::new() }
+    }
+
+    /// Top-ups of at least `min_top_up` earn a fixed `amount`.
+    pub fn fixed(min_top_up: Money, amount: Money) -> Self {
+        Self { min_top_up, bonus: Bonus::Fixed { amount }, restricted_to: Vec::new() }
+    }
+
+    /// The bonus pays only for items carrying one of `tags`.
+    #[must_use]
+    pub fn restricted_to(mut self, tags: impl IntoIterator<Item = Tag>) -> Self {
+        self.restricted_to = tags.into_iter().collect();
+        self
+    }
+}
+
 /// When bonus value expires, in the program's zone. "Usable through D" expires at the start of the day after D.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -117,7 +143,20 @@ pub struct StoredValueSpec {
 
 impl StoredValueSpec {
     /// A program in `currency` and `zone` with no promotions, no limits, bonus first, bonus never expiring,
-    /// percentages and forfeits rounded half up. Adjust the public fields, then [`StoredValueProgram::new`].
+    /// percentages and forfeits rounded half up. Adjust it with the methods below or the public fields, then
+    /// [`StoredValueProgram::new`].
+    ///
+    /// ```
+    /// use customer_care::wallet::{BonusExpiry, BonusTier, StoredValueProgram, StoredValueSpec};
+    /// use customer_care::{Currency, Money};
+    ///
+    /// let vnd = |amount| Money::from_minor(amount, Currency::VND);
+    /// let spec = StoredValueSpec::new(chrono_tz::Asia::Ho_Chi_Minh, Currency::VND)
+    ///     .bonus(BonusTier::percent(vnd(1_000_000), 10))
+    ///     .bonus_expiry(BonusExpiry::Months { months: 6 });
+    /// let program = StoredValueProgram::new(spec)?;
+    /// # Ok::<(), customer_care::WalletError>(())
+    /// ```
     pub const fn new(zone: Tz, currency: Currency) -> Self {
         Self {
             zone,
@@ -132,20 +171,37 @@ impl StoredValueSpec {
             refund_rounding: Rounding::HalfUp,
         }
     }
+
+    /// Adds a top-up promotion (tiers by strictly increasing `min_top_up`).
+    #[must_use]
+    pub fn bonus(mut self, tier: BonusTier) -> Self {
+        self.bonus_tiers.push(tier);
+        self
+    }
+
+    /// Sets when bonus lots expire.
+    #[must_use]
+    pub const fn bonus_expiry(mut self, expiry: BonusExpiry) -> Self {
+        self.bonus_expiry = expiry;
+        self
+    }
+
+    /// Sets the largest balance an account may reach by a top-up or an issue.
+    #[must_use]
+    pub const fn max_balance(mut self, max: Money) -> Self {
+        self.max_balance = Some(max);
+        self
+    }
 }
 
 /// A validated stored-value program. Serialized as its [`StoredValueSpec`]; deserializing validates.
 ///
 /// ```
-/// use customer_care::wallet::{Bonus, BonusTier, StoredValueProgram, StoredValueSpec};
+/// use customer_care::wallet::{BonusTier, StoredValueProgram, StoredValueSpec};
 /// use customer_care::{Currency, Money};
 ///
-/// let mut spec = StoredValueSpec::new(chrono_tz::Asia::Ho_Chi_Minh, Currency::VND);
-/// spec.bonus_tiers.push(BonusTier {
-///     min_top_up: Money::from_minor(1_000_000, Currency::VND),
-///     bonus: Bonus::Percent { percent: "10".parse()? },
-///     restricted_to: vec![],
-/// });
+/// let mut spec = StoredValueSpec::new(chrono_tz::Asia::Ho_Chi_Minh, Currency::VND)
+///     .bonus(BonusTier::percent(Money::from_minor(1_000_000, Currency::VND), 10));
 /// let program = StoredValueProgram::new(spec.clone())?;
 /// assert_eq!(program.bonus_for(Money::from_minor(2_000_000, Currency::VND))?.map(|(m, _)| m.to_string()),
 ///            Some("200000 VND".to_owned()));

@@ -51,7 +51,7 @@ fn build(n: u128, commands: Vec<(DateTime<Utc>, CustomerCommand)>) -> Customer {
 fn register(name: &str, with_phone: bool) -> CustomerCommand {
     let mut profile = NewProfile::default().preferred_name(name).unwrap();
     if with_phone {
-        profile = profile.phone("0903 123 456", "VN").unwrap();
+        profile = profile.phone("0903 123 456", customer_care::customer::Region::VN).unwrap();
     }
     CustomerCommand::Register { profile: profile.build(), registered_at: None }
 }
@@ -864,7 +864,7 @@ fn facts_are_read_from_accounts_and_tickets() {
 
     let vnd = |n| Money::from_minor(n, Currency::VND);
     // Points: 1 per 10,000 VND, expiring at the end of the 12th month.
-    let mut spec = ProgramSpec::new(Ho_Chi_Minh, vnd(10_000), "1".parse().unwrap(), Points::new(1), vnd(100));
+    let mut spec = ProgramSpec::new(Ho_Chi_Minh, vnd(10_000), 1).redeem(Points::new(1), vnd(100));
     spec.expiry = ExpiryPolicy::RollingMonths { months: 12 };
     let program = LoyaltyProgram::new(spec).unwrap();
     let mut account = PointsAccount::new(AccountId::from_u128(1).unwrap());

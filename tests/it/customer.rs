@@ -59,7 +59,7 @@ fn registered(id: u128) -> Shop {
         .unwrap()
         .preferred_name("chị Lan")
         .unwrap()
-        .phone("0903 123 456", "VN")
+        .phone("0903 123 456", customer_care::customer::Region::VN)
         .unwrap()
         .email("Lan.Nguyen@Example.vn")
         .unwrap()
@@ -374,8 +374,12 @@ fn removing_an_unknown_occasion_is_rejected() {
 fn duplicates_are_found_by_normalised_contact_points() {
     let a = registered(1).host.state;
     let mut b = Shop::new(2);
-    let profile =
-        NewProfile::default().phone("+84 90 312 3456", "US").unwrap().email("lan.nguyen@example.VN").unwrap().build();
+    let profile = NewProfile::default()
+        .phone("+84 90 312 3456", customer_care::customer::Region::US)
+        .unwrap()
+        .email("lan.nguyen@example.VN")
+        .unwrap()
+        .build();
     b.ok(at(2026, 1, 1, 0, 0), CustomerCommand::Register { profile, registered_at: None });
     let c = Shop::new(3).host.state;
     let groups = duplicate_groups([&a, &b.host.state, &c]);

@@ -178,7 +178,12 @@ fn probe<T: std::fmt::Debug>(panics: &mut Vec<String>, calls: &mut usize, what: 
 /// later by the stream's clock only if needed).
 fn customer_at(zone: Tz, at: DateTime<Utc>) -> Option<Customer> {
     let mut c = Customer::new(CustomerId::from_u128(9).ok()?);
-    let profile = NewProfile::default().preferred_name("Lan").ok()?.phone("0903 123 456", "VN").ok()?.build();
+    let profile = NewProfile::default()
+        .preferred_name("Lan")
+        .ok()?
+        .phone("0903 123 456", customer_care::customer::Region::VN)
+        .ok()?
+        .build();
     let commands = vec![
         CustomerCommand::Register { profile, registered_at: Some(at) },
         CustomerCommand::SetPreferences {
@@ -219,7 +224,7 @@ fn loyalty_programs(zone: Tz) -> Vec<LoyaltyProgram> {
     let windows = [TierWindow::CalendarYear, TierWindow::RollingMonths { months: 3 }];
     let mut out = Vec::new();
     for (i, expiry) in expiries.into_iter().enumerate() {
-        let mut spec = ProgramSpec::new(zone, usd(100), Decimal::ONE, Points::new(100), usd(100));
+        let mut spec = ProgramSpec::new(zone, usd(100), Decimal::ONE).redeem(Points::new(100), usd(100));
         spec.expiry = expiry;
         spec.pending_days = if i % 2 == 0 { 0 } else { 14 };
         spec.tiers = Some(TierRules {

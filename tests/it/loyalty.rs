@@ -33,7 +33,7 @@ fn order(n: u32) -> OrderId {
 
 /// 1 point per USD, 100 points = 1 USD, never expiring, within-balance clawback.
 fn spec() -> ProgramSpec {
-    ProgramSpec::new(chrono_tz::UTC, usd(100), dec("1"), Points::new(100), usd(100))
+    ProgramSpec::new(chrono_tz::UTC, usd(100), dec("1")).redeem(Points::new(100), usd(100))
 }
 
 fn program(spec: ProgramSpec) -> LoyaltyProgram {
@@ -919,6 +919,41 @@ fn tiers_upgrade_at_once_and_downgrade_only_at_review_never_below_the_floor() {
 }
 
 #[test]
+fn the_account_keeps_when_its_tier_was_reached_by_an_upgrade() {
+    let mut h = Host::new(program(tier_spec()));
+    h.ok(at(5, 0), earn(1, &[10_000]));
+    assert_eq!(h.account.upgraded_at(), None, "an initial placement is not an upgrade");
+    h.ok(at(6, 0), earn(2, &[200_000]));
+    assert_eq!(tier_of(&h), "gold");
+    assert_eq!(h.account.upgraded_at(), Some(at(6, 0)));
+    let facts = customer_care::care::PointsFacts::of(&h.account, &h.program, at(6, 1));
+    assert_eq!(facts.upgraded_at, Some(at(6, 0)));
+    // Earning more within gold changes nothing; replay and a snapshot give the same state.
+    h.ok(at(7, 0), earn(3, &[1_000]));
+    assert_eq!(h.account.upgraded_at(), Some(at(6, 0)));
+    let fresh = PointsAccount::new(h.account.id());
+    assert_eq!(PointsAccount::replay(fresh.clone(), &h.commits).unwrap(), h.account);
+    let json = serde_json::to_string(&h.account).unwrap();
+    assert!(json.contains("\"upgraded_at\""), "{json}");
+    assert_eq!(serde_json::from_str::<PointsAccount>(&json).unwrap(), h.account);
+    // A snapshot taken before the field existed reads as "not known"; replaying the commits fills it.
+    let mut old: serde_json::Value = serde_json::from_str(&json).unwrap();
+    old.as_object_mut().unwrap().remove("upgraded_at");
+    let restored: PointsAccount = serde_json::from_value(old).unwrap();
+    assert_eq!(restored.upgraded_at(), None);
+    // The downgrade at a review clears it: the current tier was not reached by an upgrade.
+    h.ok(Utc.with_ymd_and_hms(2026, 5, 11, 0, 0, 0).unwrap(), PointsCommand::ProcessDue);
+    assert_eq!(tier_of(&h), "silver");
+    assert_eq!(h.account.upgraded_at(), None);
+    assert_eq!(PointsAccount::replay(fresh, &h.commits).unwrap(), h.account);
+    // A flat account never has one; its snapshot has no such key.
+    let mut flat = Host::new(program(spec()));
+    flat.ok(at(1, 0), earn(1, &[10_000]));
+    assert_eq!(flat.account.upgraded_at(), None);
+    assert!(!serde_json::to_string(&flat.account).unwrap().contains("upgraded_at"));
+}
+
+#[test]
 fn batches_are_all_or_nothing() {
     let mut h = Host::new(program(spec()));
     h.ok(at(1, 0), earn(1, &[10_000]));
@@ -1028,7 +1063,7 @@ fn returns_take_their_lines_off_tier_qualification_and_downgrades_wait_for_the_r
 
 /// "1 point per 3.00 USD".
 fn one_per_three_dollars() -> LoyaltyProgram {
-    program(ProgramSpec::new(chrono_tz::UTC, usd(300), dec("1"), Points::new(100), usd(100)))
+    program(ProgramSpec::new(chrono_tz::UTC, usd(300), dec("1")).redeem(Points::new(100), usd(100)))
 }
 
 #[test]
@@ -1123,7 +1158,7 @@ proptest! {
         campaign in proptest::option::of(1i64..30),
         orders in proptest::collection::vec(proptest::collection::vec(1i64..1_000_000_000, 1..4), 1..25),
     ) {
-        let mut s = ProgramSpec::new(chrono_tz::UTC, usd(per), Decimal::new(mantissa, scale), Points::new(1), usd(1));
+        let mut s = ProgramSpec::new(chrono_tz::UTC, usd(per), Decimal::new(mantissa, scale)).redeem(Points::new(1), usd(1));
         if let Some(m) = campaign {
             s.earn.campaigns.push(customer_care::loyalty::Campaign {
                 name: "tenths".into(),
@@ -1285,7 +1320,7 @@ proptest! {
         seconds in 631_152_000i64..4_417_977_600,
     ) {
         use customer_care::loyalty::{Cap, CapBehaviour};
-        let mut s = ProgramSpec::new(zone, usd(per), Decimal::new(mantissa, scale), Points::new(1), usd(1));
+        let mut s = ProgramSpec::new(zone, usd(per), Decimal::new(mantissa, scale)).redeem(Points::new(1), usd(1));
         s.pending_days = pending_days;
         s.expiry = expiry;
         s.expiry_from = if from_activation { ExpiryStart::Activation } else { ExpiryStart::Earn };

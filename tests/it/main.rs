@@ -5,9 +5,11 @@
 mod calendar;
 mod care;
 mod common;
+mod config;
 mod customer;
 mod customer_props;
 mod edges;
+mod errors;
 mod fuzz_regressions;
 mod host;
 mod lifecycle;

@@ -26,7 +26,8 @@ use customer_care::wallet::{
 };
 use customer_care::{AccountId, Command, CommandId, Currency, Decision, HoldId, Money, OrderId, PaymentRef};
 
-type Store = MemoryStore<WalletCommand, WalletEvent>;
+type Store = MemoryStore;
+type Wallets = dyn CommitStore<WalletCommand, WalletEvent, Error = std::convert::Infallible>;
 
 /// The host snapshots an account every this many commits.
 const SNAPSHOT_EVERY: u64 = 100;
@@ -189,13 +190,13 @@ impl Sim {
             Some(json) => serde_json::from_str(json).unwrap_or_else(|e| self.fail(&format!("snapshot: {e}"))),
             None => StoredValueAccount::new(Self::id(account), Currency::VND),
         };
-        let tail = self.store.load(Self::id(account).as_uuid(), base.version()).unwrap();
+        let tail = (&self.store as &Wallets).load(Self::id(account).as_uuid(), base.version()).unwrap();
         customer_care::stream::replay(base, &tail).unwrap_or_else(|e| self.fail(&e.to_string()))
     }
 
     /// Replays the account from its first commit.
     fn full_replay(&self, account: usize) -> StoredValueAccount {
-        let commits = self.store.load(Self::id(account).as_uuid(), 0).unwrap();
+        let commits = (&self.store as &Wallets).load(Self::id(account).as_uuid(), 0).unwrap();
         let fresh = StoredValueAccount::new(Self::id(account), Currency::VND);
         customer_care::stream::replay(fresh, &commits).unwrap_or_else(|e| self.fail(&e.to_string()))
     }
@@ -275,10 +276,12 @@ impl Sim {
                 match state.decide(&self.program, &retry) {
                     Ok(Decision::Duplicate { version: v }) if v == version => {}
                     // Beyond the window the store's unique index answers.
-                    _ if !recent => match self.store.find_command(Self::id(account).as_uuid(), retry.id).unwrap() {
-                        Some(stored) if stored.version == version && stored.command.body == retry.body => {}
-                        other => self.fail(&format!("old retry not found in the store: {other:?}")),
-                    },
+                    _ if !recent => {
+                        match (&self.store as &Wallets).find_command(Self::id(account).as_uuid(), retry.id).unwrap() {
+                            Some(stored) if stored.version == version && stored.command.body == retry.body => {}
+                            other => self.fail(&format!("old retry not found in the store: {other:?}")),
+                        }
+                    }
                     other => self.fail(&format!("a retry was not a duplicate: {other:?}")),
                 }
                 state

@@ -32,7 +32,12 @@ fn time(s: &str) -> NaiveTime {
 /// A registered customer in `zone` with a phone and SMS consent for service and marketing, born on `birthday`.
 fn customer(zone: Tz, birthday: Option<AnnualDate>) -> Customer {
     let mut c = Customer::new(CustomerId::from_u128(1).unwrap());
-    let profile = NewProfile::default().preferred_name("Lan").unwrap().phone("0903 123 456", "VN").unwrap().build();
+    let profile = NewProfile::default()
+        .preferred_name("Lan")
+        .unwrap()
+        .phone("0903 123 456", customer_care::customer::Region::VN)
+        .unwrap()
+        .build();
     let mut commands = vec![
         CustomerCommand::Register { profile, registered_at: None },
         CustomerCommand::GrantConsent { channel: Channel::Sms, purpose: Purpose::Service, source: None },
@@ -236,7 +241,7 @@ fn local_days_match_the_oracle_minute_by_minute() {
 fn expiry_at_local_end_of_day_matches_the_oracle_minute_by_minute() {
     for model in models() {
         let usd = |minor| Money::from_minor(minor, Currency::USD);
-        let mut spec = ProgramSpec::new(model.tz, usd(100), Decimal::ONE, Points::new(100), usd(100));
+        let mut spec = ProgramSpec::new(model.tz, usd(100), Decimal::ONE).redeem(Points::new(100), usd(100));
         spec.expiry = ExpiryPolicy::RollingDays { days: 1 };
         let loyalty = LoyaltyProgram::new(spec).unwrap();
         let mut wallet = StoredValueSpec::new(model.tz, Currency::VND);

@@ -77,7 +77,7 @@ const FALLBACK_MIN_NSN: u8 = 4;
 const MAX_INPUT_DIGITS: usize = 20;
 
 /// Why a phone number or region was rejected.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum PhoneError {
