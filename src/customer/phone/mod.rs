@@ -155,13 +155,13 @@ mod tests {
         }
     }
 
-    /// Issue 14: the Vietnamese ranges disagreed with the metadata both ways.
+    /// Ranges near the edges of allocation, where hand-made tables go wrong both ways (issue 14).
     #[test]
     fn newly_allocated_vietnamese_prefixes_are_accepted_and_unallocated_ones_rejected() {
-        // 095 is allocated (mobile); the old tables rejected it.
+        // 095 is allocated (mobile).
         let n = vn("095 123 4567").unwrap();
         assert_eq!((n.e164(), n.kind()), ("+84951234567", PhoneKind::Mobile));
-        // 0992 is not (099 is allocated except 0992); the old tables accepted it as mobile.
+        // 0992 is not: 099 is allocated except 0992.
         assert_eq!(
             vn("0992 123 456").unwrap_err(),
             PhoneError::InvalidRange { input: "0992 123 456".into(), calling_code: 84 }
