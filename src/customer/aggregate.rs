@@ -9,7 +9,7 @@ use super::consent::{Channel, ConsentRecord, ConsentSource, Consents, Purpose};
 use super::dates::{AnnualDate, OccasionKind};
 use super::error::CustomerError;
 use super::preferences::{MAX_INTERESTS, Preferences, PreferencesPatch};
-use super::profile::{Profile, ProfilePatch};
+use super::profile::{NewProfile, Profile, ProfilePatch};
 use super::purchases::PurchaseHistory;
 use super::purchases::{ActivitySummary, Purchase, PurchaseEntry, Refund};
 use crate::id::{CustomerId, OrderId};
@@ -76,6 +76,18 @@ pub enum CustomerCommand {
     RecordRefund(Refund),
     /// Erase personal data (right to erasure).
     Erase,
+}
+
+// Beside the commands it builds (the builder itself lives with `Profile`, which this file imports).
+impl NewProfile {
+    /// The commands that register this customer: [`CustomerCommand::Register`] (joining at the command's
+    /// `issued_at`), then [`CustomerCommand::SetPreferences`] if any preference was set. Submit them in order, each
+    /// with its own command id.
+    pub fn commands(self) -> Vec<CustomerCommand> {
+        let patch = self.preferences().clone();
+        let register = CustomerCommand::Register { profile: self.build(), registered_at: None };
+        if patch.is_empty() { vec![register] } else { vec![register, CustomerCommand::SetPreferences { patch }] }
+    }
 }
 
 impl CustomerCommand {

@@ -4,7 +4,6 @@ use serde::{Deserialize, Serialize};
 
 use chrono_tz::Tz;
 
-use super::aggregate::CustomerCommand;
 use super::change::Change;
 use super::consent::Channel;
 use super::email::EmailAddress;
@@ -213,17 +212,5 @@ impl NewProfile {
     /// [`commands`](Self::commands) to keep them.
     pub fn build(self) -> Profile {
         self.profile
-    }
-
-    /// The commands that register this customer: [`CustomerCommand::Register`] (joining at the command's
-    /// `issued_at`), then [`CustomerCommand::SetPreferences`] if any preference was set. Submit them in order, each
-    /// with its own command id.
-    pub fn commands(self) -> Vec<CustomerCommand> {
-        let register = CustomerCommand::Register { profile: self.profile, registered_at: None };
-        if self.preferences.is_empty() {
-            vec![register]
-        } else {
-            vec![register, CustomerCommand::SetPreferences { patch: self.preferences }]
-        }
     }
 }

@@ -1,15 +1,15 @@
 //! Number ranges of the detailed numbering plans, generated from the
 //! libphonenumber metadata v9.0.33 (the phonenumber crate 0.3.10+9.0.33).
 //!
-//! Do not edit: regenerate with
-//! `cargo test --features phonenumber --lib customer::phone::sweep::generate_tables -- --ignored --nocapture`
-//! (printed between the marker lines) and keep `DEPTHS` in `sweep.rs` in step. Each range: a prefix of the national
-//! significant number (digits and classes), its lengths, kind and region. Prefixes of one calling code do not
-//! overlap; a prefix is exact up to its depth in `DEPTHS`, beyond it the lengths are those where some
+//! Do not edit: regenerate with `scripts/phone-tables.sh` (it runs the ignored test
+//! `customer::phone::generate::generate_tables`) and keep `DEPTHS` in `generate.rs` in step. Each range: a prefix
+//! of the national significant number (digits and classes), its lengths, kind and region. Prefixes of one calling
+//! code do not overlap; a prefix is exact up to its depth in `DEPTHS`, beyond it the lengths are those where some
 //! number is valid and the kind and region those of most numbers.
 
-use super::PhoneKind::*;
-use super::{Range, Region};
+use super::kind::PhoneKind::*;
+use super::range::Range;
+use super::region::Region;
 
 const AG: Region = Region(*b"AG");
 const AI: Region = Region(*b"AI");
@@ -65,7 +65,7 @@ const VG: Region = Region(*b"VG");
 const VI: Region = Region(*b"VI");
 const VN: Region = Region(*b"VN");
 
-const fn r(pattern: &'static str, lengths: &'static [u8], kind: super::PhoneKind, region: Region) -> Range {
+const fn r(pattern: &'static str, lengths: &'static [u8], kind: super::kind::PhoneKind, region: Region) -> Range {
     Range { pattern, lengths, kind, region }
 }
 
