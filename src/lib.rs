@@ -113,6 +113,7 @@ pub mod money;
 pub mod service;
 pub mod stats;
 pub mod stream;
+mod text;
 pub mod wallet;
 
 // The crates this crate's public API speaks in, so a host always uses the same versions.

@@ -4,10 +4,14 @@ use serde::{Deserialize, Serialize};
 
 use chrono_tz::Tz;
 
-use super::{
-    Change, Channel, ContactKind, CustomerCommand, CustomerError, EmailAddress, Language, PersonName, PhoneNumber,
-    PreferencesPatch, QuietHours, Region,
-};
+use super::aggregate::CustomerCommand;
+use super::change::Change;
+use super::consent::Channel;
+use super::email::EmailAddress;
+use super::error::{ContactKind, CustomerError};
+use super::name::PersonName;
+use super::phone::{PhoneNumber, Region};
+use super::preferences::{Language, PreferencesPatch, QuietHours};
 
 /// The most phone numbers, and separately the most e-mail addresses, a customer may have.
 pub const MAX_CONTACT_POINTS: usize = 5;
