@@ -691,3 +691,81 @@ impl<C: Clone + fmt::Debug + 'static, E: Clone + fmt::Debug + 'static> CommitSto
         Ok(log.streams.get(&stream).and_then(|commits| commits.get(index)).cloned())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    fn commit(version: u64, id: u128, body: i64) -> Commit<i64, i64> {
+        let at = Utc.timestamp_opt(1_700_000_000, 0).unwrap();
+        Commit { version, command: Command::new(CommandId::from_u128(id).unwrap(), at, body), events: vec![body] }
+    }
+
+    #[test]
+    fn the_memory_store_keeps_each_commit_type_apart() {
+        let mut store = MemoryStore::default();
+        let stream = Uuid::from_u128(7);
+        store.append(stream, 0, &[commit(1, 1, 10)]).unwrap();
+        // Another commit type, same stream id and command id: its own stream.
+        let other: Commit<u8, u8> = Commit {
+            version: 1,
+            command: Command::new(commit(1, 1, 0).command.id, commit(1, 1, 0).command.issued_at, 3),
+            events: vec![],
+        };
+        store.append(stream, 0, std::slice::from_ref(&other)).unwrap();
+        assert_eq!(CommitStore::<i64, i64>::load(&store, stream, 0).unwrap(), vec![commit(1, 1, 10)]);
+        assert_eq!(CommitStore::<u8, u8>::load(&store, stream, 0).unwrap(), vec![other]);
+        assert_eq!(store.streams::<i64, i64>().count(), 1);
+        assert_eq!(store.streams::<u16, u16>().count(), 0);
+        // A clone is a deep copy.
+        let snapshot = store.clone();
+        store.append(stream, 1, &[commit(2, 2, 20)]).unwrap();
+        assert_eq!(CommitStore::<i64, i64>::load(&snapshot, stream, 0).unwrap().len(), 1);
+        assert_eq!(CommitStore::<i64, i64>::load(&store, stream, 1).unwrap(), vec![commit(2, 2, 20)]);
+    }
+
+    #[test]
+    fn the_memory_store_refuses_what_the_contract_refuses() {
+        let mut store = MemoryStore::default();
+        let stream = Uuid::from_u128(7);
+        store.append(stream, 0, &[commit(1, 1, 10)]).unwrap();
+        assert_eq!(
+            store.append(stream, 0, &[commit(1, 2, 10)]),
+            Err(AppendError::VersionConflict { stream, expected: 0, actual: 1 })
+        );
+        assert_eq!(
+            store.append(stream, 1, &[commit(2, 1, 10)]),
+            Err(AppendError::DuplicateCommand { stream, command_id: CommandId::from_u128(1).unwrap(), version: 1 })
+        );
+        // A batch whose versions do not follow is refused whole.
+        assert!(store.append(stream, 1, &[commit(2, 2, 1), commit(4, 3, 1)]).is_err());
+        assert_eq!(CommitStore::<i64, i64>::load(&store, stream, 0).unwrap().len(), 1);
+        let found = CommitStore::<i64, i64>::find_command(&store, stream, CommandId::from_u128(1).unwrap()).unwrap();
+        assert_eq!(found, Some(commit(1, 1, 10)));
+        assert_eq!(CommitStore::<i64, i64>::load(&store, stream, u64::MAX).unwrap(), vec![]);
+    }
+
+    #[test]
+    fn outcomes_give_their_commit_either_way() {
+        let committed: Outcome<i64, i64> = Outcome::Committed(commit(1, 1, 5));
+        let duplicate: Outcome<i64, i64> = Outcome::Duplicate(commit(1, 1, 5));
+        assert_eq!(committed.commit(), duplicate.commit());
+        assert!(!committed.is_duplicate() && duplicate.is_duplicate());
+        assert_eq!(duplicate.into_commit(), commit(1, 1, 5));
+    }
+
+    #[test]
+    fn retry_policies_and_manual_clocks() {
+        assert_eq!(RetryPolicy::attempts(0).max_attempts(), 1);
+        assert_eq!(RetryPolicy::attempts(7).max_attempts(), 7);
+        assert_eq!(RetryPolicy::default().max_attempts(), 3);
+        let mut clock = ManualClock::new(DateTime::<Utc>::MIN_UTC);
+        clock.advance(TimeDelta::days(-1));
+        assert_eq!(clock.now(), DateTime::<Utc>::MIN_UTC);
+        clock.set(DateTime::<Utc>::UNIX_EPOCH);
+        clock.advance(TimeDelta::seconds(90));
+        assert_eq!(clock.get(), DateTime::<Utc>::UNIX_EPOCH + TimeDelta::seconds(90));
+    }
+}
