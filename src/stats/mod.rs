@@ -34,6 +34,7 @@ mod mean;
 pub mod percentile;
 mod plan;
 mod proportion;
+mod with_interval;
 
 use std::fmt;
 
@@ -45,6 +46,7 @@ pub use estimate::{Bound, Estimate, Interval, Method, THIN_SAMPLE, Warning};
 pub use mean::{MeanSample, mean};
 pub use plan::{sample_size, sample_size_for_mean, sample_size_for_net, sample_size_for_proportion};
 pub use proportion::{NetMethod, NetSample, ProportionMethod, ProportionSample, net_share, proportion};
+pub use with_interval::ValueWithInterval;
 
 /// Renders a rejected number for an error message (`NaN`, `inf` and `-0.5` print as such).
 pub(crate) fn show(value: f64) -> String {
