@@ -64,6 +64,7 @@ mod engine;
 pub(crate) mod few;
 mod index;
 mod types;
+mod upcoming;
 
 pub use engine::{Explanation, Ledger, SettleFact, UpcomingExpiry};
 pub use types::{
