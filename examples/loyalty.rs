@@ -33,6 +33,7 @@ fn cafe_program() -> Result<LoyaltyProgram> {
     let tier = |name: &str, threshold: &str, multiplier: &str, discount: &str| -> Result<Tier> {
         Ok(Tier {
             name: TierName::new(name)?,
+            display_name: None,
             threshold: threshold.parse()?,
             earn_multiplier: multiplier.parse()?,
             discount_percent: discount.parse()?,

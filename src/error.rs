@@ -16,6 +16,7 @@ use crate::care::CareError;
 use crate::customer::CustomerError;
 use crate::id::IdError;
 use crate::lifecycle::LifecycleError;
+use crate::locale::LocaleError;
 use crate::loyalty::LoyaltyError;
 use crate::metrics::MetricsError;
 use crate::money::MoneyError;
@@ -65,4 +66,7 @@ pub enum Error {
     /// A stored-value command or program was rejected.
     #[error(transparent)]
     Wallet(#[from] WalletError),
+    /// A display name was rejected.
+    #[error(transparent)]
+    Locale(#[from] LocaleError),
 }

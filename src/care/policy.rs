@@ -7,7 +7,7 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use super::{CareError, CareKind, Placeholder, TemplateSet};
-use crate::customer::{Channel, LeapDayPolicy, Purpose, QuietHours};
+use crate::customer::{Channel, Language, LeapDayPolicy, Purpose, QuietHours};
 use crate::lifecycle::Stage;
 use crate::loyalty::Points;
 use crate::money::Money;
@@ -161,6 +161,10 @@ pub struct CarePolicySpec {
     pub business: String,
     /// The zone of customers who have none of their own.
     pub zone: Tz,
+    /// The language of customers who have none of their own: a Vietnamese business names `vi`, so customers
+    /// without a language read Vietnamese rather than the templates' fallback. `None`: the fallback.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<Language>,
     /// Business-wide quiet hours, in each customer's zone; a customer's own quiet hours apply as well.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quiet_hours: Option<QuietHours>,
@@ -268,6 +272,7 @@ impl CarePolicySpec {
         Self {
             business: business.to_owned(),
             zone,
+            language: None,
             quiet_hours: QuietHours::new(at(21), at(8)).ok(),
             min_gap_minutes: 240,
             caps: vec![

@@ -40,6 +40,7 @@ mod error;
 mod orders;
 mod points;
 mod program;
+mod receipt;
 
 pub use account::{
     ADJUSTMENT, BASE, BONUS, BonusReason, LinePoints, PointsAccount, PointsCommand, PointsEvent, PurchaseLine,
@@ -52,3 +53,4 @@ pub use program::{
     LoyaltyProgram, Period, PeriodCap, ProgramSpec, RedemptionRate, RedemptionRules, TagRule, Tier, TierMetric,
     TierName, TierRules, TierWindow,
 };
+pub use receipt::PointsReceipt;
