@@ -118,7 +118,7 @@ pub struct RenderedReceipt {
 
 impl TemplateSet {
     /// Renders a receipt for a reader of `language` (a tag; its primary subtag picks the template, else the
-    /// fallback language's) in `zone`, with `business` as `{business}`. Money, numbers and dates are formatted
+    /// fallback language's; a tag that is not one counts as none) in `zone`, with `business` as `{business}`. Money, numbers and dates are formatted
     /// per the template's language ([`Locale`]); `{date}` and `{time}` are the receipt's instant in `zone`;
     /// `{expires_on}` is the last local date the next expiring amount can be used. Lines naming a value that does
     /// not apply (nothing redeemed, nothing expiring) are left out.
