@@ -27,6 +27,8 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::text::excerpt;
+
 /// The kind of identifier an [`IdError`] is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -91,11 +93,6 @@ pub enum IdError {
         /// The longest accepted reference, in characters.
         max: usize,
     },
-}
-
-/// Cuts rejected input so an error never carries an unbounded string.
-pub(crate) fn excerpt(input: &str) -> String {
-    input.chars().take(80).collect()
 }
 
 macro_rules! uuid_id {

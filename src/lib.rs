@@ -112,6 +112,7 @@ pub mod money;
 pub mod service;
 pub mod stats;
 pub mod stream;
+mod text;
 pub mod wallet;
 
 pub use calendar::{BusinessCalendar, CalendarError};

@@ -8,8 +8,8 @@ use arbitrary::{Result, Unstructured};
 use chrono::{DateTime, Utc};
 use customer_care::ledger::{AllocationPolicy, LineId, Tag};
 use customer_care::loyalty::{
-    BonusReason, Campaign, Cap, CapBehaviour, ClawbackPolicy, EarnRate, ExpiredRefundPolicy, ExpiryPolicy, Period,
-    PeriodCap, ProgramSpec, PurchaseLine, TagRule, Tier, TierMetric, TierName, TierRules, TierWindow,
+    BonusReason, Campaign, Cap, CapBehaviour, ClawbackPolicy, EarnRate, ExpiredRefundPolicy, ExpiryPolicy, ExpiryStart,
+    Period, PeriodCap, ProgramSpec, PurchaseLine, TagRule, Tier, TierMetric, TierName, TierRules, TierWindow,
 };
 use customer_care::{
     AccountId, Command, HoldId, LoyaltyProgram, Money, OrderId, Points, PointsAccount, PointsCommand, Rounding,
@@ -99,6 +99,7 @@ fn program(u: &mut Unstructured<'_>) -> Result<LoyaltyProgram> {
         4 => ExpiryPolicy::FixedDate { month: u.int_in_range(0..=13)?, day: u.int_in_range(0..=32)? },
         _ => ExpiryPolicy::Inactivity { months: small_u32(u)? },
     };
+    s.expiry_from = if u.arbitrary()? { ExpiryStart::Activation } else { ExpiryStart::Earn };
     if u.arbitrary()? {
         s.redemption.rates[0].points = points(u)?;
         s.redemption.rates[0].value = money(u, c)?;

@@ -5,7 +5,7 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::CareKind;
+use super::kind::CareKind;
 use crate::customer::Channel;
 
 /// A deterministic identity for one care action: the same customer, kind, anchor and step always give the same

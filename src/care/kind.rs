@@ -5,9 +5,10 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use super::{CareError, Placeholder};
+use super::error::CareError;
+use super::template::Placeholder;
 use crate::customer::Purpose;
-use crate::id::excerpt;
+use crate::text::excerpt;
 
 /// A kind of proactive care.
 ///

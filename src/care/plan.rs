@@ -8,20 +8,22 @@ use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, TimeDelta, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-use super::{
-    CareError, CareEvent, CareKind, CarePolicy, CareSubject, DedupKey, KindPolicy, Locale, Placeholder, SendAt,
-    SmsLength, Threshold, sms_length,
-};
+use super::error::CareError;
+use super::history::{CareEvent, DedupKey};
+use super::kind::CareKind;
+use super::policy::{CarePolicy, KindPolicy, SendAt, Threshold};
+use super::sms::{SmsLength, sms_length};
+use super::subject::{CareSubject, ResolvedTicket};
+use super::template::Placeholder;
 use crate::customer::{
     AnnualDate, Channel, CustomerStatus, Language, OccasionKind, PurchaseEntry, Purpose, QuietHours,
 };
 use crate::id::CustomerId;
 use crate::local_day::{
-    at_local, last_usable_date, local_date, local_date_plus, local_time, next_change, start_of_day,
+    at_local, end_of_day, last_usable_date, local_date, local_date_plus, local_time, next_change, start_of_day,
 };
+use crate::locale::Locale;
 use crate::money::Money;
-
-use super::subject::ResolvedTicket;
 
 /// The longest [`CareWindow`], in days.
 pub const MAX_WINDOW_DAYS: i64 = 92;
@@ -76,7 +78,7 @@ impl CareWindow {
     /// (`NaiveDate::MAX` everywhere, `NaiveDate::MIN` east of UTC).
     pub fn local_day(date: NaiveDate, zone: Tz) -> Result<Self, CareError> {
         let start = start_of_day(zone, date);
-        let end = date.succ_opt().and_then(|d| start_of_day(zone, d));
+        let end = end_of_day(zone, date);
         match (start, end) {
             (Some(start), Some(end)) => Self::new(start, end),
             _ => Err(CareError::DayOutOfRange { date, zone }),

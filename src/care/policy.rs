@@ -6,7 +6,10 @@ use chrono::NaiveTime;
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-use super::{CareError, CareKind, Placeholder, TemplateSet};
+use super::error::CareError;
+use super::kind::CareKind;
+use super::template::Placeholder;
+use super::templates::TemplateSet;
 use crate::customer::{Channel, Language, LeapDayPolicy, Purpose, QuietHours};
 use crate::lifecycle::Stage;
 use crate::loyalty::Points;
@@ -328,7 +331,7 @@ fn check_text(what: &str, text: &str, max: usize) -> Result<(), CareError> {
     if text.trim().is_empty() || chars > max || text.chars().any(char::is_control) {
         return Err(CareError::InvalidPolicy {
             what: what.to_owned(),
-            value: format!("{:?} ({chars} characters; 1 to {max}, no control characters)", crate::id::excerpt(text)),
+            value: format!("{:?} ({chars} characters; 1 to {max}, no control characters)", crate::text::excerpt(text)),
         });
     }
     Ok(())

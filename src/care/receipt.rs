@@ -7,7 +7,12 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-use super::{CareError, CarePolicy, Placeholder, ReceiptKind, SmsLength, TemplateSet, sms_length};
+use super::error::CareError;
+use super::policy::CarePolicy;
+use super::receipt_kind::ReceiptKind;
+use super::sms::{SmsLength, sms_length};
+use super::template::Placeholder;
+use super::templates::TemplateSet;
 use crate::customer::{Customer, Language};
 use crate::ledger::UpcomingExpiry;
 use crate::local_day::{local_date, local_time};

@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::Placeholder;
+use super::template::Placeholder;
 
 /// A kind of receipt: the message a customer reads right after a debit or a points commit.
 ///

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::CareEvent;
+use super::history::CareEvent;
 use crate::customer::Customer;
 use crate::ledger::{Unit, UpcomingExpiry};
 use crate::lifecycle::Stage;

@@ -6,8 +6,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use super::CareError;
-use crate::id::excerpt;
+use super::error::CareError;
+use crate::text::excerpt;
 
 /// A value a template can name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

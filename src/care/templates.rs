@@ -4,7 +4,10 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{CareError, CareKind, ReceiptKind, Template};
+use super::error::CareError;
+use super::kind::CareKind;
+use super::receipt_kind::ReceiptKind;
+use super::template::Template;
 use crate::customer::Language;
 
 /// The templates of a care policy: one per care kind and language, one per [`ReceiptKind`] and language, a
@@ -116,7 +119,7 @@ impl From<TemplateSet> for TemplateSetRepr {
 fn primary(language: &str) -> Result<Box<str>, CareError> {
     Language::new(language)
         .map(|l| l.primary().into())
-        .map_err(|_| CareError::InvalidLanguage { language: crate::id::excerpt(language) })
+        .map_err(|_| CareError::InvalidLanguage { language: crate::text::excerpt(language) })
 }
 
 fn check_name(language: &str, name: &str) -> Result<(), CareError> {

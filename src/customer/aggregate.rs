@@ -5,11 +5,13 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::consent::{Channel, ConsentRecord, ConsentSource, Consents, Purpose};
+use super::dates::{AnnualDate, OccasionKind};
+use super::error::CustomerError;
+use super::preferences::{MAX_INTERESTS, Preferences, PreferencesPatch};
+use super::profile::{Profile, ProfilePatch};
 use super::purchases::PurchaseHistory;
-use super::{
-    ActivitySummary, AnnualDate, Channel, ConsentRecord, ConsentSource, Consents, CustomerError, MAX_INTERESTS,
-    OccasionKind, Preferences, PreferencesPatch, Profile, ProfilePatch, Purchase, PurchaseEntry, Purpose, Refund,
-};
+use super::purchases::{ActivitySummary, Purchase, PurchaseEntry, Refund};
 use crate::id::{CustomerId, OrderId};
 use crate::stream::{self, Aggregate, Command, Commit, Decision, StreamState};
 

@@ -7,7 +7,7 @@ use std::str::FromStr;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::CustomerError;
+use super::error::CustomerError;
 
 /// A way to reach a customer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -92,7 +92,7 @@ impl ConsentSource {
         if (1..=SOURCE_MAX_CHARS).contains(&chars) && value.trim() == value && !value.chars().any(char::is_control) {
             Ok(Self(value.into()))
         } else {
-            Err(CustomerError::InvalidConsentSource { source_text: crate::id::excerpt(value), max: SOURCE_MAX_CHARS })
+            Err(CustomerError::InvalidConsentSource { source_text: crate::text::excerpt(value), max: SOURCE_MAX_CHARS })
         }
     }
 

@@ -5,7 +5,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use super::{CustomerError, redacted};
+use super::error::CustomerError;
+use super::redact::redacted;
 
 /// A syntactically valid e-mail address (RFC 5322 `addr-spec`), domain lower-cased.
 ///

@@ -5,7 +5,9 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Customer, PhoneNumber, redacted};
+use super::aggregate::Customer;
+use super::phone::PhoneNumber;
+use super::redact::redacted;
 use crate::id::CustomerId;
 
 /// A normalised contact point that identifies a person across records: the same phone number in E.164, or the

@@ -5,7 +5,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use super::{CustomerError, redacted};
+use super::error::CustomerError;
+use super::redact::redacted;
 
 /// The longest accepted [`PersonName`], in characters (Unicode scalar values).
 pub const NAME_MAX_CHARS: usize = 200;

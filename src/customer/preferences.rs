@@ -8,8 +8,10 @@ use chrono::NaiveTime;
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-use super::{Change, Channel, CustomerError};
-use crate::id::excerpt;
+use super::change::Change;
+use super::consent::Channel;
+use super::error::CustomerError;
+use crate::text::excerpt;
 
 /// A language tag (BCP 47 shape): a 2–3 letter primary language, then optional subtags of 1–8 letters or digits
 /// separated by `-`. Normalised case: language lower, script title (`Hant`), region upper (`VN`).

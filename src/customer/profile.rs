@@ -2,7 +2,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Change, ContactKind, CustomerError, EmailAddress, PersonName, PhoneNumber, Region};
+use super::change::Change;
+use super::email::EmailAddress;
+use super::error::{ContactKind, CustomerError};
+use super::name::PersonName;
+use super::phone::{PhoneNumber, Region};
 
 /// The most phone numbers, and separately the most e-mail addresses, a customer may have.
 pub const MAX_CONTACT_POINTS: usize = 5;

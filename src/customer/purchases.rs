@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::CustomerError;
+use super::error::CustomerError;
 use crate::id::{OrderId, StoreId};
 use crate::money::{Currency, Money, Rounding};
 

@@ -61,14 +61,17 @@
 #![deny(clippy::float_arithmetic)]
 
 mod engine;
-pub(crate) mod few;
+mod error;
 mod index;
+mod plan;
+mod store;
 mod types;
 mod upcoming;
 
 pub use engine::{Explanation, Ledger, SettleFact, UpcomingExpiry};
+pub use error::{InvariantViolation, LedgerError};
 pub use types::{
-    Allocation, AllocationPolicy, Category, Credit, Hold, HoldPlacement, HoldStatus, InvariantViolation, LABEL_MAX,
-    LabelError, LedgerError, LineId, Lot, LotId, Origin, ParseLotIdError, Tag, Totals, Unit,
+    Allocation, AllocationPolicy, Category, Credit, Hold, HoldPlacement, HoldStatus, LABEL_MAX, LabelError, LineId,
+    Lot, LotId, Origin, ParseLotIdError, Tag, Totals, Unit,
 };
 pub(crate) use types::{label, label_byte_ok};

@@ -8,13 +8,15 @@ use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::id::{HoldId, OrderId, excerpt};
+use crate::id::{HoldId, OrderId};
 use crate::money::Money;
+use crate::text::excerpt;
 
 /// What a ledger counts: integer points or money in one currency.
 ///
 /// Implementations must be cheap to clone. All amounts of one ledger are *compatible* (same currency); the ledger
-/// rejects incompatible credits and debits with [`LedgerError::UnitMismatch`], so the other operations may assume it.
+/// rejects incompatible credits and debits with [`LedgerError::UnitMismatch`](super::LedgerError::UnitMismatch), so
+/// the other operations may assume it.
 pub trait Unit: Clone + PartialEq + fmt::Debug + fmt::Display + Serialize + DeserializeOwned {
     /// The zero of the same kind as `self` (for money: in the same currency).
     fn zero_like(&self) -> Self;
@@ -116,7 +118,7 @@ macro_rules! label {
             pub fn new(text: &str) -> Result<Self, $crate::ledger::LabelError> {
                 let raw = text.as_bytes();
                 if raw.is_empty() || raw.len() > $crate::ledger::LABEL_MAX || !raw.iter().all(|&b| $crate::ledger::label_byte_ok(b)) {
-                    return Err($crate::ledger::LabelError { input: $crate::id::excerpt(text) });
+                    return Err($crate::ledger::LabelError { input: $crate::text::excerpt(text) });
                 }
                 let mut bytes = [0u8; $crate::ledger::LABEL_MAX];
                 for (slot, &b) in bytes.iter_mut().zip(raw) {
@@ -662,102 +664,6 @@ pub enum AllocationPolicy {
         /// The lots.
         lots: Vec<LotId>,
     },
-}
-
-/// Why the lot engine rejected a plan.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum LedgerError<U> {
-    /// Amounts must be greater than zero.
-    #[error("amount must be positive: {amount}")]
-    NonPositiveAmount {
-        /// The rejected amount.
-        amount: U,
-    },
-    /// The amount is not in the ledger's unit (another currency).
-    #[error("unit mismatch: ledger counts {expected}, found {found}")]
-    UnitMismatch {
-        /// The ledger's zero.
-        expected: U,
-        /// The rejected amount.
-        found: U,
-    },
-    /// Not enough eligible balance.
-    #[error("insufficient balance: requested {requested}, available {available}")]
-    InsufficientBalance {
-        /// The amount asked for.
-        requested: U,
-        /// The eligible available amount.
-        available: U,
-    },
-    /// No lot with this id.
-    #[error("lot {lot} not found")]
-    LotNotFound {
-        /// The lot.
-        lot: LotId,
-    },
-    /// A credit reused a lot id.
-    #[error("lot {lot} already exists")]
-    LotExists {
-        /// The lot.
-        lot: LotId,
-    },
-    /// No hold with this id.
-    #[error("hold {hold} not found")]
-    HoldNotFound {
-        /// The hold.
-        hold: HoldId,
-    },
-    /// A hold with this id was already placed.
-    #[error("hold {hold} already exists")]
-    HoldExists {
-        /// The hold.
-        hold: HoldId,
-    },
-    /// The hold was captured, released or expired.
-    #[error("hold {hold} is {status}")]
-    HoldClosed {
-        /// The hold.
-        hold: HoldId,
-        /// How it closed.
-        status: HoldStatus,
-    },
-    /// A capture asked for more than the hold still reserves.
-    #[error("capture exceeds hold {hold}: requested {requested}, held {held}")]
-    CaptureExceedsHold {
-        /// The hold.
-        hold: HoldId,
-        /// The amount asked for.
-        requested: U,
-        /// The amount still reserved.
-        held: U,
-    },
-    /// A lot would expire before (or when) it activates, or when it is credited.
-    #[error("expiry {expires_at} must be after {not_before}")]
-    ExpiryTooEarly {
-        /// The rejected expiry.
-        expires_at: DateTime<Utc>,
-        /// The activation or credit instant it must follow.
-        not_before: DateTime<Utc>,
-    },
-    /// The amount does not fit the unit's range.
-    #[error("amount overflow: {amount} added to {total}")]
-    Overflow {
-        /// The running total.
-        total: U,
-        /// The amount added.
-        amount: U,
-    },
-}
-
-/// A broken ledger invariant, found by [`Ledger::check_invariants`](super::Ledger::check_invariants). It means a
-/// bug or a tampered snapshot, never a rejected command.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
-#[error("ledger invariant violated: {what}")]
-pub struct InvariantViolation {
-    /// What does not add up, with the values.
-    pub what: String,
 }
 
 #[cfg(test)]

@@ -30,8 +30,9 @@ use std::fmt;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use super::error::{LifecycleError, non_negative};
+use super::span::{Span, TimeUnit};
 use super::summary::CustomerSummary;
-use super::{LifecycleError, Span, TimeUnit, non_negative};
 
 /// One customer's recency, frequency and monetary value.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -156,7 +157,7 @@ impl TryFrom<ScorerRepr> for RfmScorer {
         for (m, s) in monetary.iter_mut().zip(&r.monetary) {
             *m = s.parse().map_err(|_| LifecycleError::InvalidValue {
                 name: "monetary cut".into(),
-                value: s.chars().take(80).collect(),
+                value: crate::text::excerpt(s),
                 expected: "a decimal number".into(),
             })?;
         }

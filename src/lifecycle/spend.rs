@@ -24,11 +24,12 @@
 use rust_decimal::prelude::ToPrimitive;
 use serde::{Deserialize, Serialize};
 
+use super::error::{LifecycleError, invalid, non_negative, positive};
 use super::models::{Convergence, Estimate, FitReport, PurchaseModel};
 use super::optimize::{self, Stop};
+use super::span::Span;
 use super::special::{digamma, ln_gamma};
 use super::summary::CustomerSummary;
-use super::{LifecycleError, Span, invalid, non_negative, positive};
 
 /// The Gamma-Gamma spend model with shape `p`, and `q`, `gamma` for the spread of spends across customers.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]

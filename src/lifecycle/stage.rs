@@ -40,7 +40,7 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::{LifecycleError, invalid, positive};
+use super::error::{LifecycleError, invalid, positive};
 
 /// Where a customer stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -17,7 +17,8 @@ use chrono::{DateTime, NaiveDate, Offset, TimeZone, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::{LifecycleError, Span, TimeUnit, invalid, non_negative, positive};
+use super::error::{LifecycleError, invalid, non_negative, positive};
+use super::span::{Span, TimeUnit};
 
 /// One purchase: who, on which day, for how much.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,7 +6,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::error::LocaleError;
-use crate::id::excerpt;
+use crate::text::excerpt;
 
 /// The longest accepted display name (each text), in characters.
 pub const DISPLAY_NAME_MAX_CHARS: usize = 80;

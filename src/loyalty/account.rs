@@ -5,18 +5,19 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::error::LoyaltyError;
+use super::few::Few;
 use super::orders::{OrderIndex, OrderRecord};
 use super::points::{Points, PointsFraction, lcm};
 use super::program::{
     CapBehaviour, ClawbackPolicy, ExpiredRefundPolicy, LoyaltyProgram, Tier, TierMetric, TierName, TierRules,
-    end_of_day, local_date, period_start, review_period_end, review_window_start, window_start,
+    period_start, review_period_end, review_window_start, window_start,
 };
 use crate::id::{AccountId, HoldId, OrderId};
-use crate::ledger::few::Few;
 use crate::ledger::{
     Allocation, Category, Credit, Explanation, HoldPlacement, HoldStatus, InvariantViolation, Ledger, LineId, LotId,
     Origin, SettleFact, Tag,
 };
+use crate::local_day::{end_of_day, local_date_or_utc};
 use crate::money::{Money, Rounding};
 use crate::stream::{Aggregate, Command, Commit, Decision, StreamState};
 
@@ -1241,7 +1242,7 @@ impl PointsAccount {
             capped = true;
         }
         if let Some(cap) = earn.cap_per_period {
-            let start = period_start(local_date(program.zone(), at), cap.period);
+            let start = period_start(local_date_or_utc(program.zone(), at), cap.period);
             cap_period = Some(start);
             let so_far = match self.period_earned {
                 Some((s, p)) if s == start => p,
@@ -1426,7 +1427,7 @@ impl PointsAccount {
                     forfeited.push(part);
                     continue;
                 }
-                ExpiredRefundPolicy::Grace { days } => local_date(program.zone(), at)
+                ExpiredRefundPolicy::Grace { days } => local_date_or_utc(program.zone(), at)
                     .checked_add_days(chrono::Days::new(u64::from(days)))
                     .and_then(|d| end_of_day(program.zone(), d)),
                 ExpiredRefundPolicy::FreshExpiry => program.expiry_for(at),

@@ -37,6 +37,7 @@
 
 mod account;
 mod error;
+mod few;
 mod orders;
 mod points;
 mod program;

@@ -277,7 +277,7 @@ impl FromStr for PointsFraction {
             }
             None => Decimal::from_str_exact(s).ok().and_then(Self::from_decimal),
         };
-        parsed.ok_or_else(|| InvalidFraction { input: crate::id::excerpt(s) })
+        parsed.ok_or_else(|| InvalidFraction { input: crate::text::excerpt(s) })
     }
 }
 

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::error::LoyaltyError;
 use super::points::{Points, PointsFraction, lcm};
 use crate::ledger::{AllocationPolicy, Tag, label};
+use crate::local_day::{end_of_day, local_date_or_utc, start_of_day};
 use crate::locale::DisplayName;
 use crate::money::{Currency, Money, Rounding};
 
@@ -680,7 +681,7 @@ impl LoyaltyProgram {
     /// When points credited (spendable) at `at` expire (`None`: never): bonuses, adjustments, refunds.
     pub fn expiry_for(&self, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
         let tz = self.spec.zone;
-        end_of_day(tz, expiry_through(&self.spec.expiry, local_date(tz, at))?)
+        end_of_day(tz, expiry_through(&self.spec.expiry, local_date_or_utc(tz, at))?)
     }
 
     /// When the points of a purchase at `at` expire (`None`: never): counted from the earn or from the end of the
@@ -698,7 +699,7 @@ impl LoyaltyProgram {
     pub fn dormant_at(&self, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
         let ExpiryPolicy::Inactivity { months } = self.spec.expiry else { return None };
         let tz = self.spec.zone;
-        end_of_day(tz, local_date(tz, at).checked_add_months(Months::new(months))?)
+        end_of_day(tz, local_date_or_utc(tz, at).checked_add_months(Months::new(months))?)
     }
 
     /// When points earned at `at` become spendable (`None`: at once).
@@ -873,10 +874,6 @@ fn overflow(operation: String) -> crate::money::MoneyError {
     crate::money::MoneyError::Overflow { operation }
 }
 
-// Where an instant's local date lies outside chrono's range (within a day of its ends), the programs date it by
-// the nearest representable date.
-pub(crate) use crate::local_day::{end_of_day, local_date_or_utc as local_date, start_of_day};
-
 fn period_months(period: Period) -> u32 {
     match period {
         Period::Month => 1,
@@ -907,7 +904,7 @@ pub(crate) fn review_period_end(rules: &TierRules, tz: Tz, at: DateTime<Utc>) ->
         TierWindow::RollingMonths { .. } => Period::Month,
         TierWindow::CalendarYear => Period::Year,
     };
-    start_of_day(tz, next_period_start(period_start(local_date(tz, at), period), period)?)
+    start_of_day(tz, next_period_start(period_start(local_date_or_utc(tz, at), period), period)?)
 }
 
 /// The start of the qualification window that ends at `end`.
@@ -915,7 +912,7 @@ pub(crate) fn window_start(rules: &TierRules, tz: Tz, end: DateTime<Utc>) -> Dat
     let start = match rules.window {
         TierWindow::RollingMonths { months } => end.checked_sub_months(Months::new(months)),
         TierWindow::CalendarYear => {
-            let year = local_date(tz, end).year();
+            let year = local_date_or_utc(tz, end).year();
             NaiveDate::from_ymd_opt(year, 1, 1).and_then(|d| start_of_day(tz, d))
         }
     };

@@ -8,12 +8,12 @@ use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-use super::MetricsError;
+use super::error::MetricsError;
 use super::response::{Label, Response};
 use super::scale::Score;
 use super::tally::Tally;
-use crate::id::excerpt;
 use crate::stats::{Adjustment, Comparison, adjust_p_values};
+use crate::text::excerpt;
 
 /// A calendar bucket for time breakdowns.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

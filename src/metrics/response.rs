@@ -6,10 +6,10 @@ use std::str::FromStr;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::MetricsError;
+use super::error::MetricsError;
 use super::scale::Score;
-use crate::id::excerpt;
 use crate::stats::show;
+use crate::text::excerpt;
 
 /// Fixed-point units per unit of weight: weights are kept to 9 decimal places.
 pub const WEIGHT_SCALE: u64 = 1_000_000_000;

@@ -5,7 +5,7 @@ use std::fmt;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::MetricsError;
+use super::error::MetricsError;
 
 /// The largest number of levels a scale may have (NPS: 0 to 10).
 pub const MAX_LEVELS: usize = 11;

@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::MetricsError;
+use super::error::MetricsError;
 use super::response::{Response, WEIGHT_MAX_NANOS, WEIGHT_SCALE, Weight};
 use super::scale::{CesScore, CsatScore, MAX_LEVELS, NpsScore, Scale, Score};
 use crate::stats::{

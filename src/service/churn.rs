@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::ServiceError;
+use super::error::ServiceError;
 use crate::money::{Money, MoneyError};
 
 /// Customer counts of one period: at its start, acquired during it, at its end.

@@ -6,10 +6,12 @@ use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-use super::metrics::{Elapsed, TicketMetrics};
+use super::clock::Elapsed;
+use super::error::ServiceError;
+use super::metrics::TicketMetrics;
+use super::name::{AgentId, TeamId};
 use super::sla::SlaMetric;
 use super::ticket::{Channel, Priority};
-use super::{AgentId, ServiceError, TeamId};
 use crate::id::CustomerId;
 use crate::stats::percentile::{PercentileMethod, Sample};
 use crate::stats::{ConfidenceLevel, Estimate, ProportionMethod, ProportionSample, StatsError, proportion};

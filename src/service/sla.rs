@@ -5,13 +5,12 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::ServiceError;
-use super::metrics::{FrtStart, ReplyWait, Stamp};
+use super::clock::{FrtStart, NS_PER_MS, ReplyWait, Stamp};
+use super::error::ServiceError;
 use super::ticket::{AuthorKind, Channel, Priority, Status, Ticket, TicketEventKind, Visibility};
 use crate::calendar::BusinessCalendar;
 
 const NS_PER_SEC: i64 = 1_000_000_000;
-const NS_PER_MS: i64 = 1_000_000;
 
 /// What an SLA target measures.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -5,7 +5,8 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{AgentId, ServiceError, TeamId, TicketId};
+use super::error::ServiceError;
+use super::name::{AgentId, TeamId, TicketId};
 use crate::id::CustomerId;
 
 /// Where a contact came in.

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{StatsError, show};
+use super::error::{StatsError, show};
 
 /// How to adjust p-values when many comparisons are made at once (one per store, segment or agent).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -3,10 +3,12 @@
 use serde::{Deserialize, Serialize};
 
 use super::dist::{normal_sf, student_t_two_sided};
-use super::estimate::{Estimate, Method, Warning};
+use super::error::{StatsError, finite, show};
+use super::estimate::{Estimate, THIN_SAMPLE, Warning};
+use super::level::ConfidenceLevel;
 use super::mean::MeanSample;
+use super::method::Method;
 use super::proportion::{NetSample, ProportionMethod, ProportionSample, proportion};
-use super::{ConfidenceLevel, StatsError, show};
 
 /// The hypothesis test behind a [`Comparison`]'s p-value (null hypothesis: no difference).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -48,7 +50,7 @@ impl TryFrom<ComparisonRepr> for Comparison {
         if !(0.0..=1.0).contains(&r.p_value) {
             return Err(StatsError::InvalidPValue { index: 0, value: show(r.p_value) });
         }
-        super::finite("test statistic", r.statistic)?;
+        finite("test statistic", r.statistic)?;
         if let Some(df) = r.degrees_of_freedom
             && !(df.is_finite() && df > 0.0)
         {
@@ -133,8 +135,8 @@ fn combined(a: (u64, f64), b: (u64, f64)) -> (u64, f64) {
 
 fn flag_thin(mut warnings: Vec<Warning>, a: f64, b: f64) -> Vec<Warning> {
     let smallest = a.min(b);
-    if smallest < super::THIN_SAMPLE {
-        warnings.push(Warning::ThinSample { effective_n: smallest, threshold: super::THIN_SAMPLE });
+    if smallest < THIN_SAMPLE {
+        warnings.push(Warning::ThinSample { effective_n: smallest, threshold: THIN_SAMPLE });
     }
     warnings
 }
@@ -453,7 +455,7 @@ mod tests {
             if thin {
                 assert_eq!(
                     d.difference().warnings()[0],
-                    Warning::ThinSample { effective_n: f64::from(n), threshold: crate::stats::THIN_SAMPLE }
+                    Warning::ThinSample { effective_n: f64::from(n), threshold: THIN_SAMPLE }
                 );
             }
         }

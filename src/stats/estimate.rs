@@ -4,50 +4,14 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::{ConfidenceLevel, StatsError, show};
+use super::error::{StatsError, show};
+use super::level::ConfidenceLevel;
+use super::method::Method;
 
 /// Effective sample sizes below this are flagged with [`Warning::ThinSample`].
 ///
 /// Thirty is the usual rule of thumb below which normal approximations and single-number dashboards mislead.
 pub const THIN_SAMPLE: f64 = 30.0;
-
-/// How an estimate's interval (and, for comparisons, its test) was computed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum Method {
-    /// Normal approximation, estimate ± z·SE.
-    Wald,
-    /// Wald after adding pseudo-observations (for net shares: ¾ top, 1½ middle, ¾ bottom; Rocks 2016).
-    AdjustedWald,
-    /// Wilson's (1927) score interval.
-    Wilson,
-    /// Clopper–Pearson (1934) "exact" interval from beta quantiles.
-    ClopperPearson,
-    /// Student's t interval for a mean, `df = n_eff − 1`.
-    StudentT,
-    /// Difference of two independent net shares, Wald interval and z test.
-    WaldDifference,
-    /// Newcombe's (1998) hybrid score interval for a difference of proportions (his method 10).
-    NewcombeHybridScore,
-    /// Welch's t interval and test for a difference of means (Welch–Satterthwaite degrees of freedom).
-    WelchT,
-}
-
-impl fmt::Display for Method {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::Wald => "wald",
-            Self::AdjustedWald => "adjusted wald",
-            Self::Wilson => "wilson score",
-            Self::ClopperPearson => "clopper-pearson",
-            Self::StudentT => "student t",
-            Self::WaldDifference => "wald difference",
-            Self::NewcombeHybridScore => "newcombe hybrid score",
-            Self::WelchT => "welch t",
-        })
-    }
-}
 
 /// Which end of an interval.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -2,8 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::estimate::{Estimate, Method, Warning};
-use super::{ConfidenceLevel, StatsError, finite, show};
+use super::error::{StatsError, finite, show};
+use super::estimate::{Estimate, Warning};
+use super::level::ConfidenceLevel;
+use super::method::Method;
 
 /// The sufficient statistics of a mean: number of observations, effective sample size, mean and sample variance
 /// (denominator `n_eff − 1`), optionally with the bounds of the scale the values live on.

@@ -29,179 +29,27 @@
 mod adjust;
 mod compare;
 mod dist;
+mod error;
 mod estimate;
+mod level;
 mod mean;
+mod method;
 pub mod percentile;
 mod plan;
 mod proportion;
 mod with_interval;
 
-use std::fmt;
-
-use serde::{Deserialize, Serialize};
-
 pub use adjust::{Adjustment, adjust_p_values};
 pub use compare::{Comparison, TestMethod, mean_difference, net_difference, proportion_difference};
-pub use estimate::{Bound, Estimate, Interval, Method, THIN_SAMPLE, Warning};
+pub use error::StatsError;
+pub(crate) use error::show;
+pub use estimate::{Bound, Estimate, Interval, THIN_SAMPLE, Warning};
+pub use level::ConfidenceLevel;
 pub use mean::{MeanSample, mean};
+pub use method::Method;
 pub use plan::{sample_size, sample_size_for_mean, sample_size_for_net, sample_size_for_proportion};
 pub use proportion::{NetMethod, NetSample, ProportionMethod, ProportionSample, net_share, proportion};
 pub use with_interval::ValueWithInterval;
-
-/// Renders a rejected number for an error message (`NaN`, `inf` and `-0.5` print as such).
-pub(crate) fn show(value: f64) -> String {
-    format!("{value}")
-}
-
-/// Why a statistical computation was rejected.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum StatsError {
-    /// A confidence level was not strictly between 0 and 1.
-    #[error("confidence level must be strictly between 0 and 1, got {level}")]
-    InvalidLevel {
-        /// The rejected level, as printed.
-        level: String,
-    },
-    /// A probability was outside its allowed range.
-    #[error("probability {value} is outside {range}")]
-    InvalidProbability {
-        /// The rejected probability, as printed.
-        value: String,
-        /// The allowed range, such as `(0, 1)` or `[0, 1]`.
-        range: String,
-    },
-    /// An argument was not finite or outside its domain.
-    #[error("invalid {name}: {value} ({expected})")]
-    InvalidArgument {
-        /// The argument's name.
-        name: String,
-        /// The rejected value, as printed.
-        value: String,
-        /// What was expected.
-        expected: String,
-    },
-    /// There is nothing to estimate from.
-    #[error("cannot estimate from an empty sample")]
-    EmptySample,
-    /// A t interval needs an effective sample size above 1.
-    #[error("too few observations for {method}: effective sample size {effective_n}, need more than 1")]
-    TooFewObservations {
-        /// The method that needed more data.
-        method: Method,
-        /// The effective sample size, as printed.
-        effective_n: String,
-    },
-    /// A p-value to adjust was outside [0, 1].
-    #[error("p-value #{index} is {value}, outside [0, 1]")]
-    InvalidPValue {
-        /// Its position in the input.
-        index: usize,
-        /// The rejected value, as printed.
-        value: String,
-    },
-    /// A target margin of error was not positive and finite, or cannot be reached.
-    #[error("margin of error must be positive and finite, got {margin}")]
-    InvalidMargin {
-        /// The rejected margin, as printed.
-        margin: String,
-    },
-    /// A planned sample size does not fit in 64 bits.
-    #[error("sample size overflow: {required} responses")]
-    SampleSizeOverflow {
-        /// The required size, as printed.
-        required: String,
-    },
-}
-
-/// Checks that a value is finite, naming it in the error.
-pub(crate) fn finite(name: &str, value: f64) -> Result<f64, StatsError> {
-    if value.is_finite() {
-        Ok(value)
-    } else {
-        Err(StatsError::InvalidArgument {
-            name: name.to_owned(),
-            value: show(value),
-            expected: "a finite number".into(),
-        })
-    }
-}
-
-/// A confidence level strictly between 0 and 1, such as 0.95 (the [`Default`]).
-///
-/// Serialized as the number, validated when deserialized.
-///
-/// ```
-/// use customer_care::stats::ConfidenceLevel;
-///
-/// let level = ConfidenceLevel::new(0.90)?;
-/// assert!((level.z() - 1.644854).abs() < 1e-6);
-/// assert!(ConfidenceLevel::new(1.0).is_err());
-/// # Ok::<(), customer_care::stats::StatsError>(())
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, PartialOrd, Serialize, Deserialize)]
-#[serde(try_from = "f64", into = "f64")]
-pub struct ConfidenceLevel(f64);
-
-impl ConfidenceLevel {
-    /// 95 %.
-    pub const NINETY_FIVE: Self = Self(0.95);
-
-    /// Validates a level.
-    ///
-    /// # Errors
-    ///
-    /// [`StatsError::InvalidLevel`] unless `0 < level < 1`.
-    pub fn new(level: f64) -> Result<Self, StatsError> {
-        if level > 0.0 && level < 1.0 { Ok(Self(level)) } else { Err(StatsError::InvalidLevel { level: show(level) }) }
-    }
-
-    /// The level as a fraction.
-    pub const fn get(self) -> f64 {
-        self.0
-    }
-
-    /// The two-sided significance `α = 1 − level`.
-    pub fn alpha(self) -> f64 {
-        1.0 - self.0
-    }
-
-    /// The two-sided normal critical value `z = Φ⁻¹(1 − α/2)` (Wichura's AS 241).
-    pub fn z(self) -> f64 {
-        dist::normal_quantile(1.0 - self.alpha() / 2.0)
-    }
-
-    /// The two-sided Student's t critical value with `df` degrees of freedom (bisection on the t CDF).
-    pub(crate) fn t(self, df: f64) -> f64 {
-        dist::student_t_quantile(1.0 - self.alpha() / 2.0, df)
-    }
-}
-
-impl Default for ConfidenceLevel {
-    fn default() -> Self {
-        Self::NINETY_FIVE
-    }
-}
-
-impl fmt::Display for ConfidenceLevel {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} %", self.0 * 100.0)
-    }
-}
-
-impl TryFrom<f64> for ConfidenceLevel {
-    type Error = StatsError;
-    fn try_from(level: f64) -> Result<Self, StatsError> {
-        Self::new(level)
-    }
-}
-
-impl From<ConfidenceLevel> for f64 {
-    fn from(level: ConfidenceLevel) -> Self {
-        level.0
-    }
-}
 
 fn probability(p: f64, open: bool) -> Result<f64, StatsError> {
     let ok = if open { p > 0.0 && p < 1.0 } else { (0.0..=1.0).contains(&p) };
@@ -332,6 +180,7 @@ pub fn beta_quantile(p: f64, a: f64, b: f64) -> Result<f64, StatsError> {
 
 #[cfg(test)]
 mod tests {
+    use super::error::finite;
     use super::*;
 
     #[test]

@@ -1,6 +1,7 @@
 //! Sample-size planning for a target margin of error.
 
-use super::{ConfidenceLevel, StatsError, show};
+use super::error::{StatsError, show};
+use super::level::ConfidenceLevel;
 
 /// The number of responses needed so the normal-approximation interval has half-width `margin`, for a quantity
 /// whose per-response variance is `variance`: `n₀ = z²·variance/margin²` (Cochran), then with a finite population

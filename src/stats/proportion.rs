@@ -3,8 +3,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::dist::beta_quantile;
-use super::estimate::{Estimate, Method, Warning};
-use super::{ConfidenceLevel, StatsError, show};
+use super::error::{StatsError, show};
+use super::estimate::{Estimate, Warning};
+use super::level::ConfidenceLevel;
+use super::method::Method;
 
 fn check_sizes(n: u64, effective_n: f64) -> Result<(), StatsError> {
     if n == 0 {

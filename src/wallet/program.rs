@@ -310,7 +310,7 @@ impl StoredValueProgram {
             BonusExpiry::Days { days } => today.checked_add_days(Days::new(u64::from(days)))?,
             BonusExpiry::Months { months } => today.checked_add_months(Months::new(months))?,
         };
-        crate::local_day::start_of_day(tz, through.succ_opt()?)
+        crate::local_day::end_of_day(tz, through)
     }
 
     /// Checks a top-up amount against the program's limits.

@@ -61,7 +61,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::id::excerpt;
+use crate::text::excerpt;
 
 #[cfg(all(test, feature = "phonenumber"))]
 mod sweep;

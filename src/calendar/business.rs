@@ -1,0 +1,210 @@
+//! [`BusinessCalendar`] and the [`CalendarBuilder`] that makes one. A calendar is serialized as its spec and
+//! deserialized through the same builder, so the two share this file.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+
+use super::compiled::Compiled;
+use super::error::CalendarError;
+use super::nanos::{MAX_UTC_NS, MIN_UTC_NS, instant_nanos};
+use super::spec::{CalendarSpec, ScheduleChange};
+use super::values::{TimeRange, WeeklyHours};
+
+/// Builds a [`BusinessCalendar`]; every check happens in [`build`](Self::build).
+#[derive(Clone, Debug)]
+#[must_use]
+pub struct CalendarBuilder {
+    spec: CalendarSpec,
+}
+
+impl CalendarBuilder {
+    /// Closes a local date (a public holiday).
+    pub fn holiday(mut self, date: NaiveDate) -> Self {
+        self.spec.holidays.insert(date);
+        self
+    }
+
+    /// Closes each of the local dates.
+    pub fn holidays(mut self, dates: impl IntoIterator<Item = NaiveDate>) -> Self {
+        self.spec.holidays.extend(dates);
+        self
+    }
+
+    /// Replaces the hours of one local date: open on a holiday, closed early, or (with no ranges) closed.
+    /// Wins over a holiday on the same date; a later call for the same date replaces an earlier one.
+    pub fn exception(mut self, date: NaiveDate, open: impl IntoIterator<Item = TimeRange>) -> Self {
+        self.spec.exceptions.insert(date, open.into_iter().collect());
+        self
+    }
+
+    /// From local midnight of `from` on, the weekly schedule is `hours` (until a later change).
+    pub fn change_from(mut self, from: NaiveDate, hours: WeeklyHours) -> Self {
+        self.spec.changes.push(ScheduleChange { from, hours });
+        self
+    }
+
+    /// Validates and compiles the calendar.
+    ///
+    /// # Errors
+    ///
+    /// [`CalendarError::DateOutOfRange`], [`CalendarError::DuplicateChange`] or
+    /// [`CalendarError::OverlappingRanges`].
+    pub fn build(self) -> Result<BusinessCalendar, CalendarError> {
+        BusinessCalendar::from_spec(self.spec)
+    }
+}
+
+/// Opening hours in an IANA zone with holidays, exceptions and schedule changes; see the [module](super) docs.
+///
+/// Serialized as its specification (zone, hours, changes, holidays, exceptions) and rebuilt, with the same checks,
+/// when deserialized.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(try_from = "CalendarSpec", into = "CalendarSpec")]
+pub struct BusinessCalendar {
+    spec: CalendarSpec,
+    compiled: Compiled,
+}
+
+impl PartialEq for BusinessCalendar {
+    fn eq(&self, other: &Self) -> bool {
+        self.spec == other.spec
+    }
+}
+
+impl Eq for BusinessCalendar {}
+
+impl fmt::Debug for BusinessCalendar {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BusinessCalendar")
+            .field("zone", &self.spec.zone)
+            .field("hours", &self.spec.hours)
+            .field("changes", &self.spec.changes)
+            .field("holidays", &self.spec.holidays)
+            .field("exceptions", &self.spec.exceptions)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TryFrom<CalendarSpec> for BusinessCalendar {
+    type Error = CalendarError;
+    fn try_from(spec: CalendarSpec) -> Result<Self, CalendarError> {
+        Self::from_spec(spec)
+    }
+}
+
+impl From<BusinessCalendar> for CalendarSpec {
+    fn from(c: BusinessCalendar) -> Self {
+        c.spec
+    }
+}
+
+impl BusinessCalendar {
+    /// Starts a calendar in `zone` with the weekly `hours`.
+    pub fn builder(zone: Tz, hours: WeeklyHours) -> CalendarBuilder {
+        CalendarBuilder {
+            spec: CalendarSpec {
+                zone,
+                hours,
+                changes: Vec::new(),
+                holidays: BTreeSet::new(),
+                exceptions: BTreeMap::new(),
+            },
+        }
+    }
+
+    /// Open around the clock in UTC: business time equals wall time.
+    pub fn always_open() -> Self {
+        let spec = CalendarSpec {
+            zone: Tz::UTC,
+            hours: WeeklyHours::always(),
+            changes: Vec::new(),
+            holidays: BTreeSet::new(),
+            exceptions: BTreeMap::new(),
+        };
+        let compiled = Compiled::new(&spec).unwrap_or_else(|_| Compiled::utc_always());
+        Self { spec, compiled }
+    }
+
+    fn from_spec(mut spec: CalendarSpec) -> Result<Self, CalendarError> {
+        spec.changes.sort_by_key(|c| c.from);
+        let compiled = Compiled::new(&spec)?;
+        Ok(Self { spec, compiled })
+    }
+
+    /// The zone.
+    pub const fn zone(&self) -> Tz {
+        self.spec.zone
+    }
+
+    /// The weekly hours in effect before the first schedule change.
+    pub const fn hours(&self) -> &WeeklyHours {
+        &self.spec.hours
+    }
+
+    /// The holidays.
+    pub const fn holidays(&self) -> &BTreeSet<NaiveDate> {
+        &self.spec.holidays
+    }
+
+    /// Business time in `[start, end)`: the elapsed time during which the local clock shows an open time.
+    ///
+    /// # Errors
+    ///
+    /// [`CalendarError::EndBeforeStart`] or [`CalendarError::InstantOutOfRange`].
+    pub fn business_time_between(&self, start: DateTime<Utc>, end: DateTime<Utc>) -> Result<TimeDelta, CalendarError> {
+        if end < start {
+            return Err(CalendarError::EndBeforeStart { start, end });
+        }
+        let a = instant_nanos(start)?;
+        let b = instant_nanos(end)?;
+        Ok(TimeDelta::nanoseconds(self.compiled.g(b).saturating_sub(self.compiled.g(a))))
+    }
+
+    /// The business clock at UTC `t_ns` (nanoseconds since the Unix epoch, clamped to the supported range):
+    /// `business time in [a, b) = clock(b) − clock(a)`. The allocation-free core used by the service metrics.
+    pub(crate) fn business_clock(&self, t_ns: i64) -> i64 {
+        self.compiled.g(t_ns.clamp(MIN_UTC_NS, MAX_UTC_NS))
+    }
+
+    /// The earliest UTC instant (ns) with `business_clock(u) − business_clock(t_ns) = d_ns`, for `d_ns ≥ 0`.
+    pub(crate) fn business_deadline(&self, t_ns: i64, d_ns: i64) -> Option<i64> {
+        let t = t_ns.clamp(MIN_UTC_NS, MAX_UTC_NS);
+        if d_ns <= 0 { Some(t) } else { self.compiled.add(t, d_ns) }
+    }
+
+    /// The earliest instant `u ≥ start` with `business_time_between(start, u) == duration`: the due date of a
+    /// target of `duration` business time. A zero duration returns `start`.
+    ///
+    /// # Errors
+    ///
+    /// [`CalendarError::InvalidDuration`] for a negative duration, [`CalendarError::InstantOutOfRange`] when
+    /// `start` or the result is out of range, [`CalendarError::NeverOpen`] when the calendar never opens again.
+    pub fn add_business_time(&self, start: DateTime<Utc>, duration: TimeDelta) -> Result<DateTime<Utc>, CalendarError> {
+        let seconds = duration.num_seconds();
+        let d = duration.num_nanoseconds().filter(|d| *d >= 0).ok_or(CalendarError::InvalidDuration { seconds })?;
+        let t = instant_nanos(start)?;
+        if d == 0 {
+            return Ok(start);
+        }
+        let u = self.compiled.add(t, d).ok_or(CalendarError::NeverOpen { from: start, seconds })?;
+        if u > MAX_UTC_NS {
+            return Err(CalendarError::InstantOutOfRange { at: DateTime::from_timestamp_nanos(MAX_UTC_NS) });
+        }
+        Ok(DateTime::from_timestamp_nanos(u))
+    }
+
+    /// Whether the calendar is open at `at`.
+    ///
+    /// # Errors
+    ///
+    /// [`CalendarError::InstantOutOfRange`].
+    pub fn is_open(&self, at: DateTime<Utc>) -> Result<bool, CalendarError> {
+        let t = instant_nanos(at)?;
+        // Open at t when one more nanosecond of wall time adds business time.
+        Ok(self.compiled.g(t.saturating_add(1)) > self.compiled.g(t))
+    }
+}

@@ -1,0 +1,104 @@
+//! Why the lot engine rejected a plan ([`LedgerError`]), and the broken invariant a check finds
+//! ([`InvariantViolation`]).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::types::{HoldStatus, LotId};
+use crate::id::HoldId;
+
+/// Why the lot engine rejected a plan.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum LedgerError<U> {
+    /// Amounts must be greater than zero.
+    #[error("amount must be positive: {amount}")]
+    NonPositiveAmount {
+        /// The rejected amount.
+        amount: U,
+    },
+    /// The amount is not in the ledger's unit (another currency).
+    #[error("unit mismatch: ledger counts {expected}, found {found}")]
+    UnitMismatch {
+        /// The ledger's zero.
+        expected: U,
+        /// The rejected amount.
+        found: U,
+    },
+    /// Not enough eligible balance.
+    #[error("insufficient balance: requested {requested}, available {available}")]
+    InsufficientBalance {
+        /// The amount asked for.
+        requested: U,
+        /// The eligible available amount.
+        available: U,
+    },
+    /// No lot with this id.
+    #[error("lot {lot} not found")]
+    LotNotFound {
+        /// The lot.
+        lot: LotId,
+    },
+    /// A credit reused a lot id.
+    #[error("lot {lot} already exists")]
+    LotExists {
+        /// The lot.
+        lot: LotId,
+    },
+    /// No hold with this id.
+    #[error("hold {hold} not found")]
+    HoldNotFound {
+        /// The hold.
+        hold: HoldId,
+    },
+    /// A hold with this id was already placed.
+    #[error("hold {hold} already exists")]
+    HoldExists {
+        /// The hold.
+        hold: HoldId,
+    },
+    /// The hold was captured, released or expired.
+    #[error("hold {hold} is {status}")]
+    HoldClosed {
+        /// The hold.
+        hold: HoldId,
+        /// How it closed.
+        status: HoldStatus,
+    },
+    /// A capture asked for more than the hold still reserves.
+    #[error("capture exceeds hold {hold}: requested {requested}, held {held}")]
+    CaptureExceedsHold {
+        /// The hold.
+        hold: HoldId,
+        /// The amount asked for.
+        requested: U,
+        /// The amount still reserved.
+        held: U,
+    },
+    /// A lot would expire before (or when) it activates, or when it is credited.
+    #[error("expiry {expires_at} must be after {not_before}")]
+    ExpiryTooEarly {
+        /// The rejected expiry.
+        expires_at: DateTime<Utc>,
+        /// The activation or credit instant it must follow.
+        not_before: DateTime<Utc>,
+    },
+    /// The amount does not fit the unit's range.
+    #[error("amount overflow: {amount} added to {total}")]
+    Overflow {
+        /// The running total.
+        total: U,
+        /// The amount added.
+        amount: U,
+    },
+}
+
+/// A broken ledger invariant, found by [`Ledger::check_invariants`](super::Ledger::check_invariants). It means a
+/// bug or a tampered snapshot, never a rejected command.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[error("ledger invariant violated: {what}")]
+pub struct InvariantViolation {
+    /// What does not add up, with the values.
+    pub what: String,
+}
