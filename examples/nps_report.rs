@@ -1,4 +1,4 @@
-//! A month of survey responses for three stores → NPS ± margin per store, week-over-week change with
+//! A month of survey responses for three stores → NPS with its interval per store, week-over-week change with
 //! significance (Holm-adjusted across stores), CSAT and CES, response rates and a sample-size plan.
 //!
 //! The responses are simulated with a tiny seeded PRNG written below, so every run prints the same report.
@@ -82,9 +82,9 @@ fn answer(rng: &mut Rng, store: &Store, day: u32) -> Result<Answers, Box<dyn Err
     })
 }
 
-/// "41.2 ± 9.8" plus flags for any warnings.
+/// "40.0 [28.1, 50.2]" (or "41.2 ± 9.8" where the interval is symmetric) plus flags for any warnings.
 fn show(e: &Estimate, digits: usize) -> String {
-    let mut text = format!("{:.digits$} ± {:.digits$}", e.value(), e.margin());
+    let mut text = format!("{:.digits$}", e.with_interval());
     for w in e.warnings() {
         match w {
             Warning::ThinSample { .. } => text.push_str(" (thin)"),
@@ -136,8 +136,8 @@ fn main() -> Result<(), Box<dyn Error>> {
     let csat_by_store = Breakdown::by_segment(CsatScale::FIVE_POINT, &csat_responses)?;
     let ces_by_store = Breakdown::by_segment(CesScale::Ces2, &ces_responses)?;
     println!(
-        "{:<8} {:>5} {:>9} {:>15} {:>22} {:>12} {:>12} {:>14}",
-        "store", "n", "response", "NPS", "promoters/pass./detr.", "CSAT top-2", "CSAT mean", "CES agree"
+        "{:<8} {:>5} {:>9} {:>20} {:>22} {:>14} {:>18} {:>14}",
+        "store", "n", "response", "NPS", "promoters/pass./detr.", "CSAT top-2 %", "CSAT mean", "CES agree %"
     );
     for (store, nps) in nps_by_store.groups() {
         let csat: &CsatTally = csat_by_store.get(store).ok_or("store missing from CSAT")?;
@@ -153,19 +153,19 @@ fn main() -> Result<(), Box<dyn Error>> {
             100.0 * nps.detractors() as f64 / n
         );
         println!(
-            "{:<8} {:>5} {:>8.1}% {:>15} {:>22} {:>12} {:>12} {:>14}",
+            "{:<8} {:>5} {:>8.1}% {:>20} {:>22} {:>14} {:>18} {:>14}",
             store.as_str(),
             nps.n(),
             100.0 * rate.value(),
             show(&e, 1),
             split,
-            format!("{}%", show(&csat.top_box(level, ProportionMethod::Wilson)?.scaled(100.0)?, 0)),
+            show(&csat.top_box(level, ProportionMethod::Wilson)?.scaled(100.0)?, 0),
             show(&csat.mean(level)?, 2),
-            format!("{}%", show(&ces.top_box(level, ProportionMethod::Wilson)?.scaled(100.0)?, 0)),
+            show(&ces.top_box(level, ProportionMethod::Wilson)?.scaled(100.0)?, 0),
         );
     }
     let all = nps_by_store.total()?;
-    println!("{:<8} {:>5} {:>9} {:>15}", "all", all.n(), "", show(&all.nps(level, NetMethod::AdjustedWald)?, 1));
+    println!("{:<8} {:>5} {:>9} {:>20}", "all", all.n(), "", show(&all.nps(level, NetMethod::AdjustedWald)?, 1));
 
     // Week over week, by ISO week in the stores' zone. Only weeks wholly inside June are compared.
     let june = (chrono::NaiveDate::from_ymd_opt(2026, 6, 1), chrono::NaiveDate::from_ymd_opt(2026, 7, 1));
@@ -184,7 +184,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     println!("\n== NPS by ISO week in Asia/Ho_Chi_Minh (* = partial week)");
     print!("{:<8}", "store");
     for w in &weeks {
-        print!(" {:>16}", format!("{w}{}", if full(w) { "" } else { "*" }));
+        print!(" {:>20}", format!("{w}{}", if full(w) { "" } else { "*" }));
     }
     println!();
     for (store, by_week) in &weekly {
@@ -194,7 +194,7 @@ fn main() -> Result<(), Box<dyn Error>> {
                 Some(t) => show(&t.nps(level, NetMethod::AdjustedWald)?, 0),
                 None => "-".into(),
             };
-            print!(" {cell:>16}");
+            print!(" {cell:>20}");
         }
         println!();
     }

@@ -42,6 +42,7 @@ use crate::host::{AppendError, SubmitError};
 use crate::id::IdError;
 use crate::ledger::{InvariantViolation, LabelError, LedgerError, ParseLotIdError};
 use crate::lifecycle::LifecycleError;
+use crate::locale::LocaleError;
 use crate::loyalty::{InvalidFraction, LoyaltyError};
 use crate::metrics::MetricsError;
 use crate::money::MoneyError;
@@ -92,6 +93,9 @@ pub enum Error {
     /// A stored-value command or program was rejected.
     #[error(transparent)]
     Wallet(#[from] WalletError),
+    /// A display name was rejected.
+    #[error(transparent)]
+    Locale(#[from] LocaleError),
 }
 
 /// `Debug` prints the message (see the module docs): one impl per error type, here, so the choice is made once.
@@ -123,6 +127,7 @@ debug_is_display!(
     LoyaltyError,
     InvalidFraction,
     WalletError,
+    LocaleError,
     LabelError,
     ParseLotIdError,
     LedgerError<U>,

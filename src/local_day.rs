@@ -50,6 +50,13 @@ pub(crate) fn local_date_plus(tz: Tz, at: DateTime<Utc>, days: i64) -> Option<Na
     at.date_naive().checked_add_signed(TimeDelta::try_days(days.checked_add(carry)?)?)
 }
 
+/// The last local date in `tz` on which something expiring at `expires_at` can still be used: the local date of
+/// the last instant before it (what expires at midnight was usable the day before). `None` where that date lies
+/// outside chrono's range, or at `MIN_UTC`, which has no instant before it.
+pub(crate) fn last_usable_date(tz: Tz, expires_at: DateTime<Utc>) -> Option<NaiveDate> {
+    local_date(tz, expires_at.checked_sub_signed(TimeDelta::nanoseconds(1))?)
+}
+
 /// The local time of day of an instant in `tz` (defined at every instant, even where the date is not).
 pub(crate) fn local_time(tz: Tz, at: DateTime<Utc>) -> NaiveTime {
     local_parts(tz, at).0

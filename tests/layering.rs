@@ -36,6 +36,7 @@ const FLOORS: &[(&str, u8)] = &[
     ("money", 2),
     ("stream", 2),
     ("calendar", 2),
+    ("locale", 3),
     ("metrics", 2),
     ("ledger", 3),
     ("customer", 3),

@@ -75,6 +75,7 @@ fn program(u: &mut Unstructured<'_>) -> Result<LoyaltyProgram> {
     if u.arbitrary()? {
         s.earn.campaigns = vec![Campaign {
             name: "double".into(),
+            display_name: None,
             starts_at: instant(u)?,
             ends_at: instant(u)?,
             multiplier: decimal(u)?,
@@ -112,6 +113,7 @@ fn program(u: &mut Unstructured<'_>) -> Result<LoyaltyProgram> {
         let tier = |u: &mut Unstructured<'_>, n: &str, threshold: i64| -> Result<Tier> {
             Ok(Tier {
                 name: name(n),
+                display_name: None,
                 threshold: Decimal::from(threshold),
                 earn_multiplier: decimal(u)?,
                 discount_percent: Decimal::new(u.int_in_range(0..=100)?, 0),

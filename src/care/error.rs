@@ -5,6 +5,7 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use super::kind::CareKind;
+use super::receipt_kind::ReceiptKind;
 use super::template::Placeholder;
 use crate::customer::Channel;
 
@@ -15,7 +16,7 @@ use crate::customer::Channel;
 pub enum CareError {
     /// A `{name}` that is not a [`Placeholder`].
     #[error(
-        "unknown placeholder {{{name}}} at character {position}: expected one of {{name}}, {{business}}, {{points}}, {{balance}}, {{amount}}, {{expires_on}}, {{tier}}, {{voucher}}, {{date}}, {{order}}, {{link}}"
+        "unknown placeholder {{{name}}} at character {position}: expected one of {{name}}, {{business}}, {{points}}, {{balance}}, {{amount}}, {{expires_on}}, {{tier}}, {{voucher}}, {{date}}, {{order}}, {{link}}, {{time}}, {{earned}}, {{redeemed}}, {{expiring}}"
     )]
     UnknownPlaceholder {
         /// The name between the braces (at most 80 characters of it).
@@ -125,5 +126,13 @@ pub enum CareError {
     MissingValue {
         /// The placeholder.
         placeholder: Placeholder,
+    },
+    /// Neither the requested language nor the fallback language has a template for the receipt kind.
+    #[error("no {receipt} receipt template in the requested language or the fallback language {language}")]
+    MissingReceiptTemplate {
+        /// The receipt kind.
+        receipt: ReceiptKind,
+        /// The fallback language.
+        language: String,
     },
 }

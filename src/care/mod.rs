@@ -6,6 +6,13 @@
 //! The crate decides *what* care is due, *when* and *on which channel*, and renders the message; the host sends it
 //! and reports back what happened ([`CareEvent`]). Nothing here sends, stores or reads a clock.
 //!
+//! **How the language is chosen.** A message (or a receipt) is written in the customer's language when their
+//! preferences name one; else in the policy's default language ([`CarePolicySpec::language`]: `vi` for a
+//! Vietnamese business); else in the template set's fallback language. Whichever is chosen, when the template set
+//! has no template in it for the kind, the fallback language's template is used. Languages match by primary subtag
+//! (`vi-VN` reads `vi`), and money, numbers, dates and times are then formatted for the template's language
+//! ([`Locale`]). Times and dates are local to the customer's zone, else the policy's.
+//!
 //! - [`CarePolicy`] (validated from a serializable [`CarePolicySpec`]): for each [`CareKind`] that is on, its steps
 //!   relative to an anchor (the birthday, the purchase, the day a customer turned aging, the expiry), the local
 //!   time it goes out, its channels in order, the lifecycle [stages](crate::lifecycle::Stage) it is for and its
@@ -21,7 +28,12 @@
 //!   built: an unknown placeholder, or one the kind does not supply, is an error — never a blank in a customer's
 //!   message. [`TemplateSet::samples`] has Vietnamese and English for every kind. Money and dates are formatted
 //!   per [`Locale`] (`120.000 ₫` and `31/12/2026` in Vietnamese), and [`sms_length`] says whether a text fits one
-//!   SMS — Vietnamese diacritics force UCS-2, 70 characters a segment instead of 160.
+//!   SMS — Vietnamese diacritics force UCS-2, 70 characters a segment instead of 160. Tier names print as their
+//!   [display name](crate::DisplayName) in the reader's language, never as the ASCII key when one is set.
+//! - **Receipts** go through the same machinery: [`CarePolicy::render_receipt`] renders a stored-value debit's
+//!   [`Receipt`](crate::wallet::Receipt) or a [`PointsReceipt`](crate::loyalty::PointsReceipt) from the template
+//!   set's [`ReceiptKind`] templates (Vietnamese and English samples) in the customer's language, money and zone,
+//!   with the last usable date of what expires next ("150.000 ₫ dùng đến 05/03/2027").
 //!
 //! ```
 //! use customer_care::care::{CarePolicy, CarePolicySpec, CareSubject, CareWindow};
@@ -56,31 +68,42 @@
 //! assert_eq!(greeting.channel, Channel::Sms);
 //! assert_eq!(greeting.due_at, today.start() + TimeDelta::hours(9)); // 09:00 local
 //! assert_eq!(greeting.key.as_str(), "00000000-0000-0000-0000-000000000001/birthday/2026-11-23/0");
-//! assert!(greeting.message.starts_with("Happy birthday, chị Lan!")); // no language set: the fallback, English
+//! assert!(greeting.message.starts_with("Happy birthday, chị Lan!")); // no language anywhere: the fallback, English
+//!
+//! // A Vietnamese business names its language: customers without one read Vietnamese.
+//! let mut spec = policy.spec().clone();
+//! spec.language = Some("vi".parse()?);
+//! let plan = CarePolicy::new(spec)?.plan(today, [CareSubject::new(&lan)]);
+//! assert!(plan.actions[0].message.starts_with("Chúc mừng sinh nhật chị Lan!"));
+//! assert_eq!(plan.actions[0].language, "vi");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 mod error;
 mod history;
 mod kind;
-mod locale;
 mod plan;
 mod policy;
+mod receipt;
+mod receipt_kind;
 mod sms;
 mod subject;
 mod template;
 mod templates;
 
+/// Re-exported from [`crate::locale`], where money formatting lives.
+pub use crate::locale::Locale;
 pub use error::CareError;
 pub use history::{CareEvent, DedupKey};
 pub use kind::CareKind;
-pub use locale::Locale;
 pub use plan::{CareAction, CarePlan, CareWindow, Deferral, MAX_WINDOW_DAYS, Refusal, SkipReason, SkippedCare};
 pub use policy::{
     CarePolicy, CarePolicySpec, FrequencyCap, KindPolicy, MAX_CATCH_UP_HOURS, MAX_GAP_MINUTES, MAX_STEPS, SendAt, Step,
     Threshold,
 };
+pub use receipt::{ReceiptFacts, RenderedReceipt};
+pub use receipt_kind::ReceiptKind;
 pub use sms::{SmsEncoding, SmsLength, SmsPart, sms_length, sms_parts};
 pub use subject::{CareSubject, PointsFacts, ResolvedTicket, StageFacts, StoredValueFacts};
 pub use template::{Placeholder, TEMPLATE_MAX_CHARS, Template};
-pub use templates::{TemplateEntry, TemplateSet};
+pub use templates::{ReceiptTemplateEntry, TemplateEntry, TemplateSet};

@@ -11,14 +11,18 @@ use serde::{Deserialize, Serialize};
 use super::error::CareError;
 use super::history::{CareEvent, DedupKey};
 use super::kind::CareKind;
-use super::locale::Locale;
 use super::policy::{CarePolicy, KindPolicy, SendAt, Threshold};
 use super::sms::{SmsLength, sms_length};
 use super::subject::{CareSubject, ResolvedTicket};
 use super::template::Placeholder;
-use crate::customer::{AnnualDate, Channel, CustomerStatus, OccasionKind, PurchaseEntry, Purpose, QuietHours};
+use crate::customer::{
+    AnnualDate, Channel, CustomerStatus, Language, OccasionKind, PurchaseEntry, Purpose, QuietHours,
+};
 use crate::id::CustomerId;
-use crate::local_day::{at_local, end_of_day, local_date, local_date_plus, local_time, next_change, start_of_day};
+use crate::local_day::{
+    at_local, end_of_day, last_usable_date, local_date, local_date_plus, local_time, next_change, start_of_day,
+};
+use crate::locale::Locale;
 use crate::money::Money;
 
 /// The longest [`CareWindow`], in days.
@@ -620,9 +624,10 @@ impl<'p> Planner<'p> {
         let spec = self.policy.spec();
         let customer = subject.customer;
         let kind = p.candidate.kind;
-        let wanted = customer.preferences().language().map(crate::customer::Language::primary);
+        // The customer's language, else the business's; the template set falls back when it has neither.
+        let wanted = customer.preferences().language().or(spec.language.as_ref()).map(Language::primary);
         let (language, template) = spec.templates.for_language(kind, wanted)?;
-        let locale = Locale::for_primary(Some(language));
+        let locale = Locale::for_tag(language);
         let kind_policy =
             self.policy.kind(kind).ok_or_else(|| CareError::MissingTemplate { kind, language: language.into() })?;
         let mut values = BTreeMap::new();
@@ -664,7 +669,7 @@ impl<'p> Planner<'p> {
         let kind = p.candidate.kind;
         let points = subject.points.as_ref();
         let wallet = subject.stored_value.as_ref();
-        let expires_on = |at: DateTime<Utc>| last_day(zone, at).map(|d| locale.format_date(d));
+        let expires_on = |at: DateTime<Utc>| last_usable_date(zone, at).map(|d| locale.format_date(d));
         Some(match placeholder {
             Placeholder::Name => match subject.customer.profile().greeting_name() {
                 Some(name) => name.as_str().to_owned(),
@@ -689,19 +694,20 @@ impl<'p> Planner<'p> {
             },
             Placeholder::Points => locale.format_integer(points?.expiring.as_ref()?.amount.get()),
             Placeholder::Balance => locale.format_money(&wallet?.available),
-            Placeholder::Tier => points?.tier.as_ref()?.as_str().to_owned(),
+            // The display name in the reader's language; the key only when the program gives no display name.
+            Placeholder::Tier => match (&points?.tier_display_name, points?.tier) {
+                (Some(display), _) => display.for_language(language).to_owned(),
+                (None, tier) => tier?.as_str().to_owned(),
+            },
             Placeholder::ExpiresOn => match (kind, p.candidate.anchor) {
                 (CareKind::TierAtRisk, Anchor::At(review)) => locale.format_date(local_date(zone, review)?),
                 (_, Anchor::At(at)) => expires_on(at)?,
                 _ => return None,
             },
+            // Receipt values: no care kind supplies them (the policy refuses templates naming them).
+            Placeholder::Time | Placeholder::Earned | Placeholder::Redeemed | Placeholder::Expiring => return None,
         })
     }
-}
-
-/// The last local date on which something expiring at `at` can still be used (`None` outside chrono's range).
-fn last_day(zone: Tz, at: DateTime<Utc>) -> Option<NaiveDate> {
-    local_date(zone, last_usable(at))
 }
 
 /// The last instant before `at` (something expiring at `at` is usable until then).

@@ -10,7 +10,7 @@ use super::error::CareError;
 use super::kind::CareKind;
 use super::template::Placeholder;
 use super::templates::TemplateSet;
-use crate::customer::{Channel, LeapDayPolicy, Purpose, QuietHours};
+use crate::customer::{Channel, Language, LeapDayPolicy, Purpose, QuietHours};
 use crate::lifecycle::Stage;
 use crate::loyalty::Points;
 use crate::money::Money;
@@ -164,6 +164,10 @@ pub struct CarePolicySpec {
     pub business: String,
     /// The zone of customers who have none of their own.
     pub zone: Tz,
+    /// The language of customers who have none of their own: a Vietnamese business names `vi`, so customers
+    /// without a language read Vietnamese rather than the templates' fallback. `None`: the fallback.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<Language>,
     /// Business-wide quiet hours, in each customer's zone; a customer's own quiet hours apply as well.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quiet_hours: Option<QuietHours>,
@@ -271,6 +275,7 @@ impl CarePolicySpec {
         Self {
             business: business.to_owned(),
             zone,
+            language: None,
             quiet_hours: QuietHours::new(at(21), at(8)).ok(),
             min_gap_minutes: 240,
             caps: vec![

@@ -7,6 +7,7 @@ use super::history::CareEvent;
 use crate::customer::Customer;
 use crate::ledger::{Unit, UpcomingExpiry};
 use crate::lifecycle::Stage;
+use crate::locale::DisplayName;
 use crate::loyalty::{LoyaltyProgram, Points, PointsAccount, TierName};
 use crate::money::Money;
 use crate::service::experience::PoorExperienceStreak;
@@ -47,6 +48,10 @@ pub struct PointsFacts {
     /// The next tier review, when the current tier is not yet secured for it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review_at_risk: Option<DateTime<Utc>>,
+    /// How customers read the current tier ([`Tier::display_name`](crate::loyalty::Tier::display_name)): `{tier}`
+    /// prints it in the reader's language, and the [`tier`](Self::tier) key only when this is `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier_display_name: Option<DisplayName>,
 }
 
 impl PointsFacts {
@@ -63,6 +68,7 @@ impl PointsFacts {
             tier: account.tier(),
             upgraded_at: account.upgraded_at(),
             review_at_risk,
+            tier_display_name: account.tier().and_then(|t| program.tier(t)).and_then(|t| t.display_name.clone()),
         }
     }
 }

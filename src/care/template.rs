@@ -18,13 +18,13 @@ pub enum Placeholder {
     Name,
     /// `{business}`: the business's name.
     Business,
-    /// `{points}`: a number of points (balance, or points about to expire).
+    /// `{points}`: a number of points (points about to expire; on a points receipt, the balance).
     Points,
     /// `{balance}`: a stored-value balance.
     Balance,
-    /// `{amount}`: an amount of money (a purchase, a bonus about to expire).
+    /// `{amount}`: an amount of money (a purchase, a bonus about to expire; on a receipt, the amount paid).
     Amount,
-    /// `{expires_on}`: the date something expires or changes.
+    /// `{expires_on}`: the date something expires or changes; for an expiry, the last local date it can be used.
     ExpiresOn,
     /// `{tier}`: a loyalty tier's name.
     Tier,
@@ -36,11 +36,20 @@ pub enum Placeholder {
     Order,
     /// `{link}`: a link (a survey, a booking page).
     Link,
+    /// `{time}`: the local time of day of a receipt (`14:30`).
+    Time,
+    /// `{earned}`: points earned, on a points receipt.
+    Earned,
+    /// `{redeemed}`: points redeemed, on a points receipt.
+    Redeemed,
+    /// `{expiring}`: what expires next, on a receipt (points, or money); `{expires_on}` says until when it can be
+    /// used.
+    Expiring,
 }
 
 impl Placeholder {
     /// Every placeholder.
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 15] = [
         Self::Name,
         Self::Business,
         Self::Points,
@@ -52,6 +61,10 @@ impl Placeholder {
         Self::Date,
         Self::Order,
         Self::Link,
+        Self::Time,
+        Self::Earned,
+        Self::Redeemed,
+        Self::Expiring,
     ];
 
     /// The name written between braces.
@@ -68,6 +81,10 @@ impl Placeholder {
             Self::Date => "date",
             Self::Order => "order",
             Self::Link => "link",
+            Self::Time => "time",
+            Self::Earned => "earned",
+            Self::Redeemed => "redeemed",
+            Self::Expiring => "expiring",
         }
     }
 }
@@ -218,6 +235,81 @@ impl Template {
         }
         Ok(out)
     }
+
+    /// Fills the placeholders line by line, leaving out each line that names a value not in `values`: how a
+    /// receipt prints its optional facts (the points-redeemed line only when points were redeemed, the expiry
+    /// line only when something expires). Lines are separated by `\n`; a line without placeholders is always
+    /// kept.
+    ///
+    /// ```
+    /// use customer_care::care::{Placeholder, Template};
+    /// use std::collections::BTreeMap;
+    ///
+    /// let t: Template = "Balance: {balance}\n{expiring} to use by {expires_on}".parse()?;
+    /// let mut values = BTreeMap::from([(Placeholder::Balance, "₫2,150,000".to_owned())]);
+    /// assert_eq!(t.render_lines(&values)?, "Balance: ₫2,150,000");
+    /// values.insert(Placeholder::Expiring, "₫150,000".to_owned());
+    /// values.insert(Placeholder::ExpiresOn, "5 Mar 2027".to_owned());
+    /// assert_eq!(t.render_lines(&values)?, "Balance: ₫2,150,000\n₫150,000 to use by 5 Mar 2027");
+    /// # Ok::<(), customer_care::care::CareError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`CareError::MissingValue`] naming the first value missing when every line is left out.
+    pub fn render_lines(&self, values: &BTreeMap<Placeholder, String>) -> Result<String, CareError> {
+        let mut lines = Lines::default();
+        for part in &self.parts {
+            match part {
+                Part::Text(t) => {
+                    let mut segments = t.split('\n');
+                    if let Some(first) = segments.next() {
+                        lines.line.push_str(first);
+                    }
+                    for segment in segments {
+                        lines.end_line();
+                        lines.line.push_str(segment);
+                    }
+                }
+                Part::Value(p) => match values.get(p) {
+                    Some(v) => lines.line.push_str(v),
+                    None => lines.missing = lines.missing.or(Some(*p)),
+                },
+            }
+        }
+        lines.end_line();
+        match (lines.kept, lines.first_missing) {
+            (0, Some(placeholder)) => Err(CareError::MissingValue { placeholder }),
+            _ => Ok(lines.out),
+        }
+    }
+}
+
+/// The state of [`Template::render_lines`]: the text so far, the line being filled and what it lacks.
+#[derive(Default)]
+struct Lines {
+    out: String,
+    line: String,
+    kept: usize,
+    missing: Option<Placeholder>,
+    first_missing: Option<Placeholder>,
+}
+
+impl Lines {
+    /// Keeps the current line when it lacks nothing, and starts the next.
+    fn end_line(&mut self) {
+        match self.missing.take() {
+            None => {
+                if self.kept > 0 {
+                    self.out.push('\n');
+                }
+                self.out.push_str(&self.line);
+                self.kept += 1;
+            }
+            Some(p) => self.first_missing = self.first_missing.or(Some(p)),
+        }
+        self.line.clear();
+    }
 }
 
 impl fmt::Debug for Template {
@@ -266,7 +358,7 @@ mod tests {
         assert_eq!(Template::new("Hi {a{b}").unwrap_err(), CareError::UnbalancedBrace { position: 3 });
         assert_eq!(
             Template::new("Xin chào {tên}").unwrap_err().to_string(),
-            "unknown placeholder {tên} at character 9: expected one of {name}, {business}, {points}, {balance}, {amount}, {expires_on}, {tier}, {voucher}, {date}, {order}, {link}"
+            "unknown placeholder {tên} at character 9: expected one of {name}, {business}, {points}, {balance}, {amount}, {expires_on}, {tier}, {voucher}, {date}, {order}, {link}, {time}, {earned}, {redeemed}, {expiring}"
         );
         assert!(Template::new("   ").is_err());
         assert!(Template::new(&"x".repeat(2001)).is_err());
@@ -284,6 +376,29 @@ mod tests {
         );
         let values = BTreeMap::from([(Placeholder::Name, "Lan".to_owned())]);
         assert_eq!(t.render(&values).unwrap_err(), CareError::MissingValue { placeholder: Placeholder::Points });
+    }
+
+    #[test]
+    fn render_lines_leaves_out_lines_with_missing_values() {
+        let t = Template::new("{business}: {amount}\nOrder {order}\n\n{expiring} until {expires_on}\nThanks").unwrap();
+        let mut values = BTreeMap::from([(Placeholder::Business, "Mai".to_owned())]);
+        // The first line lacks {amount}; the blank line and the last line have no placeholders and stay.
+        assert_eq!(t.render_lines(&values).unwrap(), "\nThanks");
+        values.insert(Placeholder::Amount, "5 ₫".to_owned());
+        values.insert(Placeholder::Expiring, "1 ₫".to_owned());
+        assert_eq!(t.render_lines(&values).unwrap(), "Mai: 5 ₫\n\nThanks");
+        values.insert(Placeholder::ExpiresOn, "05/03/2027".to_owned());
+        values.insert(Placeholder::Order, "A-1".to_owned());
+        assert_eq!(t.render_lines(&values).unwrap(), "Mai: 5 ₫\nOrder A-1\n\n1 ₫ until 05/03/2027\nThanks");
+        assert_eq!(t.render_lines(&values).unwrap(), t.render(&values).unwrap());
+        // Nothing left: the first missing value is named.
+        let only = Template::new("{points}\n{earned}").unwrap();
+        assert_eq!(
+            only.render_lines(&BTreeMap::new()).unwrap_err(),
+            CareError::MissingValue { placeholder: Placeholder::Points }
+        );
+        let values = BTreeMap::from([(Placeholder::Earned, "5".to_owned())]);
+        assert_eq!(only.render_lines(&values).unwrap(), "5");
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Templates per care kind and language, with a fallback language.
+//! Templates per care kind (and per receipt kind) and language, with a fallback language.
 
 use std::collections::BTreeMap;
 
@@ -6,15 +6,19 @@ use serde::{Deserialize, Serialize};
 
 use super::error::CareError;
 use super::kind::CareKind;
+use super::receipt_kind::ReceiptKind;
 use super::template::Template;
 use crate::customer::Language;
 
-/// The templates of a care policy: one per care kind and language, a fallback language, and for each language
-/// the word used for `{name}` when a customer gave no name ("bạn", "friend").
+/// The templates of a care policy: one per care kind and language, one per [`ReceiptKind`] and language, a
+/// fallback language, and for each language the word used for `{name}` when a customer gave no name ("bạn",
+/// "friend").
 ///
 /// Languages are keyed by their primary subtag (`vi`, `en`): a customer who prefers `vi-VN` reads the `vi`
 /// template. A customer whose language has no template for the kind reads the fallback language's; the policy
 /// checks when built that every enabled kind has a fallback template, so nobody is ever skipped for want of one.
+/// Receipt templates follow the same rule ([`receipt_template`](Self::receipt_template)); a set read from JSON
+/// written before receipt templates existed gets the samples.
 ///
 /// ```
 /// use customer_care::care::{CareKind, TemplateSet};
@@ -34,6 +38,7 @@ pub struct TemplateSet {
     fallback: Box<str>,
     names: BTreeMap<Box<str>, Box<str>>,
     templates: BTreeMap<(CareKind, Box<str>), Template>,
+    receipts: BTreeMap<(ReceiptKind, Box<str>), Template>,
 }
 
 /// One template of a [`TemplateSet`], as serialized.
@@ -47,12 +52,31 @@ pub struct TemplateEntry {
     pub text: Template,
 }
 
+/// One receipt template of a [`TemplateSet`], as serialized.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiptTemplateEntry {
+    /// The receipt kind.
+    pub receipt: ReceiptKind,
+    /// The language's primary subtag.
+    pub language: String,
+    /// The template.
+    pub text: Template,
+}
+
 #[derive(Serialize, Deserialize)]
 struct TemplateSetRepr {
     fallback_language: String,
     /// `{name}` when the customer gave none, per language.
     anonymous_names: BTreeMap<String, String>,
     templates: Vec<TemplateEntry>,
+    /// Absent in sets written before receipt templates existed: those get the samples.
+    #[serde(default = "sample_receipt_entries")]
+    receipts: Vec<ReceiptTemplateEntry>,
+}
+
+/// The sample receipt templates, as serialized.
+fn sample_receipt_entries() -> Vec<ReceiptTemplateEntry> {
+    TemplateSetRepr::from(TemplateSet::samples()).receipts
 }
 
 impl TryFrom<TemplateSetRepr> for TemplateSet {
@@ -64,6 +88,9 @@ impl TryFrom<TemplateSetRepr> for TemplateSet {
         }
         for entry in r.templates {
             set.insert(entry.kind, &entry.language, entry.text)?;
+        }
+        for entry in r.receipts {
+            set.insert_receipt(entry.receipt, &entry.language, entry.text)?;
         }
         Ok(set)
     }
@@ -78,6 +105,11 @@ impl From<TemplateSet> for TemplateSetRepr {
                 .templates
                 .into_iter()
                 .map(|((kind, language), text)| TemplateEntry { kind, language: language.into(), text })
+                .collect(),
+            receipts: set
+                .receipts
+                .into_iter()
+                .map(|((receipt, language), text)| ReceiptTemplateEntry { receipt, language: language.into(), text })
                 .collect(),
         }
     }
@@ -113,6 +145,7 @@ impl TemplateSet {
             names: BTreeMap::from([(fallback.clone(), anonymous_name.into())]),
             fallback,
             templates: BTreeMap::new(),
+            receipts: BTreeMap::new(),
         })
     }
 
@@ -124,6 +157,48 @@ impl TemplateSet {
     pub fn insert(&mut self, kind: CareKind, language: &str, template: Template) -> Result<&mut Self, CareError> {
         self.templates.insert((kind, primary(language)?), template);
         Ok(self)
+    }
+
+    /// Adds or replaces the receipt template of `receipt` in `language`. Each line of a receipt template is
+    /// printed only when every value it names applies ([`Template::render_lines`]).
+    ///
+    /// # Errors
+    ///
+    /// [`CareError::InvalidLanguage`] for a tag that is not a language tag, [`CareError::PlaceholderNotSupplied`]
+    /// for a placeholder the receipt kind never supplies ([`ReceiptKind::supplies`]).
+    pub fn insert_receipt(
+        &mut self,
+        receipt: ReceiptKind,
+        language: &str,
+        template: Template,
+    ) -> Result<&mut Self, CareError> {
+        let language = primary(language)?;
+        template.require(receipt.supplies(), &format!("a {receipt} receipt"))?;
+        self.receipts.insert((receipt, language), template);
+        Ok(self)
+    }
+
+    /// The receipt template a customer preferring `language` (a primary subtag) reads, and the language it is in:
+    /// theirs when there is one, else the fallback's.
+    ///
+    /// # Errors
+    ///
+    /// [`CareError::MissingReceiptTemplate`] when neither has one.
+    pub fn receipt_template(
+        &self,
+        receipt: ReceiptKind,
+        language: Option<&str>,
+    ) -> Result<(&str, &Template), CareError> {
+        language
+            .and_then(|l| self.receipts.get_key_value(&(receipt, Box::from(l))))
+            .or_else(|| self.receipts.get_key_value(&(receipt, self.fallback.clone())))
+            .map(|((_, lang), t)| (&**lang, t))
+            .ok_or_else(|| CareError::MissingReceiptTemplate { receipt, language: self.fallback.to_string() })
+    }
+
+    /// Every receipt template, by kind then language.
+    pub fn receipts(&self) -> impl Iterator<Item = (ReceiptKind, &str, &Template)> {
+        self.receipts.iter().map(|((kind, language), t)| (*kind, &**language, t))
     }
 
     /// Sets how customers without a name are greeted in `language`.
@@ -190,14 +265,16 @@ impl TemplateSet {
         self.templates.iter().map(|((kind, language), t)| (*kind, &**language, t))
     }
 
-    /// Sample templates in Vietnamese and English for every care kind, falling back to English. Birthday,
-    /// loyal-reward and win-back samples name a `{voucher}`, so policies using them must configure one (as
+    /// Sample templates in Vietnamese and English for every care kind and receipt kind, falling back to English
+    /// ([`render_receipt`](Self::render_receipt) shows the receipts). Birthday, loyal-reward and win-back samples
+    /// name a `{voucher}`, so policies using them must configure one (as
     /// [`CarePolicySpec::example`](super::CarePolicySpec::example) does).
     pub fn samples() -> Self {
         let mut set = Self {
             fallback: "en".into(),
             names: BTreeMap::from([("en".into(), "friend".into()), ("vi".into(), "bạn".into())]),
             templates: BTreeMap::new(),
+            receipts: BTreeMap::new(),
         };
         for (kind, vi, en) in SAMPLES {
             for (language, text) in [("vi", vi), ("en", en)] {
@@ -207,9 +284,30 @@ impl TemplateSet {
                 }
             }
         }
+        for (receipt, vi, en) in RECEIPT_SAMPLES {
+            for (language, text) in [("vi", vi), ("en", en)] {
+                if let Ok(template) = Template::new(text) {
+                    set.receipts.insert((receipt, language.into()), template);
+                }
+            }
+        }
         set
     }
 }
+
+/// (receipt kind, Vietnamese, English): one fact per line, each line left out when its values do not apply.
+const RECEIPT_SAMPLES: [(ReceiptKind, &str, &str); 2] = [
+    (
+        ReceiptKind::StoredValue,
+        "{business}: thanh toán {amount} lúc {time} ngày {date}\nĐơn {order}\nSố dư: {balance}\n{expiring} dùng đến {expires_on}",
+        "{business}: paid {amount} at {time} on {date}\nOrder {order}\nBalance: {balance}\n{expiring} to use by {expires_on}",
+    ),
+    (
+        ReceiptKind::Points,
+        "{business}: điểm thưởng lúc {time} ngày {date}\nĐơn {order}\nCộng {earned} điểm\nTrừ {redeemed} điểm\nSố dư: {points} điểm\n{expiring} điểm dùng đến {expires_on}",
+        "{business}: points at {time} on {date}\nOrder {order}\nEarned: {earned}\nRedeemed: {redeemed}\nBalance: {points} points\n{expiring} points to use by {expires_on}",
+    ),
+];
 
 /// (kind, Vietnamese, English).
 const SAMPLES: [(CareKind, &str, &str); 14] = [
@@ -250,13 +348,13 @@ const SAMPLES: [(CareKind, &str, &str); 14] = [
     ),
     (
         CareKind::PointsExpiring,
-        "Chào {name}, {points} điểm {business} của bạn sẽ hết hạn vào {expires_on}. Hãy dùng trước ngày đó nhé!",
-        "Hi {name}, {points} of your {business} points expire on {expires_on}. Use them before then!",
+        "Chào {name}, {points} điểm {business} của bạn sắp hết hạn: hãy dùng đến {expires_on} nhé!",
+        "Hi {name}, {points} of your {business} points are about to expire: use them by {expires_on}!",
     ),
     (
         CareKind::BonusExpiring,
-        "Chào {name}, tiền thưởng {amount} tại {business} hết hạn vào {expires_on}. Số dư: {balance}.",
-        "Hi {name}, your {amount} bonus at {business} expires on {expires_on}. Balance: {balance}.",
+        "Chào {name}, tiền thưởng {amount} tại {business} dùng đến {expires_on}. Số dư: {balance}.",
+        "Hi {name}, use your {amount} bonus at {business} by {expires_on}. Balance: {balance}.",
     ),
     (
         CareKind::LowBalance,
@@ -306,6 +404,47 @@ mod tests {
         }
         assert_eq!(set.anonymous_name("vi"), "bạn");
         assert_eq!(set.anonymous_name("fr"), "friend");
+        for (receipt, vi, en) in RECEIPT_SAMPLES {
+            for (language, text) in [("vi", vi), ("en", en)] {
+                let t = Template::new(text).unwrap();
+                t.require(receipt.supplies(), receipt.as_str()).unwrap();
+                assert_eq!(set.receipt_template(receipt, Some(language)).unwrap(), (language, &t));
+            }
+        }
+        assert_eq!(set.receipts().count(), 4);
+    }
+
+    #[test]
+    fn receipt_templates_fall_back_and_are_checked() {
+        let mut set = TemplateSet::new("vi", "bạn").unwrap();
+        assert_eq!(
+            set.receipt_template(ReceiptKind::Points, Some("en")).unwrap_err().to_string(),
+            "no points receipt template in the requested language or the fallback language vi"
+        );
+        let t = Template::new("Số dư {points}").unwrap();
+        set.insert_receipt(ReceiptKind::Points, "vi-VN", t.clone()).unwrap();
+        assert_eq!(set.receipt_template(ReceiptKind::Points, Some("en")).unwrap(), ("vi", &t));
+        assert_eq!(set.receipt_template(ReceiptKind::Points, None).unwrap(), ("vi", &t));
+        assert_eq!(
+            set.insert_receipt(ReceiptKind::StoredValue, "vi", Template::new("{points}").unwrap())
+                .unwrap_err()
+                .to_string(),
+            "template uses {points}, which a stored_value receipt does not supply"
+        );
+        assert!(set.insert_receipt(ReceiptKind::Points, "not a tag", t).is_err());
+        // Sets written before receipt templates existed read back with the samples; an empty list stays empty.
+        let json = serde_json::to_string(&set).unwrap();
+        assert!(json.contains(r#""receipts":[{"receipt":"points","language":"vi","text":"Số dư {points}"}]"#));
+        assert_eq!(serde_json::from_str::<TemplateSet>(&json).unwrap(), set);
+        let mut old: serde_json::Value = serde_json::from_str(&json).unwrap();
+        old.as_object_mut().unwrap().remove("receipts");
+        let old: TemplateSet = serde_json::from_value(old).unwrap();
+        assert_eq!(old.receipts().count(), 4);
+        let mut none: serde_json::Value = serde_json::from_str(&json).unwrap();
+        none["receipts"] = serde_json::json!([]);
+        assert_eq!(serde_json::from_value::<TemplateSet>(none).unwrap().receipts().count(), 0);
+        let bad = json.replace("Số dư {points}", "Số dư {balance}");
+        assert!(serde_json::from_str::<TemplateSet>(&bad).is_err());
     }
 
     #[test]

@@ -66,6 +66,7 @@ mod index;
 mod plan;
 mod store;
 mod types;
+mod upcoming;
 
 pub use engine::{Explanation, Ledger, SettleFact, UpcomingExpiry};
 pub use error::{InvariantViolation, LedgerError};

@@ -49,7 +49,8 @@ pub enum BonusReason {
     Birthday,
     /// A campaign.
     Campaign {
-        /// Its name.
+        /// Its name, any text; recorded as written. To show customers the campaign in their language, keep
+        /// this the [`Campaign`](super::Campaign)'s `name` and print its `display_name`.
         name: String,
     },
     /// A gesture of goodwill.

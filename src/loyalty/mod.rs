@@ -41,6 +41,7 @@ mod few;
 mod orders;
 mod points;
 mod program;
+mod receipt;
 
 pub use account::{
     ADJUSTMENT, BASE, BONUS, BonusReason, LinePoints, PointsAccount, PointsCommand, PointsEvent, PurchaseLine,
@@ -53,3 +54,4 @@ pub use program::{
     LoyaltyProgram, Period, PeriodCap, ProgramSpec, RedemptionRate, RedemptionRules, TagRule, Tier, TierMetric,
     TierName, TierRules, TierWindow,
 };
+pub use receipt::PointsReceipt;

@@ -9,10 +9,13 @@ use super::error::LoyaltyError;
 use super::points::{Points, PointsFraction, lcm};
 use crate::ledger::{AllocationPolicy, Tag, label};
 use crate::local_day::{end_of_day, local_date_or_utc, start_of_day};
+use crate::locale::DisplayName;
 use crate::money::{Currency, Money, Rounding};
 
 label!(
-    /// The name of a tier ("silver", "gold").
+    /// The key of a tier ("silver", "gold"): stable, ASCII, what events, commands and configuration name. A
+    /// customer never reads it: give the [`Tier`] a [`display_name`](Tier::display_name) ("Bạc", "Thành viên")
+    /// and messages print that, in the reader's language (see [`crate::locale`]).
     TierName
 );
 
@@ -45,8 +48,11 @@ pub struct TagRule {
 /// A campaign window multiplying earn ("double points in December").
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Campaign {
-    /// Shown in events and explanations.
+    /// The campaign's key, shown in events and explanations (staff read it; any text).
     pub name: String,
+    /// What customers read ("Tháng tri ân", "Thank-you month"), per language; `None`: the name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<DisplayName>,
     /// First instant of the campaign.
     pub starts_at: DateTime<Utc>,
     /// First instant after it (half-open).
@@ -285,8 +291,12 @@ pub enum TierWindow {
 /// One tier and its benefits.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tier {
-    /// Its name.
+    /// Its key (ASCII, stable: events and configuration name it).
     pub name: TierName,
+    /// What customers read ("Bạc", "Thành viên"), per language; `None`: the key. Care messages and receipts
+    /// print this, never the key when it is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<DisplayName>,
     /// The metric needed to qualify (points or major currency units); the first tier's is 0.
     #[serde(with = "rust_decimal::serde::str")]
     pub threshold: Decimal,
@@ -311,7 +321,13 @@ impl Tier {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn new(name: TierName) -> Self {
-        Self { name, threshold: Decimal::ZERO, earn_multiplier: Decimal::ONE, discount_percent: Decimal::ZERO }
+        Self {
+            name,
+            display_name: None,
+            threshold: Decimal::ZERO,
+            earn_multiplier: Decimal::ONE,
+            discount_percent: Decimal::ZERO,
+        }
     }
 
     /// Qualifies at `points` earned (under [`TierMetric::PointsEarned`]).

@@ -30,7 +30,8 @@
 //! let mut nps = NpsTally::default();
 //! nps.add_values(&[10, 9, 9, 8, 7, 7, 6, 4, 10, 9])?;
 //! let e = nps.nps(level, NetMethod::AdjustedWald)?;
-//! println!("NPS {:.0} ± {:.0}", e.value(), e.margin()); // NPS 30 ± 45, flagged as a thin sample
+//! // The value with its interval (far from symmetric with ten answers), flagged as a thin sample.
+//! assert_eq!(format!("NPS {:.0}", e.with_interval()), "NPS 30 [-19, 65]");
 //! assert!(e.is_thin());
 //!
 //! let mut csat = CsatTally::new(CsatScale::FIVE_POINT);

@@ -224,7 +224,9 @@ impl Estimate {
         self.interval
     }
 
-    /// The largest distance from the point estimate to an end of the interval: the "± margin" to print.
+    /// The largest distance from the point estimate to an end of the interval. Intervals around a share or an NPS
+    /// are often asymmetric (adjusted Wald, Wilson, clamping), so "value ± margin" can mislead: print
+    /// [`with_interval`](Self::with_interval), which shows the interval unless it is symmetric.
     pub fn margin(&self) -> f64 {
         (self.value - self.interval.lower).max(self.interval.upper - self.value)
     }
@@ -375,19 +377,12 @@ impl From<Estimate> for EstimateRepr {
 }
 
 impl fmt::Display for Estimate {
-    /// `value ± margin [lower, upper] (n = …, 95 % method)`; a precision applies to the three numbers.
+    /// `value [lower, upper] (n = …, 95 % method)`, or `value ± margin (n = …)` when the interval is symmetric at
+    /// the printed precision ([`with_interval`](Self::with_interval)); a precision (default 2) applies to the
+    /// numbers.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let p = f.precision().unwrap_or(2);
-        write!(
-            f,
-            "{:.p$} ± {:.p$} {:.p$} (n = {}, {} {})",
-            self.value,
-            self.margin(),
-            self.interval,
-            self.n,
-            self.level,
-            self.method
-        )
+        write!(f, "{:.p$} (n = {}, {} {})", self.with_interval(), self.n, self.level, self.method)
     }
 }
 
@@ -585,7 +580,12 @@ mod tests {
     #[test]
     fn display_and_scaling() {
         let e = estimate();
-        assert_eq!(format!("{e:.1}"), "0.4 ± 0.2 [0.2, 0.6] (n = 20, 95 % wilson score)");
+        assert_eq!(format!("{e:.1}"), "0.4 ± 0.2 (n = 20, 95 % wilson score)");
+        assert_eq!(format!("{e}"), "0.40 ± 0.20 (n = 20, 95 % wilson score)");
+        let skewed =
+            Estimate::new(0.4, 20, 20.0, 0.1, Interval::new(0.25, 0.6).unwrap(), e.level(), e.method(), vec![])
+                .unwrap();
+        assert_eq!(format!("{skewed:.2}"), "0.40 [0.25, 0.60] (n = 20, 95 % wilson score)");
         let pct = e.scaled(100.0).unwrap();
         assert!((pct.value() - 40.0).abs() < 1e-12);
         assert!((pct.margin() - 20.0).abs() < 1e-12);

@@ -37,6 +37,7 @@ mod method;
 pub mod percentile;
 mod plan;
 mod proportion;
+mod with_interval;
 
 pub use adjust::{Adjustment, adjust_p_values};
 pub use compare::{Comparison, TestMethod, mean_difference, net_difference, proportion_difference};
@@ -48,6 +49,7 @@ pub use mean::{MeanSample, mean};
 pub use method::Method;
 pub use plan::{sample_size, sample_size_for_mean, sample_size_for_net, sample_size_for_proportion};
 pub use proportion::{NetMethod, NetSample, ProportionMethod, ProportionSample, net_share, proportion};
+pub use with_interval::ValueWithInterval;
 
 fn probability(p: f64, open: bool) -> Result<f64, StatsError> {
     let ok = if open { p > 0.0 && p < 1.0 } else { (0.0..=1.0).contains(&p) };

@@ -180,6 +180,10 @@ pub struct ReceiptLine {
 }
 
 /// The e-receipt of a debit (a spend or a capture): what a host puts in the customer's SMS or e-mail.
+///
+/// Customers read it rendered in their language, money and zone by
+/// [`CarePolicy::render_receipt`](crate::care::CarePolicy::render_receipt) ("1.850.000 ₫ lúc 14:30 ngày
+/// 05/03/2026"); `Display` is the plain form for logs and staff.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Receipt {
     /// The order paid.
@@ -205,7 +209,9 @@ pub struct Receipt {
 }
 
 impl fmt::Display for Receipt {
-    /// A plain-text receipt, one fact per line.
+    /// The plain form, for logs and staff: one fact per line, in English, instants in UTC, amounts as
+    /// `1850000 VND`. Not for customers: render it with
+    /// [`CarePolicy::render_receipt`](crate::care::CarePolicy::render_receipt).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "order {} at {}", self.order, self.at.format("%Y-%m-%d %H:%M UTC"))?;
         writeln!(f, "spent {} (principal {}, bonus {})", self.amount, self.from_principal, self.from_bonus)?;

@@ -329,7 +329,7 @@ fn min_gap_moves_the_later_message_and_service_goes_first_on_ties() {
     // Points expire at 00:00 on 30 November local: usable through the 29th.
     assert_eq!(
         plan.actions[0].message,
-        "Chào chị Lan, 300 điểm Cà phê Sáng của bạn sẽ hết hạn vào 29/11/2026. Hãy dùng trước ngày đó nhé!"
+        "Chào chị Lan, 300 điểm Cà phê Sáng của bạn sắp hết hạn: hãy dùng đến 29/11/2026 nhé!"
     );
 }
 
@@ -783,7 +783,7 @@ fn every_kind_finds_its_anchor_and_fills_its_values() {
     let with_wallet = CareSubject { stored_value: Some(wallet), ..new.clone() };
     assert_eq!(
         only(&care, day("2026-09-23"), with_wallet.clone()).message,
-        "Hi Sam, your ₫15,000 bonus at Cà phê Sáng expires on 30 Sep 2026. Balance: ₫42,000."
+        "Hi Sam, use your ₫15,000 bonus at Cà phê Sáng by 30 Sep 2026. Balance: ₫42,000."
     );
     assert_eq!(
         only(&care, day("2026-09-02"), with_wallet.clone()).message,

@@ -3,11 +3,11 @@
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use chrono_tz::Tz;
-use customer_care::CustomerId;
 use customer_care::care::{CareKind, CarePolicy, CarePolicySpec, CareSubject, CareWindow, ResolvedTicket, StageFacts};
 use customer_care::customer::Customer;
 use customer_care::lifecycle::Stage;
 use customer_care::service::{GroupBy, GroupKey, ReportConfig, ServiceReport, TicketId};
+use customer_care::{CustomerId, DisplayName};
 
 const MIN: DateTime<Utc> = DateTime::<Utc>::MIN_UTC;
 const MAX: DateTime<Utc> = DateTime::<Utc>::MAX_UTC;
@@ -104,7 +104,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use chrono::{FixedOffset, Offset, TimeZone};
 use customer_care::calendar::{BusinessCalendar, TimeRange, WeeklyHours};
-use customer_care::care::{PointsFacts, StoredValueFacts};
+use customer_care::care::{PointsFacts, StoredValueFacts, TemplateSet};
 use customer_care::customer::{
     AnnualDate, Change, CustomerCommand, LeapDayPolicy, NewProfile, OccasionKind, OccasionWindow, PreferencesPatch,
     Purchase as CustomerPurchase, occasions_between,
@@ -113,15 +113,17 @@ use customer_care::ledger::LineId;
 use customer_care::ledger::UpcomingExpiry;
 use customer_care::lifecycle::{Activity, LifecyclePolicy, PolicyConfig, Purchase};
 use customer_care::loyalty::{
-    ExpiryPolicy, LoyaltyProgram, Period as LoyaltyPeriod, Points, PointsAccount, PointsCommand, ProgramSpec,
-    PurchaseLine, Tier, TierMetric, TierName, TierRules, TierWindow,
+    BonusReason, ExpiryPolicy, LoyaltyProgram, Period as LoyaltyPeriod, Points, PointsAccount, PointsCommand,
+    PointsReceipt, ProgramSpec, PurchaseLine, Tier, TierMetric, TierName, TierRules, TierWindow,
 };
 use customer_care::metrics::{Breakdown, NpsScale, NpsScore, Period, Response, TimeBucket};
 use customer_care::service::experience::{
     ExperienceEvent, PoorExperiencePolicy, PoorExperienceStreak, consecutive_poor_experiences,
 };
 use customer_care::service::{Channel as TicketChannel, MetricsConfig, Priority, Ticket, TicketEvent, TicketEventKind};
-use customer_care::wallet::{BonusExpiry, StoredValueAccount, StoredValueProgram, StoredValueSpec, WalletCommand};
+use customer_care::wallet::{
+    BonusExpiry, StoredValueAccount, StoredValueProgram, StoredValueSpec, WalletCommand, WalletEvent,
+};
 use customer_care::{AccountId, Command, CommandId, Currency, Decision, Money, OrderId, PaymentRef};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
@@ -209,6 +211,7 @@ fn loyalty_programs(zone: Tz) -> Vec<LoyaltyProgram> {
     let usd = |minor| Money::from_minor(minor, Currency::USD);
     let tier = |name: &str, threshold: i64| Tier {
         name: TierName::new(name).unwrap(),
+        display_name: None,
         threshold: Decimal::from(threshold),
         earn_multiplier: Decimal::ONE,
         discount_percent: Decimal::ZERO,
@@ -254,6 +257,7 @@ pub const COVERED: &[&str] = &[
     "LoyaltyProgram::expiry_for, dormant_at, activation_for, campaign_multiplier",
     "PointsAccount::decide (earn, with tiers and every expiry policy), tier_progress, PointsFacts::of",
     "StoredValueProgram::bonus_expiry_for, StoredValueAccount::decide (top-up), StoredValueFacts::of",
+    "PointsReceipt::of, CarePolicy/TemplateSet::render_receipt (points, stored value), UpcomingExpiry::last_usable_date",
     "LifecyclePolicy::classify, classify_history, classify_customer",
     "lifecycle::Purchase::at (in a fixed offset at the instant)",
     "OccasionWindow::new, OccasionWindow::starting, Customer::occasions, occasions_between",
@@ -276,6 +280,8 @@ pub const COVERED: &[&str] = &[
 /// - `LoyaltyProgram::expiry_for`, `dormant_at`, `activation_for`, `campaign_multiplier`; `PointsAccount::decide`
 ///   (earn, with tiers and every expiry policy), `tier_progress`, `PointsFacts::of`
 /// - `StoredValueProgram::bonus_expiry_for`, `StoredValueAccount::decide` (top-up), `StoredValueFacts::of`
+/// - `PointsReceipt::of`, `CarePolicy::render_receipt`, `TemplateSet::render_receipt` (points and stored value),
+///   `UpcomingExpiry::last_usable_date`
 /// - `LifecyclePolicy::classify`, `classify_history`, `classify_customer`; `lifecycle::Purchase::at`
 /// - `OccasionWindow::new`, `OccasionWindow::starting`, `Customer::occasions`, `occasions_between`;
 ///   `Customer::decide` (register and purchase at the instant), `Customer::activity_summary`
@@ -344,6 +350,7 @@ fn every_entry_point_answers_at_the_ends_of_time() {
                         tier: Some(TierName::new("gold").unwrap()),
                         upgraded_at: Some(at),
                         review_at_risk: Some(at),
+                        tier_display_name: Some(DisplayName::new("Vàng").unwrap().with("en", "Gold").unwrap()),
                     }),
                     stored_value: Some(StoredValueFacts {
                         available: Money::from_minor(10_000, Currency::VND),
@@ -440,7 +447,25 @@ fn every_entry_point_answers_at_the_ends_of_time() {
                     }
                     (decided, account.tier_progress(program, at), PointsFacts::of(&account, program, at))
                 });
+                probe(p, n, format!("{} #{i}", what("PointsReceipt::of / render_receipt / last_usable_date")), || {
+                    let mut account = PointsAccount::new(AccountId::from_u128(1).unwrap());
+                    let bonus = PointsCommand::AwardBonus {
+                        points: Points::new(50),
+                        reason: BonusReason::Birthday,
+                        expires_at: None,
+                    };
+                    let decided = account.decide(program, &Command::new(CommandId::from_u128(1).unwrap(), at, bonus));
+                    let Ok(Decision::Accepted(commit)) = decided else { return None };
+                    account.apply(&commit);
+                    let receipt = PointsReceipt::of(&commit, &account)?;
+                    let dates: Vec<_> =
+                        account.explain().next_expiries.iter().map(|e| e.last_usable_date(zone)).collect();
+                    Some((dates, lan.as_ref().map(|c| care.render_receipt(&receipt, c))))
+                });
             }
+            probe(p, n, what("UpcomingExpiry::last_usable_date"), || {
+                (expiring_points.last_usable_date(zone), expiring_bonus.last_usable_date(zone))
+            });
             for (i, wallet) in wallets.iter().enumerate() {
                 probe(p, n, format!("{} #{i}", what("StoredValue bonus expiry / top-up")), || {
                     let mut account = StoredValueAccount::new(AccountId::from_u128(2).unwrap(), Currency::VND);
@@ -453,6 +478,36 @@ fn every_entry_point_answers_at_the_ends_of_time() {
                         account.apply(commit);
                     }
                     (wallet.bonus_expiry_for(at), decided, StoredValueFacts::of(&account))
+                });
+                probe(p, n, format!("{} #{i}", what("StoredValue spend receipt / render_receipt")), || {
+                    let mut account = StoredValueAccount::new(AccountId::from_u128(2).unwrap(), Currency::VND);
+                    let commands = [
+                        WalletCommand::TopUp {
+                            payment: PaymentRef::new("MOMO-1").unwrap(),
+                            amount: Money::from_minor(100_000, Currency::VND),
+                        },
+                        WalletCommand::Spend {
+                            order: OrderId::new("HD-1").unwrap(),
+                            amount: Money::from_minor(30_000, Currency::VND),
+                            tags: vec![],
+                        },
+                    ];
+                    let mut rendered = Vec::new();
+                    for (k, body) in commands.into_iter().enumerate() {
+                        let command = Command::new(CommandId::from_u128(k as u128 + 1).unwrap(), at, body);
+                        let Ok(Decision::Accepted(commit)) = account.decide(wallet, &command) else { continue };
+                        account.apply(&commit);
+                        for receipt in commit.events.iter().filter_map(WalletEvent::receipt) {
+                            rendered.push(lan.as_ref().map(|c| care.render_receipt(receipt, c)));
+                            rendered.push(Some(TemplateSet::samples().render_receipt(
+                                receipt,
+                                Some("vi"),
+                                zone,
+                                "Mai",
+                            )));
+                        }
+                    }
+                    rendered
                 });
             }
             // Lifecycle.
@@ -502,7 +557,7 @@ fn every_entry_point_answers_at_the_ends_of_time() {
             assert_eq!((c.registered_at(), c.purchases().len()), (Some(at), 1), "{zone} {at}");
         }
     }
-    assert_eq!(COVERED.len(), 14);
+    assert_eq!(COVERED.len(), 15);
     assert!(panics.is_empty(), "{} of {calls} calls panicked:\n{}", panics.len(), panics.join("\n"));
 }
 
@@ -543,6 +598,7 @@ proptest! {
                 tier: None,
                 upgraded_at: None,
                 review_at_risk: None,
+                tier_display_name: None,
             }),
             resolved_tickets: &tickets,
             ..CareSubject::new(&lan)

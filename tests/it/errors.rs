@@ -189,6 +189,7 @@ fn every_public_error_type_composes_and_debugs_as_its_message() {
         .unwrap_err(),
     );
     composes(Tag::new("two words").unwrap_err());
+    composes(customer_care::DisplayName::new("   ").unwrap_err());
     composes("x".parse::<LotId>().unwrap_err());
     composes(LedgerError::InsufficientBalance { requested: Points::new(5), available: Points::new(2) });
     composes(InvariantViolation { what: "lots do not add up".into() });

@@ -409,6 +409,7 @@ fn earn_rules_tags_campaigns_caps_and_minimum_spend() {
     }];
     s.earn.campaigns = vec![customer_care::loyalty::Campaign {
         name: "double days".into(),
+        display_name: None,
         starts_at: at(10, 0),
         ends_at: at(11, 0),
         multiplier: dec("2"),
@@ -575,6 +576,7 @@ fn invalid_programs_are_rejected_when_built_and_deserialized() {
     );
     let tier = |name: &str, threshold: &str, mult: &str| Tier {
         name: TierName::new(name).unwrap(),
+        display_name: None,
         threshold: dec(threshold),
         earn_multiplier: dec(mult),
         discount_percent: Decimal::ZERO,
@@ -856,6 +858,7 @@ proptest! {
 fn tier_spec() -> ProgramSpec {
     let tier = |name: &str, threshold: &str, mult: &str, discount: &str| Tier {
         name: TierName::new(name).unwrap(),
+        display_name: None,
         threshold: dec(threshold),
         earn_multiplier: dec(mult),
         discount_percent: dec(discount),
@@ -1137,6 +1140,7 @@ fn rates_and_multipliers_too_fine_for_exact_earn_are_refused() {
     s.earn.campaigns = (0..3)
         .map(|i| customer_care::loyalty::Campaign {
             name: format!("c{i}"),
+            display_name: None,
             starts_at: at(1, 0),
             ends_at: at(2, 0),
             multiplier: dec("1.0000001"),
@@ -1162,6 +1166,7 @@ proptest! {
         if let Some(m) = campaign {
             s.earn.campaigns.push(customer_care::loyalty::Campaign {
                 name: "tenths".into(),
+                display_name: None,
                 starts_at: at(1, 0),
                 ends_at: at(31, 0),
                 multiplier: Decimal::new(m, 1),

@@ -16,6 +16,7 @@ mod lifecycle;
 mod loyalty;
 mod metrics;
 mod money;
+mod receipts;
 mod service;
 mod sim;
 mod sqlite;

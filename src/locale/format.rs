@@ -1,20 +1,22 @@
-//! Formatting money, numbers and dates the way a customer reads them.
+//! Formatting money, numbers, dates and times the way a customer reads them.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{Datelike, NaiveDate, NaiveTime, Timelike};
 use serde::{Deserialize, Serialize};
 
-use crate::customer::Language;
 use crate::money::Money;
 
-/// How messages format numbers, money and dates.
+/// How messages and receipts format numbers, money, dates and times.
 ///
 /// | | Vietnamese | English |
 /// |---|---|---|
 /// | money | `120.000 ₫`, `19,99 $` | `₫120,000`, `$19.99` |
 /// | number | `1.250` | `1,250` |
 /// | date | `31/12/2026` | `31 Dec 2026` |
+/// | time | `14:30` | `14:30` |
 ///
-/// English dates spell the month, so neither day-first nor month-first readers misread them.
+/// English dates spell the month, so neither day-first nor month-first readers misread them; times use the
+/// 24-hour clock in both. A locale formats values already in local time: convert instants in the customer's zone
+/// first (the care planner and receipts do).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -27,17 +29,19 @@ pub enum Locale {
 }
 
 impl Locale {
-    /// The locale for a language tag: Vietnamese for `vi`, English otherwise.
-    pub fn for_language(language: Option<&Language>) -> Self {
-        Self::for_primary(language.map(Language::primary))
-    }
-
-    /// The locale for a primary language subtag (`vi`, `en`): Vietnamese for `vi`, English otherwise.
-    pub(crate) fn for_primary(primary: Option<&str>) -> Self {
-        match primary {
-            Some("vi") => Self::Vietnamese,
-            _ => Self::English,
-        }
+    /// The locale for a language tag (`vi`, `vi-VN`, `en-GB`), read by its primary subtag in any case:
+    /// Vietnamese for `vi`, English otherwise.
+    ///
+    /// ```
+    /// use customer_care::Locale;
+    ///
+    /// assert_eq!(Locale::for_tag("vi-VN"), Locale::Vietnamese);
+    /// assert_eq!(Locale::for_tag("VI"), Locale::Vietnamese);
+    /// assert_eq!(Locale::for_tag("fr"), Locale::English);
+    /// ```
+    pub fn for_tag(tag: &str) -> Self {
+        let primary = tag.split('-').next().unwrap_or(tag);
+        if primary.eq_ignore_ascii_case("vi") { Self::Vietnamese } else { Self::English }
     }
 
     const fn separators(self) -> (char, char) {
@@ -50,7 +54,7 @@ impl Locale {
     /// A whole number with thousands separators.
     ///
     /// ```
-    /// use customer_care::care::Locale;
+    /// use customer_care::Locale;
     ///
     /// assert_eq!(Locale::Vietnamese.format_integer(1_250), "1.250");
     /// assert_eq!(Locale::English.format_integer(-1_234_567), "-1,234,567");
@@ -68,8 +72,7 @@ impl Locale {
     /// An amount with its symbol, at the currency's minor units.
     ///
     /// ```
-    /// use customer_care::care::Locale;
-    /// use customer_care::Money;
+    /// use customer_care::{Locale, Money};
     ///
     /// let vnd: Money = "120000 VND".parse()?;
     /// assert_eq!(Locale::Vietnamese.format_money(&vnd), "120.000 ₫");
@@ -100,7 +103,7 @@ impl Locale {
     /// A calendar date.
     ///
     /// ```
-    /// use customer_care::care::Locale;
+    /// use customer_care::Locale;
     /// use chrono::NaiveDate;
     ///
     /// let d: NaiveDate = "2026-12-31".parse()?;
@@ -113,6 +116,21 @@ impl Locale {
             Self::Vietnamese => format!("{:02}/{:02}/{}", date.day(), date.month(), date.year()),
             Self::English => date.format("%-d %b %Y").to_string(),
         }
+    }
+
+    /// A time of day, to the minute, on the 24-hour clock.
+    ///
+    /// ```
+    /// use customer_care::Locale;
+    /// use chrono::NaiveTime;
+    ///
+    /// let t = NaiveTime::from_hms_opt(9, 5, 59).ok_or("no such time")?;
+    /// assert_eq!(Locale::Vietnamese.format_time(t), "09:05");
+    /// assert_eq!(Locale::English.format_time(t), "09:05");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn format_time(self, time: NaiveTime) -> String {
+        format!("{:02}:{:02}", time.hour(), time.minute())
     }
 }
 
@@ -153,8 +171,11 @@ mod tests {
         assert_eq!(Locale::Vietnamese.format_integer(i64::MIN), "-9.223.372.036.854.775.808");
         assert_eq!(Locale::English.format_date(NaiveDate::from_ymd_opt(2027, 1, 5).unwrap()), "5 Jan 2027");
         assert_eq!(Locale::Vietnamese.format_date(NaiveDate::from_ymd_opt(2027, 1, 5).unwrap()), "05/01/2027");
-        assert_eq!(Locale::for_language(Some(&"vi-VN".parse().unwrap())), Locale::Vietnamese);
-        assert_eq!(Locale::for_language(Some(&"en-GB".parse().unwrap())), Locale::English);
-        assert_eq!(Locale::for_language(None), Locale::English);
+        assert_eq!(Locale::for_tag("vi-VN"), Locale::Vietnamese);
+        assert_eq!(Locale::for_tag("en-GB"), Locale::English);
+        assert_eq!(Locale::for_tag(""), Locale::English);
+        assert_eq!(Locale::for_tag("vie"), Locale::English);
+        let t = NaiveTime::from_hms_opt(23, 59, 59).unwrap();
+        assert_eq!(Locale::Vietnamese.format_time(t), "23:59");
     }
 }
