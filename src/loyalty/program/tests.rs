@@ -608,3 +608,23 @@ fn a_points_value_is_exact_before_it_is_rounded() {
     assert_eq!(p.max_points_for(usd(1)).unwrap(), Points::new(i64::MAX));
     assert_eq!(p.max_points_for(usd(2)).unwrap(), Points::new(i64::MAX));
 }
+
+#[test]
+fn only_rejecting_caps_bound_the_flat_points_per_order() {
+    let with_caps = |order: Option<CapBehaviour>, period: Option<CapBehaviour>| {
+        refused(|s| {
+            s.earn.per_order = Points::new(10);
+            s.earn.cap_per_order = order.map(|behaviour| Cap { max: Points::new(5), behaviour });
+            s.earn.cap_per_period =
+                period.map(|behaviour| PeriodCap { max: Points::new(9), period: Period::Quarter, behaviour });
+        })
+    };
+    let per_order = "10 points per order exceed the rejecting cap of 5 per order: every earn would be refused";
+    let per_period = "10 points per order exceed the rejecting cap of 9 per period: every earn would be refused";
+    assert_eq!(with_caps(Some(CapBehaviour::Cap), Some(CapBehaviour::Cap)), None);
+    assert_eq!(with_caps(None, Some(CapBehaviour::Cap)), None);
+    assert_eq!(with_caps(Some(CapBehaviour::Cap), None), None);
+    assert_eq!(with_caps(Some(CapBehaviour::Reject), Some(CapBehaviour::Cap)).as_deref(), Some(per_order));
+    assert_eq!(with_caps(Some(CapBehaviour::Cap), Some(CapBehaviour::Reject)).as_deref(), Some(per_period));
+    assert_eq!(with_caps(None, Some(CapBehaviour::Reject)).as_deref(), Some(per_period));
+}
