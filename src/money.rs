@@ -506,6 +506,31 @@ impl Money {
             .ok_or_else(|| MoneyError::Overflow { operation: format!("{self} ÷ {divisor}") })
     }
 
+    /// `self × numerator ÷ denominator`, exactly, rounded once in the named direction: the value of `numerator`
+    /// points where `denominator` points are worth `self`. (Dividing first would round twice: at 30 points for
+    /// 0.90 USD, 0.90 × 0.0333…3 is 0.0299…9, which floors to 0.02 instead of 0.03.)
+    ///
+    /// # Errors
+    ///
+    /// [`MoneyError::DivisionByZero`] when `denominator` is zero; [`MoneyError::Overflow`] when the result does not
+    /// fit.
+    pub(crate) fn checked_mul_ratio(
+        self,
+        numerator: i64,
+        denominator: u64,
+        rounding: Rounding,
+    ) -> Result<Self, MoneyError> {
+        if denominator == 0 {
+            return Err(MoneyError::DivisionByZero { amount: self });
+        }
+        let units = self.minor_units();
+        let negative = (units < 0) != (numerator < 0);
+        let d = u128::from(denominator);
+        mul_div_rem(units.unsigned_abs(), u128::from(numerator.unsigned_abs()), d)
+            .and_then(|(q, r)| self.rounded(q, r, d, negative, rounding))
+            .ok_or_else(|| MoneyError::Overflow { operation: format!("{self} × {numerator} ÷ {denominator}") })
+    }
+
     /// Splits into `parts` amounts as equal as the minor unit allows; the first parts take the extra units.
     ///
     /// # Errors
@@ -929,5 +954,70 @@ mod tests {
         assert_eq!(serde_json::from_str::<Money>(&json).unwrap(), m("19.9 USD"));
         assert!(serde_json::from_str::<Money>(r#"{"amount":"0.001","currency":"USD"}"#).is_err());
         assert!(serde_json::from_str::<Money>(r#"{"amount":"1","currency":"XAU"}"#).is_err());
+    }
+    #[test]
+    fn roundings_name_their_decimal_strategy_and_minor_units_are_one_unit() {
+        // Each direction, checked against Decimal's own rounding of ±2.5 and ±1.1 to whole units.
+        let cases = [
+            (Rounding::Floor, RoundingStrategy::ToNegativeInfinity, ["2", "-3", "1", "-2"]),
+            (Rounding::Ceiling, RoundingStrategy::ToPositiveInfinity, ["3", "-2", "2", "-1"]),
+            (Rounding::TowardZero, RoundingStrategy::ToZero, ["2", "-2", "1", "-1"]),
+            (Rounding::AwayFromZero, RoundingStrategy::AwayFromZero, ["3", "-3", "2", "-2"]),
+            (Rounding::HalfUp, RoundingStrategy::MidpointAwayFromZero, ["3", "-3", "1", "-1"]),
+            (Rounding::HalfDown, RoundingStrategy::MidpointTowardZero, ["2", "-2", "1", "-1"]),
+            (Rounding::HalfEven, RoundingStrategy::MidpointNearestEven, ["2", "-2", "1", "-1"]),
+        ];
+        for (rounding, strategy, expected) in cases {
+            assert_eq!(rounding.strategy(), strategy, "{rounding:?}");
+            let rounded = ["2.5", "-2.5", "1.1", "-1.1"]
+                .map(|x| x.parse::<Decimal>().unwrap().round_dp_with_strategy(0, rounding.strategy()).to_string());
+            assert_eq!(rounded, expected, "{rounding:?}");
+        }
+        assert_eq!(Currency::USD.minor_unit(), m("0.01 USD"));
+        assert_eq!(Currency::VND.minor_unit(), m("1 VND"));
+        assert_eq!(Currency::KWD.minor_unit().to_string(), "0.001 KWD");
+    }
+
+    #[test]
+    fn amounts_are_plain_digits_even_where_decimal_would_accept_more() {
+        // Decimal's parser skips underscores and takes a missing integer part; money text does not.
+        assert_eq!("1_000".parse::<Decimal>().unwrap(), Decimal::new(1000, 0));
+        assert_eq!(".5".parse::<Decimal>().unwrap(), Decimal::new(5, 1));
+        for bad in ["1_000 USD", "1.0_0 USD", ".5 USD", "-.5 USD", "1._5 USD"] {
+            assert_eq!(bad.parse::<Money>(), Err(MoneyError::InvalidSyntax { input: bad.into() }), "{bad:?}");
+        }
+        assert_eq!("+1.5 USD".parse::<Money>(), Ok(m("1.50 USD")));
+        assert_eq!("-0.5 USD".parse::<Money>(), Ok(m("0.50 USD").negated()));
+    }
+    #[test]
+    fn ratios_are_exact_and_rounded_once() {
+        // 0.90 × 1 ÷ 30 is 0.03 exactly: no rounding direction moves it.
+        for rounding in [Rounding::Floor, Rounding::Ceiling, Rounding::HalfEven, Rounding::AwayFromZero] {
+            assert_eq!(m("0.90 USD").checked_mul_ratio(1, 30, rounding).unwrap(), m("0.03 USD"), "{rounding:?}");
+        }
+        // 1.00 × 2 ÷ 3 = 0.666…: down, up and to nearest; the sign goes with the numerator and the amount.
+        let r = |amount: &str, n, d, rounding| m(amount).checked_mul_ratio(n, d, rounding).unwrap().to_string();
+        assert_eq!(r("1 USD", 2, 3, Rounding::Floor), "0.66 USD");
+        assert_eq!(r("1 USD", 2, 3, Rounding::Ceiling), "0.67 USD");
+        assert_eq!(r("1 USD", 2, 3, Rounding::HalfDown), "0.67 USD");
+        assert_eq!(r("1 USD", -2, 3, Rounding::Floor), "-0.67 USD");
+        assert_eq!(r("-1 USD", 2, 3, Rounding::Ceiling), "-0.66 USD");
+        assert_eq!(r("-1 USD", -2, 3, Rounding::Floor), "0.66 USD");
+        // Halves: 0.05 × 1 ÷ 2 = 0.025.
+        assert_eq!(r("0.05 USD", 1, 2, Rounding::HalfEven), "0.02 USD");
+        assert_eq!(r("0.05 USD", 1, 2, Rounding::HalfUp), "0.03 USD");
+        assert_eq!(r("0 USD", -5, 7, Rounding::AwayFromZero), "0.00 USD");
+        // The product may exceed 128 bits on the way: (2⁹⁶ − 1) cents × i64::MAX ÷ i64::MAX.
+        let max = i64::MAX.unsigned_abs();
+        assert_eq!(max_usd().checked_mul_ratio(i64::MAX, max, Rounding::Floor).unwrap(), max_usd());
+        assert_eq!(
+            m("1 USD").checked_mul_ratio(1, 0, Rounding::Floor),
+            Err(MoneyError::DivisionByZero { amount: m("1 USD") })
+        );
+        assert_eq!(
+            max_usd().checked_mul_ratio(2, 1, Rounding::Floor),
+            Err(MoneyError::Overflow { operation: format!("{} × 2 ÷ 1", max_usd()) })
+        );
+        assert!(max_usd().checked_mul_ratio(i64::MAX, 1, Rounding::Floor).is_err());
     }
 }

@@ -10,7 +10,7 @@ use super::points::{Points, PointsFraction, lcm};
 use crate::ledger::{AllocationPolicy, Tag, label};
 use crate::local_day::{end_of_day, local_date_or_utc, start_of_day};
 use crate::locale::DisplayName;
-use crate::money::{Currency, Money, Rounding};
+use crate::money::{Currency, Money, Rounding, mul_div_rem};
 
 label!(
     /// The key of a tier ("silver", "gold"): stable, ASCII, what events, commands and configuration name. A
@@ -844,10 +844,12 @@ impl LoyaltyProgram {
     /// [`LoyaltyError::NoRedemptionRate`], [`LoyaltyError::Money`] on overflow.
     pub fn value_of(&self, points: Points, currency: Currency) -> Result<Money, LoyaltyError> {
         let rate = self.redemption_rate(currency).ok_or(LoyaltyError::NoRedemptionRate { currency })?;
-        let factor = Decimal::from(points.get())
-            .checked_div(Decimal::from(rate.points.get()))
-            .ok_or_else(|| LoyaltyError::Money(overflow(format!("{points} / {}", rate.points))))?;
-        Ok(rate.value.checked_mul(factor, self.spec.redemption.rounding)?)
+        // Exactly value × points ÷ rate points, rounded once (rate points are positive in a program that builds).
+        Ok(rate.value.checked_mul_ratio(
+            points.get(),
+            rate.points.get().unsigned_abs(),
+            self.spec.redemption.rounding,
+        )?)
     }
 
     /// The most points redeemable on an order of `order_total` (before the customer's balance is considered):
@@ -863,18 +865,14 @@ impl LoyaltyProgram {
             return Ok(Points::ZERO);
         }
         let max_value = order_total.checked_mul(self.spec.redemption.max_share, Rounding::Floor)?;
-        let points = max_value
-            .amount()
-            .checked_mul(Decimal::from(rate.points.get()))
-            .and_then(|p| p.checked_div(rate.value.amount()))
-            .ok_or_else(|| LoyaltyError::Money(overflow(format!("{max_value} in points"))))?
-            .floor();
-        let mut n = i64::try_from(points).unwrap_or(i64::MAX);
-        // Rounding up the value could exceed the share: step down until it fits (at most a few steps).
-        while n > 0 && self.value_of(Points::new(n), currency)?.amount() > max_value.amount() {
-            n -= 1;
-        }
-        Ok(Points::new(n))
+        // ⌊max × points ÷ value⌋ in minor units, exactly. Its value, n × value ÷ points, is at most the whole number
+        // of minor units `max`, so rounded in any direction it stays within the share. Beyond i64, i64::MAX.
+        let points = mul_div_rem(
+            max_value.minor_units().unsigned_abs(),
+            u128::from(rate.points.get().unsigned_abs()),
+            rate.value.minor_units().unsigned_abs(),
+        );
+        Ok(Points::new(points.map_or(i64::MAX, |(n, _)| i64::try_from(n).unwrap_or(i64::MAX))))
     }
 
     /// The tier rules, if any.
@@ -997,10 +995,6 @@ fn validate_tiers(rules: &TierRules) -> Result<(), LoyaltyError> {
     Ok(())
 }
 
-fn overflow(operation: String) -> crate::money::MoneyError {
-    crate::money::MoneyError::Overflow { operation }
-}
-
 fn period_months(period: Period) -> u32 {
     match period {
         Period::Month => 1,
@@ -1080,3 +1074,6 @@ pub(crate) fn review_window_start(
 fn fixed_date(year: i32, month: u32, day: u32) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(year, month, day).or_else(|| NaiveDate::from_ymd_opt(year, month, day.checked_sub(1)?))
 }
+
+#[cfg(test)]
+mod tests;
