@@ -1027,11 +1027,24 @@ pub(crate) fn next_period_start(start: NaiveDate, period: Period) -> Option<Naiv
 /// The first instant after the review period containing `at`: a calendar month for rolling windows, the year for
 /// calendar-year windows.
 pub(crate) fn review_period_end(rules: &TierRules, tz: Tz, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
-    let period = match rules.window {
+    let period = review_period(rules);
+    start_of_day(tz, next_period_start(period_start(local_date_or_utc(tz, at), period), period)?)
+}
+
+/// The last review due at or before `at`: the start of the review period containing `at - grace`, plus the
+/// grace. `None` when it falls outside chrono's range.
+pub(crate) fn last_review_due(rules: &TierRules, tz: Tz, grace: TimeDelta, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let period_end = at.checked_sub_signed(grace)?;
+    let start = start_of_day(tz, period_start(local_date_or_utc(tz, period_end), review_period(rules)))?;
+    start.checked_add_signed(grace).filter(|review| *review <= at)
+}
+
+/// Tier reviews come at the end of each calendar month for rolling windows, of each year for calendar years.
+const fn review_period(rules: &TierRules) -> Period {
+    match rules.window {
         TierWindow::RollingMonths { .. } => Period::Month,
         TierWindow::CalendarYear => Period::Year,
-    };
-    start_of_day(tz, next_period_start(period_start(local_date_or_utc(tz, at), period), period)?)
+    }
 }
 
 /// The start of the qualification window that ends at `end`.

@@ -1358,3 +1358,56 @@ proptest! {
         }
     }
 }
+
+/// Fuzz finding (`decide_points`, timeout): a command after a long silence ran one tier review per missed month,
+/// emitting an event each — millions for a command 200,000 years on. Reviews over windows after all activity are
+/// a fixed point, so catching up at once must equal reviewing month by month, and stay a handful of events.
+#[test]
+fn a_long_silence_is_reviewed_in_a_few_events_and_equals_reviewing_month_by_month() {
+    let tier = |name: &str, points: i64| Tier::new(TierName::new(name).unwrap()).threshold_points(Points::new(points));
+    let rules = TierRules::new(
+        TierMetric::PointsEarned,
+        TierWindow::RollingMonths { months: 3 },
+        vec![tier("member", 0), tier("silver", 100), tier("gold", 500)],
+    )
+    .grace_days(10);
+    let program = program(ProgramSpec::new(chrono_tz::Asia::Ho_Chi_Minh, usd(100), 1).tiers(rules));
+    let start = crate::common::at(2026, 1, 10, 3, 0);
+    let mut ids = 0;
+    let mut run = |account: &mut PointsAccount, at: DateTime<Utc>, body: PointsCommand| -> usize {
+        ids += 1;
+        // "Nothing due" is a rejection, which changes nothing.
+        match account.decide(&program, &Command::new(CommandId::from_u128(ids).unwrap(), at, body)) {
+            Ok(Decision::Accepted(commit)) => {
+                account.apply(&commit);
+                commit.events.len()
+            }
+            _ => 0,
+        }
+    };
+    let earn = |n: u32| PointsCommand::EarnPoints {
+        order: order(n),
+        lines: vec![PurchaseLine { line: LineId::new(1), amount: usd(60_000), tags: vec![] }],
+    };
+    let mut stepwise = PointsAccount::new(AccountId::from_u128(1).unwrap());
+    run(&mut stepwise, start, earn(1));
+    let mut at_once = stepwise.clone();
+    assert_eq!(stepwise.tier(), Some(TierName::new("gold").unwrap()));
+    // Month by month for three years: each command has at most one review due.
+    let mut now = start;
+    for _ in 0..36 {
+        now += TimeDelta::days(31);
+        run(&mut stepwise, now, PointsCommand::ProcessDue);
+    }
+    let events = run(&mut at_once, now, PointsCommand::ProcessDue);
+    assert!(events <= 6, "{events} events to catch up three years");
+    assert_eq!(at_once.tier(), Some(TierName::new("member").unwrap()));
+    assert_eq!(at_once.tier(), stepwise.tier());
+    assert_eq!(at_once.next_deadline(), stepwise.next_deadline());
+    assert!(at_once.next_deadline().is_some_and(|d| d > now));
+    // And 200,000 years on: still a handful of events, the next review after the command.
+    let far = Utc.with_ymd_and_hms(200_000, 6, 1, 0, 0, 0).unwrap();
+    let events = run(&mut at_once, far, PointsCommand::ProcessDue);
+    assert!(events <= 2, "{events} events to catch up 200,000 years");
+    assert!(at_once.next_deadline().is_some_and(|d| d > far));
+}
