@@ -227,7 +227,7 @@ fn main() -> std::result::Result<(), Box<dyn Error + Send + Sync>> {
     let mut by_store = BTreeMap::new();
     for (store, tally) in merged.nps.groups() {
         let e = tally.nps(level, NetMethod::AdjustedWald)?;
-        by_store.insert(store.as_str().to_owned(), format!("{:.1} ± {:.1} (n {})", e.value(), e.margin(), tally.n()));
+        by_store.insert(store.as_str().to_owned(), format!("{:.1} (n {})", e.with_interval(), tally.n()));
     }
     println!("merged NPS: {}", by_store.iter().map(|(s, e)| format!("{s} {e}")).collect::<Vec<_>>().join(", "));
     let data = FitData::from_patterns(TimeUnit::Week, merged.patterns)?;

@@ -7,7 +7,7 @@
 //! up prepaid cards (5 % bonus from 500,000 VND, 10 % from 1,000,000 VND, bonus valid 90 days) and pay with them,
 //! return some orders, answer NPS and CSAT surveys, and raise support tickets that agents answer in business hours.
 //!
-//! Every command goes through the crate's host loop ([`customer_care::host::submit`]) into a SQLite file — the
+//! Every command goes through the crate's host loop ([`customer_care::host::Host`]) into a SQLite file — the
 //! adapter of `examples/sqlite_host`, one connection for all streams — with an outbox of e-receipts written in
 //! the same transaction as each wallet commit. Commands have fixed ids, so **running the tour again on the same
 //! file changes nothing**: the second run finds every command stored, answers it from the stored commit, and
@@ -15,10 +15,10 @@
 //! A file written by another version of the simulation is refused (same id, another body): use `--fresh`.
 //!
 //! The report: customers by lifecycle stage (rules plus a BG/NBD fit on the year's purchases), loyalty points and
-//! stored-value liability and breakage, NPS ± margin and CSAT per store, first-reply time and SLA per store, and
-//! today's care plan — planned by `customer_care::care` from the records, the points and prepaid accounts, the
-//! stages and the resolved tickets, and queued in a table keyed by each action's dedup key, so a second run queues
-//! nothing new.
+//! stored-value liability and breakage, NPS and CSAT per store with their intervals, first-reply time and SLA per
+//! store, and today's care plan — planned by `customer_care::care` from the records, the points and prepaid
+//! accounts, the stages and the resolved tickets, and queued in a table keyed by each action's dedup key, so a
+//! second run queues nothing new.
 //!
 //! Run with `cargo run --release --example tour [-- path/to/file.db] [--fresh]` (default file:
 //! `customer-care-tour.db` in the temp directory; `--fresh` deletes it first). The progress goes to stderr.
@@ -118,10 +118,11 @@ fn pct(part: usize, whole: usize) -> f64 {
     if whole == 0 { 0.0 } else { 100.0 * part as f64 / whole as f64 }
 }
 
-/// "41.2 ± 9.8" plus a flag for a thin sample.
+/// The value with its interval, "40.0 [-12.6, 74.1]" ("41.2 ± 9.8" only where the interval is symmetric at the
+/// printed precision), plus a flag for a thin sample.
 fn show(e: &Estimate, digits: usize) -> String {
     let thin = e.warnings().iter().any(|w| matches!(w, Warning::ThinSample { .. }));
-    format!("{:.digits$} ± {:.digits$}{}", e.value(), e.margin(), if thin { " (thin)" } else { "" })
+    format!("{:.digits$}{}", e.with_interval(), if thin { " (thin)" } else { "" })
 }
 
 /// Customers by lifecycle stage: the rules (tenure, recency against each customer's own rhythm) combined with
@@ -251,11 +252,11 @@ fn report_surveys(world: &World) -> Result<()> {
     let nps_by = Breakdown::by_segment(NpsScale, &nps)?;
     let csat_by = Breakdown::by_segment(CsatScale::FIVE_POINT, &csat)?;
     println!("\n== Surveys after visits (95 % intervals)");
-    println!("  {:<7} {:>5} {:>15} {:>14}", "store", "n", "NPS", "CSAT top-2 %");
+    println!("  {:<7} {:>5} {:>18} {:>18}", "store", "n", "NPS", "CSAT top-2 %");
     for (store, tally) in nps_by.groups() {
         let c = csat_by.get(store).ok_or("store missing from CSAT")?;
         println!(
-            "  {:<7} {:>5} {:>15} {:>14}",
+            "  {:<7} {:>5} {:>18} {:>18}",
             store.as_str(),
             tally.n(),
             show(&tally.nps(level, NetMethod::AdjustedWald)?, 1),
@@ -263,7 +264,7 @@ fn report_surveys(world: &World) -> Result<()> {
         );
     }
     let all = nps_by.total()?;
-    println!("  {:<7} {:>5} {:>15}", "all", all.n(), show(&all.nps(level, NetMethod::AdjustedWald)?, 1));
+    println!("  {:<7} {:>5} {:>18}", "all", all.n(), show(&all.nps(level, NetMethod::AdjustedWald)?, 1));
     Ok(())
 }
 
