@@ -278,4 +278,12 @@ mod tests {
         assert_eq!(set, [9, 8, 7].into_iter().collect::<KeySet<u32>>());
         assert_eq!(set.iter_rev().copied().collect::<Vec<_>>(), [9, 8, 7]);
     }
+    #[test]
+    fn sets_of_equal_size_differ_by_their_keys() {
+        let set = |keys: &[u32]| keys.iter().copied().collect::<KeySet<u32>>();
+        assert_ne!(set(&[1, 2, 3]), set(&[1, 2, 4]));
+        assert_ne!(set(&[1, 2, 3]), set(&[1, 2]));
+        assert_eq!(set(&[3, 1, 2]), set(&[1, 2, 3]));
+        assert_eq!(set(&[]), KeySet::default());
+    }
 }

@@ -864,4 +864,13 @@ mod tests {
         assert!(!usd(1).is_nil() && !usd(-1).is_above_zero() && !usd(0).is_above_zero());
         assert_eq!(usd(1).try_add(&usd(2)), Some(usd(3)));
     }
+    #[test]
+    fn lot_ids_are_plain_digits_on_both_sides() {
+        // `u64::from_str` takes a leading `+`; a lot id does not, on either side of the dot.
+        for bad in ["+1.0", "1.+0", "+1.+0", "1.0 ", " 1.0"] {
+            assert_eq!(bad.parse::<LotId>(), Err(ParseLotIdError { input: bad.into() }), "{bad:?}");
+        }
+        assert_eq!("0.4294967295".parse::<LotId>(), Ok(LotId::new(0, u32::MAX)));
+        assert!("0.4294967296".parse::<LotId>().is_err());
+    }
 }

@@ -162,4 +162,14 @@ mod tests {
         many.push(9);
         assert_eq!(&*many, &[9]);
     }
+    #[test]
+    fn retain_on_the_inline_element_keeps_or_drops_it() {
+        let mut one = Few::One(4);
+        one.retain(|n| *n == 4);
+        assert!(matches!(one, Few::One(4)));
+        one.retain(|n| *n != 4);
+        assert!(one.is_empty());
+        one.retain(|_| true);
+        assert!(one.is_empty());
+    }
 }

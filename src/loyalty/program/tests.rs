@@ -596,8 +596,8 @@ fn a_points_value_is_exact_before_it_is_rounded() {
         assert_eq!(p.value_of(Points::new(n), Currency::USD).unwrap(), usd(3 * n), "{n} points");
     }
     assert_eq!(p.value_of(Points::new(-7), Currency::USD).unwrap(), usd(-21));
-    // Rounding up an exact value changes nothing either (0.0300…01 ceiled was 0.04, so a 0.03 USD order could not
-    // take the one point it is worth).
+    // Rounding up an exact value changes nothing either (2 points were 0.90 × 0.0666…7 = 0.0600…03, ceiled to 0.07,
+    // so a 0.06 USD order could take only one of the two points it is worth).
     s.redemption.rounding = Rounding::Ceiling;
     let p = LoyaltyProgram::new(s).unwrap();
     for n in [1, 2, 7, 29, 30, 31] {
