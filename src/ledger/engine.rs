@@ -346,12 +346,23 @@ impl<U: Unit> Ledger<U> {
     /// Processes everything due up to `as_of`, in chronological order (activations, then hold deadlines, then
     /// expiries at the same instant), repaying debt from what becomes available; applies each fact and hands it to
     /// `sink`. Settling at any instant after a deadline gives the same facts as settling exactly at it.
+    ///
+    /// Every step removes the entry it processes from its index, so the loop ends after at most one step per
+    /// pending lot, hold and live lot (and per lot a hold releases). It also ends, rather than spinning, if an
+    /// index ever failed to advance: a state no sequence of commits builds and
+    /// [`check_invariants`](Self::check_invariants) reports, which must never hang the host.
     pub fn settle(&mut self, as_of: DateTime<Utc>, sink: &mut impl FnMut(SettleFact<U>)) {
         self.repay(sink);
+        let mut previous = None;
         loop {
             let activation = self.pending.first().copied().filter(|&(at, _)| at <= as_of);
             let hold = self.hold_deadlines.first().copied().filter(|&(at, _)| at <= as_of);
             let expiry = self.live.first().copied().filter(|&(at, _)| at <= as_of && at != DateTime::<Utc>::MAX_UTC);
+            let heads = Some((activation, hold, expiry));
+            if heads == previous {
+                break;
+            }
+            previous = heads;
             let step =
                 [activation.map(|(at, _)| (at, 0u8)), hold.map(|(at, _)| (at, 1u8)), expiry.map(|(at, _)| (at, 2u8))]
                     .into_iter()
@@ -384,6 +395,9 @@ impl<U: Unit> Ledger<U> {
                 let amount = self.lots.get(&lot).map_or_else(|| self.zero.clone(), |l| l.free.clone());
                 self.apply_expiry(lot, &amount);
                 sink(SettleFact::Expired { lot, amount });
+                if self.live.first() == Some(&(at, lot)) {
+                    break; // the index did not advance (see above)
+                }
             }
             self.repay(sink);
         }

@@ -80,9 +80,9 @@ impl<K: Ord + Copy> KeySet<K> {
                     *slot = false;
                     self.dead += 1;
                     self.len -= 1;
-                    while self.alive.get(self.head) == Some(&false) {
-                        self.head += 1;
-                    }
+                    // The head moves to the next live slot (or past the end).
+                    let rest = self.alive.get(self.head..).unwrap_or_default();
+                    self.head += rest.iter().position(|alive| *alive).unwrap_or(rest.len());
                     if self.dead * 2 > self.run.len() {
                         self.compact();
                     }

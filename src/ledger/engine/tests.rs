@@ -650,3 +650,24 @@ fn lots_stay_sorted_across_chunks_and_out_of_order_credits() {
     let json = serde_json::to_string(&ledger).unwrap();
     assert_eq!(serde_json::from_str::<Ledger<Points>>(&json).unwrap(), ledger);
 }
+
+#[test]
+fn settling_a_damaged_index_ends_instead_of_spinning() {
+    // An expiry or activation key naming no lot: processing it changes nothing, so the head never moves.
+    // No sequence of commits builds this (check_invariants reports it); settling must still return.
+    let mut expiring = mixed();
+    expiring.live.insert((t(1), LotId::new(99, 0)));
+    let mut facts = Vec::new();
+    expiring.settle(t(30), &mut |f| facts.push(f));
+    // The step and the catch-up after it each try the phantom once; then settling sees no progress and stops.
+    assert_eq!(facts.len(), 2, "{facts:?}");
+    assert!(facts.iter().all(|f| matches!(f, SettleFact::Expired { lot, .. } if *lot == LotId::new(99, 0))));
+    assert!(expiring.check_invariants().is_err());
+
+    let mut activating = mixed();
+    activating.pending.insert((t(1), LotId::new(99, 0)));
+    let mut facts = Vec::new();
+    activating.settle(t(30), &mut |f| facts.push(f));
+    assert_eq!(facts.len(), 1, "{facts:?}");
+    assert!(activating.check_invariants().is_err());
+}
