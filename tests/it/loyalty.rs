@@ -754,6 +754,9 @@ fn simulate_with(steps: &[Step], sweep: bool, program: LoyaltyProgram) -> Host {
         if sweep {
             while let Some(deadline) = h.account.next_deadline().filter(|d| *d <= now) {
                 h.ok(deadline, PointsCommand::ProcessDue);
+                // A scheduler loops like this: each step must move the deadline on, or it would spin.
+                let next = h.account.next_deadline();
+                assert!(next.is_none_or(|n| n > deadline), "processing {deadline} left {next:?} due");
             }
         }
         let Some(mut cmd) = cmd else { continue };
@@ -777,6 +780,9 @@ fn simulate_with(steps: &[Step], sweep: bool, program: LoyaltyProgram) -> Host {
     if sweep {
         while let Some(deadline) = h.account.next_deadline().filter(|d| *d <= now) {
             h.ok(deadline, PointsCommand::ProcessDue);
+            // A scheduler loops like this: each step must move the deadline on, or it would spin.
+            let next = h.account.next_deadline();
+            assert!(next.is_none_or(|n| n > deadline), "processing {deadline} left {next:?} due");
         }
     }
     let _ = h.submit(now, PointsCommand::ProcessDue);

@@ -649,6 +649,9 @@ fn simulate(steps: &[Step], sweep: bool) -> Host {
         if sweep {
             while let Some(deadline) = h.account.next_deadline().filter(|d| *d <= now) {
                 h.ok(deadline, WalletCommand::ExpireDue);
+                // A scheduler loops like this: each step must move the deadline on, or it would spin.
+                let next = h.account.next_deadline();
+                assert!(next.is_none_or(|n| n > deadline), "processing {deadline} left {next:?} due");
             }
         }
         let cmd = match step {
@@ -670,6 +673,9 @@ fn simulate(steps: &[Step], sweep: bool) -> Host {
     if sweep {
         while let Some(deadline) = h.account.next_deadline().filter(|d| *d <= now) {
             h.ok(deadline, WalletCommand::ExpireDue);
+            // A scheduler loops like this: each step must move the deadline on, or it would spin.
+            let next = h.account.next_deadline();
+            assert!(next.is_none_or(|n| n > deadline), "processing {deadline} left {next:?} due");
         }
     }
     let _ = h.submit(now, WalletCommand::ExpireDue);
