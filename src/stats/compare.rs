@@ -586,4 +586,22 @@ mod tests {
     const WELCH_T: f64 = 3.841_366_626_732_68;
     const WELCH_P: f64 = 0.003_434_375_992_157_661;
     const WELCH_DF: f64 = 9.716_763_005_780_345;
+
+    #[test]
+    fn welch_interval_ignores_narrow_bounds_of_one_sample_when_the_other_differs() {
+        // 6.9 against 1.1, s² = 0.09 each, n = 4: raw interval [5.280932, 6.319068] (as above). Only shared bounds
+        // clamp: [1, 7] against [0, 10] must not cut the upper end at 6 (the width of the first scale), in either order.
+        let a = MeanSample::new(4, 4.0, 6.9, 0.09).unwrap();
+        let b = MeanSample::new(4, 4.0, 1.1, 0.09).unwrap();
+        let level = ConfidenceLevel::default();
+        let free = mean_difference(&a, &b, level).unwrap().difference().interval();
+        let narrow = |s: MeanSample| s.within(1.0, 7.0).unwrap();
+        let wide = |s: MeanSample| s.within(0.0, 10.0).unwrap();
+        for (x, y) in [(narrow(a), wide(b)), (wide(a), narrow(b))] {
+            let c = mean_difference(&x, &y, level).unwrap();
+            assert_eq!(c.difference().interval(), free);
+            assert!((c.difference().interval().upper() - 6.319_068_388_873_103).abs() < 1e-9);
+            assert!(!c.difference().warnings().iter().any(|w| matches!(w, Warning::Clamped { .. })));
+        }
+    }
 }
