@@ -671,3 +671,28 @@ fn settling_a_damaged_index_ends_instead_of_spinning() {
     assert_eq!(facts.len(), 1, "{facts:?}");
     assert!(activating.check_invariants().is_err());
 }
+
+#[test]
+fn every_released_lot_past_its_expiry_expires_before_debt_is_repaid() {
+    // A hold over two lots lapses after both expired: both released amounts expire, and the debt stays.
+    let mut l = Ledger::new(Points::ZERO);
+    for v in [1, 2] {
+        l.apply_credit(&Credit { expires_at: Some(t(4)), ..credit(v, 10) }, t(0));
+    }
+    let h = HoldId::from_u128(1).unwrap();
+    let placement = l.plan_hold(h, &p(20), &AllocationPolicy::Fifo, &[], Some(t(5)), None, t(0)).unwrap();
+    l.apply_hold(&placement, t(0));
+    l.apply_debt(&p(5));
+    let mut facts = Vec::new();
+    l.settle(t(6), &mut |f| facts.push(f));
+    assert_eq!(
+        facts,
+        [
+            SettleFact::HoldExpired { hold: h, released: vec![take(1, 10), take(2, 10)] },
+            SettleFact::Expired { lot: LotId::new(1, 0), amount: p(10) },
+            SettleFact::Expired { lot: LotId::new(2, 0), amount: p(10) },
+        ]
+    );
+    assert_eq!((*l.debt(), l.totals().expired), (p(5), p(20)));
+    l.check_invariants().unwrap();
+}
