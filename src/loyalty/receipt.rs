@@ -3,7 +3,9 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::account::{PointsAccount, PointsCommand, PointsEvent};
+use super::account::PointsAccount;
+use super::command::PointsCommand;
+use super::event::PointsEvent;
 use super::points::Points;
 use crate::id::OrderId;
 use crate::ledger::UpcomingExpiry;
