@@ -412,7 +412,7 @@ impl PointsAccount {
                     .map(|l| (l.id(), *l.remaining()))
                     .collect();
                 for (lot, points) in lots {
-                    let event = PointsEvent::PointsExpired { lot, points };
+                    let event = PointsEvent::LotExpired { lot, points };
                     scratch.apply_event(&event, at);
                     events.push(event);
                 }
@@ -1177,8 +1177,8 @@ impl PointsAccount {
             PointsEvent::HoldExpired { hold, released } => {
                 self.ledger.apply_release(*hold, released, HoldStatus::Expired);
             }
-            PointsEvent::PointsActivated { lot, .. } => self.ledger.apply_activation(*lot),
-            PointsEvent::PointsExpired { lot, points } => self.ledger.apply_expiry(*lot, points),
+            PointsEvent::LotActivated { lot, .. } => self.ledger.apply_activation(*lot),
+            PointsEvent::LotExpired { lot, points } => self.ledger.apply_expiry(*lot, points),
             PointsEvent::PointsAdjusted { credit, allocations, .. } => {
                 if let Some(c) = credit {
                     self.ledger.apply_credit(c, at);

@@ -156,15 +156,17 @@ pub enum PointsEvent {
         /// What it released, per lot.
         released: Vec<Allocation<Points>>,
     },
-    /// Pending points became spendable.
-    PointsActivated {
+    /// A pending lot's points became spendable.
+    #[serde(alias = "points_activated")]
+    LotActivated {
         /// The lot.
         lot: LotId,
         /// Its points.
         points: Points,
     },
-    /// Points expired.
-    PointsExpired {
+    /// A lot's unspent points expired (at the lot's expiry, or when the account became dormant).
+    #[serde(alias = "points_expired")]
+    LotExpired {
         /// The lot.
         lot: LotId,
         /// The points.
@@ -226,7 +228,7 @@ pub enum PointsEvent {
         /// When the account becomes dormant unless active again.
         dormant_at: DateTime<Utc>,
     },
-    /// The account became dormant: its available points expired (one `PointsExpired` per lot before this event).
+    /// The account became dormant: its available points expired (one `LotExpired` per lot before this event).
     AccountDormant {
         /// The deadline that passed.
         dormant_at: DateTime<Utc>,
@@ -253,8 +255,8 @@ impl PointsEvent {
     /// The event of a lot-engine settle fact.
     pub(super) fn from_settle(fact: SettleFact<Points>) -> Self {
         match fact {
-            SettleFact::Activated { lot, amount } => Self::PointsActivated { lot, points: amount },
-            SettleFact::Expired { lot, amount } => Self::PointsExpired { lot, points: amount },
+            SettleFact::Activated { lot, amount } => Self::LotActivated { lot, points: amount },
+            SettleFact::Expired { lot, amount } => Self::LotExpired { lot, points: amount },
             SettleFact::HoldExpired { hold, released } => Self::HoldExpired { hold, released },
             SettleFact::DebtRepaid { allocations } => Self::DebtRepaid { allocations },
         }

@@ -61,7 +61,7 @@ pub struct TopUpRecord {
 /// account.apply(&commit);
 /// let receipt = commit.events.iter().find_map(|e| e.receipt()).ok_or("no receipt")?;
 /// assert_eq!(receipt.from_bonus, vnd(50_000));
-/// assert_eq!(receipt.total_remaining, vnd(470_000));
+/// assert_eq!(receipt.money_available, vnd(470_000));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
@@ -208,7 +208,7 @@ impl StoredValueAccount {
     }
 
     /// Everything spendable now (as of the last applied commit).
-    pub fn available(&self) -> Money {
+    pub fn money_available(&self) -> Money {
         *self.ledger.available()
     }
 
@@ -223,7 +223,7 @@ impl StoredValueAccount {
     }
 
     /// Value reserved by open holds.
-    pub fn held(&self) -> Money {
+    pub fn money_held(&self) -> Money {
         *self.ledger.held()
     }
 
@@ -242,7 +242,7 @@ impl StoredValueAccount {
         self.spends.get(order).map_or(&[], Vec::as_slice)
     }
 
-    /// When the host should wake and submit [`WalletCommand::ExpireDue`]: the next lot expiry or hold deadline.
+    /// When the host should wake and submit [`WalletCommand::ProcessDue`]: the next lot expiry or hold deadline.
     pub fn next_deadline(&self) -> Option<DateTime<Utc>> {
         self.ledger.next_deadline()
     }
@@ -363,7 +363,7 @@ impl StoredValueAccount {
             self
         };
         let first_body = events.len();
-        if matches!(command.body, WalletCommand::ExpireDue) && events.is_empty() {
+        if matches!(command.body, WalletCommand::ProcessDue) && events.is_empty() {
             return Err(WalletError::NothingDue { as_of: at, next_deadline: self.next_deadline() });
         }
         state.decide_body(program, &command.body, at, version, &mut events)?;
@@ -582,7 +582,7 @@ impl StoredValueAccount {
             WalletCommand::RefundTopUp { payment, amount } => {
                 events.push(self.decide_refund_top_up(program, payment, *amount)?);
             }
-            WalletCommand::ExpireDue => {}
+            WalletCommand::ProcessDue => {}
             WalletCommand::Close => {
                 let open = self.ledger.open_holds().count();
                 if open > 0 {
@@ -632,8 +632,8 @@ impl StoredValueAccount {
         // A spend takes from available; a capture takes from held, and a final capture releases into available.
         let (spent_now, released_now) = if from_hold { (zero, total(zero, released)) } else { (amount, zero) };
         let bonus_spent_now = if spent_now.is_zero() { zero } else { from_bonus };
-        let bonus_remaining = add(sub(self.bonus_available, bonus_spent_now), self.bonus_part(released));
-        let total_remaining = add(sub(*self.ledger.available(), spent_now), released_now);
+        let bonus_available = add(sub(self.bonus_available, bonus_spent_now), self.bonus_part(released));
+        let money_available = add(sub(*self.ledger.available(), spent_now), released_now);
         let minus: &[Allocation<Money>] = if spent_now.is_zero() { &[] } else { debited };
         Receipt {
             order: order.clone(),
@@ -642,9 +642,9 @@ impl StoredValueAccount {
             from_principal,
             from_bonus,
             lines,
-            principal_remaining: sub(total_remaining, bonus_remaining),
-            bonus_remaining,
-            total_remaining,
+            principal_available: sub(money_available, bonus_available),
+            bonus_available,
+            money_available,
             next_expiry: self.next_expiry_after(minus, released),
         }
     }

@@ -97,11 +97,14 @@ pub struct Receipt {
     /// Per lot, in spend order.
     pub lines: Vec<ReceiptLine>,
     /// Principal available after the debit.
-    pub principal_remaining: Money,
+    #[serde(alias = "principal_remaining")]
+    pub principal_available: Money,
     /// Bonus available after the debit.
-    pub bonus_remaining: Money,
+    #[serde(alias = "bonus_remaining")]
+    pub bonus_available: Money,
     /// Everything available after the debit.
-    pub total_remaining: Money,
+    #[serde(alias = "total_remaining")]
+    pub money_available: Money,
     /// The next expiry of available value after the debit, if any.
     pub next_expiry: Option<UpcomingExpiry<Money>>,
 }
@@ -116,7 +119,7 @@ impl fmt::Display for Receipt {
         write!(
             f,
             "balance {} (principal {}, bonus {})",
-            self.total_remaining, self.principal_remaining, self.bonus_remaining
+            self.money_available, self.principal_available, self.bonus_available
         )?;
         if let Some(e) = &self.next_expiry {
             write!(f, "\n{} expires at {}", e.amount, e.expires_at.format("%Y-%m-%d %H:%M UTC"))?;
