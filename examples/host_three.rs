@@ -61,7 +61,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     }
     let top_up = WalletCommand::TopUp { payment: PaymentRef::new("VNPAY-0001")?, amount: vnd(1_000_000) };
     host.submit(&mut card, &prepaid, next_id()?, top_up)?;
-    println!("   card balance {} (bonus {})", card.available(), card.bonus_available());
+    println!("   card balance {} (bonus {})", card.money_available(), card.bonus_available());
 
     println!("\n== 5 December: a haircut and a treatment, 450,000 VND, paid by card");
     host.clock_mut().set(local(5, 15)?);
@@ -92,7 +92,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         retry.outcome.is_duplicate(),
         retry.commit().version,
         retry.commit().command.issued_at,
-        card.available()
+        card.money_available()
     );
     for receipt in retry.events().iter().filter_map(|e| e.receipt()) {
         print_receipt("receipt reprinted", &receipt.to_string());
@@ -105,6 +105,6 @@ fn main() -> Result<(), Box<dyn Error>> {
     let replayed = host.load(PointsAccount::new(points.id()))?;
     println!("   points   v{}: {} available", replayed.version(), replayed.points_available());
     let replayed = host.load(StoredValueAccount::new(card.id(), Currency::VND))?;
-    println!("   card     v{}: {} available", replayed.version(), replayed.available());
+    println!("   card     v{}: {} available", replayed.version(), replayed.money_available());
     Ok(())
 }

@@ -100,8 +100,8 @@ fn describe(event: &PointsEvent) -> String {
         PointsEvent::PointsRedeemed { order, points, value, allocations } => {
             format!("redeemed {points} points worth {value} on {order}, from lots {:?}", lots(allocations))
         }
-        PointsEvent::PointsActivated { lot, points } => format!("{points} points of lot {lot} became spendable"),
-        PointsEvent::PointsExpired { lot, points } => format!("{points} points of lot {lot} expired"),
+        PointsEvent::LotActivated { lot, points } => format!("{points} points of lot {lot} became spendable"),
+        PointsEvent::LotExpired { lot, points } => format!("{points} points of lot {lot} expired"),
         PointsEvent::PointsClawedBack { order, points, allocations, debt, forgiven, .. } => format!(
             "return of {order}: {points} points earned on it, {} taken back from lots {:?}, {debt} owed, {forgiven} forgiven",
             allocations.iter().map(|a| a.amount.get()).sum::<i64>(),

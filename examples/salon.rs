@@ -126,7 +126,7 @@ impl Till {
             "   {} tops up {}: card {} (bonus {})",
             guest.name,
             vnd(amount),
-            guest.card.available(),
+            guest.card.money_available(),
             guest.card.bonus_available()
         );
         Ok(())
@@ -209,7 +209,7 @@ fn main() -> Result<()> {
         println!(
             "   {:<9} card {:>12}  points {:>4}  tier {tier}",
             guest.name,
-            guest.card.available().to_string(),
+            guest.card.money_available().to_string(),
             guest.points.points_available().to_string()
         );
     }

@@ -125,7 +125,7 @@ fn customer_year(
         }
         let amount = vnd(20_000 + 1_000 * rng.below(60) as i64);
         let mut bodies = Vec::new();
-        if account.available().minor_units() < amount.minor_units() {
+        if account.money_available().minor_units() < amount.minor_units() {
             let top_up = vnd([200_000, 500_000, 1_000_000][rng.below(3) as usize]);
             bodies.push(WalletCommand::TopUp { payment: PaymentRef::new(&format!("P-{n}-{visit}"))?, amount: top_up });
         }
@@ -153,7 +153,7 @@ fn customer_year(
     let end = Utc.with_ymd_and_hms(2026, 12, 31, 16, 0, 0).single().ok_or("no such instant")?;
     if account.next_deadline().is_some_and(|d| d <= end) {
         let command = CommandId::from_u128((u128::from(n) << 32) | 0xF)?;
-        Host::new(&mut *store, || end).submit(&mut account, program, command, WalletCommand::ExpireDue)?;
+        Host::new(&mut *store, || end).submit(&mut account, program, command, WalletCommand::ProcessDue)?;
         partial.commits += 1;
     }
     if account.version() > 0 {

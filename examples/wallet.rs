@@ -67,10 +67,10 @@ impl Spa {
         }
         println!(
             "   balance: {} (principal {}, bonus {}, held {})",
-            self.account.available(),
+            self.account.money_available(),
             self.account.principal_available(),
             self.account.bonus_available(),
-            self.account.held()
+            self.account.money_held()
         );
         Ok(())
     }
@@ -171,7 +171,7 @@ fn main() -> Result<()> {
     spa.visit(
         at(5, 5, 2),
         "May: the spa's nightly sweep (the unused bonus expired on 1 May)",
-        WalletCommand::ExpireDue,
+        WalletCommand::ProcessDue,
     )?;
     spa.visit(
         at(5, 6, 3),

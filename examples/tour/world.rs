@@ -401,7 +401,7 @@ impl World {
                 self.points(n, close, PointsCommand::ProcessDue)?;
             }
             if due(self.wallets.get(wallet_id(n)?.as_uuid()).and_then(StoredValueAccount::next_deadline)) {
-                self.wallet(n, close, WalletCommand::ExpireDue)?;
+                self.wallet(n, close, WalletCommand::ProcessDue)?;
             }
         }
         eprintln!("\rsimulated 2026: {} orders{:>20}", self.orders, "");
@@ -513,7 +513,8 @@ impl World {
         // Then the prepaid card, topped up when it runs short.
         let mut prepaid = false;
         if p.prepaid {
-            let available = self.wallets.get(wallet_id(p.n)?.as_uuid()).map_or(0, |w| w.available().minor_units());
+            let available =
+                self.wallets.get(wallet_id(p.n)?.as_uuid()).map_or(0, |w| w.money_available().minor_units());
             if available < pay.minor_units() {
                 let amount = vnd(*self.rng.pick(&[200_000, 500_000, 500_000, 1_000_000]));
                 let payment = PaymentRef::new(&format!("MOMO-{:08}", self.next_command + 1))?;

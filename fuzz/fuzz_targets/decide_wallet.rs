@@ -110,7 +110,7 @@ fn body(u: &mut Unstructured<'_>, c: Currency, at: DateTime<Utc>) -> Result<Wall
         },
         _ => {
             if u.ratio(7, 8)? {
-                WalletCommand::ExpireDue
+                WalletCommand::ProcessDue
             } else {
                 WalletCommand::Close
             }

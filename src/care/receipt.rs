@@ -63,7 +63,7 @@ impl ReceiptFacts<'_> {
             Self::StoredValue(r) => {
                 values.insert(Placeholder::Order, r.order.to_string());
                 values.insert(Placeholder::Amount, locale.format_money(&r.amount));
-                values.insert(Placeholder::Balance, locale.format_money(&r.total_remaining));
+                values.insert(Placeholder::Balance, locale.format_money(&r.money_available));
                 expiry(&mut values, locale, zone, r.next_expiry.as_ref(), |m| locale.format_money(m));
             }
             Self::Points(r) => {
@@ -75,7 +75,7 @@ impl ReceiptFacts<'_> {
                         values.insert(placeholder, locale.format_integer(points.get()));
                     }
                 }
-                values.insert(Placeholder::Points, locale.format_integer(r.available.get()));
+                values.insert(Placeholder::Points, locale.format_integer(r.points_available.get()));
                 expiry(&mut values, locale, zone, r.next_expiry.as_ref(), |p: &Points| locale.format_integer(p.get()));
             }
         }
@@ -143,9 +143,9 @@ impl TemplateSet {
     ///     from_principal: vnd("1700000 VND")?,
     ///     from_bonus: vnd("150000 VND")?,
     ///     lines: vec![],
-    ///     principal_remaining: vnd("2000000 VND")?,
-    ///     bonus_remaining: vnd("150000 VND")?,
-    ///     total_remaining: vnd("2150000 VND")?,
+    ///     principal_available: vnd("2000000 VND")?,
+    ///     bonus_available: vnd("150000 VND")?,
+    ///     money_available: vnd("2150000 VND")?,
     ///     next_expiry: Some(UpcomingExpiry {
     ///         // The first instant of 6 March 2027 in Hà Nội: usable through 5 March.
     ///         expires_at: Utc.with_ymd_and_hms(2027, 3, 5, 17, 0, 0).single().ok_or("no such instant")?,
@@ -243,8 +243,8 @@ mod tests {
             at: Utc.with_ymd_and_hms(2026, 3, 5, 7, 30, 0).unwrap(),
             earned: Points::new(earned),
             redeemed: Points::new(redeemed),
-            available: Points::new(1_085),
-            pending: Points::ZERO,
+            points_available: Points::new(1_085),
+            points_pending: Points::ZERO,
             next_expiry: expiring.map(|n| UpcomingExpiry {
                 expires_at: Utc.with_ymd_and_hms(2026, 12, 31, 17, 0, 0).unwrap(),
                 amount: Points::new(n),
@@ -305,9 +305,9 @@ mod tests {
             from_principal: vnd(50_000),
             from_bonus: vnd(0),
             lines: vec![],
-            principal_remaining: vnd(0),
-            bonus_remaining: vnd(0),
-            total_remaining: vnd(0),
+            principal_available: vnd(0),
+            bonus_available: vnd(0),
+            money_available: vnd(0),
             next_expiry: None,
         };
         let vi = TemplateSet::samples().render_receipt(&receipt, Some("vi"), HCM, "Salon Mai").unwrap();

@@ -91,7 +91,7 @@ impl StoredValueFacts {
     pub fn of(account: &StoredValueAccount) -> Self {
         let bonus = account.ledger().spendable_by_expiry().filter(|l| l.category() == BONUS);
         Self {
-            available: account.available(),
+            available: account.money_available(),
             expiring_bonus: next_expiry(bonus.map(|l| (l.expires_at(), *l.remaining()))),
             last_activity_at: account.last_issued_at(),
         }

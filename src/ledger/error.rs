@@ -102,3 +102,42 @@ pub struct InvariantViolation {
     /// What does not add up, with the values.
     pub what: String,
 }
+
+/// One rejection of each kind, in declaration order, counting `amount` and `other` (for the domains' tests of their
+/// mapping). The match below has no wildcard: a new kind fails to compile until it is listed.
+#[cfg(test)]
+pub(crate) fn one_of_each<U: Clone>(amount: U, other: U) -> Vec<LedgerError<U>> {
+    use chrono::TimeZone;
+    let lot = LotId::new(4, 1);
+    let hold = HoldId::from_u128(9).unwrap();
+    let at = |day| Utc.with_ymd_and_hms(2026, 1, day, 0, 0, 0).unwrap();
+    let all = vec![
+        LedgerError::NonPositiveAmount { amount: amount.clone() },
+        LedgerError::UnitMismatch { expected: amount.clone(), found: other.clone() },
+        LedgerError::InsufficientBalance { requested: other.clone(), available: amount.clone() },
+        LedgerError::LotNotFound { lot },
+        LedgerError::LotExists { lot },
+        LedgerError::HoldNotFound { hold },
+        LedgerError::HoldExists { hold },
+        LedgerError::HoldClosed { hold, status: HoldStatus::Released },
+        LedgerError::CaptureExceedsHold { hold, requested: other.clone(), held: amount.clone() },
+        LedgerError::ExpiryTooEarly { expires_at: at(1), not_before: at(2) },
+        LedgerError::Overflow { total: amount, amount: other },
+    ];
+    for e in &all {
+        match e {
+            LedgerError::NonPositiveAmount { .. }
+            | LedgerError::UnitMismatch { .. }
+            | LedgerError::InsufficientBalance { .. }
+            | LedgerError::LotNotFound { .. }
+            | LedgerError::LotExists { .. }
+            | LedgerError::HoldNotFound { .. }
+            | LedgerError::HoldExists { .. }
+            | LedgerError::HoldClosed { .. }
+            | LedgerError::CaptureExceedsHold { .. }
+            | LedgerError::ExpiryTooEarly { .. }
+            | LedgerError::Overflow { .. } => {}
+        }
+    }
+    all
+}

@@ -69,6 +69,8 @@ mod types;
 mod upcoming;
 
 pub use engine::{Explanation, Ledger, SettleFact, UpcomingExpiry};
+#[cfg(test)]
+pub(crate) use error::one_of_each;
 pub use error::{InvariantViolation, LedgerError};
 pub use types::{
     Allocation, AllocationPolicy, Category, Credit, Hold, HoldPlacement, HoldStatus, LABEL_MAX, LabelError, LineId,

@@ -189,6 +189,21 @@ pub enum LoyaltyError {
         /// The lot.
         lot: LotId,
     },
+    /// A credit reused a lot id.
+    #[error("lot {lot} already exists")]
+    LotExists {
+        /// The lot.
+        lot: LotId,
+    },
+    /// The lot engine counts another unit than the amount. Points have one unit, so this is not reported for
+    /// points today; it keeps each lot-engine rejection apart.
+    #[error("unit mismatch: ledger counts {expected}, found {found}")]
+    UnitMismatch {
+        /// The ledger's zero.
+        expected: Points,
+        /// The rejected amount.
+        found: Points,
+    },
     /// No hold with this id.
     #[error("hold {hold} not found")]
     HoldNotFound {
@@ -229,16 +244,17 @@ pub enum LoyaltyError {
     },
 }
 
+/// Each lot-engine rejection becomes a variant of its own, in points' words.
 impl From<LedgerError<Points>> for LoyaltyError {
     fn from(e: LedgerError<Points>) -> Self {
         match e {
-            LedgerError::NonPositiveAmount { amount } | LedgerError::UnitMismatch { found: amount, .. } => {
-                Self::NonPositivePoints { points: amount }
-            }
+            LedgerError::NonPositiveAmount { amount } => Self::NonPositivePoints { points: amount },
+            LedgerError::UnitMismatch { expected, found } => Self::UnitMismatch { expected, found },
             LedgerError::InsufficientBalance { requested, available } => {
                 Self::InsufficientPoints { requested, available }
             }
-            LedgerError::LotNotFound { lot } | LedgerError::LotExists { lot } => Self::LotNotFound { lot },
+            LedgerError::LotNotFound { lot } => Self::LotNotFound { lot },
+            LedgerError::LotExists { lot } => Self::LotExists { lot },
             LedgerError::HoldNotFound { hold } => Self::HoldNotFound { hold },
             LedgerError::HoldExists { hold } => Self::HoldExists { hold },
             LedgerError::HoldClosed { hold, status } => Self::HoldClosed { hold, status },
@@ -248,5 +264,56 @@ impl From<LedgerError<Points>> for LoyaltyError {
             LedgerError::ExpiryTooEarly { expires_at, not_before } => Self::ExpiryTooEarly { expires_at, not_before },
             LedgerError::Overflow { total, amount } => Self::Overflow { total, points: amount },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ledger::one_of_each;
+
+    #[test]
+    fn every_lot_engine_rejection_keeps_its_own_variant_and_values() {
+        let cases = one_of_each(Points::new(5), Points::new(7));
+        let mut kinds = Vec::new();
+        for ledger in cases {
+            let mapped = LoyaltyError::from(ledger.clone());
+            let kept = match (&ledger, &mapped) {
+                (LedgerError::NonPositiveAmount { amount }, LoyaltyError::NonPositivePoints { points }) => {
+                    amount == points
+                }
+                (
+                    LedgerError::UnitMismatch { expected, found },
+                    LoyaltyError::UnitMismatch { expected: e, found: f },
+                ) => (expected, found) == (e, f),
+                (
+                    LedgerError::InsufficientBalance { requested, available },
+                    LoyaltyError::InsufficientPoints { requested: r, available: a },
+                ) => (requested, available) == (r, a),
+                (LedgerError::LotNotFound { lot }, LoyaltyError::LotNotFound { lot: l })
+                | (LedgerError::LotExists { lot }, LoyaltyError::LotExists { lot: l }) => lot == l,
+                (LedgerError::HoldNotFound { hold }, LoyaltyError::HoldNotFound { hold: h })
+                | (LedgerError::HoldExists { hold }, LoyaltyError::HoldExists { hold: h }) => hold == h,
+                (LedgerError::HoldClosed { hold, status }, LoyaltyError::HoldClosed { hold: h, status: s }) => {
+                    (hold, status) == (h, s)
+                }
+                (
+                    LedgerError::CaptureExceedsHold { hold, requested, held },
+                    LoyaltyError::CaptureExceedsHold { hold: h, requested: r, held: d },
+                ) => (hold, requested, held) == (h, r, d),
+                (
+                    LedgerError::ExpiryTooEarly { expires_at, not_before },
+                    LoyaltyError::ExpiryTooEarly { expires_at: e, not_before: n },
+                ) => (expires_at, not_before) == (e, n),
+                (LedgerError::Overflow { total, amount }, LoyaltyError::Overflow { total: t, points }) => {
+                    (total, amount) == (t, points)
+                }
+                _ => false,
+            };
+            assert!(kept, "{ledger} became {mapped}");
+            kinds.push(std::mem::discriminant(&mapped));
+        }
+        let distinct: Vec<_> = kinds.iter().enumerate().filter(|(i, k)| !kinds[..*i].contains(k)).collect();
+        assert_eq!(distinct.len(), 11, "two lot-engine rejections became one loyalty rejection");
     }
 }

@@ -36,18 +36,19 @@
 #![deny(clippy::float_arithmetic)]
 
 mod account;
+mod command;
 mod error;
+mod event;
 mod few;
 mod orders;
 mod points;
 mod program;
 mod receipt;
 
-pub use account::{
-    ADJUSTMENT, BASE, BONUS, BonusReason, LinePoints, PointsAccount, PointsCommand, PointsEvent, PurchaseLine,
-    Recredit, TierProgress, TierReason,
-};
+pub use account::{PointsAccount, TierProgress};
+pub use command::{PointsCommand, PurchaseLine};
 pub use error::LoyaltyError;
+pub use event::{ADJUSTMENT, BASE, BONUS, BonusReason, LinePoints, PointsEvent, Recredit, TierReason};
 pub use points::{InvalidFraction, Points, PointsFraction};
 pub use program::{
     Campaign, Cap, CapBehaviour, ClawbackPolicy, EarnRate, EarnRules, ExpiredRefundPolicy, ExpiryPolicy, ExpiryStart,

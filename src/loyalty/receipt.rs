@@ -3,7 +3,9 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::account::{PointsAccount, PointsCommand, PointsEvent};
+use super::account::PointsAccount;
+use super::command::PointsCommand;
+use super::event::PointsEvent;
 use super::points::Points;
 use crate::id::OrderId;
 use crate::ledger::UpcomingExpiry;
@@ -35,7 +37,7 @@ use crate::stream::Commit;
 /// let commit = account.decide(&program, &earn)?.accepted().ok_or("answered as a duplicate")?;
 /// account.apply(&commit);
 /// let receipt = PointsReceipt::of(&commit, &account).ok_or("apply the commit first")?;
-/// assert_eq!((receipt.earned, receipt.redeemed, receipt.available), (Points::new(185), Points::ZERO, Points::new(185)));
+/// assert_eq!((receipt.earned, receipt.redeemed, receipt.points_available), (Points::new(185), Points::ZERO, Points::new(185)));
 /// assert_eq!(receipt.order, Some(OrderId::new("HD-0001")?));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -51,9 +53,11 @@ pub struct PointsReceipt {
     /// Points redeemed by the command, directly or by capturing a hold.
     pub redeemed: Points,
     /// Points available after the commit.
-    pub available: Points,
+    #[serde(alias = "available")]
+    pub points_available: Points,
     /// Points pending (in a return window) after the commit.
-    pub pending: Points,
+    #[serde(alias = "pending")]
+    pub points_pending: Points,
     /// The next expiry of available points after the commit, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_expiry: Option<UpcomingExpiry<Points>>,
@@ -90,8 +94,8 @@ impl PointsReceipt {
             at: commit.command.issued_at,
             earned,
             redeemed,
-            available: account.points_available(),
-            pending: account.points_pending(),
+            points_available: account.points_available(),
+            points_pending: account.points_pending(),
             next_expiry: account.explain().next_expiries.into_iter().next(),
         })
     }

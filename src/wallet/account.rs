@@ -1,368 +1,21 @@
 //! The stored-value account: an event-sourced aggregate on the lot engine.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::command::WalletCommand;
 use super::error::WalletError;
+use super::event::{BONUS, PRINCIPAL, Receipt, ReceiptLine, WalletEvent};
 use super::program::StoredValueProgram;
-use crate::id::{AccountId, HoldId, OrderId, PaymentRef};
+use crate::id::{AccountId, OrderId, PaymentRef};
 use crate::ledger::{
     Allocation, AllocationPolicy, Category, Credit, Explanation, HoldPlacement, HoldStatus, InvariantViolation, Ledger,
-    LotId, Origin, SettleFact, Tag, UpcomingExpiry,
+    LotId, Origin, UpcomingExpiry,
 };
 use crate::money::{Currency, Money};
 use crate::stream::{Aggregate, Command, Commit, Decision, StreamState};
-
-/// The category of paid value (top-ups).
-pub const PRINCIPAL: Category = Category::constant("principal");
-/// The category of promotional value (top-up bonuses).
-pub const BONUS: Category = Category::constant("bonus");
-/// The category of gift-card value.
-pub const GIFT_CARD: Category = Category::constant("gift_card");
-/// The category of store credit.
-pub const STORE_CREDIT: Category = Category::constant("store_credit");
-
-/// The two buckets a customer sees: principal (paid: top-ups, gift cards, store credit) and bonus (promotional).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Bucket {
-    /// Paid value: [`PRINCIPAL`], [`GIFT_CARD`] and [`STORE_CREDIT`] lots.
-    Principal,
-    /// Promotional value: [`BONUS`] lots.
-    Bonus,
-}
-
-impl Bucket {
-    /// The bucket of a lot category.
-    pub fn of(category: Category) -> Self {
-        if category == BONUS { Self::Bonus } else { Self::Principal }
-    }
-}
-
-impl fmt::Display for Bucket {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::Principal => "principal",
-            Self::Bonus => "bonus",
-        })
-    }
-}
-
-/// What kind of value an issue credits.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum IssueKind {
-    /// Gift-card value (category [`GIFT_CARD`]).
-    GiftCard,
-    /// Store credit, for example instead of a cash refund (category [`STORE_CREDIT`]).
-    StoreCredit,
-}
-
-impl IssueKind {
-    const fn category(self) -> Category {
-        match self {
-            Self::GiftCard => GIFT_CARD,
-            Self::StoreCredit => STORE_CREDIT,
-        }
-    }
-}
-
-/// A stored-value command. Each names the rejection its constraints produce; every command of a closed account is
-/// rejected with [`WalletError::AccountClosed`], and amounts in another currency with
-/// [`WalletError::CurrencyMismatch`].
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum WalletCommand {
-    /// The customer paid `amount` in: credit it as principal, with the program's bonus.
-    ///
-    /// Constraints: positive ([`WalletError::NonPositiveAmount`]), within the program's top-up limits
-    /// ([`WalletError::BelowMinimumTopUp`], [`WalletError::AboveMaximumTopUp`]) and balance cap
-    /// ([`WalletError::BalanceCapExceeded`]), `payment` not used before ([`WalletError::ReferenceAlreadyUsed`]).
-    TopUp {
-        /// The host's payment reference; refunds of the top-up name it.
-        payment: PaymentRef,
-        /// The amount paid.
-        amount: Money,
-    },
-    /// Credit gift-card value or store credit (no bonus, no top-up limits; the balance cap applies).
-    IssueValue {
-        /// Gift card or store credit.
-        kind: IssueKind,
-        /// The gift card's code or the credit note's reference, unique on the account.
-        reference: PaymentRef,
-        /// The value, positive.
-        amount: Money,
-        /// Item tags it may pay for (empty: anything).
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        restricted_to: Vec<Tag>,
-        /// When it expires, after `issued_at` ([`WalletError::ExpiryTooEarly`]); `None`: never.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        expires_at: Option<DateTime<Utc>>,
-    },
-    /// Pay for an order from the balance, by the program's spend order ([`WalletError::InsufficientFunds`]).
-    Spend {
-        /// The order; refunds name it. Several spends may pay for one order.
-        order: OrderId,
-        /// The amount, positive.
-        amount: Money,
-        /// The items' tags: lots restricted to other tags are not used.
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        tags: Vec<Tag>,
-    },
-    /// Reserve value at checkout (a pre-authorisation), captured later.
-    PlaceHold {
-        /// The host's hold id ([`WalletError::HoldExists`]).
-        hold: HoldId,
-        /// The order it pays for: captures count as spends of it.
-        order: OrderId,
-        /// The amount, positive and available.
-        amount: Money,
-        /// The items' tags.
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        tags: Vec<Tag>,
-        /// Released automatically from this instant, after `issued_at`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        expires_at: Option<DateTime<Utc>>,
-    },
-    /// Capture part or all of a hold; `final` releases the rest.
-    CaptureHold {
-        /// The hold ([`WalletError::HoldNotFound`], [`WalletError::HoldClosed`]).
-        hold: HoldId,
-        /// The amount, positive, at most what it holds ([`WalletError::CaptureExceedsHold`]).
-        amount: Money,
-        /// Close the hold after this capture.
-        #[serde(rename = "final", default)]
-        final_capture: bool,
-    },
-    /// Release a hold.
-    ReleaseHold {
-        /// The hold.
-        hold: HoldId,
-    },
-    /// Refund a spend (whole or part) back into the lots it came from; the last value spent comes back first.
-    RefundSpend {
-        /// The order ([`WalletError::SpendNotFound`]).
-        order: OrderId,
-        /// The amount; `None` for everything not yet refunded ([`WalletError::RefundExceedsSpent`]).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        amount: Option<Money>,
-    },
-    /// Pay principal of a top-up back to the customer, forfeiting its bonus in proportion.
-    RefundTopUp {
-        /// The top-up ([`WalletError::TopUpNotFound`]).
-        payment: PaymentRef,
-        /// The amount; `None` for all that is left of it ([`WalletError::RefundExceedsTopUp`]).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        amount: Option<Money>,
-    },
-    /// Process what is due: expire lots and holds ([`WalletError::NothingDue`] otherwise). Every command does this
-    /// first; this one exists so the host can act at [`StoredValueAccount::next_deadline`].
-    ExpireDue,
-    /// Close the account: remaining principal is reported for payout, remaining bonus is forfeited
-    /// ([`WalletError::HoldsOpen`] while holds are open).
-    Close,
-}
-
-/// A part of a debit, with its lot's category, as printed on a receipt.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReceiptLine {
-    /// The lot.
-    pub lot: LotId,
-    /// Its category.
-    pub category: Category,
-    /// The amount taken from it.
-    pub amount: Money,
-}
-
-/// The e-receipt of a debit (a spend or a capture): what a host puts in the customer's SMS or e-mail.
-///
-/// Customers read it rendered in their language, money and zone by
-/// [`CarePolicy::render_receipt`](crate::care::CarePolicy::render_receipt) ("1.850.000 ₫ lúc 14:30 ngày
-/// 05/03/2026"); `Display` is the plain form for logs and staff.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Receipt {
-    /// The order paid.
-    pub order: OrderId,
-    /// When.
-    pub at: DateTime<Utc>,
-    /// The amount spent.
-    pub amount: Money,
-    /// Of which principal.
-    pub from_principal: Money,
-    /// Of which bonus.
-    pub from_bonus: Money,
-    /// Per lot, in spend order.
-    pub lines: Vec<ReceiptLine>,
-    /// Principal available after the debit.
-    pub principal_remaining: Money,
-    /// Bonus available after the debit.
-    pub bonus_remaining: Money,
-    /// Everything available after the debit.
-    pub total_remaining: Money,
-    /// The next expiry of available value after the debit, if any.
-    pub next_expiry: Option<UpcomingExpiry<Money>>,
-}
-
-impl fmt::Display for Receipt {
-    /// The plain form, for logs and staff: one fact per line, in English, instants in UTC, amounts as
-    /// `1850000 VND`. Not for customers: render it with
-    /// [`CarePolicy::render_receipt`](crate::care::CarePolicy::render_receipt).
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "order {} at {}", self.order, self.at.format("%Y-%m-%d %H:%M UTC"))?;
-        writeln!(f, "spent {} (principal {}, bonus {})", self.amount, self.from_principal, self.from_bonus)?;
-        write!(
-            f,
-            "balance {} (principal {}, bonus {})",
-            self.total_remaining, self.principal_remaining, self.bonus_remaining
-        )?;
-        if let Some(e) = &self.next_expiry {
-            write!(f, "\n{} expires at {}", e.amount, e.expires_at.format("%Y-%m-%d %H:%M UTC"))?;
-        }
-        Ok(())
-    }
-}
-
-/// A stored-value fact. Events carry everything needed to replay without the program.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum WalletEvent {
-    /// A top-up was credited.
-    ToppedUp {
-        /// The payment.
-        payment: PaymentRef,
-        /// The principal lot.
-        principal: Credit<Money>,
-        /// The bonus lot, if the top-up reached a tier.
-        bonus: Option<Credit<Money>>,
-    },
-    /// Gift-card value or store credit was credited.
-    ValueIssued {
-        /// Which.
-        kind: IssueKind,
-        /// Its reference.
-        reference: PaymentRef,
-        /// The lot.
-        credit: Credit<Money>,
-    },
-    /// An order was paid from the balance.
-    Spent {
-        /// The order.
-        order: OrderId,
-        /// The lots used.
-        allocations: Vec<Allocation<Money>>,
-        /// The e-receipt.
-        receipt: Receipt,
-    },
-    /// A hold was placed.
-    HoldPlaced {
-        /// What it reserved.
-        placement: HoldPlacement<Money>,
-    },
-    /// Part or all of a hold was captured.
-    HoldCaptured {
-        /// The hold.
-        hold: HoldId,
-        /// Captured, per lot.
-        captured: Vec<Allocation<Money>>,
-        /// Released by a final capture, per lot.
-        released: Vec<Allocation<Money>>,
-        /// Whether the hold closed.
-        closed: bool,
-        /// The e-receipt.
-        receipt: Receipt,
-    },
-    /// A hold was released by the host.
-    HoldReleased {
-        /// The hold.
-        hold: HoldId,
-        /// Released, per lot.
-        released: Vec<Allocation<Money>>,
-    },
-    /// A hold reached its deadline.
-    HoldExpired {
-        /// The hold.
-        hold: HoldId,
-        /// Released, per lot.
-        released: Vec<Allocation<Money>>,
-    },
-    /// A pending lot became spendable (the wallet credits no pending lots today).
-    LotActivated {
-        /// The lot.
-        lot: LotId,
-        /// Its amount.
-        amount: Money,
-    },
-    /// A lot's unspent remainder expired (breakage).
-    LotExpired {
-        /// The lot.
-        lot: LotId,
-        /// The amount.
-        amount: Money,
-    },
-    /// Debt was repaid (the wallet never incurs debt today).
-    DebtRepaid {
-        /// The lots used.
-        allocations: Vec<Allocation<Money>>,
-    },
-    /// A spend was refunded.
-    SpendRefunded {
-        /// The order.
-        order: OrderId,
-        /// The amount refunded.
-        amount: Money,
-        /// Restored into the lots it was spent from.
-        restored: Vec<Allocation<Money>>,
-        /// Not restored because the lot had expired meanwhile (counted as breakage).
-        forfeited: Vec<Allocation<Money>>,
-    },
-    /// Principal of a top-up was paid back to the customer.
-    TopUpRefunded {
-        /// The top-up.
-        payment: PaymentRef,
-        /// The principal paid back (the host pays it out).
-        payout: Money,
-        /// Taken from the principal lot.
-        principal: Vec<Allocation<Money>>,
-        /// Bonus forfeited in proportion (counted as breakage).
-        bonus_forfeited: Vec<Allocation<Money>>,
-        /// Bonus due for forfeit but already spent or held: reported, not recovered.
-        bonus_unrecovered: Money,
-    },
-    /// The account was closed.
-    AccountClosed {
-        /// Remaining principal, for the host to pay out.
-        payout: Money,
-        /// Taken from the principal lots.
-        paid_out: Vec<Allocation<Money>>,
-        /// Remaining bonus, forfeited (counted as breakage).
-        bonus_forfeited: Vec<Allocation<Money>>,
-    },
-}
-
-impl WalletEvent {
-    fn from_settle(fact: SettleFact<Money>) -> Self {
-        match fact {
-            SettleFact::Activated { lot, amount } => Self::LotActivated { lot, amount },
-            SettleFact::Expired { lot, amount } => Self::LotExpired { lot, amount },
-            SettleFact::HoldExpired { hold, released } => Self::HoldExpired { hold, released },
-            SettleFact::DebtRepaid { allocations } => Self::DebtRepaid { allocations },
-        }
-    }
-
-    /// The e-receipt of a debit event.
-    pub const fn receipt(&self) -> Option<&Receipt> {
-        match self {
-            Self::Spent { receipt, .. } | Self::HoldCaptured { receipt, .. } => Some(receipt),
-            _ => None,
-        }
-    }
-}
 
 /// What a top-up credited and what became of it, kept for refunds.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -408,7 +61,7 @@ pub struct TopUpRecord {
 /// account.apply(&commit);
 /// let receipt = commit.events.iter().find_map(|e| e.receipt()).ok_or("no receipt")?;
 /// assert_eq!(receipt.from_bonus, vnd(50_000));
-/// assert_eq!(receipt.total_remaining, vnd(470_000));
+/// assert_eq!(receipt.money_available, vnd(470_000));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
@@ -555,7 +208,7 @@ impl StoredValueAccount {
     }
 
     /// Everything spendable now (as of the last applied commit).
-    pub fn available(&self) -> Money {
+    pub fn money_available(&self) -> Money {
         *self.ledger.available()
     }
 
@@ -570,7 +223,7 @@ impl StoredValueAccount {
     }
 
     /// Value reserved by open holds.
-    pub fn held(&self) -> Money {
+    pub fn money_held(&self) -> Money {
         *self.ledger.held()
     }
 
@@ -589,7 +242,7 @@ impl StoredValueAccount {
         self.spends.get(order).map_or(&[], Vec::as_slice)
     }
 
-    /// When the host should wake and submit [`WalletCommand::ExpireDue`]: the next lot expiry or hold deadline.
+    /// When the host should wake and submit [`WalletCommand::ProcessDue`]: the next lot expiry or hold deadline.
     pub fn next_deadline(&self) -> Option<DateTime<Utc>> {
         self.ledger.next_deadline()
     }
@@ -710,7 +363,7 @@ impl StoredValueAccount {
             self
         };
         let first_body = events.len();
-        if matches!(command.body, WalletCommand::ExpireDue) && events.is_empty() {
+        if matches!(command.body, WalletCommand::ProcessDue) && events.is_empty() {
             return Err(WalletError::NothingDue { as_of: at, next_deadline: self.next_deadline() });
         }
         state.decide_body(program, &command.body, at, version, &mut events)?;
@@ -929,7 +582,7 @@ impl StoredValueAccount {
             WalletCommand::RefundTopUp { payment, amount } => {
                 events.push(self.decide_refund_top_up(program, payment, *amount)?);
             }
-            WalletCommand::ExpireDue => {}
+            WalletCommand::ProcessDue => {}
             WalletCommand::Close => {
                 let open = self.ledger.open_holds().count();
                 if open > 0 {
@@ -979,8 +632,8 @@ impl StoredValueAccount {
         // A spend takes from available; a capture takes from held, and a final capture releases into available.
         let (spent_now, released_now) = if from_hold { (zero, total(zero, released)) } else { (amount, zero) };
         let bonus_spent_now = if spent_now.is_zero() { zero } else { from_bonus };
-        let bonus_remaining = add(sub(self.bonus_available, bonus_spent_now), self.bonus_part(released));
-        let total_remaining = add(sub(*self.ledger.available(), spent_now), released_now);
+        let bonus_available = add(sub(self.bonus_available, bonus_spent_now), self.bonus_part(released));
+        let money_available = add(sub(*self.ledger.available(), spent_now), released_now);
         let minus: &[Allocation<Money>] = if spent_now.is_zero() { &[] } else { debited };
         Receipt {
             order: order.clone(),
@@ -989,9 +642,9 @@ impl StoredValueAccount {
             from_principal,
             from_bonus,
             lines,
-            principal_remaining: sub(total_remaining, bonus_remaining),
-            bonus_remaining,
-            total_remaining,
+            principal_available: sub(money_available, bonus_available),
+            bonus_available,
+            money_available,
             next_expiry: self.next_expiry_after(minus, released),
         }
     }
@@ -1262,9 +915,7 @@ mod tests {
     }
 
     #[test]
-    fn buckets_and_merged_allocations() {
-        assert_eq!(Bucket::of(BONUS), Bucket::Bonus);
-        assert_eq!(Bucket::of(GIFT_CARD), Bucket::Principal);
+    fn merged_allocations() {
         let a = |v, n| Allocation { lot: LotId::new(v, 0), amount: Money::from_minor(n, Currency::VND) };
         let mut list = vec![a(1, 5)];
         extend_merged(&mut list, &[a(1, 2), a(2, 1), a(2, 1), a(1, 1)]);

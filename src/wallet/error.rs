@@ -184,6 +184,12 @@ pub enum WalletError {
         /// The lot.
         lot: LotId,
     },
+    /// A credit reused a lot id.
+    #[error("lot {lot} already exists")]
+    LotExists {
+        /// The lot.
+        lot: LotId,
+    },
     /// A total would not fit in a decimal.
     #[error("amount overflow: {amount} added to {total}")]
     Overflow {
@@ -194,6 +200,8 @@ pub enum WalletError {
     },
 }
 
+/// Each lot-engine rejection becomes a variant of its own, in money's words (a unit mismatch is a currency
+/// mismatch).
 impl From<LedgerError<Money>> for WalletError {
     fn from(e: LedgerError<Money>) -> Self {
         match e {
@@ -204,7 +212,8 @@ impl From<LedgerError<Money>> for WalletError {
             LedgerError::InsufficientBalance { requested, available } => {
                 Self::InsufficientFunds { requested, available }
             }
-            LedgerError::LotNotFound { lot } | LedgerError::LotExists { lot } => Self::LotNotFound { lot },
+            LedgerError::LotNotFound { lot } => Self::LotNotFound { lot },
+            LedgerError::LotExists { lot } => Self::LotExists { lot },
             LedgerError::HoldNotFound { hold } => Self::HoldNotFound { hold },
             LedgerError::HoldExists { hold } => Self::HoldExists { hold },
             LedgerError::HoldClosed { hold, status } => Self::HoldClosed { hold, status },
@@ -214,5 +223,57 @@ impl From<LedgerError<Money>> for WalletError {
             LedgerError::ExpiryTooEarly { expires_at, not_before } => Self::ExpiryTooEarly { expires_at, not_before },
             LedgerError::Overflow { total, amount } => Self::Overflow { total, amount },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ledger::one_of_each;
+
+    #[test]
+    fn every_lot_engine_rejection_keeps_its_own_variant_and_values() {
+        let (vnd, usd) = (Money::from_minor(5, Currency::VND), Money::from_minor(7, Currency::USD));
+        let cases = one_of_each(vnd, usd);
+        let mut kinds = Vec::new();
+        for ledger in cases {
+            let mapped = WalletError::from(ledger.clone());
+            let kept = match (&ledger, &mapped) {
+                (LedgerError::NonPositiveAmount { amount }, WalletError::NonPositiveAmount { amount: a }) => {
+                    amount == a
+                }
+                (
+                    LedgerError::UnitMismatch { expected, found },
+                    WalletError::CurrencyMismatch { expected: e, found: f },
+                ) => (expected.currency(), found.currency()) == (*e, *f),
+                (
+                    LedgerError::InsufficientBalance { requested, available },
+                    WalletError::InsufficientFunds { requested: r, available: a },
+                ) => (requested, available) == (r, a),
+                (LedgerError::LotNotFound { lot }, WalletError::LotNotFound { lot: l })
+                | (LedgerError::LotExists { lot }, WalletError::LotExists { lot: l }) => lot == l,
+                (LedgerError::HoldNotFound { hold }, WalletError::HoldNotFound { hold: h })
+                | (LedgerError::HoldExists { hold }, WalletError::HoldExists { hold: h }) => hold == h,
+                (LedgerError::HoldClosed { hold, status }, WalletError::HoldClosed { hold: h, status: s }) => {
+                    (hold, status) == (h, s)
+                }
+                (
+                    LedgerError::CaptureExceedsHold { hold, requested, held },
+                    WalletError::CaptureExceedsHold { hold: h, requested: r, held: d },
+                ) => (hold, requested, held) == (h, r, d),
+                (
+                    LedgerError::ExpiryTooEarly { expires_at, not_before },
+                    WalletError::ExpiryTooEarly { expires_at: e, not_before: n },
+                ) => (expires_at, not_before) == (e, n),
+                (LedgerError::Overflow { total, amount }, WalletError::Overflow { total: t, amount: a }) => {
+                    (total, amount) == (t, a)
+                }
+                _ => false,
+            };
+            assert!(kept, "{ledger} became {mapped}");
+            kinds.push(std::mem::discriminant(&mapped));
+        }
+        let distinct: Vec<_> = kinds.iter().enumerate().filter(|(i, k)| !kinds[..*i].contains(k)).collect();
+        assert_eq!(distinct.len(), 11, "two lot-engine rejections became one stored-value rejection");
     }
 }

@@ -35,14 +35,15 @@
 #![deny(clippy::float_arithmetic)]
 
 mod account;
+mod command;
 mod error;
+mod event;
 mod program;
 mod report;
 
-pub use account::{
-    BONUS, Bucket, GIFT_CARD, IssueKind, PRINCIPAL, Receipt, ReceiptLine, STORE_CREDIT, StoredValueAccount,
-    TopUpRecord, WalletCommand, WalletEvent,
-};
+pub use account::{StoredValueAccount, TopUpRecord};
+pub use command::WalletCommand;
 pub use error::WalletError;
+pub use event::{BONUS, Bucket, GIFT_CARD, IssueKind, PRINCIPAL, Receipt, ReceiptLine, STORE_CREDIT, WalletEvent};
 pub use program::{Bonus, BonusExpiry, BonusTier, SpendOrder, StoredValueProgram, StoredValueSpec};
 pub use report::LiabilityReport;

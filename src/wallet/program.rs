@@ -8,8 +8,8 @@ use chrono_tz::Tz;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::account::BONUS;
 use super::error::WalletError;
+use super::event::BONUS;
 use crate::ledger::{AllocationPolicy, Tag};
 use crate::money::{Currency, Money, Rounding};
 

@@ -2,8 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::account::{Bucket, StoredValueAccount};
+use super::account::StoredValueAccount;
 use super::error::WalletError;
+use super::event::Bucket;
 use crate::ledger::Unit;
 use crate::money::{Currency, Money, MoneyError};
 

@@ -343,7 +343,7 @@ fn one_store_holds_three_aggregates_under_their_own_streams() {
 
     assert_eq!((customer.version(), points.version(), prepaid.version()), (2, 1, 2));
     assert_eq!(points.points_available(), Points::new(15));
-    assert_eq!(prepaid.available(), vnd(350_000));
+    assert_eq!(prepaid.money_available(), vnd(350_000));
     let store = host.store();
     assert_eq!(stored(store, customer.stream_id()).len(), 2);
     assert_eq!(CommitStore::<PointsCommand, PointsEvent>::load(store, points.stream_id(), 0).unwrap().len(), 1);

@@ -6,8 +6,8 @@ use customer_care::ledger::{
 };
 use customer_care::loyalty::{
     BonusReason, ClawbackPolicy, ExpiredRefundPolicy, ExpiryPolicy, ExpiryStart, LoyaltyError, LoyaltyProgram, Points,
-    PointsAccount, PointsCommand, PointsEvent, PointsFraction, ProgramSpec, PurchaseLine, Tier, TierMetric, TierName,
-    TierRules, TierWindow,
+    PointsAccount, PointsCommand, PointsEvent, PointsFraction, PointsReceipt, ProgramSpec, PurchaseLine, Tier,
+    TierMetric, TierName, TierRules, TierWindow,
 };
 use customer_care::{AccountId, Command, CommandId, Commit, Currency, Decision, HoldId, Money, OrderId, StreamError};
 use proptest::prelude::*;
@@ -290,7 +290,7 @@ fn pending_only_clawback_keeps_active_points() {
     h.ok(at(2, 0), PointsCommand::ReturnPurchase { order: order(1), lines: None });
     assert_eq!(h.account.points_pending(), Points::new(70));
     let events = h.ok(at(20, 0), PointsCommand::ProcessDue);
-    assert!(matches!(events[0], PointsEvent::PointsActivated { .. }));
+    assert!(matches!(events[0], PointsEvent::LotActivated { .. }));
     assert_eq!(h.account.points_available(), Points::new(70));
     let events = h.ok(at(21, 0), PointsCommand::ReturnPurchase { order: order(2), lines: None });
     let PointsEvent::PointsClawedBack { forgiven, .. } = &events[0] else { panic!() };
@@ -335,7 +335,7 @@ fn redeeming_at_the_expiry_instant_is_rejected() {
     assert_eq!(err.to_string(), "insufficient points: requested 1, available 0");
     // The rejected command committed nothing, so the expiry is still to be recorded.
     let events = h.ok(expiry + TimeDelta::days(3), PointsCommand::ProcessDue);
-    assert_eq!(events, [PointsEvent::PointsExpired { lot: LotId::new(1, 0), points: Points::new(100) }]);
+    assert_eq!(events, [PointsEvent::LotExpired { lot: LotId::new(1, 0), points: Points::new(100) }]);
 }
 
 #[test]
@@ -991,7 +991,7 @@ fn inactivity_expires_everything_after_months_without_activity() {
     assert_eq!(
         events,
         [
-            PointsEvent::PointsExpired { lot: LotId::new(1, 0), points: Points::new(90) },
+            PointsEvent::LotExpired { lot: LotId::new(1, 0), points: Points::new(90) },
             PointsEvent::AccountDormant { dormant_at: month(9, 2) }
         ]
     );
@@ -1002,7 +1002,7 @@ fn inactivity_expires_everything_after_months_without_activity() {
     lazy.ok(month(1, 1), earn(1, &[10_000]));
     lazy.ok(month(3, 1), redeem(2, 10));
     let events = lazy.ok(month(12, 1), earn(3, &[5_000]));
-    assert!(matches!(events[0], PointsEvent::PointsExpired { .. }));
+    assert!(matches!(events[0], PointsEvent::LotExpired { .. }));
     assert!(matches!(events[1], PointsEvent::AccountDormant { .. }));
     assert_eq!(lazy.account.points_available(), Points::new(50));
     assert_eq!(lazy.account.ledger().totals().expired, h.account.ledger().totals().expired);
@@ -1416,4 +1416,28 @@ fn a_long_silence_is_reviewed_in_a_few_events_and_equals_reviewing_month_by_mont
     let events = run(&mut at_once, far, PointsCommand::ProcessDue);
     assert!(events <= 2, "{events} events to catch up 200,000 years");
     assert!(at_once.next_deadline().is_some_and(|d| d > far));
+}
+
+/// JSON written before the twin accounts' names were aligned (issue 15) still loads, as the new names; new JSON is
+/// written with the new names.
+#[test]
+fn events_and_receipts_stored_under_the_old_names_still_load() {
+    for (old, new, event) in [
+        ("points_expired", "lot_expired", PointsEvent::LotExpired { lot: LotId::new(3, 0), points: Points::new(120) }),
+        (
+            "points_activated",
+            "lot_activated",
+            PointsEvent::LotActivated { lot: LotId::new(3, 0), points: Points::new(120) },
+        ),
+    ] {
+        let json = serde_json::to_string(&event).unwrap();
+        assert!(json.contains(&format!(r#""type":"{new}""#)), "{json}");
+        let stored = json.replace(new, old);
+        assert_eq!(serde_json::from_str::<PointsEvent>(&stored).unwrap(), event, "{stored}");
+    }
+    let stored = r#"{"at":"2026-03-05T07:30:00Z","earned":185,"redeemed":0,"available":1085,"pending":40}"#;
+    let receipt: PointsReceipt = serde_json::from_str(stored).unwrap();
+    assert_eq!((receipt.points_available, receipt.points_pending), (Points::new(1_085), Points::new(40)));
+    let json = serde_json::to_string(&receipt).unwrap();
+    assert!(json.contains(r#""points_available":1085,"points_pending":40"#), "{json}");
 }

@@ -198,8 +198,8 @@ fn the_business_language_applies_only_to_customers_without_one() {
         at: at(2026, 3, 5, 7, 30),
         earned: Points::new(50),
         redeemed: Points::ZERO,
-        available: Points::new(50),
-        pending: Points::ZERO,
+        points_available: Points::new(50),
+        points_pending: Points::ZERO,
         next_expiry: None,
     };
     let lan = customer(1, "chị Lan", None);

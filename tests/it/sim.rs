@@ -245,11 +245,11 @@ impl Sim {
         if let Err(v) = state.check_invariants() {
             self.fail(&format!("invariant violated: {v:?}"));
         }
-        if state.available() != vnd(model.available) || state.held() != vnd(model.held()) {
+        if state.money_available() != vnd(model.available) || state.money_held() != vnd(model.held()) {
             self.fail(&format!(
                 "account {account}: available {} held {}, model {} and {}",
-                state.available(),
-                state.held(),
+                state.money_available(),
+                state.money_held(),
                 model.available,
                 model.held()
             ));

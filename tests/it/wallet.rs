@@ -84,9 +84,9 @@ impl Host {
                 self.account.check_invariants().unwrap();
                 // A receipt states the balance the customer is left with: the account's, after the commit.
                 if let Some(r) = commit.events.iter().find_map(WalletEvent::receipt) {
-                    assert_eq!(r.total_remaining, self.account.available(), "{r:?}");
-                    assert_eq!(r.bonus_remaining, self.account.bonus_available(), "{r:?}");
-                    assert_eq!(r.principal_remaining, self.account.principal_available(), "{r:?}");
+                    assert_eq!(r.money_available, self.account.money_available(), "{r:?}");
+                    assert_eq!(r.bonus_available, self.account.bonus_available(), "{r:?}");
+                    assert_eq!(r.principal_available, self.account.principal_available(), "{r:?}");
                     assert_eq!(r.next_expiry.as_ref(), self.account.explain().next_expiries.first(), "{r:?}");
                 }
                 let events = commit.events.clone();
@@ -137,7 +137,7 @@ fn top_up_with_bonus_then_spend_bonus_first_and_refunds() {
     assert_eq!((bonus.lot, bonus.amount, bonus.category), (lot(1, 1), vnd(100_000), BONUS));
     // 1 January 10:00 local + 30 days: usable through 31 January, expires 1 February 00:00 local (UTC+7).
     assert_eq!(bonus.expires_at, Some(Utc.with_ymd_and_hms(2026, 1, 31, 17, 0, 0).unwrap()));
-    assert_eq!(h.account.available(), vnd(1_100_000));
+    assert_eq!(h.account.money_available(), vnd(1_100_000));
 
     let events = h.ok(at(2, 3), spend("HD-1", 300_000));
     let WalletEvent::Spent { allocations, .. } = &events[0] else { panic!("{events:?}") };
@@ -145,7 +145,7 @@ fn top_up_with_bonus_then_spend_bonus_first_and_refunds() {
     let r = receipt(&events);
     assert_eq!(r.amount, vnd(300_000));
     assert_eq!((r.from_bonus, r.from_principal), (vnd(100_000), vnd(200_000)));
-    assert_eq!((r.principal_remaining, r.bonus_remaining, r.total_remaining), (vnd(800_000), vnd(0), vnd(800_000)));
+    assert_eq!((r.principal_available, r.bonus_available, r.money_available), (vnd(800_000), vnd(0), vnd(800_000)));
     assert_eq!(r.next_expiry, None, "the bonus is spent; principal never expires");
     assert_eq!(r.lines.iter().map(|l| l.category).collect::<Vec<_>>(), [BONUS, PRINCIPAL]);
     assert_eq!(
@@ -193,7 +193,7 @@ fn top_up_with_bonus_then_spend_bonus_first_and_refunds() {
     let events = h.ok(at(4, 5), WalletCommand::RefundTopUp { payment: pay("MOMO-1"), amount: None });
     let WalletEvent::TopUpRefunded { payout, bonus_forfeited, .. } = &events[0] else { panic!() };
     assert_eq!((*payout, bonus_forfeited.as_slice()), (vnd(500_000), [alloc(1, 1, 50_000)].as_slice()));
-    assert!(h.account.available().is_zero());
+    assert!(h.account.money_available().is_zero());
     let mut report = LiabilityReport::new(Currency::VND);
     report.add(&h.account).unwrap();
     assert_eq!(
@@ -227,10 +227,10 @@ fn hold_100_capture_30_then_20_final() {
         at(1, 1),
         WalletCommand::PlaceHold { hold, order: order("HD-9"), amount: vnd(100), tags: vec![], expires_at: None },
     );
-    assert_eq!((h.account.available(), h.account.held()), (vnd(50), vnd(100)));
+    assert_eq!((h.account.money_available(), h.account.money_held()), (vnd(50), vnd(100)));
     let events = h.ok(at(1, 2), WalletCommand::CaptureHold { hold, amount: vnd(30), final_capture: false });
     let r = receipt(&events);
-    assert_eq!((r.amount, r.total_remaining), (vnd(30), vnd(50)));
+    assert_eq!((r.amount, r.money_available), (vnd(30), vnd(50)));
     let events = h.ok(at(1, 3), WalletCommand::CaptureHold { hold, amount: vnd(20), final_capture: true });
     let WalletEvent::HoldCaptured { captured, released, closed, receipt: r, .. } = &events[0] else { panic!() };
     assert_eq!(
@@ -238,16 +238,16 @@ fn hold_100_capture_30_then_20_final() {
         ([alloc(1, 0, 20)].as_slice(), [alloc(1, 0, 50)].as_slice(), true)
     );
     assert_eq!(
-        (r.amount, r.order.clone(), r.total_remaining, r.principal_remaining),
+        (r.amount, r.order.clone(), r.money_available, r.principal_available),
         (vnd(20), order("HD-9"), vnd(100), vnd(100))
     );
-    assert_eq!((h.account.available(), h.account.held()), (vnd(100), vnd(0)));
+    assert_eq!((h.account.money_available(), h.account.money_held()), (vnd(100), vnd(0)));
     assert_eq!(h.account.ledger().totals().debited, vnd(50));
     assert_eq!(h.account.spent_on(&order("HD-9")), [alloc(1, 0, 50)]);
     assert_eq!(h.err(at(1, 4), WalletCommand::ReleaseHold { hold }).to_string(), format!("hold {hold} is captured"));
     // Captures are spends of the hold's order: refundable.
     h.ok(at(1, 5), WalletCommand::RefundSpend { order: order("HD-9"), amount: Some(vnd(50)) });
-    assert_eq!(h.account.available(), vnd(150));
+    assert_eq!(h.account.money_available(), vnd(150));
 }
 
 #[test]
@@ -259,8 +259,8 @@ fn expired_bonus_is_breakage() {
     let events = h.ok(at(2, 0), spend("HD-1", 40_000));
     let next = receipt(&events).next_expiry.clone().unwrap();
     assert_eq!((next.expires_at, next.amount), (expiry, vnd(60_000)));
-    assert!(matches!(h.err(at(20, 0), WalletCommand::ExpireDue), WalletError::NothingDue { .. }));
-    let events = h.ok(expiry + TimeDelta::days(3), WalletCommand::ExpireDue);
+    assert!(matches!(h.err(at(20, 0), WalletCommand::ProcessDue), WalletError::NothingDue { .. }));
+    let events = h.ok(expiry + TimeDelta::days(3), WalletCommand::ProcessDue);
     assert_eq!(events, [WalletEvent::LotExpired { lot: lot(1, 1), amount: vnd(60_000) }]);
     let mut report = LiabilityReport::new(Currency::VND);
     report.add(&h.account).unwrap();
@@ -379,7 +379,7 @@ fn two_spends_from_the_same_version_exactly_one_commits() {
         WalletError::InsufficientFunds { requested: vnd(10), available: vnd(0) }
     );
     assert_eq!(store.log.len(), 2);
-    assert_eq!(reloaded.available(), vnd(0));
+    assert_eq!(reloaded.money_available(), vnd(0));
     assert_eq!(reloaded.ledger().totals().debited, vnd(10));
 }
 
@@ -528,7 +528,7 @@ fn liability_reports_merge_exactly() {
         let mut h = Host::new(program(spec()));
         h.ok(at(1, 0), top_up("P-1", amount));
         h.ok(at(1, 1), spend("HD-1", 10_000 * (i as i64 + 1)));
-        let _ = h.submit(at(31, 18), WalletCommand::ExpireDue);
+        let _ = h.submit(at(31, 18), WalletCommand::ProcessDue);
         hosts.push(h);
     }
     let one = |h: &Host| {
@@ -637,7 +637,7 @@ fn to_command(step: &Step, n: usize, now: DateTime<Utc>) -> Option<WalletCommand
 }
 
 /// Runs the steps against a host (checking invariants and unchanged state on rejection after every step); with
-/// `sweep`, submits `ExpireDue` at every deadline passed.
+/// `sweep`, submits `ProcessDue` at every deadline passed.
 fn simulate(steps: &[Step], sweep: bool) -> Host {
     let mut h = Host::new(sim_program());
     let mut now = t0();
@@ -648,7 +648,7 @@ fn simulate(steps: &[Step], sweep: bool) -> Host {
         }
         if sweep {
             while let Some(deadline) = h.account.next_deadline().filter(|d| *d <= now) {
-                h.ok(deadline, WalletCommand::ExpireDue);
+                h.ok(deadline, WalletCommand::ProcessDue);
                 // A scheduler loops like this: each step must move the deadline on, or it would spin.
                 let next = h.account.next_deadline();
                 assert!(next.is_none_or(|n| n > deadline), "processing {deadline} left {next:?} due");
@@ -672,13 +672,13 @@ fn simulate(steps: &[Step], sweep: bool) -> Host {
     }
     if sweep {
         while let Some(deadline) = h.account.next_deadline().filter(|d| *d <= now) {
-            h.ok(deadline, WalletCommand::ExpireDue);
+            h.ok(deadline, WalletCommand::ProcessDue);
             // A scheduler loops like this: each step must move the deadline on, or it would spin.
             let next = h.account.next_deadline();
             assert!(next.is_none_or(|n| n > deadline), "processing {deadline} left {next:?} due");
         }
     }
-    let _ = h.submit(now, WalletCommand::ExpireDue);
+    let _ = h.submit(now, WalletCommand::ProcessDue);
     h
 }
 
@@ -734,7 +734,7 @@ proptest! {
         // Every receipt adds up.
         for r in h.commits.iter().flat_map(|c| &c.events).filter_map(WalletEvent::receipt) {
             prop_assert_eq!(r.from_principal.checked_add(r.from_bonus).unwrap(), r.amount);
-            prop_assert_eq!(r.principal_remaining.checked_add(r.bonus_remaining).unwrap(), r.total_remaining);
+            prop_assert_eq!(r.principal_available.checked_add(r.bonus_available).unwrap(), r.money_available);
         }
     }
 
@@ -865,4 +865,28 @@ fn principal_first_breaks_expiry_ties_by_the_oldest_lot_and_keeps_bonus_last() {
         allocations,
         &[alloc(4, 0, 50), alloc(1, 0, 30), alloc(3, 0, 40), alloc(2, 0, 1_000_000), alloc(5, 0, 60), alloc(2, 1, 20),]
     );
+}
+
+/// JSON written before the twin accounts' names were aligned (issue 15) still loads, as the new names; new JSON is
+/// written with the new names.
+#[test]
+fn commands_and_receipts_stored_under_the_old_names_still_load() {
+    let command: WalletCommand = serde_json::from_str(r#"{"type":"expire_due"}"#).unwrap();
+    assert_eq!(command, WalletCommand::ProcessDue);
+    assert_eq!(serde_json::to_string(&command).unwrap(), r#"{"type":"process_due"}"#);
+
+    let mut h = Host::new(program(spec()));
+    h.ok(at(1, 9), top_up("MOMO-1", 1_000_000));
+    let events = h.ok(at(1, 10), spend("HD-1", 200_000));
+    let spent = events.iter().find(|e| e.receipt().is_some()).unwrap().clone();
+    let json = serde_json::to_string(&spent).unwrap();
+    for new in ["principal_available", "bonus_available", "money_available"] {
+        assert!(json.contains(&format!(r#""{new}":"#)), "{json}");
+    }
+    let stored = json
+        .replace("principal_available", "principal_remaining")
+        .replace("bonus_available", "bonus_remaining")
+        .replace("money_available", "total_remaining");
+    assert_ne!(stored, json);
+    assert_eq!(serde_json::from_str::<WalletEvent>(&stored).unwrap(), spent, "{stored}");
 }

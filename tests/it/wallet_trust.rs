@@ -378,9 +378,9 @@ fn dummy_receipt() -> customer_care::wallet::Receipt {
         from_principal: usd(0),
         from_bonus: usd(0),
         lines: vec![],
-        principal_remaining: usd(0),
-        bonus_remaining: usd(0),
-        total_remaining: usd(0),
+        principal_available: usd(0),
+        bonus_available: usd(0),
+        money_available: usd(0),
         next_expiry: None,
     }
 }
@@ -519,10 +519,10 @@ fn run_against_model(spend_order: SpendOrder, bonus_days: Option<u32>, steps: &[
                 account.check_invariants().unwrap();
                 // Conservation, to the minor unit, and the receipt's split by bucket.
                 if let Step::Spend { amount, .. } = step {
-                    prop_assert_eq!(account.available(), usd(available_before - amount));
+                    prop_assert_eq!(account.money_available(), usd(available_before - amount));
                 }
                 if let Some(r) = got.receipt() {
-                    prop_assert_eq!(r.total_remaining, account.available());
+                    prop_assert_eq!(r.money_available, account.money_available());
                     let bonus_lots: Vec<LotId> = model.lots.iter().filter(|l| l.bonus).map(|l| l.id).collect();
                     let from_bonus: i64 =
                         r.lines.iter().filter(|l| bonus_lots.contains(&l.lot)).map(|l| minor(l.amount)).sum();
@@ -543,7 +543,7 @@ fn run_against_model(spend_order: SpendOrder, bonus_days: Option<u32>, steps: &[
             let m = model.lots.iter().find(|l| l.id == lot.id()).unwrap();
             prop_assert_eq!(*lot.remaining(), usd(m.free), "lot {}", lot.id());
         }
-        prop_assert_eq!(account.available(), usd(model.available()));
+        prop_assert_eq!(account.money_available(), usd(model.available()));
         prop_assert_eq!(account.bonus_available(), usd(model.bonus()));
         for (o, record) in &model.spends {
             let want = allocations(record);
@@ -639,7 +639,7 @@ fn a_second_decimal_max_top_up_is_an_overflow_error_and_changes_nothing() {
     assert_eq!(h.submit(top_up_of("P-2", max)), Err(WalletError::Overflow { total: max, amount: max }));
     let one = Money::from_minor(1, Currency::VND);
     assert_eq!(h.submit(top_up_of("P-3", one)), Err(WalletError::Overflow { total: max, amount: one }));
-    assert_eq!(h.account.available(), max);
+    assert_eq!(h.account.money_available(), max);
 }
 
 /// A near-maximum top-up whose bonus alone fits but whose principal and bonus together do not.
@@ -649,12 +649,12 @@ fn a_bonus_on_a_near_max_top_up_is_an_overflow_error_and_changes_nothing() {
     let near = money(MAX_MANTISSA - 10, 0, Currency::VND);
     let err = h.submit(top_up_of("P-1", near)).unwrap_err();
     assert!(matches!(err, WalletError::Overflow { .. }), "{err:?}");
-    assert!(h.account.available().is_zero());
+    assert!(h.account.money_available().is_zero());
     assert_eq!(h.account.version(), 0);
     // Without a bonus tier the same top-up fits.
     let mut h = Host::new(plain_program(Currency::VND, None));
     h.submit(top_up_of("P-1", near)).unwrap();
-    assert_eq!(h.account.available(), near);
+    assert_eq!(h.account.money_available(), near);
 }
 
 /// In cents, a sum past 2^96 − 1 minor units would not fail in `Decimal`: it drops a digit of scale and rounds.
@@ -673,8 +673,8 @@ fn a_top_up_whose_sum_would_lose_a_cent_is_an_overflow_error_and_changes_nothing
         expires_at: None,
     };
     assert_eq!(h.submit(gift), Err(WalletError::Overflow { total: half, amount: half }));
-    assert_eq!(h.account.available(), half);
-    assert_eq!(h.account.available().minor_units(), 50_000_000_000_000_000_000_000_000_001);
+    assert_eq!(h.account.money_available(), half);
+    assert_eq!(h.account.money_available().minor_units(), 50_000_000_000_000_000_000_000_000_001);
 }
 
 /// Two accounts of 500,000,000,000,000,000,000,000,000.01 USD each: their liability does not fit in cents, and
