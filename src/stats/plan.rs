@@ -231,4 +231,14 @@ mod tests {
         let fits = sample_size(1e18, 1.0, level, None).unwrap() as f64;
         assert!((fits / (1e18 * z2) - 1.0).abs() < 1e-9, "{fits}");
     }
+
+    #[test]
+    fn finite_population_correction_known_answers() {
+        // n = n₀ / (1 + (n₀ − 1)/N): n₀ = 400 among N = 400 is 400/1.9975 = 200.25, so 201; n₀ = 2 among N = 2 is
+        // 2/1.5 = 1.33, so 2.
+        let level = ConfidenceLevel::default();
+        let z2 = level.z() * level.z();
+        assert_eq!(sample_size(400.0 / z2, 1.0, level, Some(400)), Ok(201));
+        assert_eq!(sample_size(2.0 / z2, 1.0, level, Some(2)), Ok(2));
+    }
 }
