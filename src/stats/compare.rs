@@ -589,8 +589,9 @@ mod tests {
 
     #[test]
     fn welch_interval_ignores_narrow_bounds_of_one_sample_when_the_other_differs() {
-        // 6.9 against 1.1, s² = 0.09 each, n = 4: raw interval [5.280932, 6.319068] (as above). Only shared bounds
-        // clamp: [1, 7] against [0, 10] must not cut the upper end at 6 (the width of the first scale), in either order.
+        // 6.9 against 1.1, s² = 0.09 each, n = 4: raw interval [5.280932, 6.319068] (as above). Only shared
+        // bounds clamp: [1, 7] against [0, 10] must not cut the upper end at 6 (the width of the first scale), in
+        // either order.
         let a = MeanSample::new(4, 4.0, 6.9, 0.09).unwrap();
         let b = MeanSample::new(4, 4.0, 1.1, 0.09).unwrap();
         let level = ConfidenceLevel::default();

@@ -507,4 +507,18 @@ mod tests {
         assert_eq!(Sample::new([1.0, f64::NAN]).unwrap_err().to_string(), "value NaN at index 1 is not finite");
         assert_eq!(ALL.map(PercentileMethod::hyndman_fan_type), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
     }
+
+    #[test]
+    fn ranks_a_rounding_error_above_a_whole_number_snap_down_to_it() {
+        // 25 × 0.28 is 7.000000000000001 and 50 × 0.56 is 28.000000000000004 in f64; both are whole ranks
+        // (R's quantile(1:25, 0.28, type = 1) is 7, type 2 averages x₇ and x₈). The snap tolerance grows with the
+        // rank (8ε·np), so one ulp above 7 or 28 is within it.
+        let ranks = |n: i64| Sample::from_integers(1..=n);
+        for (n, p, rank) in [(25, 0.28, 7.0), (50, 0.56, 28.0)] {
+            let s = ranks(n);
+            assert_eq!(s.percentile(p, PercentileMethod::NearestRank), Ok(rank), "{n} × {p}");
+            assert_eq!(s.percentile(p, PercentileMethod::AveragedNearestRank), Ok(rank + 0.5), "{n} × {p}");
+            assert_eq!(s.percentile(p, PercentileMethod::InterpolatedCdf), Ok(rank), "{n} × {p}");
+        }
+    }
 }

@@ -215,4 +215,30 @@ mod tests {
             Err(StatsError::InvalidMargin { margin: "inf".into() })
         );
     }
+
+    #[test]
+    fn finite_requirements_beyond_64_bits_are_overflow_errors_not_saturated() {
+        // z² = 3.8414588…: a variance of 1e20 at a margin of 1 needs 3.84e20 responses, finite but above
+        // u64::MAX ≈ 1.84e19; a variance of 1e18 needs 3.84e18, which fits.
+        let level = ConfidenceLevel::default();
+        let z2 = level.z() * level.z();
+        let Err(StatsError::SampleSizeOverflow { required }) = sample_size(1e20, 1.0, level, None) else {
+            panic!("{:?}", sample_size(1e20, 1.0, level, None));
+        };
+        let required: f64 = required.parse().unwrap();
+        assert!((required / (1e20 * z2) - 1.0).abs() < 1e-9, "{required}");
+        #[allow(clippy::cast_precision_loss)]
+        let fits = sample_size(1e18, 1.0, level, None).unwrap() as f64;
+        assert!((fits / (1e18 * z2) - 1.0).abs() < 1e-9, "{fits}");
+    }
+
+    #[test]
+    fn finite_population_correction_known_answers() {
+        // n = n₀ / (1 + (n₀ − 1)/N): n₀ = 400 among N = 400 is 400/1.9975 = 200.25, so 201; n₀ = 2 among N = 2 is
+        // 2/1.5 = 1.33, so 2.
+        let level = ConfidenceLevel::default();
+        let z2 = level.z() * level.z();
+        assert_eq!(sample_size(400.0 / z2, 1.0, level, Some(400)), Ok(201));
+        assert_eq!(sample_size(2.0 / z2, 1.0, level, Some(2)), Ok(2));
+    }
 }
