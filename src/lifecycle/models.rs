@@ -30,12 +30,14 @@
 
 mod fit;
 mod pareto;
+mod series;
 
 use serde::{Deserialize, Serialize};
 
 pub use fit::{Convergence, Estimate, FitOptions, FitReport, Prediction, PurchaseModel};
-use fit::{Fit, Formulas, check_unit, fit_model, logistic, numerical, predict_all_with, scale_start};
+use fit::{Fit, Formulas, check_unit, fit_model, logistic, numerical, predict_all_with, predict_one, scale_start};
 pub use pareto::ParetoNbd;
+use series::AliveSeries;
 
 use super::error::{LifecycleError, positive};
 use super::span::{Span, TimeUnit};
@@ -227,6 +229,11 @@ macro_rules! bg_family {
                 }
                 logistic((self.r + x) * (self.alpha + tx).ln() - k)
             }
+
+            fn alive_series(&self, t: f64, customers: &[CustomerSummary]) -> Option<AliveSeries> {
+                let shift = if $modified { 1.0 } else { 0.0 };
+                Some(AliveSeries::new(self.r, self.alpha, self.a, self.b, shift, t, customers))
+            }
         }
 
         impl PurchaseModel for $name {
@@ -245,8 +252,7 @@ macro_rules! bg_family {
             }
 
             fn expected_purchases(&self, customer: &CustomerSummary, horizon: Span) -> Result<f64, LifecycleError> {
-                let p = predict_all_with(self, self.unit, std::slice::from_ref(customer), horizon)?;
-                Ok(p.first().map_or(0.0, |p| p.expected_purchases))
+                Ok(predict_one(self, self.unit, customer, horizon)?.expected_purchases)
             }
 
             fn probability_no_purchase(
