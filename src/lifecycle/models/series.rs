@@ -186,7 +186,7 @@ fn bands(big_r: f64, a: f64, big_b: f64, counts: &[u32; BANDS]) -> Option<Vec<Op
             *sum += term;
             if n > 0 && *needs == 0 && (big_r + kf) * z < kf + 1.0 && term <= *sum * 1e-17 {
                 *needs = k;
-                open -= 1;
+                open = open.saturating_sub(1);
             }
         }
         if open == 0 {
