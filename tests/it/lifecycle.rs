@@ -306,10 +306,17 @@ mod properties {
                 .collect();
             let horizon = Span::weeks(t).unwrap();
             for m in models(r, alpha, a, b) {
+                let single: Result<Vec<(f64, f64)>, LifecycleError> =
+                    rows.iter().map(|s| Ok((m.p_alive(s)?, m.expected_purchases(s, horizon)?))).collect();
+                // Where a per-customer series gives up (z within about 1e-4 of 1: horizons of thousands of α),
+                // the batch gives up too.
+                let Ok(single) = single else {
+                    prop_assert!(m.predict_all(&rows, horizon).is_err(), "{}", m.name());
+                    continue;
+                };
                 let batch = m.predict_all(&rows, horizon).unwrap();
                 prop_assert_eq!(batch.len(), rows.len());
-                for (s, p) in rows.iter().zip(&batch) {
-                    let (alive, expected) = (m.p_alive(s).unwrap(), m.expected_purchases(s, horizon).unwrap());
+                for ((s, p), &(alive, expected)) in rows.iter().zip(&batch).zip(&single) {
                     prop_assert!(close(p.p_alive, alive, 1e-12), "{} {s:?}: {} vs {alive}", m.name(), p.p_alive);
                     prop_assert!(
                         close(p.expected_purchases, expected, 1e-12),
