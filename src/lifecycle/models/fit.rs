@@ -226,13 +226,18 @@ pub(super) fn predict_one<M: Formulas>(
     let alive_expected = model
         .alive_expected(xf, age, t)
         .ok_or_else(|| numerical(format!("expected purchases for x = {x}, T = {age}, t = {t}")))?;
-    let p_alive = match model.p_alive_split(xf, age) {
-        Some(k) => model.p_alive_from_split(k, xf, tx),
-        None => model
-            .raw_p_alive(xf, tx, age)
-            .ok_or_else(|| numerical(format!("p(alive) for x = {x}, t_x = {tx}, T = {age}")))?,
-    };
+    let p_alive = p_alive_with(model, model.p_alive_split(xf, age), xf, tx, age)?;
     Ok(Prediction { p_alive, expected_purchases: p_alive * alive_expected })
+}
+
+/// P(alive) from the split constant when the model has one, else from the full formula.
+fn p_alive_with<M: Formulas>(model: &M, split: Option<f64>, x: f64, tx: f64, age: f64) -> Result<f64, LifecycleError> {
+    match split {
+        Some(k) => Ok(model.p_alive_from_split(k, x, tx)),
+        None => model
+            .raw_p_alive(x, tx, age)
+            .ok_or_else(|| numerical(format!("p(alive) for x = {x}, t_x = {tx}, T = {age}"))),
+    }
 }
 
 /// Predictions through a small direct-mapped memo keyed by `(x, T)`: the expectation of an alive customer and
@@ -285,12 +290,7 @@ pub(super) fn predict_all_with<M: Formulas>(
                 (v, k)
             }
         };
-        let p_alive = match split {
-            Some(k) => model.p_alive_from_split(k, xf, tx),
-            None => model
-                .raw_p_alive(xf, tx, age)
-                .ok_or_else(|| numerical(format!("p(alive) for x = {x}, t_x = {tx}, T = {age}")))?,
-        };
+        let p_alive = p_alive_with(model, split, xf, tx, age)?;
         out.push(Prediction { p_alive, expected_purchases: p_alive * alive_expected });
     }
     Ok(out)
