@@ -30,12 +30,14 @@
 
 mod fit;
 mod pareto;
+mod series;
 
 use serde::{Deserialize, Serialize};
 
 pub use fit::{Convergence, Estimate, FitOptions, FitReport, Prediction, PurchaseModel};
-use fit::{Fit, Formulas, check_unit, fit_model, logistic, numerical, predict_all_with, scale_start};
+use fit::{Fit, Formulas, check_unit, fit_model, logistic, numerical, predict_all_with, predict_one, scale_start};
 pub use pareto::ParetoNbd;
+use series::AliveSeries;
 
 use super::error::{LifecycleError, positive};
 use super::span::{Span, TimeUnit};
@@ -88,9 +90,10 @@ fn bg_family_nll(phi: &[f64; 4], data: &FitData, modified: bool) -> Option<(f64,
         let mut gb = db_x;
         if has_d {
             let ln_d = ln_ratio + rx * (lat - lax);
-            // softplus(ln D) and the logistic π = D / (1 + D) from one exponential.
+            // softplus(ln D) and the logistic π = D / (1 + D) from one exponential. With e ≤ 1, ln(1 + e) has an
+            // absolute error below ε however small e is, ample for a sum over customers, and costs half of ln_1p.
             let e = (-ln_d.abs()).exp();
-            term += ln_d.max(0.0) + e.ln_1p();
+            term += ln_d.max(0.0) + (1.0 + e).ln();
             let pi = if ln_d >= 0.0 { 1.0 / (1.0 + e) } else { e / (1.0 + e) };
             gr += pi * (lat - lax);
             ga += pi * rx * (inv_at - inv_ax);
@@ -227,6 +230,11 @@ macro_rules! bg_family {
                 }
                 logistic((self.r + x) * (self.alpha + tx).ln() - k)
             }
+
+            fn alive_series(&self, t: f64, customers: &[CustomerSummary]) -> Option<AliveSeries> {
+                let shift = if $modified { 1.0 } else { 0.0 };
+                Some(AliveSeries::new(self.r, self.alpha, self.a, self.b, shift, t, customers))
+            }
         }
 
         impl PurchaseModel for $name {
@@ -245,8 +253,7 @@ macro_rules! bg_family {
             }
 
             fn expected_purchases(&self, customer: &CustomerSummary, horizon: Span) -> Result<f64, LifecycleError> {
-                let p = predict_all_with(self, self.unit, std::slice::from_ref(customer), horizon)?;
-                Ok(p.first().map_or(0.0, |p| p.expected_purchases))
+                Ok(predict_one(self, self.unit, customer, horizon)?.expected_purchases)
             }
 
             fn probability_no_purchase(

@@ -7,6 +7,7 @@ use super::super::error::{LifecycleError, invalid};
 use super::super::optimize::{self, Stop};
 use super::super::span::{Span, TimeUnit};
 use super::super::summary::{CustomerSummary, FitData};
+use super::series::AliveSeries;
 
 /// One fitted parameter.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -204,10 +205,45 @@ pub(super) trait Formulas {
     fn p_alive_from_split(&self, _k: f64, _x: f64, _tx: f64) -> f64 {
         f64::NAN
     }
+    /// For models whose alive expectation is a power series per frequency: the series for these customers and
+    /// a horizon `t` > 0.
+    fn alive_series(&self, _t: f64, _customers: &[CustomerSummary]) -> Option<AliveSeries> {
+        None
+    }
+}
+
+/// One customer's prediction by the per-customer formulas: what [`predict_all_with`] must equal.
+pub(super) fn predict_one<M: Formulas>(
+    model: &M,
+    unit: TimeUnit,
+    customer: &CustomerSummary,
+    horizon: Span,
+) -> Result<Prediction, LifecycleError> {
+    let t = horizon.length_in(unit)?;
+    check_unit(unit, customer.unit())?;
+    let (x, tx, age) = (customer.frequency(), customer.recency(), customer.age());
+    let xf = f64::from(x);
+    let alive_expected = model
+        .alive_expected(xf, age, t)
+        .ok_or_else(|| numerical(format!("expected purchases for x = {x}, T = {age}, t = {t}")))?;
+    let p_alive = p_alive_with(model, model.p_alive_split(xf, age), xf, tx, age)?;
+    Ok(Prediction { p_alive, expected_purchases: p_alive * alive_expected })
+}
+
+/// P(alive) from the split constant when the model has one, else from the full formula.
+fn p_alive_with<M: Formulas>(model: &M, split: Option<f64>, x: f64, tx: f64, age: f64) -> Result<f64, LifecycleError> {
+    match split {
+        Some(k) => Ok(model.p_alive_from_split(k, x, tx)),
+        None => model
+            .raw_p_alive(x, tx, age)
+            .ok_or_else(|| numerical(format!("p(alive) for x = {x}, t_x = {tx}, T = {age}"))),
+    }
 }
 
 /// Predictions through a small direct-mapped memo keyed by `(x, T)`: the expectation of an alive customer and
-/// the P(alive) constant depend on those only, and real logs repeat them a lot.
+/// the P(alive) constant depend on those only, and day-resolution logs repeat them a lot. On a miss the expectation
+/// comes from the model's per-frequency series where it has one (every customer of a log with timestamps is a
+/// miss), else from the per-customer formula. Equal to [`predict_one`] for every customer to rounding.
 pub(super) fn predict_all_with<M: Formulas>(
     model: &M,
     unit: TimeUnit,
@@ -217,37 +253,51 @@ pub(super) fn predict_all_with<M: Formulas>(
     let t = horizon.length_in(unit)?;
     let bits = customers.len().clamp(1, 1 << 14).next_power_of_two().trailing_zeros();
     let mut memo: Vec<(u32, u64, f64, Option<f64>)> = vec![(u32::MAX, u64::MAX, 0.0, None); 1 << bits];
+    let series = if t > 0.0 { model.alive_series(t, customers) } else { None };
     let mut out = Vec::with_capacity(customers.len());
-    for c in customers {
+    // With timestamps every customer is distinct: after a sample that hits less than a quarter of the time, the
+    // memo (a cache miss of its own per lookup) is dropped.
+    let mut remember = true;
+    let mut hits = 0usize;
+    for (i, c) in customers.iter().enumerate() {
+        if i == MEMO_SAMPLE && hits < MEMO_SAMPLE / 4 {
+            remember = false;
+        }
         check_unit(unit, c.unit())?;
         let (x, tx, age) = (c.frequency(), c.recency(), c.age());
         let key = age.to_bits();
         let hash = (u64::from(x).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ key).wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
-        let slot = if bits == 0 { 0 } else { (hash >> (64 - bits)) as usize };
+        let slot = if bits == 0 || !remember { 0 } else { (hash >> (64 - bits)) as usize };
         let xf = f64::from(x);
-        let (alive_expected, split) = match memo.get(slot) {
-            Some(&(mx, mk, v, k)) if mx == x && mk == key => (v, k),
+        let (alive_expected, split) = match remember.then(|| memo.get(slot)).flatten() {
+            Some(&(mx, mk, v, k)) if mx == x && mk == key => {
+                hits += 1;
+                (v, k)
+            }
             _ => {
-                let v = model
-                    .alive_expected(xf, age, t)
-                    .ok_or_else(|| numerical(format!("expected purchases for x = {x}, T = {age}, t = {t}")))?;
-                let k = model.p_alive_split(xf, age);
-                if let Some(m) = memo.get_mut(slot) {
+                let (v, k) = match series.as_ref().and_then(|s| s.alive_expected_and_split(x, age)) {
+                    Some((v, k)) => (v, Some(k)),
+                    None => (
+                        model
+                            .alive_expected(xf, age, t)
+                            .ok_or_else(|| numerical(format!("expected purchases for x = {x}, T = {age}, t = {t}")))?,
+                        model.p_alive_split(xf, age),
+                    ),
+                };
+                if remember && let Some(m) = memo.get_mut(slot) {
                     *m = (x, key, v, k);
                 }
                 (v, k)
             }
         };
-        let p_alive = match split {
-            Some(k) => model.p_alive_from_split(k, xf, tx),
-            None => model
-                .raw_p_alive(xf, tx, age)
-                .ok_or_else(|| numerical(format!("p(alive) for x = {x}, t_x = {tx}, T = {age}")))?,
-        };
+        let p_alive = p_alive_with(model, split, xf, tx, age)?;
         out.push(Prediction { p_alive, expected_purchases: p_alive * alive_expected });
     }
     Ok(out)
 }
+
+/// Customers looked up before `predict_all_with` decides whether the memo pays.
+const MEMO_SAMPLE: usize = 4096;
 
 /// A logistic of a log-odds, clamped into [0, 1] without NaN.
 pub(super) fn logistic(log_odds: f64) -> f64 {

@@ -9,7 +9,7 @@ use super::super::special::{ln_gamma, ln_hyp2f1_one, log_add_exp, one_minus_exp_
 use super::super::summary::{CustomerSummary, FitData};
 use super::fit::{
     Fit, FitOptions, FitReport, Formulas, Prediction, PurchaseModel, check_unit, fit_model, logistic, numerical,
-    predict_all_with, scale_start,
+    predict_all_with, predict_one, scale_start,
 };
 
 /// The Pareto/NBD model (Schmittlein, Morrison & Colombo 1987): Gamma(r, α) purchase rates, Gamma(s, β) drop-out
@@ -210,8 +210,7 @@ impl PurchaseModel for ParetoNbd {
     }
 
     fn expected_purchases(&self, customer: &CustomerSummary, horizon: Span) -> Result<f64, LifecycleError> {
-        let p = predict_all_with(self, self.unit, std::slice::from_ref(customer), horizon)?;
-        Ok(p.first().map_or(0.0, |p| p.expected_purchases))
+        Ok(predict_one(self, self.unit, customer, horizon)?.expected_purchases)
     }
 
     fn probability_no_purchase(&self, customer: &CustomerSummary, horizon: Span) -> Result<f64, LifecycleError> {
