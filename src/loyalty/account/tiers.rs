@@ -115,8 +115,8 @@ impl PointsAccount {
                 .filter(|n| *n > review_at);
             // A review that keeps the tier over a window after all activity is a fixed point: every later review
             // due by `at` counts an empty window too and keeps the tier. Go straight to the last of them, so a
-            // command after years of silence decides in one step, not one event per missed month (found by the
-            // `decide_points` fuzz target: a command 200,000 years on emitted millions of events).
+            // command after years of silence decides in one step, not one event per missed month (millions for a
+            // command 200,000 years on).
             let idle = self.tier == Some(to) && self.tier_activity.iter().all(|a| a.at < start);
             if idle
                 && next.is_some_and(|n| n <= at)
