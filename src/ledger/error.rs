@@ -141,3 +141,22 @@ pub(crate) fn one_of_each<U: Clone>(amount: U, other: U) -> Vec<LedgerError<U>> 
     }
     all
 }
+
+/// Maps one rejection of each kind (see [`one_of_each`]) with `map`, and asserts that `kept` holds for each (the
+/// domain variant it names, with the same values) and that no two kinds become the same domain variant.
+#[cfg(test)]
+pub(crate) fn assert_each_rejection_kept<U: Clone + std::fmt::Display, E: std::fmt::Display>(
+    amount: U,
+    other: U,
+    map: impl Fn(LedgerError<U>) -> E,
+    kept: impl Fn(&LedgerError<U>, &E) -> bool,
+) {
+    let mut kinds = Vec::new();
+    for ledger in one_of_each(amount, other) {
+        let mapped = map(ledger.clone());
+        assert!(kept(&ledger, &mapped), "{ledger} became {mapped}");
+        let kind = std::mem::discriminant(&mapped);
+        assert!(!kinds.contains(&kind), "{ledger} became {mapped}, the variant another rejection became");
+        kinds.push(kind);
+    }
+}

@@ -70,7 +70,7 @@ mod upcoming;
 
 pub use engine::{Explanation, Ledger, SettleFact, UpcomingExpiry};
 #[cfg(test)]
-pub(crate) use error::one_of_each;
+pub(crate) use error::assert_each_rejection_kept;
 pub use error::{InvariantViolation, LedgerError};
 pub use types::{
     Allocation, AllocationPolicy, Category, Credit, Hold, HoldPlacement, HoldStatus, LABEL_MAX, LabelError, LineId,

@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::points::{Points, PointsFraction};
-use super::program::TierName;
+use super::tier::TierName;
 use crate::id::{HoldId, OrderId};
 use crate::ledger::{Allocation, Category, Credit, HoldPlacement, LineId, LotId, SettleFact};
 use crate::money::Money;
@@ -49,7 +49,7 @@ pub enum TierReason {
     Upgrade,
     /// A review at the end of a period (plus grace): the only time a tier goes down.
     Review,
-    /// An explicit [`PointsCommand::ReevaluateTier`].
+    /// An explicit [`PointsCommand::ReevaluateTier`](crate::loyalty::PointsCommand::ReevaluateTier).
     Reevaluation,
 }
 

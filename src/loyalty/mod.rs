@@ -39,20 +39,25 @@ mod account;
 mod command;
 mod error;
 mod event;
+mod expiry;
 mod few;
 mod orders;
+mod period;
 mod points;
 mod program;
 mod receipt;
+mod tier;
 
 pub use account::{PointsAccount, TierProgress};
 pub use command::{PointsCommand, PurchaseLine};
 pub use error::LoyaltyError;
 pub use event::{ADJUSTMENT, BASE, BONUS, BonusReason, LinePoints, PointsEvent, Recredit, TierReason};
+pub use expiry::{ExpiryPolicy, ExpiryStart};
+pub use period::Period;
 pub use points::{InvalidFraction, Points, PointsFraction};
 pub use program::{
-    Campaign, Cap, CapBehaviour, ClawbackPolicy, EarnRate, EarnRules, ExpiredRefundPolicy, ExpiryPolicy, ExpiryStart,
-    LoyaltyProgram, Period, PeriodCap, ProgramSpec, RedemptionRate, RedemptionRules, TagRule, Tier, TierMetric,
-    TierName, TierRules, TierWindow,
+    Campaign, Cap, CapBehaviour, ClawbackPolicy, EarnRate, EarnRules, ExpiredRefundPolicy, LoyaltyProgram, PeriodCap,
+    ProgramSpec, RedemptionRate, RedemptionRules, TagRule,
 };
 pub use receipt::PointsReceipt;
+pub use tier::{Tier, TierMetric, TierName, TierRules, TierWindow};

@@ -1,23 +1,19 @@
 //! The loyalty program: earn, expiry, redemption, tiers and returns, validated when built and when deserialized.
 
-use chrono::{DateTime, Datelike, Days, Months, NaiveDate, TimeDelta, Utc};
+use chrono::{DateTime, Months, NaiveDate, TimeDelta, Utc};
 use chrono_tz::Tz;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::error::LoyaltyError;
+use super::expiry::{ExpiryPolicy, ExpiryStart, describe_expiry, expiry_through, shortest_expiry_days};
+use super::period::Period;
 use super::points::{Points, PointsFraction, lcm};
-use crate::ledger::{AllocationPolicy, Tag, label};
-use crate::local_day::{end_of_day, local_date_or_utc, start_of_day};
+use super::tier::{Tier, TierName, TierRules, TierWindow};
+use crate::ledger::{AllocationPolicy, Tag};
+use crate::local_day::{end_of_day, local_date_or_utc};
 use crate::locale::DisplayName;
 use crate::money::{Currency, Money, Rounding, mul_div_rem};
-
-label!(
-    /// The key of a tier ("silver", "gold"): stable, ASCII, what events, commands and configuration name. A
-    /// customer never reads it: give the [`Tier`] a [`display_name`](Tier::display_name) ("Bạc", "Thành viên")
-    /// and messages print that, in the reader's language (see [`crate::locale`]).
-    TierName
-);
 
 /// Points earned per amount spent in one currency.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -82,19 +78,6 @@ pub struct Cap {
     pub behaviour: CapBehaviour,
 }
 
-/// A calendar period in the program's zone.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum Period {
-    /// A calendar month.
-    Month,
-    /// A calendar quarter.
-    Quarter,
-    /// A calendar year.
-    Year,
-}
-
 /// A cap on the points earned per calendar period.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PeriodCap {
@@ -126,72 +109,6 @@ pub struct EarnRules {
     /// Cap per calendar period.
     #[serde(default)]
     pub cap_per_period: Option<PeriodCap>,
-}
-
-/// When earned points expire. Dates are local dates in the program's zone; "usable through D" means the points
-/// expire at the start of the day after D.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum ExpiryPolicy {
-    /// Points never expire.
-    Never,
-    /// Usable through the earn date plus `days`.
-    RollingDays {
-        /// Days, at least 1.
-        days: u32,
-    },
-    /// Usable through the earn date plus `months`, clamped to the month's end (31 January + 1 month → 28 or 29
-    /// February).
-    RollingMonths {
-        /// Months, at least 1.
-        months: u32,
-    },
-    /// Usable through the end of the quarter or year `periods_after` periods after the one of the earn (0: the same
-    /// period).
-    EndOfPeriod {
-        /// Quarter or year (month is accepted too).
-        period: Period,
-        /// Whole periods after the earn's period.
-        periods_after: u32,
-    },
-    /// Usable through the next occurrence (on or after the earn date) of a fixed day of the year, such as 31
-    /// December. 29 February falls back to 28 February in common years.
-    FixedDate {
-        /// Month, 1 to 12.
-        month: u32,
-        /// Day, 1 to the month's length.
-        day: u32,
-    },
-    /// Lots carry no date; every available point expires when the account has been inactive (no earn,
-    /// redemption, hold or capture) through the last activity's date plus `months`.
-    Inactivity {
-        /// Months, at least 1.
-        months: u32,
-    },
-}
-
-/// From when a purchase's expiry is counted, when the program has a pending period.
-///
-/// The anchors offer both: Voucherify and Talon.One can count the validity of pending points from the day they
-/// become active. Counted from the earn, the expiry must leave the points spendable after the pending period, or
-/// the program is refused ([`LoyaltyProgram::new`]).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum ExpiryStart {
-    /// From the purchase (the earn command's instant): the default, and what programs stored before the option
-    /// mean.
-    #[default]
-    Earn,
-    /// From the end of the pending period: a purchase's points are usable for the whole expiry period once active.
-    Activation,
-}
-
-impl ExpiryStart {
-    fn is_earn(&self) -> bool {
-        *self == Self::Earn
-    }
 }
 
 /// Points → money at redemption, per currency: `points` points are worth `value`.
@@ -258,155 +175,6 @@ pub enum ExpiredRefundPolicy {
     },
     /// A new lot with the program's expiry counted from the refund.
     FreshExpiry,
-}
-
-/// What tier qualification counts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum TierMetric {
-    /// Points earned on purchases.
-    PointsEarned,
-    /// Money spent on purchases in one currency (in major units).
-    AmountSpent {
-        /// The currency counted; purchases in others do not count.
-        currency: Currency,
-    },
-}
-
-/// The qualification window.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum TierWindow {
-    /// The last `months` months (reviewed at each calendar month's end).
-    RollingMonths {
-        /// Months, at least 1.
-        months: u32,
-    },
-    /// The current calendar year (reviewed at each year's end, counting the year that ended).
-    CalendarYear,
-}
-
-/// One tier and its benefits.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Tier {
-    /// Its key (ASCII, stable: events and configuration name it).
-    pub name: TierName,
-    /// What customers read ("Bạc", "Thành viên"), per language; `None`: the key. Care messages and receipts
-    /// print this, never the key when it is set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<DisplayName>,
-    /// The metric needed to qualify (points or major currency units); the first tier's is 0.
-    #[serde(with = "rust_decimal::serde::str")]
-    pub threshold: Decimal,
-    /// Multiplies earned points, greater than zero.
-    #[serde(with = "rust_decimal::serde::str")]
-    pub earn_multiplier: Decimal,
-    /// Price discount in percent, 0 to under 100: "customers with many points enjoy better prices".
-    #[serde(with = "rust_decimal::serde::str")]
-    pub discount_percent: Decimal,
-}
-
-impl Tier {
-    /// A tier reached from a threshold of 0 (the first tier), with no benefit: an earn multiplier of 1 and no
-    /// discount. Set the threshold and benefits with the methods below.
-    ///
-    /// ```
-    /// use customer_care::loyalty::{Points, Tier, TierName};
-    /// use rust_decimal::Decimal;
-    ///
-    /// let gold = Tier::new(TierName::new("gold")?).threshold_points(Points::new(500)).earn_multiplier(Decimal::new(15, 1)).discount_percent(5);
-    /// assert_eq!(gold.threshold, Decimal::from(500));
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn new(name: TierName) -> Self {
-        Self {
-            name,
-            display_name: None,
-            threshold: Decimal::ZERO,
-            earn_multiplier: Decimal::ONE,
-            discount_percent: Decimal::ZERO,
-        }
-    }
-
-    /// Qualifies at `points` earned (under [`TierMetric::PointsEarned`]).
-    #[must_use]
-    pub fn threshold_points(mut self, points: Points) -> Self {
-        self.threshold = Decimal::from(points.get());
-        self
-    }
-
-    /// Qualifies at `amount` spent (under [`TierMetric::AmountSpent`] in the same currency; the threshold keeps the
-    /// amount in major units).
-    #[must_use]
-    pub fn threshold_spend(mut self, amount: Money) -> Self {
-        self.threshold = amount.amount();
-        self
-    }
-
-    /// Multiplies earned points by `multiplier` (greater than zero; `Decimal::new(15, 1)` is 1.5).
-    #[must_use]
-    pub fn earn_multiplier(mut self, multiplier: impl Into<Decimal>) -> Self {
-        self.earn_multiplier = multiplier.into();
-        self
-    }
-
-    /// Gives a price discount of `percent` (0 to under 100).
-    #[must_use]
-    pub fn discount_percent(mut self, percent: impl Into<Decimal>) -> Self {
-        self.discount_percent = percent.into();
-        self
-    }
-}
-
-/// Tier qualification, upgrade and downgrade.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TierRules {
-    /// What counts.
-    pub metric: TierMetric,
-    /// Over which window.
-    pub window: TierWindow,
-    /// Tiers by strictly increasing threshold; the first has threshold 0.
-    pub tiers: Vec<Tier>,
-    /// Days after a review period's end before a downgrade takes effect.
-    #[serde(default)]
-    pub grace_days: u32,
-    /// A tier the customer never falls below once reached (none: the lowest).
-    #[serde(default)]
-    pub floor: Option<TierName>,
-}
-
-impl TierRules {
-    /// Tiers counted by `metric` over `window`, with no grace period and no floor.
-    ///
-    /// ```
-    /// use customer_care::loyalty::{Points, Tier, TierMetric, TierName, TierRules, TierWindow};
-    ///
-    /// let rules = TierRules::new(TierMetric::PointsEarned, TierWindow::CalendarYear, vec![
-    ///     Tier::new(TierName::new("member")?),
-    ///     Tier::new(TierName::new("gold")?).threshold_points(Points::new(500)).discount_percent(5),
-    /// ])
-    /// .grace_days(30);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub const fn new(metric: TierMetric, window: TierWindow, tiers: Vec<Tier>) -> Self {
-        Self { metric, window, tiers, grace_days: 0, floor: None }
-    }
-
-    /// Days after a review period's end before a downgrade takes effect.
-    #[must_use]
-    pub const fn grace_days(mut self, days: u32) -> Self {
-        self.grace_days = days;
-        self
-    }
-
-    /// A tier the customer never falls below once reached.
-    #[must_use]
-    pub const fn floor(mut self, tier: TierName) -> Self {
-        self.floor = Some(tier);
-        self
-    }
 }
 
 /// The program as written: plain data. [`LoyaltyProgram::new`] validates it.
@@ -896,58 +664,6 @@ impl LoyaltyProgram {
     }
 }
 
-/// The last local day points credited on `today` are usable (`None`: they never expire, or the date is out of
-/// range).
-fn expiry_through(policy: &ExpiryPolicy, today: NaiveDate) -> Option<NaiveDate> {
-    match *policy {
-        ExpiryPolicy::Never | ExpiryPolicy::Inactivity { .. } => None,
-        ExpiryPolicy::RollingDays { days } => today.checked_add_days(Days::new(u64::from(days))),
-        ExpiryPolicy::RollingMonths { months } => today.checked_add_months(Months::new(months)),
-        ExpiryPolicy::EndOfPeriod { period, periods_after } => {
-            let start = period_start(today, period);
-            let months = period_months(period).checked_mul(periods_after.checked_add(1)?)?;
-            start.checked_add_months(Months::new(months))?.pred_opt()
-        }
-        ExpiryPolicy::FixedDate { month, day } => {
-            let this_year = fixed_date(today.year(), month, day)?;
-            if this_year >= today { Some(this_year) } else { fixed_date(today.year().checked_add(1)?, month, day) }
-        }
-    }
-}
-
-/// The fewest days from an earn date to the last day its points are usable, over every earn date (`None`: the
-/// points never expire).
-///
-/// A fixed day of the year can be the earn date itself (0). Rolling months are shortest from a month's last day
-/// (31 January + 1 month is 28 February) and whole periods from a period's last day, so for those it is enough to
-/// try the last day of every month of one 400-year Gregorian cycle.
-fn shortest_expiry_days(policy: &ExpiryPolicy) -> Option<i64> {
-    match *policy {
-        ExpiryPolicy::Never | ExpiryPolicy::Inactivity { .. } => None,
-        ExpiryPolicy::RollingDays { days } => Some(i64::from(days)),
-        ExpiryPolicy::FixedDate { .. } => Some(0),
-        ExpiryPolicy::RollingMonths { .. } | ExpiryPolicy::EndOfPeriod { .. } => {
-            let first = NaiveDate::from_ymd_opt(2000, 1, 1)?;
-            (1..=4800u32)
-                .filter_map(|m| first.checked_add_months(Months::new(m))?.pred_opt())
-                .filter_map(|last_day| Some((expiry_through(policy, last_day)? - last_day).num_days()))
-                .min()
-        }
-    }
-}
-
-fn describe_expiry(policy: &ExpiryPolicy) -> String {
-    match *policy {
-        ExpiryPolicy::RollingDays { days } => format!("of {days} days"),
-        ExpiryPolicy::RollingMonths { months } => format!("of {months} months"),
-        ExpiryPolicy::EndOfPeriod { period, periods_after } => {
-            format!("at the end of the {period:?} {periods_after} periods after the earn's").to_lowercase()
-        }
-        ExpiryPolicy::FixedDate { month, day } => format!("on the fixed date {month}-{day}"),
-        ExpiryPolicy::Never | ExpiryPolicy::Inactivity { .. } => format!("{policy:?}"),
-    }
-}
-
 fn validate_tiers(rules: &TierRules) -> Result<(), LoyaltyError> {
     let Some(first) = rules.tiers.first() else {
         return Err(invalid("tier rules need at least one tier"));
@@ -993,86 +709,6 @@ fn validate_tiers(rules: &TierRules) -> Result<(), LoyaltyError> {
         return Err(invalid(format!("floor tier {floor} is not a tier")));
     }
     Ok(())
-}
-
-fn period_months(period: Period) -> u32 {
-    match period {
-        Period::Month => 1,
-        Period::Quarter => 3,
-        Period::Year => 12,
-    }
-}
-
-/// The first day of the period containing `date`.
-pub(crate) fn period_start(date: NaiveDate, period: Period) -> NaiveDate {
-    let month = match period {
-        Period::Month => date.month(),
-        Period::Quarter => (date.month0() / 3) * 3 + 1,
-        Period::Year => 1,
-    };
-    NaiveDate::from_ymd_opt(date.year(), month, 1).unwrap_or(date)
-}
-
-/// The first day of the period after the one starting at `start`.
-pub(crate) fn next_period_start(start: NaiveDate, period: Period) -> Option<NaiveDate> {
-    start.checked_add_months(Months::new(period_months(period)))
-}
-
-/// The first instant after the review period containing `at`: a calendar month for rolling windows, the year for
-/// calendar-year windows.
-pub(crate) fn review_period_end(rules: &TierRules, tz: Tz, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
-    let period = review_period(rules);
-    start_of_day(tz, next_period_start(period_start(local_date_or_utc(tz, at), period), period)?)
-}
-
-/// The last review due at or before `at`: the start of the review period containing `at - grace`, plus the
-/// grace. `None` when it falls outside chrono's range.
-pub(crate) fn last_review_due(rules: &TierRules, tz: Tz, grace: TimeDelta, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
-    let period_end = at.checked_sub_signed(grace)?;
-    let start = start_of_day(tz, period_start(local_date_or_utc(tz, period_end), review_period(rules)))?;
-    start.checked_add_signed(grace).filter(|review| *review <= at)
-}
-
-/// Tier reviews come at the end of each calendar month for rolling windows, of each year for calendar years.
-const fn review_period(rules: &TierRules) -> Period {
-    match rules.window {
-        TierWindow::RollingMonths { .. } => Period::Month,
-        TierWindow::CalendarYear => Period::Year,
-    }
-}
-
-/// The start of the qualification window that ends at `end`.
-pub(crate) fn window_start(rules: &TierRules, tz: Tz, end: DateTime<Utc>) -> DateTime<Utc> {
-    let start = match rules.window {
-        TierWindow::RollingMonths { months } => end.checked_sub_months(Months::new(months)),
-        TierWindow::CalendarYear => {
-            let year = local_date_or_utc(tz, end).year();
-            NaiveDate::from_ymd_opt(year, 1, 1).and_then(|d| start_of_day(tz, d))
-        }
-    };
-    start.unwrap_or(DateTime::<Utc>::MIN_UTC)
-}
-
-/// The window a review at `review_at` (the end of a period, `period_end`, plus grace) counts: for rolling windows
-/// the months before the review; for calendar years the year that ended, plus the grace days after it. Activity in
-/// the grace period counts toward keeping the tier.
-pub(crate) fn review_window_start(
-    rules: &TierRules,
-    tz: Tz,
-    period_end: DateTime<Utc>,
-    review_at: DateTime<Utc>,
-) -> DateTime<Utc> {
-    match rules.window {
-        TierWindow::RollingMonths { .. } => window_start(rules, tz, review_at),
-        TierWindow::CalendarYear => {
-            let last_instant = period_end.checked_sub_signed(TimeDelta::nanoseconds(1)).unwrap_or(period_end);
-            window_start(rules, tz, last_instant)
-        }
-    }
-}
-
-fn fixed_date(year: i32, month: u32, day: u32) -> Option<NaiveDate> {
-    NaiveDate::from_ymd_opt(year, month, day).or_else(|| NaiveDate::from_ymd_opt(year, month, day.checked_sub(1)?))
 }
 
 #[cfg(test)]

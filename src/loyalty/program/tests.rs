@@ -1,8 +1,11 @@
 //! Unit tests of the program: every validation bound on both sides, the exact earn rate, campaigns, expiry and
 //! tier arithmetic (most behaviour is also covered end to end in tests/it/loyalty.rs).
 
-use chrono::TimeZone;
+use chrono::{Datelike, TimeZone};
 
+use super::super::expiry::fixed_date;
+use super::super::period::{next_period_start, period_start};
+use super::super::tier::{TierMetric, review_period_end, review_window_start, window_start};
 use super::*;
 
 fn usd(cents: i64) -> Money {
