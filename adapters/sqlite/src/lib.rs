@@ -80,6 +80,9 @@ mod outbox;
 mod schedule;
 mod store;
 
+/// The SQLite driver this crate is built on, for the host's own tables on [`Database::connection`].
+pub use rusqlite;
+
 pub use database::Database;
 pub use error::StoreError;
 pub use outbox::{Drained, Outbox, OutboxEntry, OutboxKey};

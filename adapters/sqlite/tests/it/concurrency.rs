@@ -52,3 +52,41 @@ fn racing_writers_lose_nothing() {
     }
     assert_eq!(total, WRITERS * COMMANDS);
 }
+
+#[test]
+fn of_writers_deciding_from_the_same_version_exactly_one_wins() {
+    use std::sync::Barrier;
+
+    use customer_care::host::AppendError;
+    use customer_care::stream::Command;
+
+    const RACERS: usize = 8;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("barrier.db");
+    let program = program();
+    let mut first = account(9);
+    let mut host = Host::new(points_store(&Database::open(&path).unwrap()), || jan(1));
+    host.submit(&mut first, &program, CommandId::from_u128(1).unwrap(), bonus(1)).unwrap();
+    let barrier = Barrier::new(RACERS);
+    let results: Vec<_> = thread::scope(|scope| {
+        let racers: Vec<_> = (0..RACERS as u128)
+            .map(|n| {
+                let (path, barrier, program, state) = (&path, &barrier, &program, first.clone());
+                scope.spawn(move || {
+                    let mut store = points_store(&Database::open(path).unwrap());
+                    let command = Command::new(CommandId::from_u128(100 + n).unwrap(), jan(2), bonus(2));
+                    let commit = state.decide(program, &command).unwrap().accepted().unwrap();
+                    barrier.wait();
+                    store.append(state.stream_id(), state.version(), &[commit])
+                })
+            })
+            .collect();
+        racers.into_iter().map(|r| r.join().unwrap()).collect()
+    });
+    assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1, "{results:?}");
+    for r in results.iter().filter(|r| r.is_err()) {
+        assert!(matches!(r, Err(AppendError::VersionConflict { expected: 1, actual: 2, .. })), "{r:?}");
+    }
+    let store = points_store(&Database::open(&path).unwrap());
+    assert_eq!(store.load(first.stream_id(), 0).unwrap().len(), 2);
+}
