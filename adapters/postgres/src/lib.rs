@@ -56,14 +56,13 @@
 mod database;
 mod error;
 mod outbox;
-mod schedule;
 mod store;
 
 /// The PostgreSQL driver this crate is built on, for the host's own tables on [`Database::client`].
 pub use postgres;
 
+pub use customer_care_storage::{Drained, Due, OutboxEntry, OutboxKey, RowError};
 pub use database::Database;
 pub use error::StoreError;
-pub use outbox::{Drained, Outbox, OutboxEntry, OutboxKey};
-pub use schedule::Due;
+pub use outbox::Outbox;
 pub use store::{CommitOf, Effects, PostgresStore};

@@ -1,21 +1,20 @@
 //! One aggregate type's streams: the [`CommitStore`], snapshots, the effects written to the outbox and the
 //! deadline kept with each commit.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use chrono::{DateTime, Utc};
 use customer_care::host::{AppendError, CommitStore};
-use customer_care::stream::replay;
 use customer_care::{Aggregate, CommandId, Commit};
+use customer_care_storage::codec::{check_batch, decode_commit, decode_snapshot, encode, rebuild};
+use customer_care_storage::{Due, RowError, Tracking, from_micros, to_micros_ceil, version_from_sql, version_to_sql};
 use postgres::GenericClient;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
 use crate::database::Database;
-use crate::error::{StoreError, version_from_sql, version_to_sql};
-use crate::schedule::{Due, from_micros, to_micros_ceil};
+use crate::error::StoreError;
 
 /// A commit of aggregate `A`.
 pub type CommitOf<A> = Commit<<A as Aggregate>::Command, <A as Aggregate>::Event>;
@@ -23,15 +22,6 @@ pub type CommitOf<A> = Commit<<A as Aggregate>::Command, <A as Aggregate>::Event
 /// The effects a commit asks the host to deliver (e-receipts, care messages) as JSON documents, written to the
 /// outbox in the commit's transaction.
 pub type Effects<A> = fn(&CommitOf<A>) -> Vec<serde_json::Value>;
-
-/// How a store keeps each stream's next deadline (see [`PostgresStore::with_deadlines`]).
-struct Tracking<A> {
-    new: fn(Uuid) -> Option<A>,
-    deadline: fn(&A) -> Option<DateTime<Utc>>,
-    snapshot_every: u64,
-    cache: BTreeMap<Uuid, A>,
-    cache_limit: usize,
-}
 
 /// The streams of one aggregate type `A` in a [`Database`], under the kind name given to [`Database::store`].
 ///
@@ -91,8 +81,7 @@ impl<A: Aggregate> PostgresStore<A> {
     /// is rebuilt from its latest snapshot and the commits after it, inside the append's transaction.
     #[must_use]
     pub fn with_deadlines(mut self, new: fn(Uuid) -> Option<A>, deadline: fn(&A) -> Option<DateTime<Utc>>) -> Self {
-        self.tracking =
-            Some(Tracking { new, deadline, snapshot_every: 0, cache: BTreeMap::new(), cache_limit: 100_000 });
+        self.tracking = Some(Tracking::new(new, deadline));
         self
     }
 
@@ -101,7 +90,7 @@ impl<A: Aggregate> PostgresStore<A> {
     #[must_use]
     pub fn snapshot_every(mut self, every: u64) -> Self {
         if let Some(tracking) = &mut self.tracking {
-            tracking.snapshot_every = every;
+            tracking.set_snapshot_every(every);
         }
         self
     }
@@ -110,7 +99,7 @@ impl<A: Aggregate> PostgresStore<A> {
     #[must_use]
     pub fn cache_limit(mut self, streams: usize) -> Self {
         if let Some(tracking) = &mut self.tracking {
-            tracking.cache_limit = streams;
+            tracking.set_cache_limit(streams);
         }
         self
     }
@@ -119,13 +108,13 @@ impl<A: Aggregate> PostgresStore<A> {
     ///
     /// # Errors
     ///
-    /// [`StoreError::Postgres`], [`StoreError::Closed`]; [`StoreError::Corrupt`] for a negative version.
+    /// [`StoreError::Postgres`], [`StoreError::Closed`]; [`RowError::Corrupt`] for a negative version.
     pub fn version(&self, stream: Uuid) -> Result<u64, StoreError> {
         let row = self
             .db
             .client()?
             .query_opt("SELECT version FROM streams WHERE kind = $1 AND stream = $2", &[&self.kind, &stream])?;
-        row.map_or(Ok(0), |r| version_from_sql("streams", self.kind, stream, r.try_get(0)?))
+        row.map_or(Ok(0), |r| Ok(version_from_sql("streams", self.kind, stream, r.try_get(0)?)?))
     }
 
     /// The streams due at or before `now`, earliest first, at most `limit` of them, from the index on
@@ -133,7 +122,7 @@ impl<A: Aggregate> PostgresStore<A> {
     ///
     /// # Errors
     ///
-    /// [`StoreError::Postgres`], [`StoreError::Closed`]; [`StoreError::Corrupt`] for a value out of range.
+    /// [`StoreError::Postgres`], [`StoreError::Closed`]; [`RowError::Corrupt`] for a value out of range.
     pub fn due(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<Due>, StoreError> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let rows = self.db.client()?.query(
@@ -144,7 +133,7 @@ impl<A: Aggregate> PostgresStore<A> {
         let mut due = Vec::with_capacity(rows.len());
         for row in rows {
             let (stream, due_at, version): (Uuid, i64, i64) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
-            let due_at = from_micros(due_at).ok_or_else(|| StoreError::Corrupt {
+            let due_at = from_micros(due_at).ok_or_else(|| RowError::Corrupt {
                 table: "streams",
                 kind: self.kind.to_owned(),
                 stream,
@@ -160,7 +149,7 @@ impl<A: Aggregate> PostgresStore<A> {
     ///
     /// # Errors
     ///
-    /// [`StoreError::Postgres`], [`StoreError::Closed`]; [`StoreError::Corrupt`] for a value out of range.
+    /// [`StoreError::Postgres`], [`StoreError::Closed`]; [`RowError::Corrupt`] for a value out of range.
     pub fn next_due(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
         let micros: Option<i64> = self
             .db
@@ -169,7 +158,7 @@ impl<A: Aggregate> PostgresStore<A> {
             .try_get(0)?;
         micros
             .map(|m| {
-                from_micros(m).ok_or_else(|| StoreError::Corrupt {
+                from_micros(m).ok_or_else(|| RowError::Corrupt {
                     table: "streams",
                     kind: self.kind.to_owned(),
                     stream: Uuid::nil(),
@@ -178,6 +167,7 @@ impl<A: Aggregate> PostgresStore<A> {
                 })
             })
             .transpose()
+            .map_err(StoreError::from)
     }
 }
 
@@ -191,7 +181,7 @@ where
     ///
     /// # Errors
     ///
-    /// [`StoreError::Encode`] when the state does not serialize; [`StoreError::Postgres`].
+    /// [`RowError::Encode`] when the state does not serialize; [`StoreError::Postgres`].
     pub fn save_snapshot(&self, state: &A) -> Result<(), StoreError> {
         write_snapshot(&mut *self.db.client()?, self.kind, state)
     }
@@ -200,7 +190,7 @@ where
     ///
     /// # Errors
     ///
-    /// [`StoreError::Corrupt`] when it does not decode or belongs to another stream; [`StoreError::Postgres`].
+    /// [`RowError::Corrupt`] when it does not decode or belongs to another stream; [`StoreError::Postgres`].
     pub fn load_snapshot(&self, stream: Uuid) -> Result<Option<A>, StoreError> {
         read_snapshot(&mut *self.db.client()?, self.kind, stream, u64::MAX)
     }
@@ -210,7 +200,7 @@ where
     ///
     /// # Errors
     ///
-    /// [`StoreError::Corrupt`], [`StoreError::Rebuild`] for commits out of order, [`StoreError::Postgres`].
+    /// [`RowError::Corrupt`], [`RowError::Rebuild`] for commits out of order, [`StoreError::Postgres`].
     pub fn load_state(&self, initial: A) -> Result<A, StoreError> {
         let stream = initial.stream_id();
         let base = match self.load_snapshot(stream)? {
@@ -218,11 +208,7 @@ where
             _ => initial,
         };
         let tail = self.load(stream, base.version())?;
-        replay(base, &tail).map_err(|e| StoreError::Rebuild {
-            kind: self.kind.to_owned(),
-            stream,
-            detail: e.to_string(),
-        })
+        Ok(rebuild(self.kind, base, &tail)?)
     }
 
     /// The append, in one transaction. The outer error is the store's; the inner one a refusal of the contract.
@@ -233,13 +219,7 @@ where
         commits: &[CommitOf<A>],
     ) -> Result<Result<(), AppendError<StoreError>>, StoreError> {
         let kind = self.kind;
-        for (index, commit) in commits.iter().enumerate() {
-            let next = u64::try_from(index).ok().and_then(|i| i.checked_add(1)).and_then(|i| expected.checked_add(i));
-            if next != Some(commit.version) {
-                let found = commit.version;
-                return Err(StoreError::BatchOutOfOrder { kind: kind.to_owned(), stream, expected, index, found });
-            }
-        }
+        check_batch(kind, stream, expected, commits)?;
         let Some(last) = commits.last() else {
             let actual = self.version(stream)?;
             return Ok(if actual == expected {
@@ -294,18 +274,15 @@ where
         let mut after = None;
         let mut due_at = None;
         if let Some(tracking) = &mut self.tracking {
-            let mut state = match tracking.cache.remove(&stream) {
-                Some(cached) if cached.version() == expected => cached,
-                _ => rebuild(&mut tx, kind, stream, expected, tracking.new)?,
+            let mut state = match tracking.take(stream, expected) {
+                Some(cached) => cached,
+                None => state_at(&mut tx, kind, stream, expected, tracking)?,
             };
-            for commit in commits {
-                state.apply(commit);
-            }
-            due_at = (tracking.deadline)(&state).map(to_micros_ceil);
-            let every = tracking.snapshot_every;
-            if every > 0 && commits.iter().any(|c| c.version % every == 0) {
+            let advanced = tracking.advance(&mut state, commits);
+            if advanced.snapshot {
                 write_snapshot(&mut tx, kind, &state)?;
             }
+            due_at = advanced.due_at;
             after = Some(state);
         }
         tx.execute(
@@ -315,47 +292,32 @@ where
         tx.commit()?;
         drop(client);
         if let (Some(tracking), Some(state)) = (&mut self.tracking, after) {
-            if tracking.cache.len() >= tracking.cache_limit {
-                tracking.cache.clear();
-            }
-            if tracking.cache_limit > 0 {
-                tracking.cache.insert(stream, state);
-            }
+            tracking.keep(state);
         }
         Ok(Ok(()))
     }
 }
 
-fn encode<T: Serialize>(what: &'static str, kind: &str, stream: Uuid, value: &T) -> Result<String, StoreError> {
-    serde_json::to_string(value).map_err(|e| StoreError::Encode {
-        what,
-        kind: kind.to_owned(),
-        stream,
-        detail: e.to_string(),
-    })
-}
-
-/// The state of `stream` at `version`: its latest snapshot at or before `version` (else `new(stream)`), then the
-/// commits after it.
-fn rebuild<A>(
+/// The state of `stream` at `version`: its latest snapshot at or before `version` (else the empty aggregate),
+/// then the commits after it.
+fn state_at<A>(
     client: &mut impl GenericClient,
     kind: &'static str,
     stream: Uuid,
     version: u64,
-    new: fn(Uuid) -> Option<A>,
+    tracking: &Tracking<A>,
 ) -> Result<A, StoreError>
 where
     A: Aggregate + DeserializeOwned,
     A::Command: DeserializeOwned,
     A::Event: DeserializeOwned,
 {
-    let failed = |detail: String| StoreError::Rebuild { kind: kind.to_owned(), stream, detail };
     let base = match read_snapshot(client, kind, stream, version)? {
         Some(snapshot) => snapshot,
-        None => new(stream).ok_or_else(|| failed("the aggregate refuses this stream id".into()))?,
+        None => tracking.empty(kind, stream)?,
     };
     let tail = read_commits::<A::Command, A::Event>(client, kind, stream, base.version(), version)?;
-    replay(base, &tail).map_err(|e| failed(e.to_string()))
+    Ok(rebuild(kind, base, &tail)?)
 }
 
 /// The commits of `stream` with `after < version <= until`, in order.
@@ -380,26 +342,6 @@ fn read_commits<C: DeserializeOwned, E: DeserializeOwned>(
     Ok(commits)
 }
 
-fn decode_commit<C: DeserializeOwned, E: DeserializeOwned>(
-    kind: &str,
-    stream: Uuid,
-    version: i64,
-    body: &str,
-) -> Result<Commit<C, E>, StoreError> {
-    let corrupt = |detail: String| StoreError::Corrupt {
-        table: "commits",
-        kind: kind.to_owned(),
-        stream,
-        version: u64::try_from(version).unwrap_or(0),
-        detail,
-    };
-    let commit: Commit<C, E> = serde_json::from_str(body).map_err(|e| corrupt(e.to_string()))?;
-    if i64::try_from(commit.version).ok() != Some(version) {
-        return Err(corrupt(format!("the row holds the commit of version {}", commit.version)));
-    }
-    Ok(commit)
-}
-
 /// The latest snapshot of `stream` at or before `until`.
 fn read_snapshot<A: Aggregate + DeserializeOwned>(
     client: &mut impl GenericClient,
@@ -413,22 +355,7 @@ fn read_snapshot<A: Aggregate + DeserializeOwned>(
     )?;
     let Some(row) = row else { return Ok(None) };
     let (version, state): (i64, String) = (row.try_get(0)?, row.try_get(1)?);
-    let corrupt = |detail: String| StoreError::Corrupt {
-        table: "snapshots",
-        kind: kind.to_owned(),
-        stream,
-        version: u64::try_from(version).unwrap_or(0),
-        detail,
-    };
-    let snapshot: A = serde_json::from_str(&state).map_err(|e| corrupt(e.to_string()))?;
-    if snapshot.stream_id() != stream || i64::try_from(snapshot.version()).ok() != Some(version) {
-        return Err(corrupt(format!(
-            "the row holds stream {} at version {}",
-            snapshot.stream_id(),
-            snapshot.version()
-        )));
-    }
-    Ok(Some(snapshot))
+    Ok(Some(decode_snapshot(kind, stream, version, &state)?))
 }
 
 /// Writes `state` as its stream's snapshot unless a newer one is stored.
@@ -474,6 +401,6 @@ where
             "SELECT version, body::text FROM commits WHERE kind = $1 AND stream = $2 AND command_id = $3",
             &[&self.kind, &stream, &command_id.as_uuid()],
         )?;
-        row.map(|row| decode_commit(self.kind, stream, row.try_get(0)?, row.try_get(1)?)).transpose()
+        row.map(|row| Ok(decode_commit(self.kind, stream, row.try_get(0)?, row.try_get(1)?)?)).transpose()
     }
 }

@@ -1,65 +1,14 @@
 //! The outbox: effects written with their commits, handed to a deliverer at least once, in order per stream.
 
-use std::collections::BTreeSet;
 use std::fmt;
 
 use chrono::{DateTime, Utc};
+use customer_care_storage::{Drained, OutboxEntry, OutboxKey, drain, to_micros_ceil};
 use rusqlite::params;
 use uuid::Uuid;
 
 use crate::database::Database;
-use crate::error::{StoreError, version_from_sql};
-use crate::schedule::to_micros_ceil;
-
-/// An effect's stable identity: the commit that caused it and its place among that commit's effects. The same
-/// effect always has the same key, however often it is handed out, so a deliverer deduplicates on it (an SMS
-/// gateway's idempotency key, a unique index in the mail queue).
-///
-/// ```
-/// use customer_care_sqlite::OutboxKey;
-///
-/// let key = OutboxKey { kind: "wallet".into(), stream: uuid::Uuid::from_u128(7), version: 12, seq: 0 };
-/// assert_eq!(key.to_string(), "wallet/00000000-0000-0000-0000-000000000007/12/0");
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct OutboxKey {
-    /// The aggregate kind.
-    pub kind: String,
-    /// The stream.
-    pub stream: Uuid,
-    /// The commit's version.
-    pub version: u64,
-    /// The effect's place among the commit's effects, from 0.
-    pub seq: u32,
-}
-
-impl fmt::Display for OutboxKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}/{}/{}", self.kind, self.stream, self.version, self.seq)
-    }
-}
-
-/// An effect waiting for delivery.
-#[derive(Clone, Debug, PartialEq)]
-pub struct OutboxEntry {
-    /// Its place in the outbox: entries are handed out in this order, which is version order within a stream.
-    pub position: u64,
-    /// The dedup key.
-    pub key: OutboxKey,
-    /// The effect, as the store's effects function made it.
-    pub effect: serde_json::Value,
-}
-
-/// What one [`Outbox::drain`] did.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Drained {
-    /// Entries delivered and marked done.
-    pub delivered: usize,
-    /// Entries the deliverer refused, with its message: still pending, handed out again next time.
-    pub failed: Vec<(OutboxKey, String)>,
-    /// Later entries of a stream with a failed entry, left pending so the stream's order holds.
-    pub held_back: usize,
-}
+use crate::error::StoreError;
 
 /// The outbox of a [`Database`]: every kind's effects (see [`SqliteStore::with_effects`](crate::SqliteStore::with_effects)).
 ///
@@ -109,7 +58,7 @@ impl Outbox {
     ///
     /// # Errors
     ///
-    /// [`StoreError::Corrupt`] for an entry that does not decode; [`StoreError::Sqlite`].
+    /// [`RowError::Corrupt`](crate::RowError) for an entry that does not decode; [`StoreError::Sqlite`].
     pub fn pending(&self, limit: usize) -> Result<Vec<OutboxEntry>, StoreError> {
         let mut stmt = self.db.connection().prepare_cached(
             "SELECT position, kind, stream, version, seq, effect FROM outbox WHERE done_at IS NULL
@@ -128,19 +77,14 @@ impl Outbox {
         let mut entries = Vec::new();
         for row in rows {
             let (position, kind, stream, version, seq, effect) = row?;
-            let corrupt = |stream: Uuid, detail: String| StoreError::Corrupt {
+            let stream = Uuid::from_slice(&stream).map_err(|e| customer_care_storage::RowError::Corrupt {
                 table: "outbox",
                 kind: kind.clone(),
-                stream,
+                stream: Uuid::nil(),
                 version: u64::try_from(version).unwrap_or(0),
-                detail,
-            };
-            let stream = Uuid::from_slice(&stream).map_err(|e| corrupt(Uuid::nil(), format!("stream id: {e}")))?;
-            let effect = serde_json::from_str(&effect).map_err(|e| corrupt(stream, e.to_string()))?;
-            let seq = u32::try_from(seq).map_err(|_| corrupt(stream, format!("seq {seq}")))?;
-            let position = u64::try_from(position).map_err(|_| corrupt(stream, format!("position {position}")))?;
-            let version = version_from_sql("outbox", &kind, stream, version)?;
-            entries.push(OutboxEntry { position, key: OutboxKey { kind, stream, version, seq }, effect });
+                detail: format!("stream id: {e}"),
+            })?;
+            entries.push(OutboxEntry::from_row(position, kind, stream, version, seq, &effect)?);
         }
         Ok(entries)
     }
@@ -179,28 +123,9 @@ impl Outbox {
         &self,
         limit: usize,
         at: DateTime<Utc>,
-        mut deliver: impl FnMut(&OutboxEntry) -> Result<(), D>,
+        deliver: impl FnMut(&OutboxEntry) -> Result<(), D>,
     ) -> Result<Drained, StoreError> {
-        let mut drained = Drained::default();
-        let mut blocked: BTreeSet<(String, Uuid)> = BTreeSet::new();
-        for entry in self.pending(limit)? {
-            let stream = (entry.key.kind.clone(), entry.key.stream);
-            if blocked.contains(&stream) {
-                drained.held_back += 1;
-                continue;
-            }
-            match deliver(&entry) {
-                Ok(()) => {
-                    self.mark_done(&entry.key, at)?;
-                    drained.delivered += 1;
-                }
-                Err(e) => {
-                    drained.failed.push((entry.key, e.to_string()));
-                    blocked.insert(stream);
-                }
-            }
-        }
-        Ok(drained)
+        drain(self.pending(limit)?, deliver, |key| self.mark_done(key, at))
     }
 
     /// How many entries are pending.

@@ -1,21 +1,20 @@
 //! One aggregate type's streams: the [`CommitStore`], snapshots, the effects written to the outbox and the
 //! deadline kept with each commit.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use chrono::{DateTime, Utc};
 use customer_care::host::{AppendError, CommitStore};
-use customer_care::stream::replay;
 use customer_care::{Aggregate, CommandId, Commit};
+use customer_care_storage::codec::{check_batch, decode_commit, decode_snapshot, encode, rebuild};
+use customer_care_storage::{Due, RowError, Tracking, from_micros, to_micros_ceil, version_from_sql, version_to_sql};
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
 use crate::database::Database;
-use crate::error::{StoreError, version_from_sql, version_to_sql};
-use crate::schedule::{Due, from_micros, to_micros_ceil};
+use crate::error::StoreError;
 
 /// A commit of aggregate `A`.
 pub type CommitOf<A> = Commit<<A as Aggregate>::Command, <A as Aggregate>::Event>;
@@ -23,16 +22,6 @@ pub type CommitOf<A> = Commit<<A as Aggregate>::Command, <A as Aggregate>::Event
 /// The effects a commit asks the host to deliver (e-receipts, care messages) as JSON documents, written to the
 /// outbox in the commit's transaction.
 pub type Effects<A> = fn(&CommitOf<A>) -> Vec<serde_json::Value>;
-
-/// How a store keeps each stream's next deadline: it rebuilds the state an append starts from (a cached state,
-/// else the latest snapshot and the commits after it), applies the new commits and stores `deadline(&state)`.
-struct Tracking<A> {
-    new: fn(Uuid) -> Option<A>,
-    deadline: fn(&A) -> Option<DateTime<Utc>>,
-    snapshot_every: u64,
-    cache: BTreeMap<Uuid, A>,
-    cache_limit: usize,
-}
 
 /// The streams of one aggregate type `A` in a [`Database`], under the kind name given to
 /// [`Database::store`].
@@ -119,8 +108,7 @@ impl<A: Aggregate> SqliteStore<A> {
     /// ([`snapshot_every`](Self::snapshot_every)) bounds that rebuild.
     #[must_use]
     pub fn with_deadlines(mut self, new: fn(Uuid) -> Option<A>, deadline: fn(&A) -> Option<DateTime<Utc>>) -> Self {
-        self.tracking =
-            Some(Tracking { new, deadline, snapshot_every: 0, cache: BTreeMap::new(), cache_limit: 100_000 });
+        self.tracking = Some(Tracking::new(new, deadline));
         self
     }
 
@@ -130,7 +118,7 @@ impl<A: Aggregate> SqliteStore<A> {
     #[must_use]
     pub fn snapshot_every(mut self, every: u64) -> Self {
         if let Some(tracking) = &mut self.tracking {
-            tracking.snapshot_every = every;
+            tracking.set_snapshot_every(every);
         }
         self
     }
@@ -139,7 +127,7 @@ impl<A: Aggregate> SqliteStore<A> {
     #[must_use]
     pub fn cache_limit(mut self, streams: usize) -> Self {
         if let Some(tracking) = &mut self.tracking {
-            tracking.cache_limit = streams;
+            tracking.set_cache_limit(streams);
         }
         self
     }
@@ -148,7 +136,7 @@ impl<A: Aggregate> SqliteStore<A> {
     ///
     /// # Errors
     ///
-    /// [`StoreError::Sqlite`]; [`StoreError::Corrupt`] for a negative version.
+    /// [`StoreError::Sqlite`]; [`RowError::Corrupt`] for a negative version.
     pub fn version(&self, stream: Uuid) -> Result<u64, StoreError> {
         let head: Option<i64> = self
             .db
@@ -156,7 +144,7 @@ impl<A: Aggregate> SqliteStore<A> {
             .prepare_cached("SELECT version FROM streams WHERE kind = ?1 AND stream = ?2")?
             .query_row(params![self.kind, stream.as_bytes().as_slice()], |r| r.get(0))
             .optional()?;
-        head.map_or(Ok(0), |v| version_from_sql("streams", self.kind, stream, v))
+        Ok(head.map_or(Ok(0), |v| version_from_sql("streams", self.kind, stream, v))?)
     }
 
     /// The streams due at or before `now`, earliest first, at most `limit` of them: what a scheduler wakes.
@@ -166,7 +154,7 @@ impl<A: Aggregate> SqliteStore<A> {
     ///
     /// # Errors
     ///
-    /// [`StoreError::Sqlite`]; [`StoreError::Corrupt`] for a row that does not decode.
+    /// [`StoreError::Sqlite`]; [`RowError::Corrupt`] for a row that does not decode.
     pub fn due(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<Due>, StoreError> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let mut stmt = self.db.connection().prepare_cached(
@@ -180,7 +168,7 @@ impl<A: Aggregate> SqliteStore<A> {
         for row in rows {
             let (stream, due_at, version) = row?;
             let stream = self.stream_from_sql("streams", &stream)?;
-            let corrupt = |detail: String| StoreError::Corrupt {
+            let corrupt = |detail: String| RowError::Corrupt {
                 table: "streams",
                 kind: self.kind.to_owned(),
                 stream,
@@ -198,7 +186,7 @@ impl<A: Aggregate> SqliteStore<A> {
     ///
     /// # Errors
     ///
-    /// [`StoreError::Sqlite`]; [`StoreError::Corrupt`] for a value out of range.
+    /// [`StoreError::Sqlite`]; [`RowError::Corrupt`] for a value out of range.
     pub fn next_due(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
         let micros: Option<i64> = self.db.connection().query_row(
             "SELECT MIN(due_at) FROM streams WHERE kind = ?1 AND due_at IS NOT NULL",
@@ -207,7 +195,7 @@ impl<A: Aggregate> SqliteStore<A> {
         )?;
         micros
             .map(|m| {
-                from_micros(m).ok_or_else(|| StoreError::Corrupt {
+                from_micros(m).ok_or_else(|| RowError::Corrupt {
                     table: "streams",
                     kind: self.kind.to_owned(),
                     stream: Uuid::nil(),
@@ -216,16 +204,17 @@ impl<A: Aggregate> SqliteStore<A> {
                 })
             })
             .transpose()
+            .map_err(StoreError::from)
     }
 
     fn stream_from_sql(&self, table: &'static str, bytes: &[u8]) -> Result<Uuid, StoreError> {
-        Uuid::from_slice(bytes).map_err(|e| StoreError::Corrupt {
+        Ok(Uuid::from_slice(bytes).map_err(|e| RowError::Corrupt {
             table,
             kind: self.kind.to_owned(),
             stream: Uuid::nil(),
             version: 0,
             detail: format!("stream id: {e}"),
-        })
+        })?)
     }
 }
 
@@ -240,7 +229,7 @@ where
     ///
     /// # Errors
     ///
-    /// [`StoreError::Encode`] when the state does not serialize; [`StoreError::Sqlite`].
+    /// [`RowError::Encode`] when the state does not serialize; [`StoreError::Sqlite`].
     pub fn save_snapshot(&self, state: &A) -> Result<(), StoreError> {
         write_snapshot(self.db.connection(), self.kind, state)
     }
@@ -249,7 +238,7 @@ where
     ///
     /// # Errors
     ///
-    /// [`StoreError::Corrupt`] when it does not decode or belongs to another stream; [`StoreError::Sqlite`].
+    /// [`RowError::Corrupt`] when it does not decode or belongs to another stream; [`StoreError::Sqlite`].
     pub fn load_snapshot(&self, stream: Uuid) -> Result<Option<A>, StoreError> {
         read_snapshot(self.db.connection(), self.kind, stream, u64::MAX)
     }
@@ -259,7 +248,7 @@ where
     ///
     /// # Errors
     ///
-    /// [`StoreError::Corrupt`] for a row that does not decode, [`StoreError::Rebuild`] for commits out of order,
+    /// [`RowError::Corrupt`] for a row that does not decode, [`RowError::Rebuild`] for commits out of order,
     /// [`StoreError::Sqlite`].
     pub fn load_state(&self, initial: A) -> Result<A, StoreError> {
         let stream = initial.stream_id();
@@ -268,11 +257,7 @@ where
             _ => initial,
         };
         let tail = self.load(stream, base.version())?;
-        replay(base, &tail).map_err(|e| StoreError::Rebuild {
-            kind: self.kind.to_owned(),
-            stream,
-            detail: e.to_string(),
-        })
+        Ok(rebuild(self.kind, base, &tail)?)
     }
 
     /// The append, in one transaction. The outer error is the store's; the inner one a refusal of the contract.
@@ -283,13 +268,7 @@ where
         commits: &[CommitOf<A>],
     ) -> Result<Result<(), AppendError<StoreError>>, StoreError> {
         let kind = self.kind;
-        for (index, commit) in commits.iter().enumerate() {
-            let next = u64::try_from(index).ok().and_then(|i| i.checked_add(1)).and_then(|i| expected.checked_add(i));
-            if next != Some(commit.version) {
-                let found = commit.version;
-                return Err(StoreError::BatchOutOfOrder { kind: kind.to_owned(), stream, expected, index, found });
-            }
-        }
+        check_batch(kind, stream, expected, commits)?;
         let key = stream.as_bytes().as_slice();
         let tx = Transaction::new_unchecked(self.db.connection(), TransactionBehavior::Immediate)?;
         let head: Option<i64> = tx
@@ -314,12 +293,7 @@ where
         }
         for commit in commits {
             let version = version_to_sql(kind, stream, commit.version)?;
-            let body = serde_json::to_string(commit).map_err(|e| StoreError::Encode {
-                what: "commit",
-                kind: kind.to_owned(),
-                stream,
-                detail: e.to_string(),
-            })?;
+            let body = encode("commit", kind, stream, commit)?;
             tx.prepare_cached(
                 "INSERT INTO commits (kind, stream, version, command_id, body) VALUES (?1, ?2, ?3, ?4, ?5)",
             )?
@@ -332,12 +306,7 @@ where
             ])?;
             if let Some(effects) = self.effects {
                 for (seq, effect) in effects(commit).iter().enumerate() {
-                    let effect = serde_json::to_string(effect).map_err(|e| StoreError::Encode {
-                        what: "effect",
-                        kind: kind.to_owned(),
-                        stream,
-                        detail: e.to_string(),
-                    })?;
+                    let effect = encode("effect", kind, stream, effect)?;
                     tx.prepare_cached(
                         "INSERT INTO outbox (kind, stream, version, seq, effect) VALUES (?1, ?2, ?3, ?4, ?5)",
                     )?
@@ -354,18 +323,15 @@ where
         let mut after = None;
         let mut due_at = None;
         if let Some(tracking) = &mut self.tracking {
-            let mut state = match tracking.cache.remove(&stream) {
-                Some(cached) if cached.version() == expected => cached,
-                _ => rebuild(&tx, kind, stream, expected, tracking.new)?,
+            let mut state = match tracking.take(stream, expected) {
+                Some(cached) => cached,
+                None => state_at(&tx, kind, stream, expected, tracking)?,
             };
-            for commit in commits {
-                state.apply(commit);
-            }
-            due_at = (tracking.deadline)(&state).map(to_micros_ceil);
-            let every = tracking.snapshot_every;
-            if every > 0 && commits.iter().any(|c| c.version % every == 0) {
+            let advanced = tracking.advance(&mut state, commits);
+            if advanced.snapshot {
                 write_snapshot(&tx, kind, &state)?;
             }
+            due_at = advanced.due_at;
             after = Some(state);
         }
         tx.prepare_cached(
@@ -375,38 +341,32 @@ where
         .execute(params![kind, key, version_to_sql(kind, stream, last.version)?, due_at])?;
         tx.commit()?;
         if let (Some(tracking), Some(state)) = (&mut self.tracking, after) {
-            if tracking.cache.len() >= tracking.cache_limit {
-                tracking.cache.clear();
-            }
-            if tracking.cache_limit > 0 {
-                tracking.cache.insert(stream, state);
-            }
+            tracking.keep(state);
         }
         Ok(Ok(()))
     }
 }
 
-/// The state of `stream` at `version`: its latest snapshot at or before `version` (else `new(stream)`), then the
-/// commits after it.
-fn rebuild<A>(
+/// The state of `stream` at `version`: its latest snapshot at or before `version` (else the empty aggregate),
+/// then the commits after it.
+fn state_at<A>(
     tx: &Transaction<'_>,
     kind: &'static str,
     stream: Uuid,
     version: u64,
-    new: fn(Uuid) -> Option<A>,
+    tracking: &Tracking<A>,
 ) -> Result<A, StoreError>
 where
     A: Aggregate + DeserializeOwned,
     A::Command: DeserializeOwned,
     A::Event: DeserializeOwned,
 {
-    let failed = |detail: String| StoreError::Rebuild { kind: kind.to_owned(), stream, detail };
     let base = match read_snapshot(tx, kind, stream, version)? {
         Some(snapshot) => snapshot,
-        None => new(stream).ok_or_else(|| failed("the aggregate refuses this stream id".into()))?,
+        None => tracking.empty(kind, stream)?,
     };
     let tail = read_commits::<A::Command, A::Event>(tx, kind, stream, base.version(), version)?;
-    replay(base, &tail).map_err(|e| failed(e.to_string()))
+    Ok(rebuild(kind, base, &tail)?)
 }
 
 /// The commits of `stream` with `after < version <= until`, in order.
@@ -434,26 +394,6 @@ pub(crate) fn read_commits<C: DeserializeOwned, E: DeserializeOwned>(
     Ok(commits)
 }
 
-fn decode_commit<C: DeserializeOwned, E: DeserializeOwned>(
-    kind: &str,
-    stream: Uuid,
-    version: i64,
-    body: &str,
-) -> Result<Commit<C, E>, StoreError> {
-    let corrupt = |detail: String| StoreError::Corrupt {
-        table: "commits",
-        kind: kind.to_owned(),
-        stream,
-        version: u64::try_from(version).unwrap_or(0),
-        detail,
-    };
-    let commit: Commit<C, E> = serde_json::from_str(body).map_err(|e| corrupt(e.to_string()))?;
-    if i64::try_from(commit.version).ok() != Some(version) {
-        return Err(corrupt(format!("the row holds the commit of version {}", commit.version)));
-    }
-    Ok(commit)
-}
-
 /// The latest snapshot of `stream` at or before `until`.
 fn read_snapshot<A: Aggregate + DeserializeOwned>(
     conn: &rusqlite::Connection,
@@ -468,22 +408,7 @@ fn read_snapshot<A: Aggregate + DeserializeOwned>(
         })
         .optional()?;
     let Some((version, state)) = row else { return Ok(None) };
-    let corrupt = |detail: String| StoreError::Corrupt {
-        table: "snapshots",
-        kind: kind.to_owned(),
-        stream,
-        version: u64::try_from(version).unwrap_or(0),
-        detail,
-    };
-    let snapshot: A = serde_json::from_str(&state).map_err(|e| corrupt(e.to_string()))?;
-    if snapshot.stream_id() != stream || i64::try_from(snapshot.version()).ok() != Some(version) {
-        return Err(corrupt(format!(
-            "the row holds stream {} at version {}",
-            snapshot.stream_id(),
-            snapshot.version()
-        )));
-    }
-    Ok(Some(snapshot))
+    Ok(Some(decode_snapshot(kind, stream, version, &state)?))
 }
 
 /// Writes `state` as its stream's snapshot unless a newer one is stored (one statement: on its own, or inside the
@@ -494,12 +419,7 @@ fn write_snapshot<A: Aggregate + Serialize>(
     state: &A,
 ) -> Result<(), StoreError> {
     let stream = state.stream_id();
-    let json = serde_json::to_string(state).map_err(|e| StoreError::Encode {
-        what: "snapshot",
-        kind: kind.to_owned(),
-        stream,
-        detail: e.to_string(),
-    })?;
+    let json = encode("snapshot", kind, stream, state)?;
     conn.prepare_cached(
         "INSERT INTO snapshots (kind, stream, version, state) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (kind, stream) DO UPDATE SET version = excluded.version, state = excluded.state
@@ -540,6 +460,6 @@ where
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        row.map(|(version, body)| decode_commit(self.kind, stream, version, &body)).transpose()
+        Ok(row.map(|(version, body)| decode_commit(self.kind, stream, version, &body)).transpose()?)
     }
 }

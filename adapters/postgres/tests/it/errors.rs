@@ -3,7 +3,7 @@
 use customer_care::host::{AppendError, CommitStore, Host, SubmitError};
 use customer_care::stream::Command;
 use customer_care::{Aggregate, CommandId, PointsAccount};
-use customer_care_postgres::{Database, StoreError};
+use customer_care_postgres::{Database, RowError, StoreError};
 
 use crate::common::{account, bonus, fresh, jan, points_store, program, reconnect, server};
 
@@ -23,12 +23,21 @@ fn corrupt_rows_are_named_not_panicked_on() {
     let state = filled(&db, 3);
     db.client().unwrap().batch_execute("UPDATE commits SET body = '{\"version\": 2}' WHERE version = 2").unwrap();
     let result = points_store(&db).load(state.stream_id(), 0);
-    assert!(matches!(result, Err(StoreError::Corrupt { table: "commits", version: 2, .. })), "{result:?}");
+    assert!(
+        matches!(result, Err(StoreError::Row(RowError::Corrupt { table: "commits", version: 2, .. }))),
+        "{result:?}"
+    );
     let mut host = Host::new(points_store(&db), || jan(2));
     let result = host.submit(&mut account(1), &program(), CommandId::from_u128(99).unwrap(), bonus(1));
-    assert!(matches!(result, Err(SubmitError::Store(StoreError::Corrupt { version: 2, .. }))), "{result:?}");
+    assert!(
+        matches!(result, Err(SubmitError::Store(StoreError::Row(RowError::Corrupt { version: 2, .. })))),
+        "{result:?}"
+    );
     db.client().unwrap().batch_execute("UPDATE commits SET body = '[]' WHERE version = 3").unwrap();
-    assert!(matches!(points_store(&db).load(state.stream_id(), 2), Err(StoreError::Corrupt { version: 3, .. })));
+    assert!(matches!(
+        points_store(&db).load(state.stream_id(), 2),
+        Err(StoreError::Row(RowError::Corrupt { version: 3, .. }))
+    ));
 }
 
 #[test]

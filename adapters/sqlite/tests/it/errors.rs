@@ -3,7 +3,7 @@
 use customer_care::host::{AppendError, CommitStore, Host, SubmitError};
 use customer_care::stream::Command;
 use customer_care::{Aggregate, CommandId, PointsAccount};
-use customer_care_sqlite::{Database, StoreError};
+use customer_care_sqlite::{Database, RowError, StoreError};
 use rusqlite::{Connection, OpenFlags};
 
 use crate::common::{account, bonus, jan, points_store, program};
@@ -25,7 +25,7 @@ fn a_corrupt_commit_row_is_named_not_panicked_on() {
     db.connection().execute("UPDATE commits SET body = '{\"version\": 2' WHERE version = 2", []).unwrap();
     let store = points_store(&db);
     match store.load(state.stream_id(), 0) {
-        Err(StoreError::Corrupt { table: "commits", kind, stream, version: 2, .. }) => {
+        Err(StoreError::Row(RowError::Corrupt { table: "commits", kind, stream, version: 2, .. })) => {
             assert_eq!((kind.as_str(), stream), ("points", state.stream_id()));
         }
         other => panic!("{other:?}"),
@@ -34,12 +34,15 @@ fn a_corrupt_commit_row_is_named_not_panicked_on() {
     let mut fresh = account(1);
     let mut host = Host::new(points_store(&db), || jan(2));
     let result = host.submit(&mut fresh, &program(), CommandId::from_u128(99).unwrap(), bonus(1));
-    assert!(matches!(result, Err(SubmitError::Store(StoreError::Corrupt { version: 2, .. }))), "{result:?}");
+    assert!(
+        matches!(result, Err(SubmitError::Store(StoreError::Row(RowError::Corrupt { version: 2, .. })))),
+        "{result:?}"
+    );
     // A row holding another version's commit is corrupt too.
     let first: String =
         db.connection().query_row("SELECT body FROM commits WHERE version = 1", [], |r| r.get(0)).unwrap();
     db.connection().execute("UPDATE commits SET body = ?1 WHERE version = 3", [first]).unwrap();
-    assert!(matches!(store.load(state.stream_id(), 2), Err(StoreError::Corrupt { version: 3, .. })));
+    assert!(matches!(store.load(state.stream_id(), 2), Err(StoreError::Row(RowError::Corrupt { version: 3, .. }))));
 }
 
 #[test]
@@ -49,14 +52,20 @@ fn corrupt_snapshots_and_effects_are_named() {
     let store = points_store(&db);
     store.save_snapshot(&state).unwrap();
     db.connection().execute("UPDATE snapshots SET state = '[]'", []).unwrap();
-    assert!(matches!(store.load_snapshot(state.stream_id()), Err(StoreError::Corrupt { table: "snapshots", .. })));
-    assert!(matches!(store.load_state(account(1)), Err(StoreError::Corrupt { table: "snapshots", .. })));
+    assert!(matches!(
+        store.load_snapshot(state.stream_id()),
+        Err(StoreError::Row(RowError::Corrupt { table: "snapshots", .. }))
+    ));
+    assert!(matches!(store.load_state(account(1)), Err(StoreError::Row(RowError::Corrupt { table: "snapshots", .. }))));
     let effects = db.store::<PointsAccount>("points").with_effects(|_| vec![serde_json::json!(1)]);
     let mut host = Host::new(effects, || jan(3));
     host.submit(&mut account(2), &program(), CommandId::from_u128(50).unwrap(), bonus(5)).unwrap();
     db.connection().execute("UPDATE outbox SET effect = 'not json'", []).unwrap();
     let pending = db.outbox().pending(10);
-    assert!(matches!(pending, Err(StoreError::Corrupt { table: "outbox", version: 1, .. })), "{pending:?}");
+    assert!(
+        matches!(pending, Err(StoreError::Row(RowError::Corrupt { table: "outbox", version: 1, .. }))),
+        "{pending:?}"
+    );
 }
 
 #[test]
@@ -93,7 +102,10 @@ fn a_batch_out_of_order_is_refused_whole() {
     };
     let result = points_store(&db).append(state.stream_id(), 0, &[commit(1, 1), commit(2, 3)]);
     assert!(
-        matches!(result, Err(AppendError::Store(StoreError::BatchOutOfOrder { expected: 0, index: 1, found: 3, .. }))),
+        matches!(
+            result,
+            Err(AppendError::Store(StoreError::Row(RowError::BatchOutOfOrder { expected: 0, index: 1, found: 3, .. })))
+        ),
         "{result:?}"
     );
     assert_eq!(db.count("commits").unwrap(), 0);

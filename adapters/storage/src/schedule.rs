@@ -18,7 +18,7 @@ pub struct Due {
 /// Microseconds since the epoch, rounded up: a stored deadline is never earlier than the real one, so a stream is
 /// never woken before anything is due (at worst 1 µs late). In the last microsecond of chrono's range, where
 /// rounding up would leave it, rounded down.
-pub(crate) fn to_micros_ceil(t: DateTime<Utc>) -> i64 {
+pub fn to_micros_ceil(t: DateTime<Utc>) -> i64 {
     let micros = t.timestamp_micros();
     if t.timestamp_subsec_nanos().is_multiple_of(1_000) {
         return micros;
@@ -27,7 +27,7 @@ pub(crate) fn to_micros_ceil(t: DateTime<Utc>) -> i64 {
 }
 
 /// The instant `micros` microseconds after the epoch, if chrono can hold it.
-pub(crate) fn from_micros(micros: i64) -> Option<DateTime<Utc>> {
+pub fn from_micros(micros: i64) -> Option<DateTime<Utc>> {
     DateTime::from_timestamp_micros(micros)
 }
 
