@@ -1,11 +1,12 @@
 //! The connection, the schema and its migrations.
 
 use std::cell::{RefCell, RefMut};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::rc::Rc;
 
 use customer_care::Aggregate;
-use postgres::{Client, NoTls};
+use postgres::{Client, GenericClient, NoTls, Statement};
 
 use crate::error::StoreError;
 use crate::store::PostgresStore;
@@ -27,11 +28,13 @@ const MIGRATION_LOCK: i64 = 0x00C0_FFEE_0017;
 pub struct Database {
     client: Rc<RefCell<Client>>,
     schema: Option<String>,
+    /// The connection's prepared statements, by their SQL: parsed once, not on every call.
+    statements: Rc<RefCell<BTreeMap<&'static str, Statement>>>,
 }
 
 impl Clone for Database {
     fn clone(&self) -> Self {
-        Self { client: Rc::clone(&self.client), schema: self.schema.clone() }
+        Self { client: Rc::clone(&self.client), schema: self.schema.clone(), statements: Rc::clone(&self.statements) }
     }
 }
 
@@ -49,7 +52,7 @@ impl Database {
     ///
     /// [`StoreError::Postgres`] when the server cannot be reached or refuses; as [`migrate`](Self::migrate).
     pub fn connect(url: &str) -> Result<Self, StoreError> {
-        let db = Self { client: Rc::new(RefCell::new(Client::connect(url, NoTls)?)), schema: None };
+        let db = Self::new(Client::connect(url, NoTls)?, None);
         db.migrate()?;
         Ok(db)
     }
@@ -69,9 +72,24 @@ impl Database {
         }
         let mut client = Client::connect(url, NoTls)?;
         client.batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {schema}; SET search_path TO {schema}"))?;
-        let db = Self { client: Rc::new(RefCell::new(client)), schema: Some(schema.to_owned()) };
+        let db = Self::new(client, Some(schema.to_owned()));
         db.migrate()?;
         Ok(db)
+    }
+
+    fn new(client: Client, schema: Option<String>) -> Self {
+        Self { client: Rc::new(RefCell::new(client)), schema, statements: Rc::default() }
+    }
+
+    /// The prepared statement for `sql` on this connection (prepared on first use; a statement prepared inside a
+    /// transaction outlives it).
+    pub(crate) fn prepare(&self, client: &mut impl GenericClient, sql: &'static str) -> Result<Statement, StoreError> {
+        if let Some(statement) = self.statements.try_borrow().map_err(|_| StoreError::Busy)?.get(sql) {
+            return Ok(statement.clone());
+        }
+        let statement = client.prepare(sql)?;
+        self.statements.try_borrow_mut().map_err(|_| StoreError::Busy)?.insert(sql, statement.clone());
+        Ok(statement)
     }
 
     /// Runs the migrations the database has not had, in one transaction, under an advisory lock (so processes

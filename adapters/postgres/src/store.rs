@@ -16,6 +16,17 @@ use uuid::Uuid;
 use crate::database::Database;
 use crate::error::StoreError;
 
+// The statements of an append, prepared once per connection.
+const HEAD_CREATE: &str =
+    "INSERT INTO streams (kind, stream, version) VALUES ($1, $2, 0) ON CONFLICT (kind, stream) DO NOTHING";
+const HEAD_LOCK: &str = "SELECT version FROM streams WHERE kind = $1 AND stream = $2 FOR UPDATE";
+const FIND_ID: &str = "SELECT version FROM commits WHERE kind = $1 AND stream = $2 AND command_id = $3";
+const INSERT_COMMIT: &str =
+    "INSERT INTO commits (kind, stream, version, command_id, body) VALUES ($1, $2, $3, $4, $5::text::jsonb)";
+const INSERT_EFFECT: &str =
+    "INSERT INTO outbox (kind, stream, version, seq, effect) VALUES ($1, $2, $3, $4, $5::text::jsonb)";
+const HEAD_UPDATE: &str = "UPDATE streams SET version = $3, due_at = $4 WHERE kind = $1 AND stream = $2";
+
 /// A commit of aggregate `A`.
 pub type CommitOf<A> = Commit<<A as Aggregate>::Command, <A as Aggregate>::Event>;
 
@@ -230,25 +241,23 @@ where
         };
         let mut client = self.db.client()?;
         let mut tx = client.transaction()?;
+        let head_create = self.db.prepare(&mut tx, HEAD_CREATE)?;
+        let head_lock = self.db.prepare(&mut tx, HEAD_LOCK)?;
+        let find_id = self.db.prepare(&mut tx, FIND_ID)?;
+        let insert_commit = self.db.prepare(&mut tx, INSERT_COMMIT)?;
+        let insert_effect = self.db.prepare(&mut tx, INSERT_EFFECT)?;
+        let head_update = self.db.prepare(&mut tx, HEAD_UPDATE)?;
         // The stream's row exists (a first append creates it, waiting for a concurrent first append to finish),
         // then is locked: appends to one stream run one at a time, and see each other's commits.
-        tx.execute(
-            "INSERT INTO streams (kind, stream, version) VALUES ($1, $2, 0) ON CONFLICT (kind, stream) DO NOTHING",
-            &[&kind, &stream],
-        )?;
-        let head: i64 = tx
-            .query_one("SELECT version FROM streams WHERE kind = $1 AND stream = $2 FOR UPDATE", &[&kind, &stream])?
-            .try_get(0)?;
+        tx.execute(&head_create, &[&kind, &stream])?;
+        let head: i64 = tx.query_one(&head_lock, &[&kind, &stream])?.try_get(0)?;
         let actual = version_from_sql("streams", kind, stream, head)?;
         if actual != expected {
             return Ok(Err(AppendError::VersionConflict { stream, expected, actual }));
         }
         for commit in commits {
             let id = commit.command.id.as_uuid();
-            let stored = tx.query_opt(
-                "SELECT version FROM commits WHERE kind = $1 AND stream = $2 AND command_id = $3",
-                &[&kind, &stream, &id],
-            )?;
+            let stored = tx.query_opt(&find_id, &[&kind, &stream, &id])?;
             if let Some(row) = stored {
                 let version = version_from_sql("commits", kind, stream, row.try_get(0)?)?;
                 return Ok(Err(AppendError::DuplicateCommand { stream, command_id: commit.command.id, version }));
@@ -257,17 +266,11 @@ where
         for commit in commits {
             let version = version_to_sql(kind, stream, commit.version)?;
             let body = encode("commit", kind, stream, commit)?;
-            tx.execute(
-                "INSERT INTO commits (kind, stream, version, command_id, body) VALUES ($1, $2, $3, $4, $5::text::jsonb)",
-                &[&kind, &stream, &version, &commit.command.id.as_uuid(), &body],
-            )?;
+            tx.execute(&insert_commit, &[&kind, &stream, &version, &commit.command.id.as_uuid(), &body])?;
             if let Some(effects) = self.effects {
                 for (seq, effect) in (0i32..).zip(effects(commit)) {
                     let effect = encode("effect", kind, stream, &effect)?;
-                    tx.execute(
-                        "INSERT INTO outbox (kind, stream, version, seq, effect) VALUES ($1, $2, $3, $4, $5::text::jsonb)",
-                        &[&kind, &stream, &version, &seq, &effect],
-                    )?;
+                    tx.execute(&insert_effect, &[&kind, &stream, &version, &seq, &effect])?;
                 }
             }
         }
@@ -285,10 +288,7 @@ where
             due_at = advanced.due_at;
             after = Some(state);
         }
-        tx.execute(
-            "UPDATE streams SET version = $3, due_at = $4 WHERE kind = $1 AND stream = $2",
-            &[&kind, &stream, &version_to_sql(kind, stream, last.version)?, &due_at],
-        )?;
+        tx.execute(&head_update, &[&kind, &stream, &version_to_sql(kind, stream, last.version)?, &due_at])?;
         tx.commit()?;
         drop(client);
         if let (Some(tracking), Some(state)) = (&mut self.tracking, after) {
