@@ -10,10 +10,11 @@
 //! Every command goes through the crate's host loop ([`customer_care::host::Host`]) into a SQLite file — the
 //! `customer-care-sqlite` adapter, one connection for all streams — with an outbox of e-receipts written in the
 //! same transaction as each wallet commit, and each account's next deadline in an index that the year-end
-//! scheduler reads. Commands have fixed ids, so **running the tour again on the same
-//! file changes nothing**: the second run finds every command stored, answers it from the stored commit, and
-//! prints the same report (its first lines say how many commands were committed and how many were already there).
-//! A file written by another version of the simulation is refused (same id, another body): use `--fresh`.
+//! scheduler reads. Commands have fixed ids, so **running the tour again on the same file changes nothing**: the
+//! second run finds every command of the year stored and answers it from the stored commit, finds nothing due at
+//! the year's end (the scheduler's commands are stored too, and read back), and prints the same report (its first
+//! lines say how many commands were committed and how many were already there). A file written by another version
+//! of the simulation (same id, another body) or of the adapter's schema is refused: use `--fresh`.
 //!
 //! The report: customers by lifecycle stage (rules plus a BG/NBD fit on the year's purchases), loyalty points and
 //! stored-value liability and breakage, NPS and CSAT per store with their intervals, first-reply time and SLA per
