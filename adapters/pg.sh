@@ -26,9 +26,10 @@ pg_start() {
   export CUSTOMER_CARE_PG_URL="host=127.0.0.1 port=$PG_PORT user=postgres dbname=customer_care"
   echo "PostgreSQL ($PG_BIN) on port $PG_PORT"
 }
+# pg_ctl refuses root, as initdb does: it runs as the server's user (run_pg, set by pg_start).
 pg_stop() {
   if [ -n "$pg_dir" ] && [ -d "$pg_dir" ]; then
-    "$PG_BIN/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1 || true
+    run_pg "$PG_BIN/pg_ctl" -D "$pg_dir/data" -m fast -w stop >/dev/null 2>&1 || true
     rm -rf "$pg_dir"
   fi
   pg_dir=""
