@@ -1,10 +1,9 @@
-//! A real host: customer streams in a SQLite file, with snapshots every few commits, an outbox written in the same
-//! transaction as each commit, and the load → decide → append → apply loop retrying on version conflicts.
+//! A real host on the `customer-care-sqlite` adapter: customer streams in a SQLite file, with snapshots every few
+//! commits, an outbox written in the same transaction as each commit, and the load → decide → append → apply loop
+//! retrying on version conflicts.
 //!
-//! Run with `cargo run --example sqlite_host [path/to/file.db]` (default: a file in the temp directory). Run it
-//! twice: the second run finds every command already stored and changes nothing.
-
-mod store;
+//! Run with `cargo run --example sqlite_host [path/to/file.db]` (default: `customer-care-host.db` in the temp
+//! directory). Run it twice: the second run finds every command already stored and changes nothing.
 
 use std::error::Error;
 use std::path::PathBuf;
@@ -15,10 +14,10 @@ use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use customer_care::customer::{Customer, CustomerCommand, CustomerEvent, NewProfile, Purchase, Region};
 use customer_care::host::{CommitStore, Host, Outcome, RetryPolicy};
 use customer_care::{Command, CommandId, Commit, CustomerId, Decision};
+use customer_care_sqlite::{Database, SqliteStore};
 use serde_json::json;
-use store::SqliteStore;
 
-type Store = SqliteStore<CustomerCommand, CustomerEvent>;
+type Store = SqliteStore<Customer>;
 
 /// Snapshot a stream every this many commits.
 const SNAPSHOT_EVERY: u64 = 4;
@@ -39,9 +38,12 @@ fn effects(commit: &Commit<CustomerCommand, CustomerEvent>) -> Vec<serde_json::V
 
 /// Loads a customer from its latest snapshot plus the commits after it.
 fn load(store: &Store, id: CustomerId) -> Result<Customer, Box<dyn Error>> {
-    let base: Customer = store.load_snapshot(id.as_uuid())?.unwrap_or_else(|| Customer::new(id));
-    let tail = store.load(id.as_uuid(), base.version())?;
-    Ok(customer_care::stream::replay(base, &tail)?)
+    Ok(store.load_state(Customer::new(id))?)
+}
+
+/// The customer streams of the file at `path`, with their effects going to the outbox.
+fn open(path: &std::path::Path) -> Result<Store, Box<dyn Error>> {
+    Ok(Database::open(path)?.store::<Customer>("customer").with_effects(effects))
 }
 
 /// The host loop for one command, then a snapshot when due.
@@ -58,7 +60,7 @@ fn run(
     if let Outcome::Committed(commit) = &submitted.outcome
         && commit.version % SNAPSHOT_EVERY == 0
     {
-        store.save_snapshot(id.as_uuid(), commit.version, &customer)?;
+        store.save_snapshot(&customer)?;
     }
     Ok(match submitted.outcome {
         Outcome::Committed(c) => format!("committed v{} (attempts {})", c.version, submitted.attempts),
@@ -67,11 +69,10 @@ fn run(
 }
 
 fn main() -> Result<(), Box<dyn Error>> {
-    let path = std::env::args()
-        .nth(1)
-        .map_or_else(|| std::env::temp_dir().join("customer-care-sqlite-host.db"), PathBuf::from);
+    let path =
+        std::env::args().nth(1).map_or_else(|| std::env::temp_dir().join("customer-care-host.db"), PathBuf::from);
     println!("database: {}", path.display());
-    let mut store = Store::open(&path)?.with_outbox(effects);
+    let mut store = open(&path)?;
     let t0 = Utc.with_ymd_and_hms(2026, 11, 1, 9, 0, 0).unwrap();
     let id = CustomerId::from_u128(0x5EED)?;
     let cmd = |n: u128, body| -> Result<Command<CustomerCommand>, Box<dyn Error>> {
@@ -96,7 +97,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let race = |path: PathBuf, n: u128, order: &'static str| {
         let barrier = barrier.clone();
         thread::spawn(move || -> Result<String, String> {
-            let mut store = Store::open(&path).map_err(|e| e.to_string())?.with_outbox(effects);
+            let mut store = open(&path).map_err(|e| e.to_string())?;
             let at = t0 + TimeDelta::days(10);
             let state = load(&store, id).map_err(|e| e.to_string())?;
             let command = Command::new(
@@ -134,18 +135,20 @@ fn main() -> Result<(), Box<dyn Error>> {
     let customer = load(&store, id)?;
     let summary = customer.activity_summary(t0 + TimeDelta::days(30));
     println!("  version {}, {} orders, net {}", customer.version(), summary.orders, summary.spend[0].net);
+    let db = store.database();
     println!(
         "  commits {}, snapshots {}, outbox {}",
-        store.count("commits")?,
-        store.count("snapshots")?,
-        store.count("outbox")?
+        db.count("commits")?,
+        db.count("snapshots")?,
+        db.count("outbox")?
     );
 
-    println!("\n== deliver the outbox");
-    for (outbox_id, effect) in store.pending_effects(100)? {
-        println!("  send {effect}");
-        store.mark_delivered(outbox_id, "2026-11-23T09:00:00Z")?;
-    }
-    println!("  pending now: {}", store.pending_effects(100)?.len());
+    println!("\n== deliver the outbox (at least once; the key lets the gateway drop a repeat)");
+    let delivered_at = t0 + TimeDelta::days(30);
+    let drained = db.outbox().drain(100, delivered_at, |entry| {
+        println!("  send {} {}", entry.key, entry.effect);
+        Ok::<(), String>(())
+    })?;
+    println!("  delivered {}, pending now: {}", drained.delivered, db.outbox().pending_count()?);
     Ok(())
 }

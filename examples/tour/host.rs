@@ -1,6 +1,6 @@
-//! The tour's host: streams of commits in the SQLite file (the adapter of `examples/sqlite_host`), the crate's
-//! host loop ([`customer_care::host::Host`]), and what a long-running host keeps in memory — the latest state of every aggregate — so a
-//! command loads only the commits after it.
+//! The tour's host: streams of commits in the SQLite file (the `customer-care-sqlite` adapter), the crate's
+//! host loop ([`customer_care::host::Host`]), and what a long-running host keeps in memory — the latest state of
+//! every aggregate — so a command loads only the commits after it.
 //!
 //! Idempotency across runs: every command has a fixed id. Before deciding, the host asks the store whether that id
 //! is already stored (the lookup behind the unique `(stream, command id)` index); if so, it answers from the stored
@@ -20,7 +20,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
-use crate::store::SqliteStore;
+use customer_care_sqlite::SqliteStore;
 
 /// A commit of aggregate `A`.
 pub type CommitOf<A> = Commit<<A as Aggregate>::Command, <A as Aggregate>::Event>;
@@ -38,7 +38,7 @@ pub struct Counts {
 
 /// One aggregate type's streams.
 pub struct Host<A: Aggregate> {
-    store: SqliteStore<A::Command, A::Event>,
+    store: SqliteStore<A>,
     cache: BTreeMap<Uuid, A>,
     /// What happened so far.
     pub counts: Counts,
@@ -46,13 +46,13 @@ pub struct Host<A: Aggregate> {
 
 impl<A> Host<A>
 where
-    A: Aggregate,
+    A: Aggregate + Serialize + DeserializeOwned,
     A::Command: Serialize + DeserializeOwned,
     A::Event: Serialize + DeserializeOwned,
     A::Error: Display,
 {
     /// A host over `store`'s streams.
-    pub fn new(store: SqliteStore<A::Command, A::Event>) -> Self {
+    pub fn new(store: SqliteStore<A>) -> Self {
         Self { store, cache: BTreeMap::new(), counts: Counts::default() }
     }
 
@@ -66,9 +66,18 @@ where
         self.cache.values()
     }
 
-    /// The store (for counts and the outbox).
-    pub fn store(&self) -> &SqliteStore<A::Command, A::Event> {
+    /// The store (for counts, the outbox and the deadline index).
+    pub fn store(&self) -> &SqliteStore<A> {
         &self.store
+    }
+
+    /// Brings every cached state to the end of its stream (after the scheduler's pass: a re-run finds the time
+    /// commands stored and nothing due, so it reads them here).
+    pub fn catch_up(&mut self) -> Result<(), Box<dyn Error>> {
+        for state in self.cache.values_mut() {
+            *state = self.store.load_state(state.clone())?;
+        }
+        Ok(())
     }
 
     /// Runs one command: the stored commit if its id is already stored, else the crate's host loop, stamping

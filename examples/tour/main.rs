@@ -8,11 +8,13 @@
 //! return some orders, answer NPS and CSAT surveys, and raise support tickets that agents answer in business hours.
 //!
 //! Every command goes through the crate's host loop ([`customer_care::host::Host`]) into a SQLite file — the
-//! adapter of `examples/sqlite_host`, one connection for all streams — with an outbox of e-receipts written in
-//! the same transaction as each wallet commit. Commands have fixed ids, so **running the tour again on the same
-//! file changes nothing**: the second run finds every command stored, answers it from the stored commit, and
-//! prints the same report (its first lines say how many commands were committed and how many were already there).
-//! A file written by another version of the simulation is refused (same id, another body): use `--fresh`.
+//! `customer-care-sqlite` adapter, one connection for all streams — with an outbox of e-receipts written in the
+//! same transaction as each wallet commit, and each account's next deadline in an index that the year-end
+//! scheduler reads. Commands have fixed ids, so **running the tour again on the same file changes nothing**: the
+//! second run finds every command of the year stored and answers it from the stored commit, finds nothing due at
+//! the year's end (the scheduler's commands are stored too, and read back), and prints the same report (its first
+//! lines say how many commands were committed and how many were already there). A file written by another version
+//! of the simulation (same id, another body) or of the adapter's schema is refused: use `--fresh`.
 //!
 //! The report: customers by lifecycle stage (rules plus a BG/NBD fit on the year's purchases), loyalty points and
 //! stored-value liability and breakage, NPS and CSAT per store with their intervals, first-reply time and SLA per
@@ -22,9 +24,6 @@
 //!
 //! Run with `cargo run --release --example tour [-- path/to/file.db] [--fresh]` (default file:
 //! `customer-care-tour.db` in the temp directory; `--fresh` deletes it first). The progress goes to stderr.
-
-#[path = "../sqlite_host/store.rs"]
-mod store;
 
 mod host;
 mod world;
@@ -72,7 +71,7 @@ fn main() -> Result<()> {
         }
     }
 
-    let mut world = World::open(&path)?;
+    let mut world = World::open(&path).map_err(|e| format!("{e} (or start again with --fresh)"))?;
     world.simulate_year()?;
 
     println!("== Cà Phê Sáng: three stores in Ho Chi Minh City, the year 2026 (simulated, seed {})", world::SEED);
@@ -87,7 +86,7 @@ fn main() -> Result<()> {
         thousands(duplicates.into()),
         thousands(rejected.into())
     );
-    let db = world.customers.store();
+    let db = world.customers.store().database();
     println!(
         "in the file: {} commits, {} e-receipts in the outbox, {} survey answers, {} tickets",
         thousands(db.count("commits")?.into()),

@@ -26,14 +26,14 @@ use customer_care::service::{
 };
 use customer_care::wallet::{BonusExpiry, BonusTier, StoredValueSpec, WalletCommand, WalletEvent};
 use customer_care::{
-    AccountId, CommandId, Commit, Currency, Customer, CustomerCommand, CustomerEvent, CustomerId, LoyaltyProgram,
-    Money, OrderId, PaymentRef, Points, PointsAccount, PointsCommand, StoreId, StoredValueAccount, StoredValueProgram,
+    AccountId, CommandId, Commit, Currency, Customer, CustomerCommand, CustomerId, LoyaltyProgram, Money, OrderId,
+    PaymentRef, Points, PointsAccount, PointsCommand, StoreId, StoredValueAccount, StoredValueProgram,
 };
-use rusqlite::{Connection, Transaction, TransactionBehavior, params};
+use customer_care_sqlite::Database;
+use customer_care_sqlite::rusqlite::{Connection, Transaction, TransactionBehavior, params};
 use serde_json::json;
 
 use crate::host::Host;
-use crate::store::SqliteStore;
 
 type Result<T> = std::result::Result<T, Box<dyn Error>>;
 
@@ -230,13 +230,24 @@ impl World {
     /// The chain on the database at `path`, with its people drawn from the seed.
     pub fn open(path: &Path) -> Result<Self> {
         // One connection for everything: the three aggregate types' streams and the facts tables.
-        let store = SqliteStore::<CustomerCommand, CustomerEvent>::open(path)?;
-        store.connection().execute_batch(FACTS)?;
+        let db = Database::open(path)?;
+        db.connection().execute_batch(FACTS)?;
         // A bulk load: fewer, larger checkpoints.
-        store.connection().execute_batch("PRAGMA wal_autocheckpoint = 20000;")?;
-        let points = Host::new(store.sibling());
-        let wallets = Host::new(store.sibling().with_outbox(e_receipts));
-        let customers = Host::new(store);
+        db.connection().execute_batch("PRAGMA wal_autocheckpoint = 20000;")?;
+        // Points and prepaid accounts keep their next deadline in the index, for the scheduler.
+        let points = Host::new(
+            db.store::<PointsAccount>("points")
+                .with_deadlines(|id| AccountId::new(id).ok().map(PointsAccount::new), PointsAccount::next_deadline),
+        );
+        let wallets = Host::new(
+            db.store::<StoredValueAccount>("wallet")
+                .with_deadlines(
+                    |id| AccountId::new(id).ok().map(|id| StoredValueAccount::new(id, Currency::VND)),
+                    StoredValueAccount::next_deadline,
+                )
+                .with_effects(e_receipts),
+        );
+        let customers = Host::new(db.store::<Customer>("customer"));
         let mut rng = Rng(SEED);
         let first = NaiveDate::from_ymd_opt(2026, 1, 1).ok_or("bad date")?;
         let people = (0..CUSTOMERS)
@@ -302,7 +313,7 @@ impl World {
 
     /// The connection, for the facts tables.
     fn facts(&self) -> &Connection {
-        self.customers.store().connection()
+        self.customers.store().database().connection()
     }
 
     /// Every prepaid account with its owner's home store.
@@ -392,18 +403,19 @@ impl World {
             }
             self.write_facts()?;
         }
-        // New Year's Eve, 23:30: process what fell due (points that expired or matured, bonus that expired).
+        // New Year's Eve, 23:30: the scheduler wakes the accounts the deadline index says are due (points that
+        // expired or matured, bonus that expired), earliest first. A re-run finds them processed: nothing is due,
+        // and the hosts read the stored time commands into their caches.
         let close = at(first + TimeDelta::days(364), 23 * 60 + 30)?;
-        for i in 0..self.people.len() {
-            let n = self.people[i].n;
-            let due = |d: Option<DateTime<Utc>>| d.is_some_and(|d| d <= close);
-            if due(self.points.get(points_id(n)?.as_uuid()).and_then(PointsAccount::next_deadline)) {
-                self.points(n, close, PointsCommand::ProcessDue)?;
-            }
-            if due(self.wallets.get(wallet_id(n)?.as_uuid()).and_then(StoredValueAccount::next_deadline)) {
-                self.wallet(n, close, WalletCommand::ProcessDue)?;
-            }
+        let person = |stream: uuid::Uuid| (stream.as_u128() & u128::from(u64::MAX)) as u64;
+        for due in self.points.store().due(close, usize::MAX)? {
+            self.points(person(due.stream), close, PointsCommand::ProcessDue)?;
         }
+        for due in self.wallets.store().due(close, usize::MAX)? {
+            self.wallet(person(due.stream), close, WalletCommand::ProcessDue)?;
+        }
+        self.points.catch_up()?;
+        self.wallets.catch_up()?;
         eprintln!("\rsimulated 2026: {} orders{:>20}", self.orders, "");
         Ok(())
     }

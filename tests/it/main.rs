@@ -19,7 +19,6 @@ mod money;
 mod receipts;
 mod service;
 mod sim;
-mod sqlite;
 mod time_oracle;
 mod values;
 mod wallet;

@@ -1,0 +1,179 @@
+//! The connection, the schema and its migrations.
+
+use std::cell::{RefCell, RefMut};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::rc::Rc;
+
+use customer_care::Aggregate;
+use postgres::{Client, GenericClient, NoTls, Statement};
+
+use crate::error::StoreError;
+use crate::store::PostgresStore;
+
+/// The migrations shipped with the crate (`migrations/*.sql`), in order; the `customer_care_migrations` table
+/// records which have run.
+const MIGRATIONS: [(&str, &str); 1] = [("0001_streams", include_str!("../migrations/0001_streams.sql"))];
+
+/// Any number that is the same in every process: the advisory lock that serializes migrations.
+const MIGRATION_LOCK: i64 = 0x00C0_FFEE_0017;
+
+/// A PostgreSQL connection holding commit streams, snapshots, the outbox and the deadline index (in a schema of
+/// its own if you like: [`connect_in_schema`](Self::connect_in_schema)).
+///
+/// One connection, shared by every [`PostgresStore`] made from it ([`store`](Self::store)); cloning is cheap and
+/// the value stays on its thread. Another thread or process connects again: appends to one stream serialize on
+/// its `streams` row (`SELECT … FOR UPDATE`), and a version check inside the transaction lets exactly one of two
+/// racing appends win.
+pub struct Database {
+    client: Rc<RefCell<Client>>,
+    schema: Option<String>,
+    /// The connection's prepared statements, by their SQL: parsed once, not on every call.
+    statements: Rc<RefCell<BTreeMap<&'static str, Statement>>>,
+}
+
+impl Clone for Database {
+    fn clone(&self) -> Self {
+        Self { client: Rc::clone(&self.client), schema: self.schema.clone(), statements: Rc::clone(&self.statements) }
+    }
+}
+
+impl fmt::Debug for Database {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Database").field("schema", &self.schema).finish_non_exhaustive()
+    }
+}
+
+impl Database {
+    /// Connects to `url` (`postgres://user@host/db` or `host=… user=… dbname=…`, without TLS) and runs the
+    /// migrations the database has not had ([`migrate`](Self::migrate)).
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Postgres`] when the server cannot be reached or refuses; as [`migrate`](Self::migrate).
+    pub fn connect(url: &str) -> Result<Self, StoreError> {
+        let db = Self::new(Client::connect(url, NoTls)?, None);
+        db.migrate()?;
+        Ok(db)
+    }
+
+    /// Connects to `url` with every table in `schema` (created if missing; a plain lowercase identifier): one
+    /// database for several tenants or test runs.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Schema`] for a name that is not `[a-z_][a-z0-9_]*`; as [`connect`](Self::connect).
+    pub fn connect_in_schema(url: &str, schema: &str) -> Result<Self, StoreError> {
+        let plain = schema.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+            && schema.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            && schema.len() <= 63;
+        if !plain {
+            return Err(StoreError::Schema(format!("schema name {schema:?} is not a plain lowercase identifier")));
+        }
+        let mut client = Client::connect(url, NoTls)?;
+        client.batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {schema}; SET search_path TO {schema}"))?;
+        let db = Self::new(client, Some(schema.to_owned()));
+        db.migrate()?;
+        Ok(db)
+    }
+
+    fn new(client: Client, schema: Option<String>) -> Self {
+        Self { client: Rc::new(RefCell::new(client)), schema, statements: Rc::default() }
+    }
+
+    /// The prepared statement for `sql` on this connection (prepared on first use; a statement prepared inside a
+    /// transaction outlives it).
+    pub(crate) fn prepare(&self, client: &mut impl GenericClient, sql: &'static str) -> Result<Statement, StoreError> {
+        if let Some(statement) = self.statements.try_borrow().map_err(|_| StoreError::Busy)?.get(sql) {
+            return Ok(statement.clone());
+        }
+        let statement = client.prepare(sql)?;
+        self.statements.try_borrow_mut().map_err(|_| StoreError::Busy)?.insert(sql, statement.clone());
+        Ok(statement)
+    }
+
+    /// Runs the migrations the database has not had, in one transaction, under an advisory lock (so processes
+    /// starting together migrate once); a no-op when current.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Schema`] when the database has migrations this version does not know (a newer crate's);
+    /// [`StoreError::Postgres`].
+    pub fn migrate(&self) -> Result<(), StoreError> {
+        let mut client = self.client()?;
+        let mut tx = client.transaction()?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])?;
+        tx.batch_execute(
+            "CREATE TABLE IF NOT EXISTS customer_care_migrations (
+                 version    integer PRIMARY KEY,
+                 name       text NOT NULL,
+                 applied_at timestamptz NOT NULL DEFAULT now()
+             )",
+        )?;
+        let applied: i32 = tx.query_one("SELECT COALESCE(MAX(version), 0) FROM customer_care_migrations", &[])?.get(0);
+        let known = i32::try_from(MIGRATIONS.len()).unwrap_or(i32::MAX);
+        if applied > known {
+            return Err(StoreError::Schema(format!("migration {applied} is newer than this crate's {known}")));
+        }
+        for (version, (name, sql)) in (1..).zip(MIGRATIONS) {
+            if version > applied {
+                tx.batch_execute(sql)?;
+                tx.execute("INSERT INTO customer_care_migrations (version, name) VALUES ($1, $2)", &[&version, &name])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// How many migrations the database has had.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Postgres`].
+    pub fn schema_version(&self) -> Result<u32, StoreError> {
+        let v: i32 =
+            self.client()?.query_one("SELECT COALESCE(MAX(version), 0) FROM customer_care_migrations", &[])?.get(0);
+        Ok(u32::try_from(v).unwrap_or(0))
+    }
+
+    /// The connection, for the host's own tables (borrowed: do not hold it across a store call).
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Busy`] when a store call is using it.
+    pub fn client(&self) -> Result<RefMut<'_, Client>, StoreError> {
+        self.client.try_borrow_mut().map_err(|_| StoreError::Busy)
+    }
+
+    /// The server process serving this connection (`pg_backend_pid()`).
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Postgres`], [`StoreError::Closed`].
+    pub fn backend_pid(&self) -> Result<i32, StoreError> {
+        Ok(self.client()?.query_one("SELECT pg_backend_pid()", &[])?.get(0))
+    }
+
+    /// The streams of aggregate type `A`, stored under `kind` (the host's name for the type: `"customer"`,
+    /// `"points"`; keep it stable, it is part of every row's key).
+    pub fn store<A: Aggregate>(&self, kind: &'static str) -> PostgresStore<A> {
+        PostgresStore::new(self.clone(), kind)
+    }
+
+    /// Rows in one of this crate's tables (`streams`, `commits`, `snapshots`, `outbox`).
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Schema`] for another table name; [`StoreError::Postgres`].
+    pub fn count(&self, table: &str) -> Result<u64, StoreError> {
+        let sql = match table {
+            "streams" => "SELECT COUNT(*) FROM streams",
+            "commits" => "SELECT COUNT(*) FROM commits",
+            "snapshots" => "SELECT COUNT(*) FROM snapshots",
+            "outbox" => "SELECT COUNT(*) FROM outbox",
+            other => return Err(StoreError::Schema(format!("no table {other} in this crate's schema"))),
+        };
+        let n: i64 = self.client()?.query_one(sql, &[])?.get(0);
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+}
