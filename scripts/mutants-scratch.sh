@@ -197,11 +197,9 @@ if [[ $scope == stats ]]; then
 fi
 
 for m in "${modules[@]}"; do
-    if [[ -d $repo/src/$m ]]; then
-        cp -r "$repo/src/$m" "$dir/src/"
-    else
-        cp "$repo/src/$m.rs" "$dir/src/"
-    fi
+    # A module is `m.rs`, `m/` (with `mod.rs`) or both (`m.rs` with child files such as `m/tests.rs`).
+    if [[ -d $repo/src/$m ]]; then cp -r "$repo/src/$m" "$dir/src/"; fi
+    if [[ -f $repo/src/$m.rs ]]; then cp "$repo/src/$m.rs" "$dir/src/"; fi
 done
 
 if [[ -d $repo/proptest-regressions ]]; then
