@@ -20,10 +20,10 @@
 # DIR defaults to $CARGO_TARGET_DIR/scratch/SCOPE (or target/mutants-scratch/SCOPE). The crate is rebuilt from
 # scratch each time. Then, in DIR (see notes/trust/mutants.md for the exact runs and their figures):
 #
-#   cargo mutants -j 1 --in-place --file src/money.rs -- --lib                  # money
-#   cargo mutants -j 1 --in-place --file src/loyalty/program.rs -- --lib       # program
-#   cargo mutants -j 1 --in-place --file 'src/ledger/*.rs' -- --lib            # ledger
-#   cargo mutants -j 1 --in-place -e src/lib.rs --sharding round-robin --shard K/4 -- --lib   # stats
+#   cargo mutants --in-place --file src/money.rs -- --lib                  # money
+#   cargo mutants --in-place --file src/loyalty/program.rs -- --lib       # program
+#   cargo mutants --in-place --file 'src/ledger/*.rs' -- --lib            # ledger
+#   cargo mutants --in-place -e src/lib.rs --sharding round-robin --shard K/4 -- --lib   # stats
 set -euo pipefail
 
 # cargo-mutants (27.1) never mutates a method named `new`: the validating constructors (`Money::new`,
