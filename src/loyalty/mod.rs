@@ -48,7 +48,7 @@ mod program;
 mod receipt;
 mod tier;
 
-pub use account::{PointsAccount, TierProgress};
+pub use account::{PointsAccount, RedemptionQuote, TierProgress};
 pub use command::{PointsCommand, PurchaseLine};
 pub use error::LoyaltyError;
 pub use event::{ADJUSTMENT, BASE, BONUS, BonusReason, LinePoints, PointsEvent, Recredit, TierReason};
