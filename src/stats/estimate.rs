@@ -297,6 +297,22 @@ impl Estimate {
         )
     }
 
+    /// The same estimate moved by `by` (value, interval and warning positions): an estimate of `x − target` from
+    /// one of `x` is `shifted(−target)`.
+    pub(super) fn shifted(&self, by: f64) -> Result<Self, StatsError> {
+        let mut warnings = self.warnings.clone();
+        for w in &mut warnings {
+            match w {
+                Warning::Clamped { unclamped, .. } => *unclamped += by,
+                Warning::ExtendedToEstimate { unextended, .. } => *unextended += by,
+                _ => {}
+            }
+        }
+        let interval = Interval::new(self.interval.lower + by, self.interval.upper + by)?;
+        let value = (self.value + by).clamp(interval.lower, interval.upper);
+        Self::new(value, self.n, self.effective_n, self.standard_error, interval, self.level, self.method, warnings)
+    }
+
     /// Assembles an estimate from a raw interval: clamps it to `[min, max]`, extends it to contain `value` and
     /// records the warnings (thin sample, clamping, extension) as it goes.
     #[allow(clippy::too_many_arguments)]
@@ -436,7 +452,16 @@ mod tests {
             (Method::WaldDifference, "wald difference"),
             (Method::NewcombeHybridScore, "newcombe hybrid score"),
             (Method::WelchT, "welch t"),
+            (Method::AgrestiCoull, "agresti-coull"),
+            (Method::WaldNMinusOne, "wald (n - 1)"),
+            (Method::IterativeScore, "iterative score"),
+            (Method::AdjustedWaldDifference, "adjusted wald difference"),
         ];
+        for (method, name) in names {
+            // Serialized in snake case, one name per variant.
+            let json = serde_json::to_string(&method).unwrap();
+            assert_eq!(serde_json::from_str::<Method>(&json).unwrap(), method, "{name}");
+        }
         for (method, name) in names {
             assert_eq!(method.to_string(), name);
         }

@@ -19,12 +19,21 @@ pub enum Method {
     ClopperPearson,
     /// Student's t interval for a mean, `df = n_eff − 1`.
     StudentT,
-    /// Difference of two independent net shares, Wald interval and z test.
+    /// Difference of two independent shares or net shares, Wald interval and z test.
     WaldDifference,
     /// Newcombe's (1998) hybrid score interval for a difference of proportions (his method 10).
     NewcombeHybridScore,
     /// Welch's t interval and test for a difference of means (Welch–Satterthwaite degrees of freedom).
     WelchT,
+    /// Agresti–Coull (1998): Wald on the share after adding `z²/2` successes and `z²/2` failures.
+    AgrestiCoull,
+    /// Wald with the per-response variance divided by `n − 1` instead of `n` (Bessel's correction).
+    WaldNMinusOne,
+    /// The iterative score interval for a net share (Rocks 2016), inverting the score test.
+    IterativeScore,
+    /// Difference of two independent net shares, each with the adjusted-Wald pseudo-responses (Rocks 2016): Wald
+    /// interval and z test on the adjusted shares.
+    AdjustedWaldDifference,
 }
 
 impl fmt::Display for Method {
@@ -38,6 +47,10 @@ impl fmt::Display for Method {
             Self::WaldDifference => "wald difference",
             Self::NewcombeHybridScore => "newcombe hybrid score",
             Self::WelchT => "welch t",
+            Self::AgrestiCoull => "agresti-coull",
+            Self::WaldNMinusOne => "wald (n - 1)",
+            Self::IterativeScore => "iterative score",
+            Self::AdjustedWaldDifference => "adjusted wald difference",
         })
     }
 }

@@ -1,0 +1,112 @@
+"""Reference values for the survey statistics added for issue 20 (stats::net, net_test, proportion, compare).
+
+Rerun: python3 -m venv /work/venv-surveys && /work/venv-surveys/bin/pip install scipy statsmodels mpmath
+       /work/venv-surveys/bin/python tests/data/surveys_reference.py
+scipy 1.17.1, statsmodels 0.15.0, mpmath 1.4.1. The R `NPS` package (brendan-r/NPS, R/nps_tests.R and
+R/nps_interval_estimators.R) is ported line by line where statsmodels has no equivalent.
+"""
+import numpy as np
+from scipy import stats, optimize
+from statsmodels.stats.proportion import (proportion_confint, confint_proportions_2indep,
+                                          test_proportions_2indep)
+from statsmodels.stats.weightstats import DescrStatsW
+
+Z = stats.norm.ppf(0.975)
+print("== Agresti-Coull (statsmodels proportion_confint, method='agresti_coull') ==")
+for x, n in [(45, 50), (3, 10), (0, 10), (90, 100), (10, 10)]:
+    print(x, n, repr(proportion_confint(x, n, method="agresti_coull")))
+
+print("== Wald difference (statsmodels confint_proportions_2indep / test_proportions_2indep, 'wald') ==")
+for a, m, b, n in [(56, 70, 48, 80), (9, 10, 3, 10)]:
+    ci = confint_proportions_2indep(a, m, b, n, method="wald", compare="diff")
+    t = test_proportions_2indep(a, m, b, n, method="wald", compare="diff")
+    print(a, m, b, n, repr(ci), repr(t.statistic), repr(t.pvalue))
+
+
+def scores(p, a, d):
+    return np.array([1.0] * p + [0.0] * a + [-1.0] * d)
+
+
+print("== NPS Wald with n - 1 (DescrStatsW(ddof=1).zconfint_mean on scores +1/0/-1) ==")
+for p, a, d in [(30, 50, 20), (3, 2, 1), (291, 476, 395)]:
+    s = DescrStatsW(scores(p, a, d), ddof=1)
+    print(p, a, d, repr(s.std_mean), repr(s.zconfint_mean(alpha=0.05)))
+
+
+def r_iterative(x, alpha):
+    """R NPS package, R/nps_interval_estimators.R `iterative`, ported as is (x = detractors, passives,
+    promoters); bisection to 1e-7."""
+    n = sum(x); pa = 2 * n; z = stats.norm.ppf(1 - alpha / 2); c = x[2]; b = x[0]; nps = (c - b) / n
+    if c == n:
+        ul = 1
+    else:
+        dp = 1 - nps; niter = 1
+        while niter <= 50:
+            dp = 0.5 * dp; up2 = nps + dp
+            pb = -b - c + (2 * n - c + b) * up2; pc = -b * up2 * (1 - up2)
+            q21 = (np.sqrt(pb ** 2 - 4 * pa * pc) - pb) / (2 * pa)
+            score = (c - b - n * up2) / np.sqrt(n * (2 * q21 + up2 * (1 - up2)))
+            if abs(score) < z:
+                nps = up2
+            niter += 1
+            if dp < 1e-7 or abs(z - score) < 1e-6:
+                niter = 51; ul = up2
+    if b == n:
+        ll = -1
+    else:
+        dp = 1 + nps; niter = 1
+        while niter <= 50:
+            dp = 0.5 * dp; low2 = nps - dp
+            pb = -b - c + (2 * n - c + b) * low2; pc = -b * low2 * (1 - low2)
+            q21 = (np.sqrt(pb ** 2 - 4 * pa * pc) - pb) / (2 * pa)
+            score = (c - b - n * low2) / np.sqrt(n * (2 * q21 + low2 * (1 - low2)))
+            if abs(score) < z:
+                nps = low2
+            niter += 1
+            if dp < 1e-7 or abs(z - score) < 1e-6:
+                ll = low2; niter = 51
+    return ll, ul
+
+
+def score_stat(delta, p, d, n):
+    pa = 2 * n; pb = -d - p + (2 * n - p + d) * delta; pc = -d * delta * (1 - delta)
+    q = (np.sqrt(pb ** 2 - 4 * pa * pc) - pb) / (2 * pa)
+    return (p - d - n * delta) / np.sqrt(n * (2 * q + delta * (1 - delta)))
+
+
+def exact_score_interval(p, a, d, level=0.95):
+    n = p + a + d; v = (p - d) / n; z = stats.norm.ppf(1 - (1 - level) / 2)
+    up = 1.0 if p == n else optimize.brentq(lambda t: score_stat(t, p, d, n) + z, max(v, -1 + 1e-15), 1 - 1e-15, xtol=1e-15)
+    lo = -1.0 if d == n else optimize.brentq(lambda t: score_stat(t, p, d, n) - z, -1 + 1e-15, min(v, 1 - 1e-15), xtol=1e-15)
+    return lo, up
+
+
+print("== NPS iterative score interval: exact (brentq) and the R package's bisection ==")
+for p, a, d in [(30, 50, 20), (9, 1, 0), (291, 476, 395), (3, 2, 1), (0, 0, 5)]:
+    print(p, a, d, repr(exact_score_interval(p, a, d)), repr(r_iterative([d, a, p], 0.05)))
+print("90 %:", repr(exact_score_interval(30, 50, 20, 0.90)))
+
+print("== One-sample tests (R nps_test_: p = 1 - (2 pnorm(|z|) - 1)) ==")
+p, a, d = 30, 50, 20
+n = p + a + d; v = (p - d) / n; var = (p + d) / n - v * v; se = np.sqrt(var / n)
+for target in [0.0, 0.3]:
+    zz = (v - target) / se
+    print("wald", target, repr(zz), repr(1 - (2 * stats.norm.cdf(abs(zz)) - 1)))
+pa_, aa_, da_ = p + 0.75, a + 1.5, d + 0.75
+na = pa_ + aa_ + da_; va = (pa_ - da_) / na; vara = (pa_ + da_) / na - va * va; sea = np.sqrt(vara / na)
+zz = va / sea
+print("adjusted wald vs 0", repr(zz), repr(1 - (2 * stats.norm.cdf(abs(zz)) - 1)))
+for target in [0.0, 0.3]:
+    s = score_stat(target, p, d, n)
+    print("score", target, repr(s), repr(2 * stats.norm.sf(abs(s))))
+
+print("== Two-sample adjusted Wald (R nps_test_, test = 'adjusted.wald') ==")
+def adjusted(p, a, d):
+    p, a, d = p + 0.75, a + 1.5, d + 0.75
+    n = p + a + d; v = (p - d) / n
+    return v, (p + d) / n - v * v, n
+for (x, y) in [((30, 5, 5), (20, 10, 10)), ((300, 100, 100), (250, 100, 150))]:
+    vx, varx, nx = adjusted(*x); vy, vary, ny = adjusted(*y)
+    delta = vx - vy; se = np.sqrt(varx / nx + vary / ny)
+    print(x, y, repr(delta), repr(se), repr(delta - Z * se), repr(delta + Z * se), repr(delta / se),
+          repr(1 - (2 * stats.norm.cdf(abs(delta) / se) - 1)))
