@@ -7,7 +7,7 @@ use super::error::{StatsError, finite, show};
 use super::estimate::{Estimate, THIN_SAMPLE, Warning};
 use super::level::ConfidenceLevel;
 use super::mean::MeanSample;
-use super::method::Method;
+use super::method::{Method, VarianceMethod};
 use super::net::NetSample;
 use super::proportion::{ProportionMethod, ProportionSample, proportion};
 
@@ -161,6 +161,11 @@ pub(super) fn combined(a: (u64, f64), b: (u64, f64)) -> (u64, f64) {
     (a.0.saturating_add(b.0), a.1 + b.1)
 }
 
+/// The variance method of a comparison: linearized when either sample's is.
+pub(super) fn weighting(a: VarianceMethod, b: VarianceMethod) -> VarianceMethod {
+    if a.is_kish() { b } else { a }
+}
+
 pub(super) fn flag_thin(mut warnings: Vec<Warning>, a: f64, b: f64) -> Vec<Warning> {
     let smallest = a.min(b);
     if smallest < THIN_SAMPLE {
@@ -207,7 +212,8 @@ pub fn net_difference(a: &NetSample, b: &NetSample, level: ConfidenceLevel) -> R
         level,
         Method::WaldDifference,
         warnings,
-    )?;
+    )?
+    .with_variance_method(weighting(a.variance_method(), b.variance_method()));
     Ok(Comparison { difference, statistic, p_value, test: TestMethod::Z, degrees_of_freedom: None })
 }
 
@@ -294,7 +300,8 @@ fn wald_proportion_difference(
         level,
         Method::WaldDifference,
         warnings,
-    )?;
+    )?
+    .with_variance_method(weighting(a.variance_method(), b.variance_method()));
     Ok(Comparison { difference, statistic, p_value, test: TestMethod::Z, degrees_of_freedom: None })
 }
 
@@ -336,7 +343,8 @@ fn newcombe(a: &ProportionSample, b: &ProportionSample, level: ConfidenceLevel) 
         level,
         Method::NewcombeHybridScore,
         warnings,
-    )?;
+    )?
+    .with_variance_method(weighting(a.variance_method(), b.variance_method()));
     Ok(Comparison { difference, statistic, p_value, test: TestMethod::PooledZ, degrees_of_freedom: None })
 }
 
@@ -386,7 +394,8 @@ pub fn mean_difference(a: &MeanSample, b: &MeanSample, level: ConfidenceLevel) -
     };
     let (n, n_eff) = combined((a.n(), na), (b.n(), nb));
     let difference =
-        Estimate::assemble_quiet(d, n, n_eff, se, (d - t * se, d + t * se), bounds, level, Method::WelchT, warnings)?;
+        Estimate::assemble_quiet(d, n, n_eff, se, (d - t * se, d + t * se), bounds, level, Method::WelchT, warnings)?
+            .with_variance_method(weighting(a.variance_method(), b.variance_method()));
     Ok(Comparison { difference, statistic, p_value, test: TestMethod::WelchT, degrees_of_freedom: Some(df) })
 }
 

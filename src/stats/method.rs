@@ -54,3 +54,37 @@ impl fmt::Display for Method {
         })
     }
 }
+
+/// How the standard error of an estimate from weighted data was obtained. Unweighted data give the usual
+/// textbook standard errors either way (see each variant).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum VarianceMethod {
+    /// Kish's effective sample size `n_eff = (Σw)²/Σw²` in place of `n` in the simple-random-sample formulas: one
+    /// design effect for every statistic of the sample. The default.
+    #[default]
+    Kish,
+    /// The linearized (Taylor series) variance of the weighted mean `ȳ = Σwy/Σw`, with-replacement single-stage
+    /// design: `v = n/(n − 1) · Σ w²(y − ȳ)² / (Σw)²` (R `survey`'s `svymean`, `samplics`' `TaylorEstimator`).
+    /// It follows how the weights fall on the answers, statistic by statistic. The estimate's effective size is the
+    /// one giving that variance in the simple formula, kept within [1, n] (so never below the simple-random-sample
+    /// variance); unweighted, a share's variance is `p(1 − p)/(n − 1)`.
+    Linearized,
+}
+
+impl VarianceMethod {
+    /// Whether this is the default, [`Kish`](Self::Kish) (left out of serialized shapes).
+    pub const fn is_kish(&self) -> bool {
+        matches!(self, Self::Kish)
+    }
+}
+
+impl fmt::Display for VarianceMethod {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Kish => "kish effective n",
+            Self::Linearized => "linearized",
+        })
+    }
+}

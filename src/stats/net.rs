@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::error::{StatsError, show};
 use super::estimate::{Estimate, Warning};
 use super::level::ConfidenceLevel;
-use super::method::Method;
+use super::method::{Method, VarianceMethod};
 use super::proportion::{check_sizes, share};
 
 /// The sufficient statistics of a net share: the (weighted) shares of the top and bottom groups of a
@@ -27,6 +27,7 @@ pub struct NetSample {
     bottom: f64,
     n: u64,
     effective_n: f64,
+    variance: VarianceMethod,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -35,6 +36,9 @@ struct NetRepr {
     bottom: f64,
     n: u64,
     effective_n: f64,
+    /// Absent for [`VarianceMethod::Kish`], the default.
+    #[serde(default, skip_serializing_if = "VarianceMethod::is_kish")]
+    variance: VarianceMethod,
 }
 
 impl NetSample {
@@ -55,7 +59,13 @@ impl NetSample {
             return Err(StatsError::EmptySample);
         }
         let total = n as f64;
-        Ok(Self { top: top as f64 / total, bottom: bottom as f64 / total, n, effective_n: total })
+        Ok(Self {
+            top: top as f64 / total,
+            bottom: bottom as f64 / total,
+            n,
+            effective_n: total,
+            variance: VarianceMethod::Kish,
+        })
     }
 
     /// A weighted sample from the weighted shares of the top and bottom groups.
@@ -75,7 +85,7 @@ impl NetSample {
                 expected: "at most 1".into(),
             });
         }
-        Ok(Self { top, bottom, n, effective_n: effective_n.clamp(1.0, n as f64) })
+        Ok(Self { top, bottom, n, effective_n: effective_n.clamp(1.0, n as f64), variance: VarianceMethod::Kish })
     }
 
     /// Share of the top group (promoters).
@@ -98,6 +108,19 @@ impl NetSample {
         self.effective_n
     }
 
+    /// How the effective size was obtained from weights: Kish's (the default) or from the linearized variance.
+    pub const fn variance_method(&self) -> VarianceMethod {
+        self.variance
+    }
+
+    /// The same sample, saying that its effective size comes from `variance` (the tallies set it; see
+    /// [`VarianceMethod`]). Estimates from it name the method.
+    #[must_use]
+    pub const fn with_variance_method(mut self, variance: VarianceMethod) -> Self {
+        self.variance = variance;
+        self
+    }
+
     /// The net share `top − bottom`, in [−1, 1].
     pub fn net(&self) -> f64 {
         (self.top - self.bottom).clamp(-1.0, 1.0)
@@ -112,13 +135,13 @@ impl NetSample {
 impl TryFrom<NetRepr> for NetSample {
     type Error = StatsError;
     fn try_from(r: NetRepr) -> Result<Self, StatsError> {
-        Self::weighted(r.top, r.bottom, r.n, r.effective_n)
+        Ok(Self::weighted(r.top, r.bottom, r.n, r.effective_n)?.with_variance_method(r.variance))
     }
 }
 
 impl From<NetSample> for NetRepr {
     fn from(s: NetSample) -> Self {
-        Self { top: s.top, bottom: s.bottom, n: s.n, effective_n: s.effective_n }
+        Self { top: s.top, bottom: s.bottom, n: s.n, effective_n: s.effective_n, variance: s.variance }
     }
 }
 
@@ -191,6 +214,7 @@ impl NetSample {
             bottom: (self.bottom * n + 0.75) / n_adj,
             n: self.n,
             effective_n: n_adj,
+            variance: self.variance,
         }
     }
 
@@ -276,6 +300,10 @@ impl NetSample {
 /// # Ok::<(), customer_care::stats::StatsError>(())
 /// ```
 pub fn net_share(sample: &NetSample, level: ConfidenceLevel, method: NetMethod) -> Result<Estimate, StatsError> {
+    Ok(net_share_kish(sample, level, method)?.with_variance_method(sample.variance))
+}
+
+fn net_share_kish(sample: &NetSample, level: ConfidenceLevel, method: NetMethod) -> Result<Estimate, StatsError> {
     let n = sample.effective_n;
     let z = level.z();
     let value = sample.net();

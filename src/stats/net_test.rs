@@ -1,7 +1,7 @@
 //! Tests for net shares (NPS): one sample against a target, and two samples with the adjusted-Wald
 //! pseudo-responses (Rocks 2016; the R `NPS` package's `nps_test`).
 
-use super::compare::{Comparison, TestMethod, combined, flag_thin, net_difference, z_test};
+use super::compare::{Comparison, TestMethod, combined, flag_thin, net_difference, weighting, z_test};
 use super::error::{StatsError, show};
 use super::estimate::Estimate;
 use super::level::ConfidenceLevel;
@@ -113,7 +113,8 @@ pub fn net_difference_by(
                 level,
                 Method::AdjustedWaldDifference,
                 warnings,
-            )?;
+            )?
+            .with_variance_method(weighting(a.variance_method(), b.variance_method()));
             Ok(Comparison::from_parts(difference, statistic, p_value, TestMethod::Z, None))
         }
         NetMethod::WaldNMinusOne | NetMethod::IterativeScore => Err(StatsError::UnsupportedMethod {

@@ -6,7 +6,7 @@ use super::dist::beta_quantile;
 use super::error::{StatsError, show};
 use super::estimate::{Estimate, Warning};
 use super::level::ConfidenceLevel;
-use super::method::Method;
+use super::method::{Method, VarianceMethod};
 
 pub(super) fn check_sizes(n: u64, effective_n: f64) -> Result<(), StatsError> {
     if n == 0 {
@@ -47,6 +47,7 @@ pub struct ProportionSample {
     share: f64,
     n: u64,
     effective_n: f64,
+    variance: VarianceMethod,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -54,6 +55,9 @@ struct ProportionRepr {
     share: f64,
     n: u64,
     effective_n: f64,
+    /// Absent for [`VarianceMethod::Kish`], the default.
+    #[serde(default, skip_serializing_if = "VarianceMethod::is_kish")]
+    variance: VarianceMethod,
 }
 
 impl ProportionSample {
@@ -73,7 +77,12 @@ impl ProportionSample {
                 expected: format!("at most the {trials} trials"),
             });
         }
-        Ok(Self { share: successes as f64 / trials as f64, n: trials, effective_n: trials as f64 })
+        Ok(Self {
+            share: successes as f64 / trials as f64,
+            n: trials,
+            effective_n: trials as f64,
+            variance: VarianceMethod::Kish,
+        })
     }
 
     /// A weighted sample: the weighted share of successes, the number of observations `n` and Kish's effective
@@ -86,7 +95,12 @@ impl ProportionSample {
     /// (Kish's effective size is at least 1 whenever a weight is positive).
     pub fn weighted(share_value: f64, n: u64, effective_n: f64) -> Result<Self, StatsError> {
         check_sizes(n, effective_n)?;
-        Ok(Self { share: share("share", share_value)?, n, effective_n: effective_n.clamp(1.0, n as f64) })
+        Ok(Self {
+            share: share("share", share_value)?,
+            n,
+            effective_n: effective_n.clamp(1.0, n as f64),
+            variance: VarianceMethod::Kish,
+        })
     }
 
     /// The share of successes.
@@ -103,18 +117,31 @@ impl ProportionSample {
     pub const fn effective_n(&self) -> f64 {
         self.effective_n
     }
+
+    /// How the effective size was obtained from weights: Kish's (the default) or from the linearized variance.
+    pub const fn variance_method(&self) -> VarianceMethod {
+        self.variance
+    }
+
+    /// The same sample, saying that its effective size comes from `variance` (the tallies set it; see
+    /// [`VarianceMethod`]). Estimates from it name the method.
+    #[must_use]
+    pub const fn with_variance_method(mut self, variance: VarianceMethod) -> Self {
+        self.variance = variance;
+        self
+    }
 }
 
 impl TryFrom<ProportionRepr> for ProportionSample {
     type Error = StatsError;
     fn try_from(r: ProportionRepr) -> Result<Self, StatsError> {
-        Self::weighted(r.share, r.n, r.effective_n)
+        Ok(Self::weighted(r.share, r.n, r.effective_n)?.with_variance_method(r.variance))
     }
 }
 
 impl From<ProportionSample> for ProportionRepr {
     fn from(s: ProportionSample) -> Self {
-        Self { share: s.share, n: s.n, effective_n: s.effective_n }
+        Self { share: s.share, n: s.n, effective_n: s.effective_n, variance: s.variance }
     }
 }
 
@@ -201,7 +228,8 @@ pub fn proportion(
             (p_tilde - half, p_tilde + half, Method::AgrestiCoull)
         }
     };
-    Estimate::assemble(p, sample.n, n, se, (lower, upper), (0.0, 1.0), level, method, warnings)
+    Ok(Estimate::assemble(p, sample.n, n, se, (lower, upper), (0.0, 1.0), level, method, warnings)?
+        .with_variance_method(sample.variance))
 }
 
 #[cfg(test)]

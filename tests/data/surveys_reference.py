@@ -110,3 +110,23 @@ for (x, y) in [((30, 5, 5), (20, 10, 10)), ((300, 100, 100), (250, 100, 150))]:
     delta = vx - vy; se = np.sqrt(varx / nx + vary / ny)
     print(x, y, repr(delta), repr(se), repr(delta - Z * se), repr(delta + Z * se), repr(delta / se),
           repr(1 - (2 * stats.norm.cdf(abs(delta) / se) - 1)))
+
+print("== Linearized (Taylor) variance of weighted means (samplics 0.6 TaylorEstimator(PopParam.mean)) ==")
+import warnings
+warnings.simplefilter("ignore")
+from samplics import TaylorEstimator, PopParam
+answers = np.array([10, 9, 9, 8, 7, 3, 10, 7, 0, 9.0])
+weights = np.array([1.0, 2, 0.5, 1, 3, 2, 1, 1.5, 0.5, 2])
+for name, y in [("net score", np.where(answers >= 9, 1.0, np.where(answers <= 6, -1.0, 0.0))),
+                ("promoter share", (answers >= 9).astype(float)),
+                ("mean answer", answers)]:
+    est = TaylorEstimator(PopParam.mean)
+    est.estimate(y=y, samp_weight=weights, remove_nan=True)
+    print(name, repr(float(est.point_est)), repr(float(est.stderror)))
+print("unweighted promoter share 3/10, sqrt(p(1-p)/(n-1)):", repr(np.sqrt(0.3 * 0.7 / 9)))
+heavy = np.array([1.0, 1, 1, 1, 1, 4, 1, 1, 4, 1])
+est = TaylorEstimator(PopParam.mean)
+est.estimate(y=answers, samp_weight=heavy, remove_nan=True)
+print("mean answer, weights 4 on the answers 3 and 0:", repr(float(est.point_est)), repr(float(est.stderror)))
+W = weights.sum(); m = (weights * answers).sum() / W; spread = (weights * (answers - m) ** 2).sum() / W
+print("floor for the first weights, sqrt(spread/(n-1)):", repr(np.sqrt(spread / 9)))
