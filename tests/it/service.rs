@@ -114,6 +114,7 @@ fn reopened_ticket_keeps_its_first_cycle_first_reply_time() {
     assert_eq!(m.full_resolution.unwrap().business_ms, 9 * HOUR_MS + 30 * 60_000);
     assert!(m.customer_follow_up);
     assert_eq!(m.fcr(FcrDefinition::OnePublicReply), FcrOutcome::NotResolved);
+    assert_eq!(m.fcr(FcrDefinition::NoCustomerFollowUp), FcrOutcome::NotResolved);
 }
 
 fn sla_of(m: &TicketMetrics, metric: SlaMetric) -> Option<SlaMeasure> {
@@ -528,6 +529,28 @@ fn queue_figures_and_handle_time_are_ratios_of_sums() {
     assert_eq!(level(ServiceLevelMethod::AllOffered), 2.0 / 5.0);
     assert_eq!(level(ServiceLevelMethod::AnsweredOnly), 2.0 / 3.0);
     assert_eq!(level(ServiceLevelMethod::ShortAbandonsAsMet), 3.0 / 5.0);
+    // The fifth ICMI formula, short abandons (within S ≤ T) as met: the 5 s abandon counts at S = 5, not at S = 4;
+    // the 60 s abandon never does. (2 + 1)/5 and (2 + 0)/5.
+    let short = |s| ServiceLevelMethod::ShortAbandonsUnderAsMet { short_abandon_seconds: s };
+    assert_eq!(level(short(5)), 3.0 / 5.0);
+    assert_eq!(level(short(4)), 2.0 / 5.0);
+    let config =
+        ReportConfig::new().service_level(ServiceLevelConfig { threshold_seconds: 20, method: short(5) }).unwrap();
+    let five = ServiceReport::new(&ms, &config).groups[0].sync;
+    assert_eq!((five.abandoned_within_threshold, five.abandoned_within_short_threshold), (1, 1));
+    assert_eq!(s.abandoned_within_short_threshold, 0); // counted only for the fifth formula
+    let json = serde_json::to_string(&config).unwrap();
+    assert!(json.contains(r#"{"short_abandons_under_as_met":{"short_abandon_seconds":5}}"#), "{json}");
+    assert_eq!(serde_json::from_str::<ReportConfig>(&json).unwrap(), config);
+    for bad in [-1, 21] {
+        let e = ReportConfig::new().service_level(ServiceLevelConfig { threshold_seconds: 20, method: short(bad) });
+        assert_eq!(
+            e.unwrap_err().to_string(),
+            format!("invalid short-abandon threshold (seconds, 0 to 20): {bad}")
+        );
+        let bad_json = json.replace(r#""short_abandon_seconds":5"#, &format!(r#""short_abandon_seconds":{bad}"#));
+        assert!(serde_json::from_str::<ReportConfig>(&bad_json).is_err());
+    }
     assert_eq!(g.fcr.resolved, 3);
 }
 
@@ -564,6 +587,27 @@ fn fcr_definitions_are_named_and_zero_reply_solves_reported_apart() {
     assert_eq!((d.resolved, d.not_resolved, d.zero_reply_solves, d.excluded), (1, 2, 1, 1));
     let d = fcr(FcrDefinition::SurveyConfirmed);
     assert_eq!((d.resolved, d.not_resolved, d.zero_reply_solves, d.excluded), (1, 0, 1, 3));
+    // No customer follow-up: F-4's second agent reply (the customer never wrote again) still counts.
+    let d = fcr(FcrDefinition::NoCustomerFollowUp);
+    assert_eq!((d.resolved, d.not_resolved, d.zero_reply_solves, d.excluded), (3, 0, 1, 1));
+    assert_eq!(d.definition, FcrDefinition::NoCustomerFollowUp);
+    assert_eq!(all[3].fcr(FcrDefinition::OnePublicReply), FcrOutcome::NotResolved);
+    assert_eq!(all[3].fcr(FcrDefinition::NoCustomerFollowUp), FcrOutcome::Resolved);
+    // The customer writes again after the first reply: not resolved at first contact, whatever followed.
+    let follow_up = ticket(
+        "F-6",
+        vec![
+            created(t0, Channel::Email),
+            msg(t0),
+            reply(t0 + TimeDelta::hours(1), AuthorKind::Human),
+            msg(t0 + TimeDelta::hours(2)),
+            status(t0 + TimeDelta::hours(3), Status::Solved),
+        ],
+    );
+    let m = metrics(&follow_up, &MetricsConfig::default(), ny(9, 1, 0, 0));
+    assert_eq!(m.fcr(FcrDefinition::NoCustomerFollowUp), FcrOutcome::NotResolved);
+    let json = serde_json::to_string(&FcrDefinition::NoCustomerFollowUp).unwrap();
+    assert_eq!(json, r#"{"type":"no_customer_follow_up"}"#);
 }
 
 #[test]
