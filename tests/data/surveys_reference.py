@@ -130,3 +130,11 @@ est.estimate(y=answers, samp_weight=heavy, remove_nan=True)
 print("mean answer, weights 4 on the answers 3 and 0:", repr(float(est.point_est)), repr(float(est.stderror)))
 W = weights.sum(); m = (weights * answers).sum() / W; spread = (weights * (answers - m) ** 2).sum() / W
 print("floor for the first weights, sqrt(spread/(n-1)):", repr(np.sqrt(spread / 9)))
+
+print("== Churn (mpmath, 40 digits) ==")
+import mpmath
+mpmath.mp.dps = 40
+print("average denominator 80/475:", mpmath.mpf(80) / 475)
+for rate, a, b in [("0.30", 12, 1), ("0.10", 30, 7), ("0.06", 3, 1), ("0.02", 1, 12), ("0.5", 7, 30)]:
+    r = mpmath.mpf(rate)
+    print(rate, a, b, mpmath.nstr(1 - (1 - r) ** (mpmath.mpf(b) / a), 30))
