@@ -474,7 +474,8 @@ impl<S: Score> Tally<S> {
             VarianceMethod::Linearized => {
                 let net = top - bottom;
                 let score = |x: u8| {
-                    f64::from(u8::from((up.0..=up.1).contains(&x))) - f64::from(u8::from((down.0..=down.1).contains(&x)))
+                    f64::from(u8::from((up.0..=up.1).contains(&x)))
+                        - f64::from(u8::from((down.0..=down.1).contains(&x)))
                 };
                 self.linearized_n(score, top + bottom - net * net)
             }
@@ -536,7 +537,8 @@ impl<S: Score> Tally<S> {
         let answers = (scale.lowest()..=scale.highest()).zip(self.levels.iter());
         let mean: f64 = answers.clone().map(|(x, l)| y(x) * (l.weight as f64 / total)).sum();
         // Σ w²(y − ȳ)² / (Σw)², both sums in units of 1e-18.
-        let spread: f64 = answers.map(|(x, l)| (l.weight_sq as f64 / total) * (y(x) - mean).powi(2)).sum::<f64>() / total;
+        let spread: f64 =
+            answers.map(|(x, l)| (l.weight_sq as f64 / total) * (y(x) - mean).powi(2)).sum::<f64>() / total;
         let v = n / (n - 1.0) * spread;
         (v > 0.0 && v.is_finite()).then_some(v)
     }

@@ -372,11 +372,8 @@ impl RevenueMovements {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn net_revenue_churn(&self) -> Decimal {
-        let net = self
-            .contraction
-            .amount()
-            .saturating_add(self.churned.amount())
-            .saturating_sub(self.expansion.amount());
+        let net =
+            self.contraction.amount().saturating_add(self.churned.amount()).saturating_sub(self.expansion.amount());
         self.share(net)
     }
 

@@ -337,8 +337,17 @@ impl Estimate {
         }
         let interval = Interval::new(self.interval.lower + by, self.interval.upper + by)?;
         let value = (self.value + by).clamp(interval.lower, interval.upper);
-        Ok(Self::new(value, self.n, self.effective_n, self.standard_error, interval, self.level, self.method, warnings)?
-            .with_variance_method(self.variance))
+        Ok(Self::new(
+            value,
+            self.n,
+            self.effective_n,
+            self.standard_error,
+            interval,
+            self.level,
+            self.method,
+            warnings,
+        )?
+        .with_variance_method(self.variance))
     }
 
     /// Assembles an estimate from a raw interval: clamps it to `[min, max]`, extends it to contain `value` and

@@ -54,9 +54,9 @@ pub use estimate::{Bound, Estimate, Interval, THIN_SAMPLE, Warning};
 pub use level::ConfidenceLevel;
 pub use mean::{MeanSample, mean};
 pub use method::{Method, VarianceMethod};
-pub use plan::{sample_size, sample_size_for_mean, sample_size_for_net, sample_size_for_proportion};
 pub use net::{NetMethod, NetSample, net_share};
 pub use net_test::{net_difference_by, net_share_test};
+pub use plan::{sample_size, sample_size_for_mean, sample_size_for_net, sample_size_for_proportion};
 pub use proportion::{ProportionMethod, ProportionSample, proportion};
 pub use with_interval::ValueWithInterval;
 

@@ -145,7 +145,8 @@ mod tests {
             (NetMethod::Wald, 0.0, 1.428_571_428_571_428_8, 0.153_127_451_019_669_4, TestMethod::Z),
             (NetMethod::Wald, 0.3, -2.857_142_857_142_857, 0.004_274_733_960_172_528, TestMethod::Z),
             (NetMethod::AdjustedWald, 0.0, 1.406_789_460_312_749_3, 0.159_489_828_796_265_17, TestMethod::Z),
-            (NetMethod::IterativeScore, 0.0, 1.414_213_562_373_095, 0.157_299_207_050_285_16, TestMethod::Score),
+            // At Δ = 0 the restricted bottom share is ¼ (T + B)/n = 0.25: 10/√(100 · 0.5) = √2.
+            (NetMethod::IterativeScore, 0.0, std::f64::consts::SQRT_2, 0.157_299_207_050_285_16, TestMethod::Score),
             (NetMethod::IterativeScore, 0.3, -2.926_864_473_109_187, 0.003_423_980_501_653_106_7, TestMethod::Score),
         ] {
             let t = net_share_test(&s, target, level(), method).unwrap();

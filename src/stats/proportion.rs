@@ -419,4 +419,3 @@ mod tests {
         assert!(ac.lower() <= wilson.lower() && ac.upper() >= wilson.upper());
     }
 }
-

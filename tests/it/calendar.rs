@@ -147,7 +147,8 @@ fn dbt_zendesk_schedule_change_in_the_afternoon() {
     let level2 = WeeklyHours::weekdays(&[range("10:00", "19:30")]).unwrap();
     let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
     let changed = at("2020-09-30T19:01:25Z");
-    let cal = BusinessCalendar::builder(chicago, level1.clone()).change_at_instant(changed, level2.clone()).build().unwrap();
+    let cal =
+        BusinessCalendar::builder(chicago, level1.clone()).change_at_instant(changed, level2.clone()).build().unwrap();
     let created = at("2020-09-29T17:01:38Z");
     let replied = at("2020-09-30T19:01:46Z");
     let elapsed = cal.business_time_between(created, replied).unwrap();
@@ -177,10 +178,7 @@ fn dbt_zendesk_schedule_change_in_the_afternoon() {
         .unwrap();
     let thursday = local(chicago, 2020, 10, 1, 0, 0);
     assert_eq!(closed.business_time_between(thursday, thursday + TimeDelta::days(1)).unwrap(), TimeDelta::minutes(570));
-    assert_eq!(
-        closed.business_time_between(local(chicago, 2020, 9, 30, 0, 0), thursday).unwrap(),
-        TimeDelta::zero()
-    );
+    assert_eq!(closed.business_time_between(local(chicago, 2020, 9, 30, 0, 0), thursday).unwrap(), TimeDelta::zero());
     // Two changes at the same local instant are rejected; at different times of one day they are not.
     let twice = |a: &str, b: &str| {
         BusinessCalendar::builder(chicago, level1.clone())

@@ -389,7 +389,9 @@ proptest! {
 /// Ten weighted NPS answers (tests/data/surveys_reference.py).
 fn weighted_nps() -> NpsTally {
     let mut t = NpsTally::default();
-    for (score, w) in [(10, 1.0), (9, 2.0), (9, 0.5), (8, 1.0), (7, 3.0), (3, 2.0), (10, 1.0), (7, 1.5), (0, 0.5), (9, 2.0)] {
+    for (score, w) in
+        [(10, 1.0), (9, 2.0), (9, 0.5), (8, 1.0), (7, 3.0), (3, 2.0), (10, 1.0), (7, 1.5), (0, 0.5), (9, 2.0)]
+    {
         t.add_weighted(NpsScore::new(score).unwrap(), Weight::new(w).unwrap()).unwrap();
     }
     t
@@ -419,7 +421,9 @@ fn linearized_variance_matches_samplics() {
     assert!((e.standard_error() - 0.840_103_297_223_981_8).abs() < 1e-12, "{}", e.standard_error());
     // Weights 4 on the answers 3 and 0: samplics SE 1.5996028831183557, not capped.
     let mut heavy = NpsTally::default();
-    for (score, w) in [(10, 1.0), (9, 1.0), (9, 1.0), (8, 1.0), (7, 1.0), (3, 4.0), (10, 1.0), (7, 1.0), (0, 4.0), (9, 1.0)] {
+    for (score, w) in
+        [(10, 1.0), (9, 1.0), (9, 1.0), (8, 1.0), (7, 1.0), (3, 4.0), (10, 1.0), (7, 1.0), (0, 4.0), (9, 1.0)]
+    {
         heavy.add_weighted(NpsScore::new(score).unwrap(), Weight::new(w).unwrap()).unwrap();
     }
     let e = mean(&heavy.mean_sample_with(VarianceMethod::Linearized).unwrap(), level()).unwrap();
@@ -442,8 +446,9 @@ fn linearized_variance_matches_samplics() {
     // Unweighted: a share's linearized variance is p(1 − p)/(n − 1) (3/10: SE 0.15275252316519466), a mean's is
     // the usual s²/n.
     let plain = nps_dap(3, 4, 3);
-    let e = proportion(&plain.top_box_sample_with(VarianceMethod::Linearized).unwrap(), level(), ProportionMethod::Wald)
-        .unwrap();
+    let e =
+        proportion(&plain.top_box_sample_with(VarianceMethod::Linearized).unwrap(), level(), ProportionMethod::Wald)
+            .unwrap();
     assert!((e.standard_error() - 0.152_752_523_165_194_66).abs() < 1e-12);
     let lin = mean(&plain.mean_sample_with(VarianceMethod::Linearized).unwrap(), level()).unwrap();
     let usual = mean(&plain.mean_sample().unwrap(), level()).unwrap();

@@ -546,10 +546,7 @@ fn queue_figures_and_handle_time_are_ratios_of_sums() {
     assert_eq!(serde_json::from_str::<ReportConfig>(&json).unwrap(), config);
     for bad in [-1, 21] {
         let e = ReportConfig::new().service_level(ServiceLevelConfig { threshold_seconds: 20, method: short(bad) });
-        assert_eq!(
-            e.unwrap_err().to_string(),
-            format!("invalid short-abandon threshold (seconds, 0 to 20): {bad}")
-        );
+        assert_eq!(e.unwrap_err().to_string(), format!("invalid short-abandon threshold (seconds, 0 to 20): {bad}"));
         let bad_json = json.replace(r#""short_abandon_seconds":5"#, &format!(r#""short_abandon_seconds":{bad}"#));
         assert!(serde_json::from_str::<ReportConfig>(&bad_json).is_err());
     }
