@@ -138,6 +138,15 @@ impl From<BusinessCalendar> for CalendarSpec {
     }
 }
 
+/// The instant and a business duration in nanoseconds, with the duration's whole seconds for errors; `None` for
+/// a zero duration (the answer is the instant itself).
+fn span_nanos(at: DateTime<Utc>, duration: TimeDelta) -> Result<Option<(i64, i64, i64)>, CalendarError> {
+    let seconds = duration.num_seconds();
+    let d = duration.num_nanoseconds().filter(|d| *d >= 0).ok_or(CalendarError::InvalidDuration { seconds })?;
+    let t = instant_nanos(at)?;
+    Ok((d > 0).then_some((t, d, seconds)))
+}
+
 impl BusinessCalendar {
     /// Starts a calendar in `zone` with the weekly `hours`.
     pub fn builder(zone: Tz, hours: WeeklyHours) -> CalendarBuilder {
@@ -220,12 +229,9 @@ impl BusinessCalendar {
     /// [`CalendarError::InvalidDuration`] for a negative duration, [`CalendarError::InstantOutOfRange`] when
     /// `start` or the result is out of range, [`CalendarError::NeverOpen`] when the calendar never opens again.
     pub fn add_business_time(&self, start: DateTime<Utc>, duration: TimeDelta) -> Result<DateTime<Utc>, CalendarError> {
-        let seconds = duration.num_seconds();
-        let d = duration.num_nanoseconds().filter(|d| *d >= 0).ok_or(CalendarError::InvalidDuration { seconds })?;
-        let t = instant_nanos(start)?;
-        if d == 0 {
+        let Some((t, d, seconds)) = span_nanos(start, duration)? else {
             return Ok(start);
-        }
+        };
         let u = self.compiled.add(t, d).ok_or(CalendarError::NeverOpen { from: start, seconds })?;
         if u > MAX_UTC_NS {
             return Err(CalendarError::InstantOutOfRange { at: DateTime::from_timestamp_nanos(MAX_UTC_NS) });
@@ -262,12 +268,9 @@ impl BusinessCalendar {
     /// `end` is out of range, [`CalendarError::NotEnoughBusinessTime`] when the calendar was not open for that
     /// long between the start of the supported range and `end`.
     pub fn sub_business_time(&self, end: DateTime<Utc>, duration: TimeDelta) -> Result<DateTime<Utc>, CalendarError> {
-        let seconds = duration.num_seconds();
-        let d = duration.num_nanoseconds().filter(|d| *d >= 0).ok_or(CalendarError::InvalidDuration { seconds })?;
-        let t = instant_nanos(end)?;
-        if d == 0 {
+        let Some((t, d, seconds)) = span_nanos(end, duration)? else {
             return Ok(end);
-        }
+        };
         let s = self.compiled.sub(t, d).ok_or(CalendarError::NotEnoughBusinessTime { until: end, seconds })?;
         Ok(DateTime::from_timestamp_nanos(s))
     }

@@ -161,6 +161,57 @@ pub(super) fn combined(a: (u64, f64), b: (u64, f64)) -> (u64, f64) {
     (a.0.saturating_add(b.0), a.1 + b.1)
 }
 
+/// What a Wald-type comparison needs of each sample: its size, effective size and variance method.
+#[derive(Clone, Copy)]
+pub(super) struct Side {
+    pub(super) n: u64,
+    pub(super) effective_n: f64,
+    pub(super) variance: VarianceMethod,
+}
+
+impl NetSample {
+    pub(super) fn side(&self) -> Side {
+        Side { n: self.n(), effective_n: self.effective_n(), variance: self.variance_method() }
+    }
+}
+
+impl ProportionSample {
+    pub(super) fn side(&self) -> Side {
+        Side { n: self.n(), effective_n: self.effective_n(), variance: self.variance_method() }
+    }
+}
+
+/// A Wald-type comparison: the interval `centre ± z·se` within `scale` around the reported difference `value`
+/// (extended to it when an adjusted centre leaves it outside), and the two-sided z test of `centre / se`.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn wald_comparison(
+    value: f64,
+    centre: f64,
+    se: f64,
+    (a, b): (Side, Side),
+    scale: (f64, f64),
+    level: ConfidenceLevel,
+    method: Method,
+) -> Result<Comparison, StatsError> {
+    let z = level.z();
+    let mut warnings = flag_thin(Vec::new(), a.effective_n, b.effective_n);
+    let (statistic, p_value) = z_test(centre, se, &mut warnings);
+    let (n, n_eff) = combined((a.n, a.effective_n), (b.n, b.effective_n));
+    let difference = Estimate::assemble_quiet(
+        value,
+        n,
+        n_eff,
+        se,
+        (centre - z * se, centre + z * se),
+        scale,
+        level,
+        method,
+        warnings,
+    )?
+    .with_variance_method(weighting(a.variance, b.variance));
+    Ok(Comparison { difference, statistic, p_value, test: TestMethod::Z, degrees_of_freedom: None })
+}
+
 /// The variance method of a comparison: linearized when either sample's is.
 pub(super) fn weighting(a: VarianceMethod, b: VarianceMethod) -> VarianceMethod {
     if a.is_kish() { b } else { a }
@@ -198,23 +249,7 @@ pub(super) fn flag_thin(mut warnings: Vec<Warning>, a: f64, b: f64) -> Vec<Warni
 pub fn net_difference(a: &NetSample, b: &NetSample, level: ConfidenceLevel) -> Result<Comparison, StatsError> {
     let d = a.net() - b.net();
     let se = (a.variance() / a.effective_n() + b.variance() / b.effective_n()).sqrt();
-    let z = level.z();
-    let mut warnings = flag_thin(Vec::new(), a.effective_n(), b.effective_n());
-    let (statistic, p_value) = z_test(d, se, &mut warnings);
-    let (n, n_eff) = combined((a.n(), a.effective_n()), (b.n(), b.effective_n()));
-    let difference = Estimate::assemble_quiet(
-        d,
-        n,
-        n_eff,
-        se,
-        (d - z * se, d + z * se),
-        (-2.0, 2.0),
-        level,
-        Method::WaldDifference,
-        warnings,
-    )?
-    .with_variance_method(weighting(a.variance_method(), b.variance_method()));
-    Ok(Comparison { difference, statistic, p_value, test: TestMethod::Z, degrees_of_freedom: None })
+    wald_comparison(d, d, se, (a.side(), b.side()), (-2.0, 2.0), level, Method::WaldDifference)
 }
 
 /// Compares two proportions: `d = p_a − p_b` with Newcombe's (1998) hybrid score interval (his method 10, from
@@ -283,26 +318,9 @@ fn wald_proportion_difference(
     level: ConfidenceLevel,
 ) -> Result<Comparison, StatsError> {
     let (pa, pb) = (a.share(), b.share());
-    let (na, nb) = (a.effective_n(), b.effective_n());
     let d = pa - pb;
-    let se = (pa * (1.0 - pa) / na + pb * (1.0 - pb) / nb).max(0.0).sqrt();
-    let z = level.z();
-    let mut warnings = flag_thin(Vec::new(), na, nb);
-    let (statistic, p_value) = z_test(d, se, &mut warnings);
-    let (n, n_eff) = combined((a.n(), na), (b.n(), nb));
-    let difference = Estimate::assemble_quiet(
-        d,
-        n,
-        n_eff,
-        se,
-        (d - z * se, d + z * se),
-        (-1.0, 1.0),
-        level,
-        Method::WaldDifference,
-        warnings,
-    )?
-    .with_variance_method(weighting(a.variance_method(), b.variance_method()));
-    Ok(Comparison { difference, statistic, p_value, test: TestMethod::Z, degrees_of_freedom: None })
+    let se = (pa * (1.0 - pa) / a.effective_n() + pb * (1.0 - pb) / b.effective_n()).max(0.0).sqrt();
+    wald_comparison(d, d, se, (a.side(), b.side()), (-1.0, 1.0), level, Method::WaldDifference)
 }
 
 /// A two-sided z test of `difference / se`; a zero standard error gives the degenerate p-value and a

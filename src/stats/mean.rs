@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::error::{StatsError, finite, show};
 use super::estimate::{Estimate, Warning};
 use super::level::ConfidenceLevel;
-use super::method::{Method, VarianceMethod};
+use super::method::{Method, VarianceMethod, variance_method_accessors};
 
 /// The sufficient statistics of a mean: number of observations, effective sample size, mean and sample variance
 /// (denominator `n_eff − 1`), optionally with the bounds of the scale the values live on.
@@ -147,18 +147,7 @@ impl MeanSample {
         self.bounds
     }
 
-    /// How the effective size was obtained from weights: Kish's (the default) or from the linearized variance.
-    pub const fn variance_method(&self) -> VarianceMethod {
-        self.weighting
-    }
-
-    /// The same sample, saying that its effective size comes from `weighting` (the tallies set it; see
-    /// [`VarianceMethod`]). Estimates from it name the method.
-    #[must_use]
-    pub const fn with_variance_method(mut self, weighting: VarianceMethod) -> Self {
-        self.weighting = weighting;
-        self
-    }
+    variance_method_accessors!(weighting);
 }
 
 impl TryFrom<MeanRepr> for MeanSample {

@@ -88,3 +88,23 @@ impl fmt::Display for VarianceMethod {
         })
     }
 }
+
+/// The two methods every sample has for the [`VarianceMethod`] its effective size comes from, kept in the field
+/// named by the argument.
+macro_rules! variance_method_accessors {
+    ($field:ident) => {
+        /// How the effective size was obtained from weights: Kish's (the default) or from the linearized variance.
+        pub const fn variance_method(&self) -> VarianceMethod {
+            self.$field
+        }
+
+        /// The same sample, saying that its effective size comes from `variance` (the tallies set it; see
+        /// [`VarianceMethod`]). Estimates from it name the method.
+        #[must_use]
+        pub const fn with_variance_method(mut self, variance: VarianceMethod) -> Self {
+            self.$field = variance;
+            self
+        }
+    };
+}
+pub(super) use variance_method_accessors;

@@ -41,6 +41,8 @@ mod net_test;
 pub mod percentile;
 mod plan;
 mod proportion;
+#[cfg(test)]
+mod testing;
 mod with_interval;
 
 pub use adjust::{Adjustment, adjust_p_values};

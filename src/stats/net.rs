@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::error::{StatsError, show};
 use super::estimate::{Estimate, Warning};
 use super::level::ConfidenceLevel;
-use super::method::{Method, VarianceMethod};
+use super::method::{Method, VarianceMethod, variance_method_accessors};
 use super::proportion::{check_sizes, share};
 
 /// The sufficient statistics of a net share: the (weighted) shares of the top and bottom groups of a
@@ -108,18 +108,7 @@ impl NetSample {
         self.effective_n
     }
 
-    /// How the effective size was obtained from weights: Kish's (the default) or from the linearized variance.
-    pub const fn variance_method(&self) -> VarianceMethod {
-        self.variance
-    }
-
-    /// The same sample, saying that its effective size comes from `variance` (the tallies set it; see
-    /// [`VarianceMethod`]). Estimates from it name the method.
-    #[must_use]
-    pub const fn with_variance_method(mut self, variance: VarianceMethod) -> Self {
-        self.variance = variance;
-        self
-    }
+    variance_method_accessors!(variance);
 
     /// The net share `top − bottom`, in [−1, 1].
     pub fn net(&self) -> f64 {
@@ -326,15 +315,8 @@ fn net_share_kish(sample: &NetSample, level: ConfidenceLevel, method: NetMethod)
 
 #[cfg(test)]
 mod tests {
+    use super::super::testing::{close, level};
     use super::*;
-
-    fn level() -> ConfidenceLevel {
-        ConfidenceLevel::default()
-    }
-
-    fn close(a: f64, b: f64, tol: f64) {
-        assert!((a - b).abs() <= tol, "{a} vs {b}");
-    }
 
     #[test]
     fn net_reference_standard_errors() {

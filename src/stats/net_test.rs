@@ -1,9 +1,8 @@
 //! Tests for net shares (NPS): one sample against a target, and two samples with the adjusted-Wald
 //! pseudo-responses (Rocks 2016; the R `NPS` package's `nps_test`).
 
-use super::compare::{Comparison, TestMethod, combined, flag_thin, net_difference, weighting, z_test};
+use super::compare::{Comparison, TestMethod, net_difference, wald_comparison, z_test};
 use super::error::{StatsError, show};
-use super::estimate::Estimate;
 use super::level::ConfidenceLevel;
 use super::method::Method;
 use super::net::{NetMethod, NetSample, WaldParts, net_share, wald_parts};
@@ -96,26 +95,9 @@ pub fn net_difference_by(
         NetMethod::Wald => net_difference(a, b, level),
         NetMethod::AdjustedWald => {
             let (a2, b2) = (a.adjusted(), b.adjusted());
-            let d = a.net() - b.net();
-            let centre = a2.net() - b2.net();
             let se = (a2.variance() / a2.effective_n() + b2.variance() / b2.effective_n()).sqrt();
-            let mut warnings = flag_thin(Vec::new(), a.effective_n(), b.effective_n());
-            let (statistic, p_value) = z_test(centre, se, &mut warnings);
-            let z = level.z();
-            let (n, n_eff) = combined((a.n(), a.effective_n()), (b.n(), b.effective_n()));
-            let difference = Estimate::assemble_quiet(
-                d,
-                n,
-                n_eff,
-                se,
-                (centre - z * se, centre + z * se),
-                (-2.0, 2.0),
-                level,
-                Method::AdjustedWaldDifference,
-                warnings,
-            )?
-            .with_variance_method(weighting(a.variance_method(), b.variance_method()));
-            Ok(Comparison::from_parts(difference, statistic, p_value, TestMethod::Z, None))
+            let (raw, centre) = (a.net() - b.net(), a2.net() - b2.net());
+            wald_comparison(raw, centre, se, (a.side(), b.side()), (-2.0, 2.0), level, Method::AdjustedWaldDifference)
         }
         NetMethod::WaldNMinusOne | NetMethod::IterativeScore => Err(StatsError::UnsupportedMethod {
             method: if method == NetMethod::WaldNMinusOne { Method::WaldNMinusOne } else { Method::IterativeScore },
@@ -126,15 +108,8 @@ pub fn net_difference_by(
 
 #[cfg(test)]
 mod tests {
+    use super::super::testing::{close, level};
     use super::*;
-
-    fn level() -> ConfidenceLevel {
-        ConfidenceLevel::default()
-    }
-
-    fn close(a: f64, b: f64, tol: f64) {
-        assert!((a - b).abs() <= tol, "{a} vs {b}");
-    }
 
     #[test]
     fn one_sample_tests_against_a_target() {

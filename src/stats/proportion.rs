@@ -6,7 +6,7 @@ use super::dist::beta_quantile;
 use super::error::{StatsError, show};
 use super::estimate::{Estimate, Warning};
 use super::level::ConfidenceLevel;
-use super::method::{Method, VarianceMethod};
+use super::method::{Method, VarianceMethod, variance_method_accessors};
 
 pub(super) fn check_sizes(n: u64, effective_n: f64) -> Result<(), StatsError> {
     if n == 0 {
@@ -118,18 +118,7 @@ impl ProportionSample {
         self.effective_n
     }
 
-    /// How the effective size was obtained from weights: Kish's (the default) or from the linearized variance.
-    pub const fn variance_method(&self) -> VarianceMethod {
-        self.variance
-    }
-
-    /// The same sample, saying that its effective size comes from `variance` (the tallies set it; see
-    /// [`VarianceMethod`]). Estimates from it name the method.
-    #[must_use]
-    pub const fn with_variance_method(mut self, variance: VarianceMethod) -> Self {
-        self.variance = variance;
-        self
-    }
+    variance_method_accessors!(variance);
 }
 
 impl TryFrom<ProportionRepr> for ProportionSample {

@@ -34,37 +34,28 @@ for p, a, d in [(30, 50, 20), (3, 2, 1), (291, 476, 395)]:
 
 
 def r_iterative(x, alpha):
-    """R NPS package, R/nps_interval_estimators.R `iterative`, ported as is (x = detractors, passives,
-    promoters); bisection to 1e-7."""
-    n = sum(x); pa = 2 * n; z = stats.norm.ppf(1 - alpha / 2); c = x[2]; b = x[0]; nps = (c - b) / n
-    if c == n:
-        ul = 1
-    else:
-        dp = 1 - nps; niter = 1
-        while niter <= 50:
-            dp = 0.5 * dp; up2 = nps + dp
-            pb = -b - c + (2 * n - c + b) * up2; pc = -b * up2 * (1 - up2)
+    """R NPS package, R/nps_interval_estimators.R `iterative`, ported (x = detractors, passives, promoters):
+    from the estimate, halve the step towards each end and keep every point whose score is within z; stop when
+    the step is below 1e-7 or the score is within 1e-6 of z. (R runs the lower search from where the upper one
+    left its running value; both loops are the same bisection, written once here.)"""
+    n = sum(x); pa = 2 * n; z = stats.norm.ppf(1 - alpha / 2); c = x[2]; b = x[0]
+
+    def search(start, direction):
+        point = start; dp = 1 - direction * start; found = None
+        for _ in range(50):
+            dp = 0.5 * dp; trial = point + direction * dp
+            pb = -b - c + (2 * n - c + b) * trial; pc = -b * trial * (1 - trial)
             q21 = (np.sqrt(pb ** 2 - 4 * pa * pc) - pb) / (2 * pa)
-            score = (c - b - n * up2) / np.sqrt(n * (2 * q21 + up2 * (1 - up2)))
+            score = (c - b - n * trial) / np.sqrt(n * (2 * q21 + trial * (1 - trial)))
             if abs(score) < z:
-                nps = up2
-            niter += 1
+                point = trial
             if dp < 1e-7 or abs(z - score) < 1e-6:
-                niter = 51; ul = up2
-    if b == n:
-        ll = -1
-    else:
-        dp = 1 + nps; niter = 1
-        while niter <= 50:
-            dp = 0.5 * dp; low2 = nps - dp
-            pb = -b - c + (2 * n - c + b) * low2; pc = -b * low2 * (1 - low2)
-            q21 = (np.sqrt(pb ** 2 - 4 * pa * pc) - pb) / (2 * pa)
-            score = (c - b - n * low2) / np.sqrt(n * (2 * q21 + low2 * (1 - low2)))
-            if abs(score) < z:
-                nps = low2
-            niter += 1
-            if dp < 1e-7 or abs(z - score) < 1e-6:
-                ll = low2; niter = 51
+                found = trial; break
+        return found, point
+
+    nps = (c - b) / n
+    ul, nps = (1, nps) if c == n else search(nps, +1)
+    ll = -1 if b == n else search(nps, -1)[0]
     return ll, ul
 
 
