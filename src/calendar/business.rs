@@ -51,7 +51,9 @@ impl CalendarBuilder {
     /// schedule edited in the middle of a working day. Open time before `at` that day follows the old hours, open
     /// time after it the new ones. `24:00` is the next day's midnight.
     ///
-    /// A local time shown twice (the repeated hour when clocks go back) takes effect at its first showing.
+    /// Hours are evaluated on the local wall clock: a change in an hour shown twice (clocks going back) takes effect
+    /// at its first showing, and in the second showing the minutes before its time follow the old hours again. A
+    /// change inside a holiday or exception day takes effect when that day ends.
     ///
     /// ```
     /// use chrono::{NaiveDate, TimeDelta, TimeZone, Utc};

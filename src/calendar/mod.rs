@@ -29,8 +29,10 @@
 //!   ranges closes the date.
 //! - A schedule change takes effect at local midnight of its date, or at the local time given (to the second):
 //!   open time before it that day follows the old hours, after it the new ones (the dbt Zendesk package's
-//!   "business minutes across all schedules"). A local time shown twice (clocks going back) takes effect at its
-//!   first showing; a change inside a holiday or exception day takes effect when that day ends.
+//!   "business minutes across all schedules"). Hours are evaluated on the local wall clock, so a change in an hour
+//!   shown twice (clocks going back) takes effect at its first showing, and in the second showing the minutes
+//!   before its time follow the old hours again; a change inside a holiday or exception day takes effect when
+//!   that day ends.
 //! - Supported instants are 1900-01-01T00:00Z to 2200-01-01T00:00Z; dates (holidays, exceptions, changes)
 //!   1900-01-01 to 2199-12-31. Arithmetic is exact to the nanosecond.
 //!
