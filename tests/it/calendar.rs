@@ -200,6 +200,26 @@ fn dbt_zendesk_schedule_change_in_the_afternoon() {
 }
 
 #[test]
+fn a_change_in_the_repeated_hour_follows_the_wall_clock() {
+    // New York, 2026-11-01: 01:00–02:00 is shown twice. Open around the clock, closed from 01:30 on. The wall
+    // clock decides: 00:00–01:30 EDT (1.5 h), then in the second showing 01:00–01:30 EST again under the old hours
+    // (0.5 h), closed after: 2 h from midnight to the next midnight.
+    let ny = chrono_tz::America::New_York;
+    let cal = BusinessCalendar::builder(ny, WeeklyHours::always())
+        .change_at(d(2026, 11, 1), "01:30".parse().unwrap(), WeeklyHours::never())
+        .build()
+        .unwrap();
+    let midnight = local(ny, 2026, 11, 1, 0, 0);
+    assert_eq!(cal.business_time_between(midnight, midnight + TimeDelta::hours(25)).unwrap(), TimeDelta::hours(2));
+    // The instant form: 05:30 UTC is 01:30 EDT, the first showing.
+    let by_instant = BusinessCalendar::builder(ny, WeeklyHours::always())
+        .change_at_instant(Utc.with_ymd_and_hms(2026, 11, 1, 5, 30, 0).unwrap(), WeeklyHours::never())
+        .build()
+        .unwrap();
+    assert_eq!(by_instant, cal);
+}
+
+#[test]
 fn sub_business_time_known_answers() {
     // London, weekdays 09:00–12:00 and 13:00–17:00, holidays 25 and 28 December 2026 (the workclock example read
     // backwards): 8 business hours before 2026-12-30 09:30 UTC is 2026-12-24 16:30 local.
