@@ -665,6 +665,14 @@ impl Tally<NpsScore> {
     ///
     /// As [`Tally::top_box_sample`]; [`StatsError::InvalidArgument`] (wrapped) for a target outside [−100, 100].
     pub fn nps_test(&self, target: f64, level: ConfidenceLevel, method: NetMethod) -> Result<Comparison, MetricsError> {
+        if !(-100.0..=100.0).contains(&target) {
+            return Err(StatsError::InvalidArgument {
+                name: "target NPS".into(),
+                value: target.to_string(),
+                expected: "within [-100, 100] points".into(),
+            }
+            .into());
+        }
         Ok(net_share_test(&self.net_sample()?, target / 100.0, level, method)?.scaled(100.0)?)
     }
 

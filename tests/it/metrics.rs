@@ -467,7 +467,8 @@ fn nps_tests_in_points() {
     assert!((test.difference().value() - 10.0).abs() < 1e-9);
     assert!((test.statistic() - 1.428_571_428_571_428_8).abs() < 1e-12);
     assert!((test.p_value() - 0.153_127_451_019_669_4).abs() < 1e-12);
-    assert!(t.nps_test(101.0, level(), NetMethod::Wald).is_err());
+    let e = t.nps_test(101.0, level(), NetMethod::Wald).unwrap_err();
+    assert_eq!(e.to_string(), "invalid target NPS: 101 (within [-100, 100] points)");
     // Adjusted two-sample test: 30/5/5 against 20/10/10, p 0.03594468097655046 (R NPS formulas).
     let a = nps_dap(5, 5, 30);
     let b = nps_dap(10, 10, 20);
