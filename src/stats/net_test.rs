@@ -196,4 +196,23 @@ mod tests {
         assert_eq!((c.difference().value(), c.difference().interval().upper()), (2.0, 2.0));
         assert!(c.difference().is_thin());
     }
+
+    proptest::proptest! {
+        /// The score test and the score interval agree: a target lies outside the interval exactly when the test
+        /// rejects it at the interval's level (away from the ends, where both are at their boundary).
+        #[test]
+        fn score_test_inverts_the_score_interval(
+            top in 0_u64..300,
+            middle in 0_u64..300,
+            bottom in 0_u64..300,
+            target in -1.0_f64..=1.0,
+        ) {
+            proptest::prop_assume!(top + middle + bottom > 0);
+            let s = NetSample::from_counts(top, middle, bottom).unwrap();
+            let i = net_share(&s, level(), NetMethod::IterativeScore).unwrap().interval();
+            proptest::prop_assume!((target - i.lower()).abs() > 1e-9 && (target - i.upper()).abs() > 1e-9);
+            let t = net_share_test(&s, target, level(), NetMethod::IterativeScore).unwrap();
+            proptest::prop_assert_eq!(!i.contains(target), t.is_significant(level()), "{} {} {}", target, i, t.p_value());
+        }
+    }
 }
