@@ -28,6 +28,7 @@
 //! This file holds the BG family; what every model shares (estimates, fit options and reports, the
 //! [`PurchaseModel`] trait, the fit itself) is in `models/fit.rs`, and Pareto/NBD in `models/pareto.rs`.
 
+mod count;
 mod fit;
 mod pareto;
 mod series;

@@ -42,3 +42,99 @@ fn pareto_with_a_tiny_dropout_scale_is_computed() {
         }
     }
 }
+
+/// `lifetimes` 0.11.3 `probability_of_n_purchases_up_to_time(t, n)`, n = 0..5, with `params_` set to the CDNOW
+/// estimates the suite uses (BG/NBD: Fader, Hardie & Lee 2005; MBG/NBD: lifetimes' own fit).
+const BG_COUNTS: [(f64, [f64; 6]); 2] = [
+    (
+        39.0,
+        [
+            0.5737863520960094,
+            0.19939528083591135,
+            0.08542975953906072,
+            0.045860353847999705,
+            0.02767144933578218,
+            0.017965493866579044,
+        ],
+    ),
+    (
+        78.0,
+        [
+            0.49102772505852726,
+            0.21049426215015848,
+            0.09675429489604168,
+            0.05504661552145907,
+            0.035035702277635,
+            0.023940236634437676,
+        ],
+    ),
+];
+const MBG_COUNTS: [(f64, [f64; 6]); 2] = [
+    (
+        39.0,
+        [
+            0.5824731894932891,
+            0.18278307728754056,
+            0.08689482567349055,
+            0.04857044295156923,
+            0.02977414855939118,
+            0.01938732355357039,
+        ],
+    ),
+    (
+        78.0,
+        [
+            0.519269523544615,
+            0.18155005378711345,
+            0.09280632936438965,
+            0.05538658938372887,
+            0.03617301616186153,
+            0.025079157695421038,
+        ],
+    ),
+];
+
+#[test]
+fn purchase_counts_match_lifetimes() {
+    let bg = BgNbd::new(0.243, 4.414, 0.793, 2.426, TimeUnit::Week).unwrap();
+    let mbg = ModifiedBgNbd::new(0.525, 6.183, 0.891, 1.614, TimeUnit::Week).unwrap();
+    for (t, want) in BG_COUNTS {
+        let got = bg.purchase_count_distribution(5, Span::weeks(t).unwrap()).unwrap();
+        for (n, (g, w)) in got.iter().zip(want).enumerate() {
+            assert!((g - w).abs() < 1e-12, "BG/NBD t = {t}, n = {n}: {g} vs {w}");
+        }
+        assert_eq!(bg.probability_of_purchases(3, Span::weeks(t).unwrap()).unwrap(), got[3]);
+    }
+    for (t, want) in MBG_COUNTS {
+        let got = mbg.purchase_count_distribution(5, Span::weeks(t).unwrap()).unwrap();
+        for (n, (g, w)) in got.iter().zip(want).enumerate() {
+            assert!((g - w).abs() < 1e-12, "MBG/NBD t = {t}, n = {n}: {g} vs {w}");
+        }
+    }
+    // No time, no purchases.
+    assert_eq!(bg.purchase_count_distribution(2, Span::weeks(0.0).unwrap()).unwrap(), vec![1.0, 0.0, 0.0]);
+    let at_zero = mbg.purchase_count_distribution(2, Span::weeks(0.0).unwrap()).unwrap();
+    assert!((at_zero[0] - 1.0).abs() < 1e-15 && at_zero[1] == 0.0, "{at_zero:?}");
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(100))]
+    #[test]
+    fn purchase_counts_sum_to_one(
+        lr in -2.0f64..2.0, la in -2.0f64..2.0, lpa in -2.0f64..2.0, lpb in -2.0f64..2.0, ratio in 0.01f64..5.0,
+        modified in proptest::bool::ANY,
+    ) {
+        // Σₙ P(X(t) = n) = 1; with t/α ≤ 5 the tail beyond 20,000 purchases is below 1e-9 for these shapes.
+        let (r, alpha, a, b) = (lr.exp(), la.exp(), lpa.exp(), lpb.exp());
+        let h = Span::weeks(ratio * alpha).unwrap();
+        let d = if modified {
+            ModifiedBgNbd::new(r, alpha, a, b, TimeUnit::Week).unwrap().purchase_count_distribution(20_000, h)
+        } else {
+            BgNbd::new(r, alpha, a, b, TimeUnit::Week).unwrap().purchase_count_distribution(20_000, h)
+        }
+        .unwrap();
+        let total: f64 = d.iter().sum();
+        proptest::prop_assert!(d.iter().all(|p| (0.0..=1.0).contains(p)));
+        proptest::prop_assert!((total - 1.0).abs() < 1e-9, "Σ = {}", total);
+    }
+}
