@@ -28,6 +28,7 @@
 //! This file holds the BG family; what every model shares (estimates, fit options and reports, the
 //! [`PurchaseModel`] trait, the fit itself) is in `models/fit.rs`, and Pareto/NBD in `models/pareto.rs`.
 
+mod bgbb;
 mod count;
 mod fit;
 mod pareto;
@@ -35,6 +36,7 @@ mod series;
 
 use serde::{Deserialize, Serialize};
 
+pub use bgbb::{BgBb, BgBbReport, OpportunityHistory};
 pub use fit::{Convergence, Estimate, FitOptions, FitReport, Prediction, PurchaseModel};
 use fit::{Fit, Formulas, check_unit, fit_model, logistic, numerical, predict_all_with, predict_one, scale_start};
 pub use pareto::ParetoNbd;
