@@ -35,6 +35,11 @@ pub(crate) fn ln_gamma(x: f64) -> f64 {
     (x - 0.5) * x.ln() - x + 0.5 * (2.0 * std::f64::consts::PI).ln() + series - shift
 }
 
+/// ln B(x, y) = ln Γ(x) + ln Γ(y) − ln Γ(x + y) for x, y > 0.
+pub(crate) fn ln_beta(x: f64, y: f64) -> f64 {
+    ln_gamma(x) + ln_gamma(y) - ln_gamma(x + y)
+}
+
 /// ψ(x) = d/dx ln Γ(x) for x > 0, by upward recurrence to x ≥ 10 and the asymptotic series.
 pub(crate) fn digamma(x: f64) -> f64 {
     let mut x = x;

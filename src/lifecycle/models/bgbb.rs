@@ -8,9 +8,12 @@
 use serde::{Deserialize, Serialize};
 
 use super::super::error::{LifecycleError, invalid, positive};
-use super::super::optimize::{self, Stop};
-use super::super::special::{ln_gamma, log_add_exp};
-use super::fit::{Convergence, Estimate, ITERATIONS, MAX_PARAMETER, MIN_PARAMETER, no_interior_maximum, numerical};
+use super::super::optimize;
+use super::super::special::{ln_beta, log_add_exp};
+use super::fit::{
+    Convergence, Estimate, ITERATIONS, MAX_PARAMETER, MIN_PARAMETER, convergence, estimates, no_interior_maximum,
+    numerical,
+};
 
 /// One customer's record over discrete opportunities: x transactions in n opportunities, the last at t_x.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -90,11 +93,6 @@ pub struct BgBb {
     delta: f64,
 }
 
-/// ln B(x, y).
-fn ln_beta(x: f64, y: f64) -> f64 {
-    ln_gamma(x) + ln_gamma(y) - ln_gamma(x + y)
-}
-
 /// ln L(α, β, γ, δ | x, t_x, n), FHS 2010 eq. (5): alive through n, or dropped out right after opportunity
 /// t_x + i (i = 0 … n − t_x − 1), summed in log space.
 fn ln_likelihood([alpha, beta, gamma, delta]: [f64; 4], h: &OpportunityHistory) -> f64 {
@@ -169,25 +167,12 @@ impl BgBb {
         else {
             return Err(failed(min.iterations, "no strict maximum: the Hessian is not positive definite".into()));
         };
-        let parameters = names
-            .iter()
-            .zip(theta)
-            .zip(covariance.iter().enumerate())
-            .map(|((name, value), (i, row))| Estimate {
-                name: (*name).to_owned(),
-                value,
-                standard_error: row.get(i).filter(|v| **v > 0.0 && v.is_finite()).map(|v| value * v.sqrt()),
-            })
-            .collect();
         let [alpha, beta, gamma, delta] = theta;
         let report = BgBbReport {
-            parameters,
+            parameters: estimates(&names, &theta, &covariance),
             log_likelihood: -min.value,
             iterations: min.iterations,
-            convergence: match min.stop {
-                Stop::Gradient => Convergence::Gradient,
-                Stop::Stalled => Convergence::Stalled,
-            },
+            convergence: convergence(min.stop),
             customers,
         };
         Ok((Self::new(alpha, beta, gamma, delta)?, report))

@@ -3,14 +3,9 @@
 
 use super::super::error::LifecycleError;
 use super::super::span::Span;
-use super::super::special::{ln_gamma, log_add_exp};
+use super::super::special::{ln_beta, log_add_exp};
 use super::fit::{PurchaseModel, numerical};
 use super::{BgNbd, ModifiedBgNbd};
-
-/// ln B(x, y).
-fn ln_beta(x: f64, y: f64) -> f64 {
-    ln_gamma(x) + ln_gamma(y) - ln_gamma(x + y)
-}
 
 /// P(X(t) = n) for n = 0..=n_max, BG/NBD (Fader, Hardie & Lee 2005, eq. 8) or MBG/NBD (`modified`: the drop-out
 /// chance applies at the first purchase too; Batislam, Denizel & Filiztekin 2007):
