@@ -117,6 +117,46 @@ fn purchase_counts_match_lifetimes() {
     assert!((at_zero[0] - 1.0).abs() < 1e-15 && at_zero[1] == 0.0, "{at_zero:?}");
 }
 
+/// `lifetimes` 0.11.3 `ParetoNBDFitter.conditional_probability_of_n_purchases_up_to_time(n, t, 0, 0, 0)` (a customer
+/// with no history: the population's P(X(t) = n)), n = 0..5, params_ = the published CDNOW estimates.
+const PARETO_COUNTS: [(f64, [f64; 6]); 2] = [
+    (
+        39.0,
+        [
+            0.5936250316023836,
+            0.16556294727717552,
+            0.08248718411631654,
+            0.04903995364281423,
+            0.03169570674428861,
+            0.02148482836182105,
+        ],
+    ),
+    (
+        78.0,
+        [
+            0.5526718783999081,
+            0.15354080657545355,
+            0.07907691822604788,
+            0.049684653402803036,
+            0.0344214570612644,
+            0.025250639975049196,
+        ],
+    ),
+];
+
+#[test]
+fn pareto_purchase_counts_match_lifetimes() {
+    let m = ParetoNbd::new(0.553, 10.578, 0.606, 11.669, TimeUnit::Week).unwrap();
+    for (t, want) in PARETO_COUNTS {
+        for (n, w) in want.iter().enumerate() {
+            let g = m.probability_of_purchases(n as u32, Span::weeks(t).unwrap()).unwrap();
+            assert!((g - w).abs() < 1e-10, "Pareto/NBD t = {t}, n = {n}: {g} vs {w}");
+        }
+    }
+    assert_eq!(m.probability_of_purchases(0, Span::weeks(0.0).unwrap()).unwrap(), 1.0);
+    assert_eq!(m.probability_of_purchases(1, Span::weeks(0.0).unwrap()).unwrap(), 0.0);
+}
+
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(100))]
     #[test]
@@ -135,6 +175,22 @@ proptest::proptest! {
         .unwrap();
         let total: f64 = d.iter().sum();
         proptest::prop_assert!(d.iter().all(|p| (0.0..=1.0).contains(p)));
+        proptest::prop_assert!((total - 1.0).abs() < 1e-9, "Σ = {}", total);
+    }
+
+    #[test]
+    fn pareto_purchase_counts_sum_to_one(
+        lr in -1.0f64..1.5, la in -2.0f64..2.0, ls in -1.0f64..1.0, lb in -2.0f64..2.0, ratio in 0.01f64..3.0,
+    ) {
+        // Σₙ P(X(t) = n) = 1 (n ≤ 400: with t/α ≤ 3 and r ≤ e^1.5 the NegBin tail beyond is below 1e-12).
+        let m = ParetoNbd::new(lr.exp(), la.exp(), ls.exp(), lb.exp(), TimeUnit::Week).unwrap();
+        let h = Span::weeks(ratio * la.exp()).unwrap();
+        let mut total = 0.0;
+        for n in 0..=400 {
+            let p = m.probability_of_purchases(n, h).unwrap();
+            proptest::prop_assert!((0.0..=1.0).contains(&p));
+            total += p;
+        }
         proptest::prop_assert!((total - 1.0).abs() < 1e-9, "Σ = {}", total);
     }
 }

@@ -1,11 +1,11 @@
 //! P(X(t) = n): how many repeat purchases a customer drawn from the population makes in a span of length t
-//! (`lifetimes`' `probability_of_n_purchases_up_to_time`), for the BG family.
+//! (`lifetimes`' `probability_of_n_purchases_up_to_time`), for the BG family and Pareto/NBD.
 
 use super::super::error::LifecycleError;
 use super::super::span::Span;
-use super::super::special::{ln_beta, log_add_exp};
+use super::super::special::{integrate, ln_beta, ln_gamma, log_add_exp};
 use super::fit::{PurchaseModel, numerical};
-use super::{BgNbd, ModifiedBgNbd};
+use super::{BgNbd, ModifiedBgNbd, ParetoNbd};
 
 /// P(X(t) = n) for n = 0..=n_max, BG/NBD (Fader, Hardie & Lee 2005, eq. 8) or MBG/NBD (`modified`: the drop-out
 /// chance applies at the first purchase too; Batislam, Denizel & Filiztekin 2007):
@@ -96,3 +96,43 @@ macro_rules! purchase_counts {
 
 purchase_counts!(BgNbd, false);
 purchase_counts!(ModifiedBgNbd, true);
+
+/// P(X(t) = n) for Pareto/NBD. Alive through t, or dead at τ < t (density s β^s (β + τ)^−(s+1)) after n purchases:
+///
+/// P = NB(n; t) (β/(β + t))^s + ∫₀ᵗ NB(n; τ) s β^s (β + τ)^−(s+1) dτ, NB(n; τ) = Γ(r+n)/(Γ(r) n!) (α/(α+τ))^r (τ/(α+τ))ⁿ,
+///
+/// and with u = τ/(α + τ) the integral is K s β^s α ∫₀^z uⁿ (1 − u)^(r+s−1) (β + (α − β)u)^−(s+1) du, z = t/(α + t):
+/// a smooth positive integrand on [0, z], by adaptive Gauss–Legendre (no alternating ₂F₁ terms as in the
+/// closed form of Fader & Hardie's note 028).
+fn pareto_probability(m: &ParetoNbd, n: u32, t: f64) -> Option<f64> {
+    let (r, alpha, s, beta) = (m.r(), m.alpha(), m.s(), m.beta());
+    let nf = f64::from(n);
+    if t <= 0.0 {
+        return Some(if n == 0 { 1.0 } else { 0.0 });
+    }
+    let ln_k = ln_gamma(r + nf) - ln_gamma(r) - ln_gamma(nf + 1.0);
+    let alive = (ln_k - r * (t / alpha).ln_1p() + nf * (t / (alpha + t)).ln() - s * (t / beta).ln_1p()).exp();
+    let ln_c = ln_k + s.ln() + s * beta.ln() + alpha.ln();
+    let mut g = |u: f64| {
+        if u <= 0.0 {
+            return if n == 0 { (ln_c - (s + 1.0) * beta.ln()).exp() } else { 0.0 };
+        }
+        (ln_c + nf * u.ln() + (r + s - 1.0) * (-u).ln_1p() - (s + 1.0) * (beta + (alpha - beta) * u).ln()).exp()
+    };
+    let died = integrate(&mut g, 0.0, t / (alpha + t))?;
+    let p = alive + died;
+    p.is_finite().then(|| p.clamp(0.0, 1.0))
+}
+
+impl ParetoNbd {
+    /// P(X(t) = n), the probability that a customer drawn from the population makes exactly `n` repeat purchases
+    /// in `horizon` (`lifetimes`' `conditional_probability_of_n_purchases_up_to_time(n, t, 0, 0, 0)`).
+    ///
+    /// # Errors
+    ///
+    /// [`LifecycleError::UnitMismatch`] for a horizon in another unit; [`LifecycleError::NumericalFailure`].
+    pub fn probability_of_purchases(&self, n: u32, horizon: Span) -> Result<f64, LifecycleError> {
+        let t = horizon.length_in(self.unit())?;
+        pareto_probability(self, n, t).ok_or_else(|| numerical(format!("P(X(t) = {n}), t = {t}")))
+    }
+}
