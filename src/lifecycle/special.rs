@@ -533,6 +533,18 @@ mod tests {
     }
 
     #[test]
+    fn integrate_matches_closed_forms() {
+        // ∫₀^π sin = 2; ∫₀¹ x¹⁹ = 1/20 (exact for 20 Gauss points up to degree 39); ∫₀¹ √x = 2/3 (endpoint
+        // singularity of the derivative: adaptivity); ∫₀^0.999 (1 − u)^−0.5 = 2 (1 − √0.001).
+        close(integrate(&mut f64::sin, 0.0, std::f64::consts::PI).unwrap(), 2.0, 1e-14);
+        close(integrate(&mut |x: f64| x.powi(19), 0.0, 1.0).unwrap(), 0.05, 1e-15);
+        close(integrate(&mut f64::sqrt, 0.0, 1.0).unwrap(), 2.0 / 3.0, 1e-13);
+        let want = 2.0 * (1.0 - 0.001f64.sqrt());
+        close(integrate(&mut |u: f64| (1.0 - u).powf(-0.5), 0.0, 0.999).unwrap(), want, 1e-13);
+        assert_eq!(integrate(&mut |_| f64::NAN, 0.0, 1.0), None);
+    }
+
+    #[test]
     fn small_helpers() {
         close(one_minus_exp_over(0.0, 2.0), 2.0, 1e-15);
         close(one_minus_exp_over(1e-12, 2.0), 2.0, 1e-11);
