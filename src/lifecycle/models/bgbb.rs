@@ -297,16 +297,7 @@ mod tests {
     fn analytic_gradient_matches_central_differences() {
         let data: Vec<(OpportunityHistory, f64)> = [(0, 0, 6, 3.0), (1, 1, 6, 2.0), (3, 5, 6, 1.5), (6, 6, 6, 4.0)]
             .iter()
-            .map(|&(x, tx, n, w)| {
-                (
-                    OpportunityHistory::new(x, tx, n).unwrap_or(OpportunityHistory {
-                        frequency: 0,
-                        recency: 0,
-                        opportunities: 0,
-                    }),
-                    w,
-                )
-            })
+            .map(|&(x, tx, n, w)| (OpportunityHistory::new(x, tx, n).unwrap(), w))
             .collect();
         for phi in [[0.2, -0.3, -0.4, 1.0], [1.5, 0.5, 0.1, -1.0]] {
             let (value, gradient) = negative_ll_gradient(&phi, &data).unwrap();
