@@ -116,6 +116,7 @@ pub mod stats;
 pub mod stream;
 mod text;
 pub mod wallet;
+pub mod wire;
 
 // The crates this crate's public API speaks in, so a host always uses the same versions.
 pub use chrono;
@@ -136,3 +137,4 @@ pub use money::{Currency, Money, MoneyError, Rounding};
 pub use stats::{ConfidenceLevel, Estimate, StatsError};
 pub use stream::{Aggregate, Command, Commit, Decision, StreamError};
 pub use wallet::{StoredValueAccount, StoredValueProgram, WalletCommand, WalletError, WalletEvent};
+pub use wire::WireError;

@@ -65,7 +65,7 @@ pub const FIRST_FORMAT: u32 = 1;
 ///
 /// Plain deserialization of a [`Commit`] or a [`StreamState`] answers it for any format but [`FORMAT_VERSION`]:
 /// an older one is to be read through [`crate::wire`] (which upcasts it), a newer one by a newer build.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error(
     "{what} written in format {found}, this build reads format {current} directly (older formats through \
      customer_care::wire, newer ones with a newer build)"
