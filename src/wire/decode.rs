@@ -17,7 +17,7 @@ use crate::stream::{Aggregate, Commit, FIRST_FORMAT, FORMAT_VERSION};
 /// // Format 1: no `format` field, and the tag this event had before issue 15 renamed it.
 /// let stored = r#"{"version":7,"command":{"id":"0b8f4b6e-9a0f-4a4e-8a43-3f0a9c1b2d11",
 ///     "issued_at":"2027-01-01T00:00:00Z","body":{"type":"process_due"}},
-///     "events":[{"type":"points_expired","lot":"3/0","points":120}]}"#;
+///     "events":[{"type":"points_expired","lot":"3.0","points":120}]}"#;
 /// let commit = decode_commit::<PointsAccount>(stored)?;
 /// assert!(matches!(commit.events[0], PointsEvent::LotExpired { .. }));
 /// # Ok::<(), customer_care::wire::WireError>(())
