@@ -1,6 +1,11 @@
 //! Rows to and from the crate's values: commits, snapshots and effects as JSON, checked against their keys.
+//!
+//! Commits and snapshots are read through [`customer_care::wire`]: whatever format a row was written in (up to
+//! the build's own), it is upcast to today's shapes on load, and a row written by a newer build is refused as
+//! corrupt for this build, never misread.
 
 use customer_care::stream::replay;
+use customer_care::wire::{self, Upcast};
 use customer_care::{Aggregate, Commit};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -22,17 +27,24 @@ pub fn encode<T: Serialize>(what: &'static str, kind: &str, stream: Uuid, value:
     })
 }
 
-/// The commit stored at `version` of `stream`.
+/// The commit of aggregate `A` stored at `version` of `stream`, in any format this build reads
+/// ([`wire::decode_commit`]).
 ///
 /// # Errors
 ///
-/// [`RowError::Corrupt`] when `body` does not decode or holds another version's commit.
-pub fn decode_commit<C: DeserializeOwned, E: DeserializeOwned>(
+/// [`RowError::Corrupt`] when `body` does not decode (a newer build's format included) or holds another version's
+/// commit.
+pub fn decode_commit<A>(
     kind: &str,
     stream: Uuid,
     version: i64,
     body: &str,
-) -> Result<Commit<C, E>, RowError> {
+) -> Result<Commit<A::Command, A::Event>, RowError>
+where
+    A: Aggregate + Upcast,
+    A::Command: DeserializeOwned,
+    A::Event: DeserializeOwned,
+{
     let corrupt = |detail: String| RowError::Corrupt {
         table: "commits",
         kind: kind.to_owned(),
@@ -40,24 +52,26 @@ pub fn decode_commit<C: DeserializeOwned, E: DeserializeOwned>(
         version: u64::try_from(version).unwrap_or(0),
         detail,
     };
-    let commit: Commit<C, E> = serde_json::from_str(body).map_err(|e| corrupt(e.to_string()))?;
+    let commit = wire::decode_commit::<A>(body).map_err(|e| corrupt(e.to_string()))?;
     if i64::try_from(commit.version).ok() != Some(version) {
         return Err(corrupt(format!("the row holds the commit of version {}", commit.version)));
     }
     Ok(commit)
 }
 
-/// The snapshot stored for `stream` at `version`.
+/// The snapshot stored for `stream` at `version`, in any format this build reads ([`wire::decode_snapshot`]);
+/// `None` when it is of an older format that `A` does not upcast: load the state from the commits instead.
 ///
 /// # Errors
 ///
-/// [`RowError::Corrupt`] when `state` does not decode or is another stream's, or another version's.
-pub fn decode_snapshot<A: Aggregate + DeserializeOwned>(
+/// [`RowError::Corrupt`] when `state` does not decode (a newer build's format included) or is another stream's,
+/// or another version's.
+pub fn decode_snapshot<A: Aggregate + Upcast + DeserializeOwned>(
     kind: &str,
     stream: Uuid,
     version: i64,
     state: &str,
-) -> Result<A, RowError> {
+) -> Result<Option<A>, RowError> {
     let corrupt = |detail: String| RowError::Corrupt {
         table: "snapshots",
         kind: kind.to_owned(),
@@ -65,7 +79,9 @@ pub fn decode_snapshot<A: Aggregate + DeserializeOwned>(
         version: u64::try_from(version).unwrap_or(0),
         detail,
     };
-    let snapshot: A = serde_json::from_str(state).map_err(|e| corrupt(e.to_string()))?;
+    let Some(snapshot) = wire::decode_snapshot::<A>(state).map_err(|e| corrupt(e.to_string()))? else {
+        return Ok(None);
+    };
     if snapshot.stream_id() != stream || i64::try_from(snapshot.version()).ok() != Some(version) {
         return Err(corrupt(format!(
             "the row holds stream {} at version {}",
@@ -73,7 +89,7 @@ pub fn decode_snapshot<A: Aggregate + DeserializeOwned>(
             snapshot.version()
         )));
     }
-    Ok(snapshot)
+    Ok(Some(snapshot))
 }
 
 /// Checks that `commits` are numbered `expected + 1`, `expected + 2`, … (before anything is written).
