@@ -23,3 +23,5 @@ mod time_oracle;
 mod values;
 mod wallet;
 mod wallet_trust;
+mod wire;
+mod wire_streams;
