@@ -24,4 +24,5 @@ mod values;
 mod wallet;
 mod wallet_trust;
 mod wire;
+mod wire_config;
 mod wire_streams;

@@ -25,7 +25,7 @@ use serde::de::DeserializeOwned;
 
 use crate::wire_streams::{CommitsOf, customer_stream, points_program, points_stream, wallet_program, wallet_stream};
 
-fn golden() -> PathBuf {
+pub(crate) fn golden() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
 }
 
@@ -35,12 +35,12 @@ fn frozen(format: u32, file: &str) -> String {
 }
 
 /// Pretty JSON with a final newline: the form of every fixture.
-fn pretty<T: Serialize + ?Sized>(value: &T) -> String {
+pub(crate) fn pretty<T: Serialize + ?Sized>(value: &T) -> String {
     serde_json::to_string_pretty(value).unwrap() + "\n"
 }
 
 /// insta, writing to `tests/golden/snapshots/` under the plain names.
-fn insta_settings() -> insta::Settings {
+pub(crate) fn insta_settings() -> insta::Settings {
     let mut settings = insta::Settings::clone_current();
     settings.set_snapshot_path(golden().join("snapshots"));
     settings.set_prepend_module_to_snapshot(false);
