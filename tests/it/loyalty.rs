@@ -842,6 +842,8 @@ proptest! {
             let back: Commit<PointsCommand, PointsEvent> = serde_json::from_str(&json).unwrap();
             prop_assert_eq!(&back, commit);
         }
+        // Commits and state through the stored format: identity, and replay of what was read equals live.
+        crate::common::aggregate::check_wire_round_trip(&PointsAccount::new(h.account.id()), &h.account, &h.commits);
     }
 
     #[test]
@@ -858,6 +860,7 @@ proptest! {
         prop_assert_eq!(normalized(&lazy.account), normalized(&swept.account));
         let replayed = PointsAccount::replay(PointsAccount::new(lazy.account.id()), &lazy.commits).unwrap();
         prop_assert_eq!(&replayed, &lazy.account);
+        crate::common::aggregate::check_wire_round_trip(&PointsAccount::new(swept.account.id()), &swept.account, &swept.commits);
     }
 }
 

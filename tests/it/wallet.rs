@@ -13,7 +13,9 @@ use customer_care::{
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
-use crate::common::aggregate::{check_commits_round_trip, check_idempotent, check_replay_and_snapshot};
+use crate::common::aggregate::{
+    check_commits_round_trip, check_idempotent, check_replay_and_snapshot, check_wire_round_trip,
+};
 use crate::common::ledger_strategies::{LedgerOp, hold_id, ledger_op, run_ledger, t0};
 
 fn vnd(n: i64) -> Money {
@@ -714,6 +716,7 @@ proptest! {
         check_replay_and_snapshot(&initial, &h.account, &h.commits, |a, c| StoredValueAccount::replay(a, c));
         check_idempotent(&h.account, &h.program, &h.commits);
         check_commits_round_trip(&h.commits);
+        check_wire_round_trip(&initial, &h.account, &h.commits);
         // Conservation in money, to the unit, summed from the events themselves.
         let t = h.account.ledger().totals();
         let buckets = t.available.checked_add(t.held).unwrap();
