@@ -37,11 +37,5 @@ pub trait Upcast {
 
 /// A [`WireError::Upcast`] of aggregate `U`'s `what` at the step from `from`.
 pub(crate) fn step_error<U: Upcast>(what: super::error::Stored, from: u32, detail: impl Into<String>) -> WireError {
-    WireError::Upcast {
-        aggregate: U::NAME.to_owned(),
-        what,
-        from,
-        to: from.saturating_add(1),
-        detail: detail.into(),
-    }
+    WireError::Upcast { aggregate: U::NAME.to_owned(), what, from, to: from.saturating_add(1), detail: detail.into() }
 }

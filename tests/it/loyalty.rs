@@ -1436,7 +1436,11 @@ fn events_and_receipts_stored_under_the_old_names_still_load() {
     ] {
         let commit = Commit {
             version: 4,
-            command: Command::new(CommandId::from_u128(9).unwrap(), Utc.with_ymd_and_hms(2027, 1, 1, 0, 0, 0).unwrap(), PointsCommand::ProcessDue),
+            command: Command::new(
+                CommandId::from_u128(9).unwrap(),
+                Utc.with_ymd_and_hms(2027, 1, 1, 0, 0, 0).unwrap(),
+                PointsCommand::ProcessDue,
+            ),
             events: vec![event],
         };
         let json = serde_json::to_string(&commit).unwrap();

@@ -210,10 +210,7 @@ fn newer_or_invalid_formats_are_refused() {
     );
     for bad in [r#""format":0"#, r#""format":"2""#, r#""format":-1"#, r#""format":4294967297"#] {
         let json = commit.replace(r#""format":2"#, bad);
-        assert!(
-            matches!(decode_commit::<StoredValueAccount>(&json), Err(WireError::InvalidFormat { .. })),
-            "{bad}"
-        );
+        assert!(matches!(decode_commit::<StoredValueAccount>(&json), Err(WireError::InvalidFormat { .. })), "{bad}");
     }
     assert!(matches!(decode_commit::<StoredValueAccount>("[1]"), Err(WireError::NotJson { .. })));
     assert!(matches!(decode_commit::<StoredValueAccount>("{"), Err(WireError::NotJson { .. })));

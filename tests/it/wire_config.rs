@@ -74,8 +74,14 @@ fn calendars_tickets_and_reports_are_written_as_recorded() {
         vec![
             TicketEvent::new(ny(6, 16, 0), K::Created { channel: Channel::Email, requester, priority: Priority::High }),
             TicketEvent::new(ny(6, 16, 0), K::CustomerMessage),
-            TicketEvent::new(ny(6, 16, 1), K::AgentMessage { author: AuthorKind::Bot, visibility: Visibility::Public, agent: None }),
-            TicketEvent::new(ny(9, 10, 0), K::AgentMessage { author: AuthorKind::Human, visibility: Visibility::Public, agent }),
+            TicketEvent::new(
+                ny(6, 16, 1),
+                K::AgentMessage { author: AuthorKind::Bot, visibility: Visibility::Public, agent: None },
+            ),
+            TicketEvent::new(
+                ny(9, 10, 0),
+                K::AgentMessage { author: AuthorKind::Human, visibility: Visibility::Public, agent },
+            ),
             TicketEvent::new(ny(9, 11, 0), K::StatusChanged { status: Status::Solved }),
         ],
     )

@@ -11,8 +11,8 @@ use customer_care::customer::{
 };
 use customer_care::ledger::LineId;
 use customer_care::loyalty::{
-    BonusReason, ClawbackPolicy, ExpiryPolicy, LoyaltyProgram, Points, PointsAccount, PointsCommand, PointsEvent, ProgramSpec,
-    PurchaseLine, Tier, TierMetric, TierName, TierRules, TierWindow,
+    BonusReason, ClawbackPolicy, ExpiryPolicy, LoyaltyProgram, Points, PointsAccount, PointsCommand, PointsEvent,
+    ProgramSpec, PurchaseLine, Tier, TierMetric, TierName, TierRules, TierWindow,
 };
 use customer_care::wallet::{
     Bonus, BonusExpiry, BonusTier, IssueKind, StoredValueAccount, StoredValueProgram, StoredValueSpec, WalletCommand,
@@ -169,7 +169,10 @@ pub fn points_stream(program: &LoyaltyProgram) -> Script<'_, PointsAccount> {
             expires_at: Some(day(1, 22, 2)),
         },
     );
-    s.ok(day(1, 15, 3), PointsCommand::CaptureHold { hold: hold(0x2001), points: Points::new(40), final_capture: true });
+    s.ok(
+        day(1, 15, 3),
+        PointsCommand::CaptureHold { hold: hold(0x2001), points: Points::new(40), final_capture: true },
+    );
     s.ok(
         day(1, 16, 2),
         PointsCommand::PlaceHold { hold: hold(0x2002), points: Points::new(30), order: None, expires_at: None },
@@ -187,7 +190,11 @@ pub fn points_stream(program: &LoyaltyProgram) -> Script<'_, PointsAccount> {
     s.ok(day(1, 19, 2), PointsCommand::ProcessDue);
     s.ok(
         day(1, 20, 2),
-        PointsCommand::AdjustPoints { points: Points::new(25), reason: "missed scan at till 3".into(), actor: "staff-07".into() },
+        PointsCommand::AdjustPoints {
+            points: Points::new(25),
+            reason: "missed scan at till 3".into(),
+            actor: "staff-07".into(),
+        },
     );
     s.ok(day(1, 21, 2), PointsCommand::RefundRedemption { order: order("HD-1003"), points: Some(Points::new(60)) });
     s.ok(day(2, 2, 2), earn("HD-1006", &[900, 300]));
@@ -198,8 +205,14 @@ pub fn points_stream(program: &LoyaltyProgram) -> Script<'_, PointsAccount> {
     );
     s.ok(day(3, 2, 2), PointsCommand::ReturnPurchase { order: order("HD-1006"), lines: Some(vec![LineId::new(1)]) });
     // A line returned twice.
-    s.rejected(day(3, 2, 3), PointsCommand::ReturnPurchase { order: order("HD-1006"), lines: Some(vec![LineId::new(1)]) });
-    s.ok(day(3, 3, 2), PointsCommand::AwardBonus { points: Points::new(10), reason: BonusReason::Birthday, expires_at: None });
+    s.rejected(
+        day(3, 2, 3),
+        PointsCommand::ReturnPurchase { order: order("HD-1006"), lines: Some(vec![LineId::new(1)]) },
+    );
+    s.ok(
+        day(3, 3, 2),
+        PointsCommand::AwardBonus { points: Points::new(10), reason: BonusReason::Birthday, expires_at: None },
+    );
     s.ok(day(3, 4, 2), earn("HD-1007", &[80]));
     // No tier to reach.
     s.rejected(day(3, 5, 1), PointsCommand::ReevaluateTier);
@@ -209,7 +222,11 @@ pub fn points_stream(program: &LoyaltyProgram) -> Script<'_, PointsAccount> {
     s.ok(day(3, 5, 2), PointsCommand::ReevaluateTier);
     s.ok(
         day(3, 6, 2),
-        PointsCommand::AwardBonus { points: Points::new(5), reason: BonusReason::Goodwill { note: "late delivery".into() }, expires_at: None },
+        PointsCommand::AwardBonus {
+            points: Points::new(5),
+            reason: BonusReason::Goodwill { note: "late delivery".into() },
+            expires_at: None,
+        },
     );
     // Then nothing but the deadlines (activation, tier reviews) until the account falls dormant.
     for _ in 0..12 {
@@ -279,7 +296,13 @@ pub fn wallet_stream(program: &StoredValueProgram) -> Script<'_, StoredValueAcco
     s.ok(day(1, 8, 6), WalletCommand::CaptureHold { hold: hold(0x4001), amount: vnd(250_000), final_capture: true });
     s.ok(
         day(1, 10, 5),
-        WalletCommand::PlaceHold { hold: hold(0x4002), order: order("HD-2003"), amount: vnd(100_000), tags: vec![], expires_at: None },
+        WalletCommand::PlaceHold {
+            hold: hold(0x4002),
+            order: order("HD-2003"),
+            amount: vnd(100_000),
+            tags: vec![],
+            expires_at: None,
+        },
     );
     s.ok(day(1, 10, 6), WalletCommand::ReleaseHold { hold: hold(0x4002) });
     s.ok(
@@ -327,13 +350,16 @@ pub fn customer_stream() -> Script<'static, Customer> {
     s.ok(
         day(1, 6, 2),
         CustomerCommand::UpdateProfile {
-            patch: ProfilePatch {
-                preferred_name: Some(Change::Set("Lan".parse().unwrap())),
-                ..Default::default()
-            },
+            patch: ProfilePatch { preferred_name: Some(Change::Set("Lan".parse().unwrap())), ..Default::default() },
         },
     );
-    s.ok(day(1, 6, 3), CustomerCommand::SetImportantDate { kind: OccasionKind::Birthday, date: AnnualDate::new(3, 8, Some(1990)).unwrap() });
+    s.ok(
+        day(1, 6, 3),
+        CustomerCommand::SetImportantDate {
+            kind: OccasionKind::Birthday,
+            date: AnnualDate::new(3, 8, Some(1990)).unwrap(),
+        },
+    );
     s.ok(
         day(1, 6, 4),
         CustomerCommand::SetImportantDate {
@@ -341,12 +367,24 @@ pub fn customer_stream() -> Script<'static, Customer> {
             date: AnnualDate::new(10, 20, None).unwrap(),
         },
     );
-    s.ok(day(1, 6, 5), CustomerCommand::RemoveImportantDate { kind: OccasionKind::Custom(OccasionLabel::new("mother's birthday").unwrap()) });
+    s.ok(
+        day(1, 6, 5),
+        CustomerCommand::RemoveImportantDate {
+            kind: OccasionKind::Custom(OccasionLabel::new("mother's birthday").unwrap()),
+        },
+    );
     s.ok(
         day(1, 7, 2),
-        CustomerCommand::GrantConsent { channel: Channel::Sms, purpose: Purpose::Marketing, source: Some(ConsentSource::new("signup form").unwrap()) },
+        CustomerCommand::GrantConsent {
+            channel: Channel::Sms,
+            purpose: Purpose::Marketing,
+            source: Some(ConsentSource::new("signup form").unwrap()),
+        },
     );
-    s.ok(day(1, 7, 3), CustomerCommand::GrantConsent { channel: Channel::Email, purpose: Purpose::Service, source: None });
+    s.ok(
+        day(1, 7, 3),
+        CustomerCommand::GrantConsent { channel: Channel::Email, purpose: Purpose::Service, source: None },
+    );
     s.ok(
         day(1, 8, 2),
         CustomerCommand::SetPreferences {
@@ -378,10 +416,27 @@ pub fn customer_stream() -> Script<'static, Customer> {
             store: None,
         }),
     );
-    s.ok(day(1, 11, 2), CustomerCommand::RecordRefund(Refund { order_id: order("HD-3002"), amount: vnd(420_000), refunded_at: day(1, 11, 1) }));
-    s.ok(day(1, 12, 2), CustomerCommand::RevokeConsent { channel: Channel::Sms, purpose: Purpose::Marketing, source: Some(ConsentSource::new("replied STOP").unwrap()) });
+    s.ok(
+        day(1, 11, 2),
+        CustomerCommand::RecordRefund(Refund {
+            order_id: order("HD-3002"),
+            amount: vnd(420_000),
+            refunded_at: day(1, 11, 1),
+        }),
+    );
+    s.ok(
+        day(1, 12, 2),
+        CustomerCommand::RevokeConsent {
+            channel: Channel::Sms,
+            purpose: Purpose::Marketing,
+            source: Some(ConsentSource::new("replied STOP").unwrap()),
+        },
+    );
     s.ok(day(2, 1, 2), CustomerCommand::Erase);
     // An erased customer takes no more commands.
-    s.rejected(day(2, 2, 2), CustomerCommand::GrantConsent { channel: Channel::Sms, purpose: Purpose::Service, source: None });
+    s.rejected(
+        day(2, 2, 2),
+        CustomerCommand::GrantConsent { channel: Channel::Sms, purpose: Purpose::Service, source: None },
+    );
     s
 }

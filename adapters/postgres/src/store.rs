@@ -5,8 +5,8 @@ use std::fmt;
 
 use chrono::{DateTime, Utc};
 use customer_care::host::{AppendError, CommitStore};
-use customer_care::{Aggregate, CommandId, Commit};
 use customer_care::wire::Upcast;
+use customer_care::{Aggregate, CommandId, Commit};
 use customer_care_storage::codec::{check_batch, decode_commit, decode_snapshot, encode, rebuild};
 use customer_care_storage::{Due, RowError, Tracking, from_micros, to_micros_ceil, version_from_sql, version_to_sql};
 use postgres::GenericClient;
