@@ -117,3 +117,48 @@ pub fn rebuild<A: Aggregate>(kind: &str, base: A, tail: &[Commit<A::Command, A::
     let stream = base.stream_id();
     replay(base, tail).map_err(|e| RowError::Rebuild { kind: kind.to_owned(), stream, detail: e.to_string() })
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+    use customer_care::customer::{Customer, CustomerCommand};
+    use customer_care::{Command, CommandId, CustomerId, PointsAccount};
+
+    use super::*;
+
+    fn commit() -> Commit<CustomerCommand, customer_care::CustomerEvent> {
+        let at = Utc.with_ymd_and_hms(2026, 1, 5, 2, 0, 0).unwrap();
+        Commit {
+            version: 1,
+            command: Command::new(CommandId::from_u128(7).unwrap(), at, CustomerCommand::Erase),
+            events: vec![],
+        }
+    }
+
+    #[test]
+    fn a_commit_of_a_newer_format_is_a_corrupt_row_naming_both_formats() {
+        let stream = Uuid::from_u128(1);
+        let json = serde_json::to_string(&commit()).unwrap();
+        assert_eq!(decode_commit::<Customer>("customer", stream, 1, &json).unwrap(), commit());
+        let newer = json.replace(r#""format":2"#, r#""format":3"#);
+        let err = decode_commit::<Customer>("customer", stream, 1, &newer).unwrap_err().to_string();
+        assert!(
+            err.ends_with("customer commit written in format 3, newer than format 2, the newest this build reads"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn an_older_snapshot_is_upcast_or_left_for_a_rebuild() {
+        let id = CustomerId::from_u128(1).unwrap();
+        let json = serde_json::to_string(&Customer::new(id)).unwrap();
+        let old = json.replace(r#""format":2,"#, "");
+        assert_ne!(old, json);
+        let stream = id.as_uuid();
+        assert_eq!(decode_snapshot::<Customer>("customer", stream, 0, &json).unwrap(), Some(Customer::new(id)));
+        assert_eq!(decode_snapshot::<Customer>("customer", stream, 0, &old).unwrap(), None);
+        let account = PointsAccount::new(customer_care::AccountId::from_u128(2).unwrap());
+        let old = serde_json::to_string(&account).unwrap().replace(r#""format":2,"#, "");
+        assert_eq!(decode_snapshot::<PointsAccount>("points", account.stream_id(), 0, &old).unwrap(), Some(account));
+    }
+}
