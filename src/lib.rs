@@ -54,6 +54,8 @@
 //! - [`care`]: the care planner — policies, templates in Vietnamese and English, and plans of due care actions
 //!   that respect consent, quiet hours, caps and gaps, with every skipped action's reason.
 //! - [`host`]: the storage contract, the host loop, an in-memory store and a conformance kit for adapters.
+//! - [`wire`]: reading stored commits and snapshots of every format: each says the format it was written in, older
+//!   ones are upcast on load, newer ones refused, never misread.
 //! - [`error`]: one error enum per domain, wrapped by [`Error`].
 //!
 //! # The sans-I/O contract
