@@ -102,7 +102,7 @@ fn hold(n: u128) -> HoldId {
 // ------------------------------------------------------------------------------------------------------ points
 
 /// 1 point per USD, 100 points = 1 USD, 7 pending days, dormant after 6 months without activity, debt up to 50
-/// points on returns, tiers member/silver/gold on points earned over 3 rolling months.
+/// points on returns, tiers on points earned over 3 rolling months: member, silver from 200, gold from 2,000 (×1.5).
 pub fn points_program() -> LoyaltyProgram {
     points_program_with_gold(2_000)
 }
