@@ -6,7 +6,7 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use customer_care::metrics::NpsTally;
-use customer_care::stats::{ConfidenceLevel, NetMethod, ProportionMethod};
+use customer_care::stats::{ConfidenceLevel, NetMethod, ProportionMethod, VarianceMethod};
 
 const ANSWERS: usize = 10_000_000;
 const SHARDS: usize = 1_000;
@@ -81,6 +81,12 @@ fn bench(c: &mut Criterion) {
         b.iter(|| black_box(&all).top_box(level, ProportionMethod::ClopperPearson).unwrap())
     });
     group.bench_function("mean_t_estimate", |b| b.iter(|| black_box(&all).mean(level).unwrap()));
+    group.bench_function("nps_iterative_score_estimate", |b| {
+        b.iter(|| black_box(&all).nps(level, NetMethod::IterativeScore).unwrap())
+    });
+    group.bench_function("nps_linearized_sample", |b| {
+        b.iter(|| black_box(&all).net_sample_with(VarianceMethod::Linearized).unwrap())
+    });
     group.finish();
 }
 

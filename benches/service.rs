@@ -70,6 +70,15 @@ fn business_time(c: &mut Criterion) {
             last
         });
     });
+    group.bench_function("sub_business_time 40 hours", |b| {
+        b.iter(|| {
+            let mut last = start;
+            for (_, z) in &pairs {
+                last = cal.sub_business_time(black_box(*z), TimeDelta::hours(40)).unwrap();
+            }
+            last
+        });
+    });
     group.finish();
 }
 

@@ -142,11 +142,12 @@ fn report_config(u: &mut Unstructured<'_>, group_by: GroupBy) -> Result<ReportCo
         PercentileMethod::Weibull,
     ];
     let mut c = ReportConfig::new().group_by(group_by).zone(zone(u)?).method(*u.choose(&methods)?).fcr(
-        match u.int_in_range(0..=2u8)? {
+        match u.int_in_range(0..=3u8)? {
             0 => FcrDefinition::OnePublicReply,
             1 => FcrDefinition::NoRepeatContact {
                 days: if u.arbitrary()? { u.arbitrary()? } else { u.int_in_range(0..=30)? },
             },
+            2 => FcrDefinition::NoCustomerFollowUp,
             _ => FcrDefinition::SurveyConfirmed,
         },
     );
@@ -155,11 +156,13 @@ fn report_config(u: &mut Unstructured<'_>, group_by: GroupBy) -> Result<ReportCo
         c = c.clone().percentiles(per_mille).unwrap_or(c);
     }
     if u.arbitrary()? {
+        let short_abandon_seconds = if u.arbitrary()? { u.arbitrary()? } else { u.int_in_range(0..=30)? };
         let method = *u.choose(&[
             ServiceLevelMethod::ExcludeShortAbandons,
             ServiceLevelMethod::AllOffered,
             ServiceLevelMethod::AnsweredOnly,
             ServiceLevelMethod::ShortAbandonsAsMet,
+            ServiceLevelMethod::ShortAbandonsUnderAsMet { short_abandon_seconds },
         ])?;
         let threshold_seconds = if u.arbitrary()? { u.arbitrary()? } else { u.int_in_range(0..=120)? };
         c = c.clone().service_level(ServiceLevelConfig { threshold_seconds, method }).unwrap_or(c);

@@ -214,7 +214,7 @@ impl Compiled {
         let mut weeklies = vec![Weekly::new(&spec.hours)];
         let mut periods: Vec<(i64, usize)> = Vec::with_capacity(spec.changes.len());
         for change in &spec.changes {
-            let at = date_nanos(change.from)?;
+            let at = date_nanos(change.from)?.saturating_add(change.at.nanos());
             if periods.last().is_some_and(|(prev, _)| *prev == at) {
                 return Err(CalendarError::DuplicateChange { date: change.from });
             }
@@ -262,6 +262,11 @@ impl Compiled {
             days.push(spans_with_prefix(raw));
         }
         for (i, start) in day_starts.into_iter().enumerate() {
+            // A schedule change inside an exception day takes effect after it (the day's end picks its regime).
+            let inside: Vec<i64> = points.range(start..start.saturating_add(DAY_NS)).map(|(at, _)| *at).collect();
+            for at in inside {
+                points.remove(&at);
+            }
             points.insert(start, Regime::Day(i));
         }
 
@@ -428,11 +433,26 @@ impl Compiled {
     /// Earliest UTC `u ≥ t` with `g(u) − g(t) = d`, for `d > 0`.
     pub(super) fn add(&self, t: i64, d: i64) -> Option<i64> {
         let target = self.g(t).checked_add(d)?;
-        let k0 = self.segment(t);
+        self.reach(self.segment(t), target).map(|u| u.max(t))
+    }
+
+    /// Latest UTC `s ≤ t` with `g(t) − g(s) = d`, for `d > 0`: one nanosecond before the earliest instant whose
+    /// business clock passes `g(t) − d`. `None` when the clock never stood that low (before the supported range).
+    pub(super) fn sub(&self, t: i64, d: i64) -> Option<i64> {
+        let target = self.g(t).checked_sub(d)?;
+        if target < self.g(MIN_UTC_NS) {
+            return None;
+        }
+        let u = self.reach(0, target.checked_add(1)?)?;
+        Some(u.saturating_sub(1).clamp(MIN_UTC_NS, t))
+    }
+
+    /// Earliest UTC instant, in offset segment `k0` or later, with `g ≥ target`.
+    fn reach(&self, k0: usize, target: i64) -> Option<i64> {
         let rest = self.transitions.get(k0..)?;
         let k = k0.saturating_add(rest.partition_point(|tr| tr.g_at < target));
         let (offset, correction) = self.segment_offset(k);
         let local = self.f_inv(target.saturating_sub(correction))?;
-        Some(local.saturating_sub(offset).max(t))
+        Some(local.saturating_sub(offset))
     }
 }

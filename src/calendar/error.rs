@@ -90,4 +90,13 @@ pub enum CalendarError {
         /// The business time asked for, in whole seconds.
         seconds: i64,
     },
+    /// The calendar was not open for the business time asked for between the start of the supported range and
+    /// `until`, so no start instant leaves that much before it.
+    #[error("the calendar is open less than {seconds} s between 1900-01-01T00:00:00Z and {until}")]
+    NotEnoughBusinessTime {
+        /// The end instant.
+        until: DateTime<Utc>,
+        /// The business time asked for, in whole seconds.
+        seconds: i64,
+    },
 }

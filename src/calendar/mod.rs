@@ -2,13 +2,17 @@
 //!
 //! A [`BusinessCalendar`] is a weekly schedule of [`Shift`]s (several per weekday for lunch breaks, overnight
 //! shifts, `24:00` as an end) in a [`Tz`](chrono_tz::Tz), with holidays as local dates, one-off
-//! [exceptions](CalendarBuilder::exception) (open on a holiday, closed early) and schedule
-//! [changes](CalendarBuilder::change_from) that take effect on a local date (piecewise evaluation).
+//! [exceptions](CalendarBuilder::exception) (open on a holiday, closed early) and schedule changes that take
+//! effect at local midnight of a date ([`change_from`](CalendarBuilder::change_from)) or at any local time or
+//! instant ([`change_at`](CalendarBuilder::change_at), [`change_at_instant`](CalendarBuilder::change_at_instant))
+//! (piecewise evaluation).
 //!
 //! - [`business_time_between(a, b)`](BusinessCalendar::business_time_between) measures the elapsed time in
 //!   `[a, b)` during which the local wall clock shows an open time.
 //! - [`add_business_time(t, d)`](BusinessCalendar::add_business_time) is the earliest instant `u ≥ t` with
 //!   `business_time_between(t, u) = d`: a due date.
+//! - [`sub_business_time(t, d)`](BusinessCalendar::sub_business_time) is the latest instant `s ≤ t` with
+//!   `business_time_between(s, t) = d`: the latest start that still leaves `d` of business time before `t`.
 //!
 //! # Daylight saving
 //!
@@ -23,7 +27,12 @@
 //!   shift that started the day before.
 //! - An exception replaces the hours of its date and wins over a holiday on the same date; an exception with no
 //!   ranges closes the date.
-//! - A schedule change takes effect at local midnight of its date.
+//! - A schedule change takes effect at local midnight of its date, or at the local time given (to the second):
+//!   open time before it that day follows the old hours, after it the new ones (the dbt Zendesk package's
+//!   "business minutes across all schedules"). Hours are evaluated on the local wall clock, so a change in an hour
+//!   shown twice (clocks going back) takes effect at its first showing, and in the second showing the minutes
+//!   before its time follow the old hours again; a change inside a holiday or exception day takes effect when
+//!   that day ends.
 //! - Supported instants are 1900-01-01T00:00Z to 2200-01-01T00:00Z; dates (holidays, exceptions, changes)
 //!   1900-01-01 to 2199-12-31. Arithmetic is exact to the nanosecond.
 //!

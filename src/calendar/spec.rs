@@ -7,12 +7,23 @@ use chrono::NaiveDate;
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-use super::values::{TimeRange, WeeklyHours, zone_name};
+use super::values::{ClockTime, TimeRange, WeeklyHours, zone_name};
 
+/// New weekly hours from local time `at` of the date `from` on (midnight, omitted when serialized, unless said).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(super) struct ScheduleChange {
     pub(super) from: NaiveDate,
+    #[serde(default = "midnight", skip_serializing_if = "is_midnight")]
+    pub(super) at: ClockTime,
     pub(super) hours: WeeklyHours,
+}
+
+const fn midnight() -> ClockTime {
+    ClockTime::MIDNIGHT
+}
+
+fn is_midnight(at: &ClockTime) -> bool {
+    *at == ClockTime::MIDNIGHT
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -8,12 +8,15 @@
 //! - **Tallies** ([`NpsTally`], [`CsatTally`], [`CesTally`]) keep exact integer counts and fixed-point weight sums
 //!   per answer, so partial tallies from shards, days or stores [`merge`](Tally::merge) in any order with
 //!   bit-identical results. Moments and shares are derived when an estimate is asked for.
-//! - **Estimates** ([`Estimate`]) carry value, n, Kish's effective n, standard error,
-//!   interval, level, method and warnings: [`NpsTally::nps`] (adjusted Wald by default, Wald available),
-//!   [`Tally::top_box`] (CSAT satisfied, CES agree; Wilson by default, Clopper–Pearson available),
-//!   [`Tally::net_top_box`] (Help Scout's happiness score), [`Tally::mean`] (t interval).
-//! - **Comparisons** between periods or segments: [`Tally::compare_nps`](NpsTally::compare_nps) (z test),
-//!   [`Tally::compare_top_box`] (Newcombe), [`Tally::compare_mean`] (Welch); adjust many p-values with
+//! - **Estimates** ([`Estimate`]) carry value, n, the effective n, standard error, interval, level, method,
+//!   the weighting's variance method and warnings: [`NpsTally::nps`] (adjusted Wald by default; Wald, Wald with
+//!   n − 1 and the iterative score interval available), [`Tally::top_box`] (CSAT satisfied, CES agree; Wilson by
+//!   default, Clopper–Pearson, Agresti–Coull and Wald available), [`Tally::net_top_box`] (Help Scout's happiness
+//!   score), [`Tally::mean`] (t interval). Weighted tallies use Kish's effective n, or the linearized (Taylor)
+//!   variance through [`Tally::net_sample_with`] and its siblings.
+//! - **Tests and comparisons**: [`NpsTally::nps_test`] against a target; between periods or segments
+//!   [`Tally::compare_nps`](NpsTally::compare_nps) (z test) and [`NpsTally::compare_nps_by`] (also adjusted
+//!   Wald), [`Tally::compare_top_box`] (Newcombe), [`Tally::compare_mean`] (Welch); adjust many p-values with
 //!   [`stats::adjust_p_values`](crate::stats::adjust_p_values).
 //! - **Breakdowns** ([`Breakdown`]) by segment, channel, agent or any key, and by [`Period`] (day, ISO week,
 //!   month, quarter) in a named IANA zone; [`response_rate`] against surveys sent; sample-size planning in

@@ -9,7 +9,8 @@ use super::response::{Response, WEIGHT_MAX_NANOS, WEIGHT_SCALE, Weight};
 use super::scale::{CesScore, CsatScore, MAX_LEVELS, NpsScore, Scale, Score};
 use crate::stats::{
     Comparison, ConfidenceLevel, Estimate, MeanSample, NetMethod, NetSample, ProportionMethod, ProportionSample,
-    StatsError, mean_difference, net_difference, net_share, proportion, proportion_difference,
+    StatsError, VarianceMethod, mean_difference, net_difference, net_difference_by, net_share, net_share_test,
+    proportion, proportion_difference,
 };
 
 /// `WEIGHT_SCALE²`: the fixed-point unit of squared weights.
@@ -401,29 +402,86 @@ impl<S: Score> Tally<S> {
     }
 
     /// The (weighted) share of the favourable answers ("top box": CSAT satisfied, CES agree, NPS promoters), as a
-    /// [`ProportionSample`] for [`stats`](crate::stats).
+    /// [`ProportionSample`] for [`stats`](crate::stats), with Kish's effective size.
     ///
     /// # Errors
     ///
     /// [`MetricsError::Stats`] with [`StatsError::EmptySample`] for an empty tally;
     /// [`MetricsError::ZeroTotalWeight`] when every weight is zero.
     pub fn top_box_sample(&self) -> Result<ProportionSample, MetricsError> {
-        let (n, n_eff, total) = self.totals()?;
-        let top = self.weight_between(self.scale().favourable());
-        Ok(ProportionSample::weighted(top as f64 / total as f64, n, n_eff)?)
+        self.top_box_sample_with(VarianceMethod::Kish)
     }
 
-    /// The (weighted) shares of the favourable and unfavourable answers, as a [`NetSample`].
+    /// As [`top_box_sample`](Self::top_box_sample), with the effective size from `variance`: Kish's, or the
+    /// one that gives the linearized variance of the weighted share (see [`VarianceMethod::Linearized`]).
+    /// Estimates from the sample name the method.
+    ///
+    /// # Errors
+    ///
+    /// As [`top_box_sample`](Self::top_box_sample).
+    pub fn top_box_sample_with(&self, variance: VarianceMethod) -> Result<ProportionSample, MetricsError> {
+        let (n, n_eff, total) = self.totals()?;
+        let favourable = self.scale().favourable();
+        let p = self.weight_between(favourable) as f64 / total as f64;
+        let n_eff = match variance {
+            VarianceMethod::Linearized => {
+                self.linearized_n(|x| f64::from(u8::from((favourable.0..=favourable.1).contains(&x))), p * (1.0 - p))
+            }
+            _ => n_eff,
+        };
+        Ok(ProportionSample::weighted(p, n, n_eff)?.with_variance_method(variance))
+    }
+
+    /// The (weighted) shares of the favourable and unfavourable answers, as a [`NetSample`] with Kish's effective
+    /// size.
     ///
     /// # Errors
     ///
     /// As [`top_box_sample`](Self::top_box_sample).
     pub fn net_sample(&self) -> Result<NetSample, MetricsError> {
+        self.net_sample_with(VarianceMethod::Kish)
+    }
+
+    /// As [`net_sample`](Self::net_sample), with the effective size from `variance` (see
+    /// [`top_box_sample_with`](Self::top_box_sample_with)); the net score is +1, 0 or −1 per answer.
+    ///
+    /// ```
+    /// use customer_care::metrics::{NpsScore, NpsTally, Weight};
+    /// use customer_care::stats::{net_share, ConfidenceLevel, NetMethod, VarianceMethod};
+    ///
+    /// let mut tally = NpsTally::default();
+    /// for (score, weight) in [(10, 1.0), (9, 2.0), (9, 0.5), (8, 1.0), (7, 3.0), (3, 2.0), (10, 1.0), (7, 1.5), (0, 0.5), (9, 2.0)] {
+    ///     tally.add_weighted(NpsScore::new(score)?, Weight::new(weight)?)?;
+    /// }
+    /// let sample = tally.net_sample_with(VarianceMethod::Linearized)?;
+    /// let e = net_share(&sample, ConfidenceLevel::default(), NetMethod::Wald)?;
+    /// // samplics TaylorEstimator("mean") on the scores +1/0/−1 with these weights: SE 0.26437108435437645.
+    /// assert!((e.standard_error() - 0.264_371_084_354_376_45).abs() < 1e-12);
+    /// assert_eq!(e.variance_method(), VarianceMethod::Linearized);
+    /// # Ok::<(), customer_care::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`top_box_sample`](Self::top_box_sample).
+    pub fn net_sample_with(&self, variance: VarianceMethod) -> Result<NetSample, MetricsError> {
         let (n, n_eff, total) = self.totals()?;
         let scale = self.scale();
-        let top = self.weight_between(scale.favourable()) as f64 / total as f64;
-        let bottom = self.weight_between(scale.unfavourable()) as f64 / total as f64;
-        Ok(NetSample::weighted(top, bottom, n, n_eff)?)
+        let (up, down) = (scale.favourable(), scale.unfavourable());
+        let top = self.weight_between(up) as f64 / total as f64;
+        let bottom = self.weight_between(down) as f64 / total as f64;
+        let n_eff = match variance {
+            VarianceMethod::Linearized => {
+                let net = top - bottom;
+                let score = |x: u8| {
+                    f64::from(u8::from((up.0..=up.1).contains(&x)))
+                        - f64::from(u8::from((down.0..=down.1).contains(&x)))
+                };
+                self.linearized_n(score, top + bottom - net * net)
+            }
+            _ => n_eff,
+        };
+        Ok(NetSample::weighted(top, bottom, n, n_eff)?.with_variance_method(variance))
     }
 
     /// The (weighted) mean and sample variance of the answers, as a [`MeanSample`] bounded by the scale. The
@@ -434,6 +492,17 @@ impl<S: Score> Tally<S> {
     ///
     /// As [`top_box_sample`](Self::top_box_sample).
     pub fn mean_sample(&self) -> Result<MeanSample, MetricsError> {
+        self.mean_sample_with(VarianceMethod::Kish)
+    }
+
+    /// As [`mean_sample`](Self::mean_sample), with the effective size from `variance`: for
+    /// [`VarianceMethod::Linearized`], `n_eff = 1 + σ²_w/v` with `σ²_w = Σ wᵢ(xᵢ − x̄)²/Σw` and `v` the linearized
+    /// variance of the weighted mean, so that the t interval's `s²/n_eff` is `v` (and `n` when unweighted).
+    ///
+    /// # Errors
+    ///
+    /// As [`top_box_sample`](Self::top_box_sample).
+    pub fn mean_sample_with(&self, variance: VarianceMethod) -> Result<MeanSample, MetricsError> {
         let (n, n_eff, total) = self.totals()?;
         let scale = self.scale();
         let total = total as f64;
@@ -441,8 +510,46 @@ impl<S: Score> Tally<S> {
         let mean: f64 = answers.clone().map(|(x, w)| f64::from(x) * (w as f64 / total)).sum();
         let mean = mean.clamp(f64::from(scale.lowest()), f64::from(scale.highest()));
         let spread: f64 = answers.map(|(x, w)| (w as f64 / total) * (f64::from(x) - mean).powi(2)).sum();
-        let variance = if n_eff > 1.0 { spread * n_eff / (n_eff - 1.0) } else { 0.0 };
-        Ok(MeanSample::new(n, n_eff, mean, variance)?.within(f64::from(scale.lowest()), f64::from(scale.highest()))?)
+        let n_eff = match variance {
+            // s²/n_eff = spread/(n_eff − 1) = v.
+            VarianceMethod::Linearized => match self.linearized_variance(f64::from) {
+                Some(v) if spread > 0.0 => (1.0 + spread / v).clamp(1.0, n as f64),
+                _ => n_eff,
+            },
+            _ => n_eff,
+        };
+        let variance_value = if n_eff > 1.0 { spread * n_eff / (n_eff - 1.0) } else { 0.0 };
+        Ok(MeanSample::new(n, n_eff, mean, variance_value)?
+            .within(f64::from(scale.lowest()), f64::from(scale.highest()))?
+            .with_variance_method(variance))
+    }
+
+    /// The linearized (Taylor) variance of the weighted mean of `y` (a function of the answer),
+    /// `v = n/(n − 1) · Σ w²(y − ȳ)² / (Σw)²`, from the exact per-answer sums of weights and squared weights;
+    /// `None` when it is 0 or undefined (one response).
+    fn linearized_variance(&self, y: impl Fn(u8) -> f64) -> Option<f64> {
+        let n = self.n() as f64;
+        let total = self.weight_sum() as f64;
+        if n < 2.0 || total <= 0.0 {
+            return None;
+        }
+        let scale = self.scale();
+        let answers = (scale.lowest()..=scale.highest()).zip(self.levels.iter());
+        let mean: f64 = answers.clone().map(|(x, l)| y(x) * (l.weight as f64 / total)).sum();
+        // Σ w²(y − ȳ)² / (Σw)², both sums in units of 1e-18.
+        let spread: f64 =
+            answers.map(|(x, l)| (l.weight_sq as f64 / total) * (y(x) - mean).powi(2)).sum::<f64>() / total;
+        let v = n / (n - 1.0) * spread;
+        (v > 0.0 && v.is_finite()).then_some(v)
+    }
+
+    /// The effective size that makes `unit / n_eff` the linearized variance of the weighted mean of `y`, within
+    /// [1, n]; Kish's when that variance or `unit` is 0.
+    fn linearized_n(&self, y: impl Fn(u8) -> f64, unit: f64) -> f64 {
+        match self.linearized_variance(y) {
+            Some(v) if unit > 0.0 => (unit / v).clamp(1.0, self.n() as f64),
+            _ => self.effective_n(),
+        }
     }
 
     /// The share of favourable answers with its interval (a fraction in [0, 1]): CSAT top-box, CES % agree, NPS
@@ -534,6 +641,55 @@ impl Tally<NpsScore> {
     /// As [`Tally::top_box_sample`].
     pub fn nps(&self, level: ConfidenceLevel, method: NetMethod) -> Result<Estimate, MetricsError> {
         self.net_top_box(level, method)
+    }
+
+    /// Tests the NPS against a target in points (−100 to 100), such as a quarterly goal: the difference
+    /// `NPS − target` in points with the interval of `method` and a two-sided test (see
+    /// [`stats::net_share_test`](crate::stats::net_share_test)).
+    ///
+    /// ```
+    /// use customer_care::metrics::NpsTally;
+    /// use customer_care::stats::{ConfidenceLevel, NetMethod};
+    ///
+    /// let mut nps = NpsTally::default();
+    /// nps.add_values(&[10; 30])?;
+    /// nps.add_values(&[8; 50])?;
+    /// nps.add_values(&[3; 20])?;
+    /// let test = nps.nps_test(30.0, ConfidenceLevel::default(), NetMethod::Wald)?;
+    /// assert!((test.difference().value() + 20.0).abs() < 1e-9); // NPS 10, 20 points below the goal
+    /// assert!(test.p_value() < 0.01);
+    /// # Ok::<(), customer_care::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Tally::top_box_sample`]; [`StatsError::InvalidArgument`] (wrapped) for a target outside [−100, 100].
+    pub fn nps_test(&self, target: f64, level: ConfidenceLevel, method: NetMethod) -> Result<Comparison, MetricsError> {
+        if !(-100.0..=100.0).contains(&target) {
+            return Err(StatsError::InvalidArgument {
+                name: "target NPS".into(),
+                value: target.to_string(),
+                expected: "within [-100, 100] points".into(),
+            }
+            .into());
+        }
+        Ok(net_share_test(&self.net_sample()?, target / 100.0, level, method)?.scaled(100.0)?)
+    }
+
+    /// `self − other` in NPS points with the interval and test of `method` (Wald or adjusted Wald; see
+    /// [`stats::net_difference_by`](crate::stats::net_difference_by)).
+    ///
+    /// # Errors
+    ///
+    /// As [`Tally::top_box_sample`] for either tally; [`StatsError::UnsupportedMethod`] (wrapped) for a
+    /// one-sample method.
+    pub fn compare_nps_by(
+        &self,
+        other: &Self,
+        level: ConfidenceLevel,
+        method: NetMethod,
+    ) -> Result<Comparison, MetricsError> {
+        Ok(net_difference_by(&self.net_sample()?, &other.net_sample()?, level, method)?.scaled(100.0)?)
     }
 
     /// `self − other` in NPS points with its z test, as [`Tally::compare_net_top_box`].

@@ -23,11 +23,12 @@
 //! - **Resolution**: first resolution from creation to the first solve; full resolution from creation to the last
 //!   solve, only when the ticket is solved (or closed) at the end of its log.
 //! - **First contact resolution** ([`FcrDefinition`]): by default exactly one public human reply and no customer
-//!   follow-up after it, solved and never reopened. Solves without any public human reply are reported apart
-//!   (`zero_reply_solves`), never as first contact resolutions.
+//!   follow-up after it, solved and never reopened; [`FcrDefinition::NoCustomerFollowUp`] drops the one-reply
+//!   condition, and repeat-contact and survey definitions are offered. Solves without any public human reply are
+//!   reported apart (`zero_reply_solves`), never as first contact resolutions.
 //! - **Average handle time** = (talk + hold + after-call work) summed over handled contacts / handled contacts: a
 //!   ratio of sums, never a mean of means.
-//! - **Service level** uses a named [`ServiceLevelMethod`], one of the four formulas ICMI describes; the default
+//! - **Service level** uses a named [`ServiceLevelMethod`], one of the five formulas ICMI describes; the default
 //!   leaves contacts abandoned within the threshold out of the denominator, so short abandons count neither for
 //!   nor against (Cisco calls it "abandoned calls ignored").
 //!

@@ -33,6 +33,10 @@ pub enum FcrDefinition {
     },
     /// The customer answered "resolved" in a survey (tickets without an answer are excluded).
     SurveyConfirmed,
+    /// No customer follow-up: after the first public human reply the customer never wrote again, and the ticket was
+    /// never reopened, however many replies the agents sent (a clarifying second reply does not break it; a
+    /// customer's "that did not work" does).
+    NoCustomerFollowUp,
 }
 
 /// How one ticket counts for first contact resolution.
@@ -66,6 +70,13 @@ pub enum ServiceLevelMethod {
     AnsweredOnly,
     /// (Answered within T + abandoned within T) / (answered + abandoned).
     ShortAbandonsAsMet,
+    /// (Answered within T + abandoned within S) / (answered + abandoned), with a separate short-abandon threshold
+    /// `S ≤ T` (often 5 seconds): callers who hang up before anyone could reasonably answer count as met, later
+    /// abandons against. The fifth ICMI variant.
+    ShortAbandonsUnderAsMet {
+        /// The short-abandon threshold `S` in seconds, from 0 to the answer threshold `T`.
+        short_abandon_seconds: i64,
+    },
 }
 
 /// Threshold and formula of the service level.
@@ -251,12 +262,21 @@ impl ReportConfig {
     ///
     /// # Errors
     ///
-    /// [`ServiceError::InvalidConfig`] for a negative threshold.
+    /// [`ServiceError::InvalidConfig`] for a negative threshold, or a short-abandon threshold that is negative or
+    /// above the answer threshold.
     pub fn service_level(mut self, config: ServiceLevelConfig) -> Result<Self, ServiceError> {
         if config.threshold_seconds < 0 {
             return Err(ServiceError::InvalidConfig {
                 what: "service level threshold (seconds)".into(),
                 value: config.threshold_seconds.to_string(),
+            });
+        }
+        if let ServiceLevelMethod::ShortAbandonsUnderAsMet { short_abandon_seconds: s } = config.method
+            && !(0..=config.threshold_seconds).contains(&s)
+        {
+            return Err(ServiceError::InvalidConfig {
+                what: format!("short-abandon threshold (seconds, 0 to {})", config.threshold_seconds),
+                value: s.to_string(),
             });
         }
         self.service_level = config;
@@ -433,6 +453,10 @@ pub struct SyncSummary {
     pub answered_within_threshold: u64,
     /// Abandoned within the threshold.
     pub abandoned_within_threshold: u64,
+    /// Abandoned within the short-abandon threshold of [`ServiceLevelMethod::ShortAbandonsUnderAsMet`] (0 with
+    /// the other formulas).
+    #[serde(default)]
+    pub abandoned_within_short_threshold: u64,
     /// Sum of queue waits of answered contacts, milliseconds.
     pub answer_wait_total_ms: i128,
     /// Average speed of answer: `answer_wait_total_ms / answered`.
@@ -531,6 +555,12 @@ impl ServiceReport {
             }
         }
         let threshold_ms = config.service_level.threshold_seconds.saturating_mul(1000);
+        let short_ms = match config.service_level.method {
+            ServiceLevelMethod::ShortAbandonsUnderAsMet { short_abandon_seconds } => {
+                Some(short_abandon_seconds.saturating_mul(1000))
+            }
+            _ => None,
+        };
         let mut groups: BTreeMap<GroupKey, Acc> = BTreeMap::new();
         for m in tickets {
             let acc = groups.entry(config.key(m)).or_default();
@@ -574,6 +604,9 @@ impl ServiceReport {
                     s.abandoned = s.abandoned.saturating_add(1);
                     s.abandoned_within_threshold =
                         s.abandoned_within_threshold.saturating_add(u64::from(wait <= threshold_ms));
+                    s.abandoned_within_short_threshold = s
+                        .abandoned_within_short_threshold
+                        .saturating_add(u64::from(short_ms.is_some_and(|short| wait <= short)));
                 }
             }
             for measure in &m.sla {
@@ -607,6 +640,9 @@ impl ServiceReport {
                     ServiceLevelMethod::AnsweredOnly => ratio(within, sync.answered),
                     ServiceLevelMethod::ShortAbandonsAsMet => {
                         ratio(within + sync.abandoned_within_threshold as f64, left)
+                    }
+                    ServiceLevelMethod::ShortAbandonsUnderAsMet { .. } => {
+                        ratio(within + sync.abandoned_within_short_threshold as f64, left)
                     }
                 };
                 GroupReport {
@@ -665,6 +701,7 @@ fn fcr_outcome(
             });
             m.reopens == 0 && !repeat
         }
+        FcrDefinition::NoCustomerFollowUp => !m.customer_follow_up && m.reopens == 0,
         FcrDefinition::SurveyConfirmed => match m.survey_resolved {
             Some(r) => r,
             None => return FcrOutcome::Excluded,

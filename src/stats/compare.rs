@@ -7,8 +7,9 @@ use super::error::{StatsError, finite, show};
 use super::estimate::{Estimate, THIN_SAMPLE, Warning};
 use super::level::ConfidenceLevel;
 use super::mean::MeanSample;
-use super::method::Method;
-use super::proportion::{NetSample, ProportionMethod, ProportionSample, proportion};
+use super::method::{Method, VarianceMethod};
+use super::net::NetSample;
+use super::proportion::{ProportionMethod, ProportionSample, proportion};
 
 /// The hypothesis test behind a [`Comparison`]'s p-value (null hypothesis: no difference).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -21,6 +22,22 @@ pub enum TestMethod {
     PooledZ,
     /// Two-sided Welch t test with Welch–Satterthwaite degrees of freedom.
     WelchT,
+    /// Two-sided score test: the statistic is computed with the variance under the null hypothesis, the
+    /// nuisance share re-estimated by maximum likelihood under it.
+    Score,
+}
+
+/// The interval and test for a difference of two proportions.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum DifferenceMethod {
+    /// Newcombe's (1998) hybrid score interval with a pooled z test. The default.
+    #[default]
+    NewcombeHybridScore,
+    /// Wald: `d ± z·√(p_a(1−p_a)/n_a + p_b(1−p_b)/n_b)` with the unpooled z test `d/SE`; poor with small samples
+    /// or shares near 0 and 1, offered for comparison with published figures.
+    Wald,
 }
 
 /// The difference `a − b` between two independent samples, its interval and a two-sided test.
@@ -83,6 +100,17 @@ impl From<Comparison> for ComparisonRepr {
 }
 
 impl Comparison {
+    /// Puts a comparison together (the statistics module's tests and intervals, which validate their inputs).
+    pub(super) const fn from_parts(
+        difference: Estimate,
+        statistic: f64,
+        p_value: f64,
+        test: TestMethod,
+        degrees_of_freedom: Option<f64>,
+    ) -> Self {
+        Self { difference, statistic, p_value, test, degrees_of_freedom }
+    }
+
     /// The difference `a − b` with its standard error and interval.
     pub const fn difference(&self) -> &Estimate {
         &self.difference
@@ -125,15 +153,71 @@ impl Comparison {
 }
 
 /// The p-value for a statistic whose standard error is zero: the samples are certain, so any difference is.
-fn degenerate_p(difference: f64) -> f64 {
+pub(super) fn degenerate_p(difference: f64) -> f64 {
     if difference == 0.0 { 1.0 } else { 0.0 }
 }
 
-fn combined(a: (u64, f64), b: (u64, f64)) -> (u64, f64) {
+pub(super) fn combined(a: (u64, f64), b: (u64, f64)) -> (u64, f64) {
     (a.0.saturating_add(b.0), a.1 + b.1)
 }
 
-fn flag_thin(mut warnings: Vec<Warning>, a: f64, b: f64) -> Vec<Warning> {
+/// What a Wald-type comparison needs of each sample: its size, effective size and variance method.
+#[derive(Clone, Copy)]
+pub(super) struct Side {
+    pub(super) n: u64,
+    pub(super) effective_n: f64,
+    pub(super) variance: VarianceMethod,
+}
+
+impl NetSample {
+    pub(super) fn side(&self) -> Side {
+        Side { n: self.n(), effective_n: self.effective_n(), variance: self.variance_method() }
+    }
+}
+
+impl ProportionSample {
+    pub(super) fn side(&self) -> Side {
+        Side { n: self.n(), effective_n: self.effective_n(), variance: self.variance_method() }
+    }
+}
+
+/// A Wald-type comparison: the interval `centre ± z·se` within `scale` around the reported difference `value`
+/// (extended to it when an adjusted centre leaves it outside), and the two-sided z test of `centre / se`.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn wald_comparison(
+    value: f64,
+    centre: f64,
+    se: f64,
+    (a, b): (Side, Side),
+    scale: (f64, f64),
+    level: ConfidenceLevel,
+    method: Method,
+) -> Result<Comparison, StatsError> {
+    let z = level.z();
+    let mut warnings = flag_thin(Vec::new(), a.effective_n, b.effective_n);
+    let (statistic, p_value) = z_test(centre, se, &mut warnings);
+    let (n, n_eff) = combined((a.n, a.effective_n), (b.n, b.effective_n));
+    let difference = Estimate::assemble_quiet(
+        value,
+        n,
+        n_eff,
+        se,
+        (centre - z * se, centre + z * se),
+        scale,
+        level,
+        method,
+        warnings,
+    )?
+    .with_variance_method(weighting(a.variance, b.variance));
+    Ok(Comparison { difference, statistic, p_value, test: TestMethod::Z, degrees_of_freedom: None })
+}
+
+/// The variance method of a comparison: linearized when either sample's is.
+pub(super) fn weighting(a: VarianceMethod, b: VarianceMethod) -> VarianceMethod {
+    if a.is_kish() { b } else { a }
+}
+
+pub(super) fn flag_thin(mut warnings: Vec<Warning>, a: f64, b: f64) -> Vec<Warning> {
     let smallest = a.min(b);
     if smallest < THIN_SAMPLE {
         warnings.push(Warning::ThinSample { effective_n: smallest, threshold: THIN_SAMPLE });
@@ -165,28 +249,7 @@ fn flag_thin(mut warnings: Vec<Warning>, a: f64, b: f64) -> Vec<Warning> {
 pub fn net_difference(a: &NetSample, b: &NetSample, level: ConfidenceLevel) -> Result<Comparison, StatsError> {
     let d = a.net() - b.net();
     let se = (a.variance() / a.effective_n() + b.variance() / b.effective_n()).sqrt();
-    let z = level.z();
-    let mut warnings = flag_thin(Vec::new(), a.effective_n(), b.effective_n());
-    let (statistic, p_value) = if se > 0.0 {
-        let s = d / se;
-        (s, (2.0 * normal_sf(s.abs())).clamp(0.0, 1.0))
-    } else {
-        warnings.push(Warning::ZeroVariance);
-        (0.0, degenerate_p(d))
-    };
-    let (n, n_eff) = combined((a.n(), a.effective_n()), (b.n(), b.effective_n()));
-    let difference = Estimate::assemble_quiet(
-        d,
-        n,
-        n_eff,
-        se,
-        (d - z * se, d + z * se),
-        (-2.0, 2.0),
-        level,
-        Method::WaldDifference,
-        warnings,
-    )?;
-    Ok(Comparison { difference, statistic, p_value, test: TestMethod::Z, degrees_of_freedom: None })
+    wald_comparison(d, d, se, (a.side(), b.side()), (-2.0, 2.0), level, Method::WaldDifference)
 }
 
 /// Compares two proportions: `d = p_a − p_b` with Newcombe's (1998) hybrid score interval (his method 10, from
@@ -214,6 +277,65 @@ pub fn proportion_difference(
     b: &ProportionSample,
     level: ConfidenceLevel,
 ) -> Result<Comparison, StatsError> {
+    proportion_difference_by(a, b, level, DifferenceMethod::NewcombeHybridScore)
+}
+
+/// Compares two proportions, `d = p_a − p_b`, with the interval and test of `method`:
+/// [`DifferenceMethod::NewcombeHybridScore`] as [`proportion_difference`], or [`DifferenceMethod::Wald`]:
+/// `d ± z·SE` with `SE = √(p_a(1−p_a)/n_a + p_b(1−p_b)/n_b)` (clamped to [−1, 1]) and the unpooled z test
+/// `d/SE` ([`TestMethod::Z`]). Effective sample sizes are used for weighted data.
+///
+/// # Errors
+///
+/// None for valid samples today; the `Result` leaves room for methods that can fail.
+///
+/// ```
+/// use customer_care::stats::{proportion_difference_by, ConfidenceLevel, DifferenceMethod, ProportionSample};
+///
+/// // 56/70 − 48/80 = 0.2 ± 1.96 × 0.0727 = [0.0575, 0.3425] (statsmodels confint_proportions_2indep, "wald").
+/// let a = ProportionSample::from_counts(56, 70)?;
+/// let b = ProportionSample::from_counts(48, 80)?;
+/// let c = proportion_difference_by(&a, &b, ConfidenceLevel::default(), DifferenceMethod::Wald)?;
+/// assert!((c.difference().interval().lower() - 0.0575).abs() < 1e-4);
+/// assert!((c.difference().interval().upper() - 0.3425).abs() < 1e-4);
+/// # Ok::<(), customer_care::stats::StatsError>(())
+/// ```
+pub fn proportion_difference_by(
+    a: &ProportionSample,
+    b: &ProportionSample,
+    level: ConfidenceLevel,
+    method: DifferenceMethod,
+) -> Result<Comparison, StatsError> {
+    match method {
+        DifferenceMethod::NewcombeHybridScore => newcombe(a, b, level),
+        DifferenceMethod::Wald => wald_proportion_difference(a, b, level),
+    }
+}
+
+fn wald_proportion_difference(
+    a: &ProportionSample,
+    b: &ProportionSample,
+    level: ConfidenceLevel,
+) -> Result<Comparison, StatsError> {
+    let (pa, pb) = (a.share(), b.share());
+    let d = pa - pb;
+    let se = (pa * (1.0 - pa) / a.effective_n() + pb * (1.0 - pb) / b.effective_n()).max(0.0).sqrt();
+    wald_comparison(d, d, se, (a.side(), b.side()), (-1.0, 1.0), level, Method::WaldDifference)
+}
+
+/// A two-sided z test of `difference / se`; a zero standard error gives the degenerate p-value and a
+/// [`Warning::ZeroVariance`].
+pub(super) fn z_test(difference: f64, se: f64, warnings: &mut Vec<Warning>) -> (f64, f64) {
+    if se > 0.0 {
+        let s = difference / se;
+        (s, (2.0 * normal_sf(s.abs())).clamp(0.0, 1.0))
+    } else {
+        warnings.push(Warning::ZeroVariance);
+        (0.0, degenerate_p(difference))
+    }
+}
+
+fn newcombe(a: &ProportionSample, b: &ProportionSample, level: ConfidenceLevel) -> Result<Comparison, StatsError> {
     let wa = proportion(a, level, ProportionMethod::Wilson)?;
     let wb = proportion(b, level, ProportionMethod::Wilson)?;
     let (pa, pb) = (a.share(), b.share());
@@ -227,13 +349,7 @@ pub fn proportion_difference(
     let pooled = (pa * na + pb * nb) / (na + nb);
     let se0 = (pooled * (1.0 - pooled) * (1.0 / na + 1.0 / nb)).max(0.0).sqrt();
     let mut warnings = flag_thin(Vec::new(), na, nb);
-    let (statistic, p_value) = if se0 > 0.0 {
-        let s = d / se0;
-        (s, (2.0 * normal_sf(s.abs())).clamp(0.0, 1.0))
-    } else {
-        warnings.push(Warning::ZeroVariance);
-        (0.0, degenerate_p(d))
-    };
+    let (statistic, p_value) = z_test(d, se0, &mut warnings);
     let (n, n_eff) = combined((a.n(), na), (b.n(), nb));
     let difference = Estimate::assemble_quiet(
         d,
@@ -245,7 +361,8 @@ pub fn proportion_difference(
         level,
         Method::NewcombeHybridScore,
         warnings,
-    )?;
+    )?
+    .with_variance_method(weighting(a.variance_method(), b.variance_method()));
     Ok(Comparison { difference, statistic, p_value, test: TestMethod::PooledZ, degrees_of_freedom: None })
 }
 
@@ -295,7 +412,8 @@ pub fn mean_difference(a: &MeanSample, b: &MeanSample, level: ConfidenceLevel) -
     };
     let (n, n_eff) = combined((a.n(), na), (b.n(), nb));
     let difference =
-        Estimate::assemble_quiet(d, n, n_eff, se, (d - t * se, d + t * se), bounds, level, Method::WelchT, warnings)?;
+        Estimate::assemble_quiet(d, n, n_eff, se, (d - t * se, d + t * se), bounds, level, Method::WelchT, warnings)?
+            .with_variance_method(weighting(a.variance_method(), b.variance_method()));
     Ok(Comparison { difference, statistic, p_value, test: TestMethod::WelchT, degrees_of_freedom: Some(df) })
 }
 
@@ -581,6 +699,49 @@ mod tests {
             // Symmetric in the two samples.
             proptest::prop_assert_eq!(welch_degrees_of_freedom((vb, nb), (va, na)), df);
         }
+    }
+
+    #[test]
+    fn wald_difference_of_proportions_known_answers() {
+        // statsmodels confint_proportions_2indep(..., method="wald", compare="diff") and
+        // test_proportions_2indep(..., method="wald") (tests/data/surveys_reference.py).
+        for ((a, m, b, n), (lo, hi), z, p) in [
+            (
+                (56, 70, 48, 80),
+                (0.057_504_899_149_037_114, 0.342_495_100_850_963),
+                2.750_921_221_621_508,
+                0.005_942_793_304_202_759,
+            ),
+            (
+                (9, 10, 3, 10),
+                (0.260_524_279_777_148_54, 0.939_475_720_222_851_6),
+                3.464_101_615_137_755_7,
+                0.000_532_005_505_139_246_6,
+            ),
+        ] {
+            let x = ProportionSample::from_counts(a, m).unwrap();
+            let y = ProportionSample::from_counts(b, n).unwrap();
+            let c = proportion_difference_by(&x, &y, ConfidenceLevel::default(), DifferenceMethod::Wald).unwrap();
+            let i = c.difference().interval();
+            assert!((i.lower() - lo).abs() < 1e-12 && (i.upper() - hi).abs() < 1e-12, "{i}");
+            assert!((c.statistic() - z).abs() < 1e-9, "{}", c.statistic());
+            assert!((c.p_value() - p).abs() < 1e-12, "{}", c.p_value());
+            assert_eq!((c.test(), c.difference().method()), (TestMethod::Z, Method::WaldDifference));
+        }
+        // The default method is Newcombe's, as proportion_difference.
+        let x = ProportionSample::from_counts(56, 70).unwrap();
+        let y = ProportionSample::from_counts(48, 80).unwrap();
+        let level = ConfidenceLevel::default();
+        assert_eq!(
+            proportion_difference_by(&x, &y, level, DifferenceMethod::default()).unwrap(),
+            proportion_difference(&x, &y, level).unwrap()
+        );
+        // Both without spread: a certain difference, clamped to the scale of a difference.
+        let all = ProportionSample::from_counts(5, 5).unwrap();
+        let none = ProportionSample::from_counts(0, 5).unwrap();
+        let c = proportion_difference_by(&all, &none, level, DifferenceMethod::Wald).unwrap();
+        assert_eq!((c.statistic(), c.p_value(), c.difference().value()), (0.0, 0.0, 1.0));
+        assert!(c.difference().warnings().contains(&Warning::ZeroVariance));
     }
 
     const WELCH_T: f64 = 3.841_366_626_732_68;

@@ -63,6 +63,14 @@ pub enum StatsError {
         /// The rejected margin, as printed.
         margin: String,
     },
+    /// A method was asked for where it is not defined.
+    #[error("{method} is not available for {what}")]
+    UnsupportedMethod {
+        /// The method asked for.
+        method: Method,
+        /// Where it was asked for.
+        what: String,
+    },
     /// A planned sample size does not fit in 64 bits.
     #[error("sample size overflow: {required} responses")]
     SampleSizeOverflow {

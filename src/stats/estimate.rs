@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::error::{StatsError, show};
 use super::level::ConfidenceLevel;
-use super::method::Method;
+use super::method::{Method, VarianceMethod};
 
 /// Effective sample sizes below this are flagged with [`Warning::ThinSample`].
 ///
@@ -134,7 +134,8 @@ impl fmt::Display for Interval {
 ///
 /// - `value`: the point estimate (raw, not shrunk, even when the interval is adjusted);
 /// - `n`: responses counted; `effective_n`: Kish's effective sample size `(Σw)²/Σw²` (equal to `n` when
-///   unweighted), which is what the standard error and interval use;
+///   unweighted), or with [`VarianceMethod::Linearized`] the size that gives the linearized variance, which is
+///   what the standard error and interval use; [`variance_method`](Self::variance_method) says which;
 /// - `standard_error`, `interval` at `level`, the [`Method`], and [`Warning`]s.
 ///
 /// Guarantees, checked again when deserialized: every number is finite, `interval` contains `value`, the
@@ -150,6 +151,7 @@ pub struct Estimate {
     level: ConfidenceLevel,
     method: Method,
     warnings: Vec<Warning>,
+    variance: VarianceMethod,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -163,6 +165,9 @@ struct EstimateRepr {
     method: Method,
     #[serde(default)]
     warnings: Vec<Warning>,
+    /// Absent for [`VarianceMethod::Kish`], the default (the shape before weighted variances were named).
+    #[serde(default, skip_serializing_if = "VarianceMethod::is_kish")]
+    variance: VarianceMethod,
 }
 
 impl Estimate {
@@ -196,7 +201,17 @@ impl Estimate {
         if !(effective_n.is_finite() && effective_n >= 0.0 && effective_n <= n as f64 * (1.0 + 1e-12)) {
             return Err(bad("effective n", effective_n, "between 0 and n"));
         }
-        Ok(Self { value, n, effective_n, standard_error, interval, level, method, warnings })
+        Ok(Self {
+            value,
+            n,
+            effective_n,
+            standard_error,
+            interval,
+            level,
+            method,
+            warnings,
+            variance: VarianceMethod::Kish,
+        })
     }
 
     /// The point estimate.
@@ -239,6 +254,17 @@ impl Estimate {
     /// How the interval was computed.
     pub const fn method(&self) -> Method {
         self.method
+    }
+
+    /// How the standard error treats weights: Kish's effective n (the default) or the linearized variance.
+    pub const fn variance_method(&self) -> VarianceMethod {
+        self.variance
+    }
+
+    /// The same estimate naming `variance` as the way its standard error was obtained.
+    pub(crate) const fn with_variance_method(mut self, variance: VarianceMethod) -> Self {
+        self.variance = variance;
+        self
     }
 
     /// What the reader should know (thin sample, clamping, zero variance, ...).
@@ -285,7 +311,7 @@ impl Estimate {
         let mut value = self.value * factor;
         // Keep "the interval contains the value" exact under rounding.
         value = value.clamp(interval.lower, interval.upper);
-        Self::new(
+        Ok(Self::new(
             value,
             self.n,
             self.effective_n,
@@ -294,7 +320,34 @@ impl Estimate {
             self.level,
             self.method,
             warnings,
-        )
+        )?
+        .with_variance_method(self.variance))
+    }
+
+    /// The same estimate moved by `by` (value, interval and warning positions): an estimate of `x − target` from
+    /// one of `x` is `shifted(−target)`.
+    pub(super) fn shifted(&self, by: f64) -> Result<Self, StatsError> {
+        let mut warnings = self.warnings.clone();
+        for w in &mut warnings {
+            match w {
+                Warning::Clamped { unclamped, .. } => *unclamped += by,
+                Warning::ExtendedToEstimate { unextended, .. } => *unextended += by,
+                _ => {}
+            }
+        }
+        let interval = Interval::new(self.interval.lower + by, self.interval.upper + by)?;
+        let value = (self.value + by).clamp(interval.lower, interval.upper);
+        Ok(Self::new(
+            value,
+            self.n,
+            self.effective_n,
+            self.standard_error,
+            interval,
+            self.level,
+            self.method,
+            warnings,
+        )?
+        .with_variance_method(self.variance))
     }
 
     /// Assembles an estimate from a raw interval: clamps it to `[min, max]`, extends it to contain `value` and
@@ -357,7 +410,8 @@ impl Estimate {
 impl TryFrom<EstimateRepr> for Estimate {
     type Error = StatsError;
     fn try_from(r: EstimateRepr) -> Result<Self, StatsError> {
-        Self::new(r.value, r.n, r.effective_n, r.standard_error, r.interval, r.level, r.method, r.warnings)
+        Ok(Self::new(r.value, r.n, r.effective_n, r.standard_error, r.interval, r.level, r.method, r.warnings)?
+            .with_variance_method(r.variance))
     }
 }
 
@@ -372,6 +426,7 @@ impl From<Estimate> for EstimateRepr {
             level: e.level,
             method: e.method,
             warnings: e.warnings,
+            variance: e.variance,
         }
     }
 }
@@ -436,7 +491,16 @@ mod tests {
             (Method::WaldDifference, "wald difference"),
             (Method::NewcombeHybridScore, "newcombe hybrid score"),
             (Method::WelchT, "welch t"),
+            (Method::AgrestiCoull, "agresti-coull"),
+            (Method::WaldNMinusOne, "wald (n - 1)"),
+            (Method::IterativeScore, "iterative score"),
+            (Method::AdjustedWaldDifference, "adjusted wald difference"),
         ];
+        for (method, name) in names {
+            // Serialized in snake case, one name per variant.
+            let json = serde_json::to_string(&method).unwrap();
+            assert_eq!(serde_json::from_str::<Method>(&json).unwrap(), method, "{name}");
+        }
         for (method, name) in names {
             assert_eq!(method.to_string(), name);
         }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::error::{StatsError, finite, show};
 use super::estimate::{Estimate, Warning};
 use super::level::ConfidenceLevel;
-use super::method::Method;
+use super::method::{Method, VarianceMethod, variance_method_accessors};
 
 /// The sufficient statistics of a mean: number of observations, effective sample size, mean and sample variance
 /// (denominator `n_eff − 1`), optionally with the bounds of the scale the values live on.
@@ -26,6 +26,7 @@ pub struct MeanSample {
     mean: f64,
     variance: f64,
     bounds: Option<(f64, f64)>,
+    weighting: VarianceMethod,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -36,6 +37,9 @@ struct MeanRepr {
     variance: f64,
     #[serde(default)]
     bounds: Option<(f64, f64)>,
+    /// Absent for [`VarianceMethod::Kish`], the default.
+    #[serde(default, skip_serializing_if = "VarianceMethod::is_kish")]
+    weighting: VarianceMethod,
 }
 
 impl MeanSample {
@@ -66,7 +70,14 @@ impl MeanSample {
                 expected: "finite and not negative".into(),
             });
         }
-        Ok(Self { n, effective_n: effective_n.clamp(1.0, n as f64), mean, variance, bounds: None })
+        Ok(Self {
+            n,
+            effective_n: effective_n.clamp(1.0, n as f64),
+            mean,
+            variance,
+            bounds: None,
+            weighting: VarianceMethod::Kish,
+        })
     }
 
     /// Summarises unweighted values (two passes: mean, then squared deviations).
@@ -135,12 +146,14 @@ impl MeanSample {
     pub const fn bounds(&self) -> Option<(f64, f64)> {
         self.bounds
     }
+
+    variance_method_accessors!(weighting);
 }
 
 impl TryFrom<MeanRepr> for MeanSample {
     type Error = StatsError;
     fn try_from(r: MeanRepr) -> Result<Self, StatsError> {
-        let s = Self::new(r.n, r.effective_n, r.mean, r.variance)?;
+        let s = Self::new(r.n, r.effective_n, r.mean, r.variance)?.with_variance_method(r.weighting);
         match r.bounds {
             Some((min, max)) => s.within(min, max),
             None => Ok(s),
@@ -150,7 +163,14 @@ impl TryFrom<MeanRepr> for MeanSample {
 
 impl From<MeanSample> for MeanRepr {
     fn from(s: MeanSample) -> Self {
-        Self { n: s.n, effective_n: s.effective_n, mean: s.mean, variance: s.variance, bounds: s.bounds }
+        Self {
+            n: s.n,
+            effective_n: s.effective_n,
+            mean: s.mean,
+            variance: s.variance,
+            bounds: s.bounds,
+            weighting: s.weighting,
+        }
     }
 }
 
@@ -180,7 +200,7 @@ pub fn mean(sample: &MeanSample, level: ConfidenceLevel) -> Result<Estimate, Sta
         warnings.push(Warning::ZeroVariance);
     }
     let bounds = sample.bounds.unwrap_or((f64::MIN, f64::MAX));
-    Estimate::assemble(
+    Ok(Estimate::assemble(
         sample.mean,
         sample.n,
         n,
@@ -190,7 +210,8 @@ pub fn mean(sample: &MeanSample, level: ConfidenceLevel) -> Result<Estimate, Sta
         level,
         Method::StudentT,
         warnings,
-    )
+    )?
+    .with_variance_method(sample.weighting))
 }
 
 #[cfg(test)]

@@ -6,10 +6,12 @@
 //!
 //! - Distributions: [`normal_cdf`], [`normal_quantile`], [`student_t_cdf`], [`student_t_quantile`],
 //!   [`beta_cdf`] (the regularized incomplete beta function) and [`beta_quantile`].
-//! - One sample: [`proportion`] (Wilson by default, Clopper–Pearson, Wald), [`net_share`] (a "top minus bottom"
-//!   share such as NPS: adjusted Wald by default, Wald), [`mean`] (Student's t).
-//! - Two samples: [`net_difference`] (z test), [`proportion_difference`] (Newcombe's hybrid score interval with a
-//!   pooled z test), [`mean_difference`] (Welch's t).
+//! - One sample: [`proportion`] (Wilson by default, Clopper–Pearson, Agresti–Coull, Wald), [`net_share`] (a "top
+//!   minus bottom" share such as NPS: adjusted Wald by default, Wald, Wald with `n − 1`, the iterative score
+//!   interval), [`mean`] (Student's t); [`net_share_test`] tests a net share against a target.
+//! - Two samples: [`net_difference`] (z test) and [`net_difference_by`] (also adjusted Wald),
+//!   [`proportion_difference`] (Newcombe's hybrid score interval with a pooled z test) and
+//!   [`proportion_difference_by`] (also Wald), [`mean_difference`] (Welch's t).
 //! - Many comparisons: [`adjust_p_values`] (Holm, Benjamini–Hochberg).
 //! - Planning: [`sample_size`] and its helpers, with the finite-population correction.
 //!
@@ -34,21 +36,30 @@ mod estimate;
 mod level;
 mod mean;
 mod method;
+mod net;
+mod net_test;
 pub mod percentile;
 mod plan;
 mod proportion;
+#[cfg(test)]
+mod testing;
 mod with_interval;
 
 pub use adjust::{Adjustment, adjust_p_values};
-pub use compare::{Comparison, TestMethod, mean_difference, net_difference, proportion_difference};
+pub use compare::{
+    Comparison, DifferenceMethod, TestMethod, mean_difference, net_difference, proportion_difference,
+    proportion_difference_by,
+};
 pub use error::StatsError;
 pub(crate) use error::show;
 pub use estimate::{Bound, Estimate, Interval, THIN_SAMPLE, Warning};
 pub use level::ConfidenceLevel;
 pub use mean::{MeanSample, mean};
-pub use method::Method;
+pub use method::{Method, VarianceMethod};
+pub use net::{NetMethod, NetSample, net_share};
+pub use net_test::{net_difference_by, net_share_test};
 pub use plan::{sample_size, sample_size_for_mean, sample_size_for_net, sample_size_for_proportion};
-pub use proportion::{NetMethod, NetSample, ProportionMethod, ProportionSample, net_share, proportion};
+pub use proportion::{ProportionMethod, ProportionSample, proportion};
 pub use with_interval::ValueWithInterval;
 
 fn probability(p: f64, open: bool) -> Result<f64, StatsError> {

@@ -6,9 +6,9 @@ use super::dist::beta_quantile;
 use super::error::{StatsError, show};
 use super::estimate::{Estimate, Warning};
 use super::level::ConfidenceLevel;
-use super::method::Method;
+use super::method::{Method, VarianceMethod, variance_method_accessors};
 
-fn check_sizes(n: u64, effective_n: f64) -> Result<(), StatsError> {
+pub(super) fn check_sizes(n: u64, effective_n: f64) -> Result<(), StatsError> {
     if n == 0 {
         return Err(StatsError::EmptySample);
     }
@@ -22,7 +22,7 @@ fn check_sizes(n: u64, effective_n: f64) -> Result<(), StatsError> {
     Ok(())
 }
 
-fn share(name: &str, value: f64) -> Result<f64, StatsError> {
+pub(super) fn share(name: &str, value: f64) -> Result<f64, StatsError> {
     if (0.0..=1.0).contains(&value) {
         Ok(value)
     } else {
@@ -47,6 +47,7 @@ pub struct ProportionSample {
     share: f64,
     n: u64,
     effective_n: f64,
+    variance: VarianceMethod,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -54,6 +55,9 @@ struct ProportionRepr {
     share: f64,
     n: u64,
     effective_n: f64,
+    /// Absent for [`VarianceMethod::Kish`], the default.
+    #[serde(default, skip_serializing_if = "VarianceMethod::is_kish")]
+    variance: VarianceMethod,
 }
 
 impl ProportionSample {
@@ -73,7 +77,12 @@ impl ProportionSample {
                 expected: format!("at most the {trials} trials"),
             });
         }
-        Ok(Self { share: successes as f64 / trials as f64, n: trials, effective_n: trials as f64 })
+        Ok(Self {
+            share: successes as f64 / trials as f64,
+            n: trials,
+            effective_n: trials as f64,
+            variance: VarianceMethod::Kish,
+        })
     }
 
     /// A weighted sample: the weighted share of successes, the number of observations `n` and Kish's effective
@@ -86,7 +95,12 @@ impl ProportionSample {
     /// (Kish's effective size is at least 1 whenever a weight is positive).
     pub fn weighted(share_value: f64, n: u64, effective_n: f64) -> Result<Self, StatsError> {
         check_sizes(n, effective_n)?;
-        Ok(Self { share: share("share", share_value)?, n, effective_n: effective_n.clamp(1.0, n as f64) })
+        Ok(Self {
+            share: share("share", share_value)?,
+            n,
+            effective_n: effective_n.clamp(1.0, n as f64),
+            variance: VarianceMethod::Kish,
+        })
     }
 
     /// The share of successes.
@@ -103,18 +117,20 @@ impl ProportionSample {
     pub const fn effective_n(&self) -> f64 {
         self.effective_n
     }
+
+    variance_method_accessors!(variance);
 }
 
 impl TryFrom<ProportionRepr> for ProportionSample {
     type Error = StatsError;
     fn try_from(r: ProportionRepr) -> Result<Self, StatsError> {
-        Self::weighted(r.share, r.n, r.effective_n)
+        Ok(Self::weighted(r.share, r.n, r.effective_n)?.with_variance_method(r.variance))
     }
 }
 
 impl From<ProportionSample> for ProportionRepr {
     fn from(s: ProportionSample) -> Self {
-        Self { share: s.share, n: s.n, effective_n: s.effective_n }
+        Self { share: s.share, n: s.n, effective_n: s.effective_n, variance: s.variance }
     }
 }
 
@@ -132,6 +148,9 @@ pub enum ProportionMethod {
     /// The textbook normal approximation `p ± z√(p(1−p)/n)`; poor near 0 and 1, offered for comparison with
     /// published figures.
     Wald,
+    /// Agresti–Coull (1998), "add two successes and two failures" generalized: Wald around
+    /// `p̃ = (x + z²/2)/(n + z²)` with `ñ = n + z²`. Close to Wilson's coverage, a little wider; clamped to [0, 1].
+    AgrestiCoull,
 }
 
 /// An interval for a proportion, using the effective sample size for weighted data.
@@ -140,6 +159,8 @@ pub enum ProportionMethod {
 ///   `z/(1 + z²/n)·√(p(1−p)/n + z²/4n²)`.
 /// - [`ProportionMethod::ClopperPearson`]: `[B⁻¹(α/2; x, n−x+1), B⁻¹(1−α/2; x+1, n−x)]`.
 /// - [`ProportionMethod::Wald`]: `p ± z√(p(1−p)/n)`, clamped to [0, 1] with a [`Warning::Clamped`].
+/// - [`ProportionMethod::AgrestiCoull`]: `p̃ ± z√(p̃(1−p̃)/ñ)` with `ñ = n + z²`, `p̃ = (p·n + z²/2)/ñ`, clamped
+///   to [0, 1] with a [`Warning::Clamped`].
 ///
 /// The standard error reported is `√(p(1−p)/n_eff)` for every method.
 ///
@@ -189,187 +210,20 @@ pub fn proportion(
             }
             (p - z * se, p + z * se, Method::Wald)
         }
-    };
-    Estimate::assemble(p, sample.n, n, se, (lower, upper), (0.0, 1.0), level, method, warnings)
-}
-
-/// The sufficient statistics of a net share: the (weighted) shares of the top and bottom groups of a
-/// three-way split (promoters and detractors for NPS), the number of observations and the effective sample size.
-///
-/// ```
-/// use customer_care::stats::NetSample;
-///
-/// let s = NetSample::from_counts(3, 2, 1)?; // 3 promoters, 2 passives, 1 detractor
-/// assert!((s.net() - 1.0 / 3.0).abs() < 1e-15);
-/// assert!((s.variance() - 5.0 / 9.0).abs() < 1e-15);
-/// # Ok::<(), customer_care::stats::StatsError>(())
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "NetRepr", into = "NetRepr")]
-pub struct NetSample {
-    top: f64,
-    bottom: f64,
-    n: u64,
-    effective_n: f64,
-}
-
-#[derive(Serialize, Deserialize)]
-struct NetRepr {
-    top: f64,
-    bottom: f64,
-    n: u64,
-    effective_n: f64,
-}
-
-impl NetSample {
-    /// An unweighted sample from the counts of the top, middle and bottom groups.
-    ///
-    /// # Errors
-    ///
-    /// [`StatsError::EmptySample`] when all counts are zero; [`StatsError::InvalidArgument`] when the total
-    /// overflows.
-    pub fn from_counts(top: u64, middle: u64, bottom: u64) -> Result<Self, StatsError> {
-        let n =
-            top.checked_add(middle).and_then(|s| s.checked_add(bottom)).ok_or_else(|| StatsError::InvalidArgument {
-                name: "counts".into(),
-                value: format!("{top} + {middle} + {bottom}"),
-                expected: "a total that fits in 64 bits".into(),
-            })?;
-        if n == 0 {
-            return Err(StatsError::EmptySample);
-        }
-        let total = n as f64;
-        Ok(Self { top: top as f64 / total, bottom: bottom as f64 / total, n, effective_n: total })
-    }
-
-    /// A weighted sample from the weighted shares of the top and bottom groups.
-    ///
-    /// # Errors
-    ///
-    /// [`StatsError::EmptySample`] when `n` is zero; [`StatsError::InvalidArgument`] when a share is outside
-    /// [0, 1], they add up to more than 1, or the effective size is not in [1, n]
-    /// (Kish's effective size is at least 1 whenever a weight is positive).
-    pub fn weighted(top: f64, bottom: f64, n: u64, effective_n: f64) -> Result<Self, StatsError> {
-        check_sizes(n, effective_n)?;
-        let (top, bottom) = (share("top share", top)?, share("bottom share", bottom)?);
-        if top + bottom > 1.0 + 1e-12 {
-            return Err(StatsError::InvalidArgument {
-                name: "top + bottom share".into(),
-                value: show(top + bottom),
-                expected: "at most 1".into(),
-            });
-        }
-        Ok(Self { top, bottom, n, effective_n: effective_n.clamp(1.0, n as f64) })
-    }
-
-    /// Share of the top group (promoters).
-    pub const fn top(&self) -> f64 {
-        self.top
-    }
-
-    /// Share of the bottom group (detractors).
-    pub const fn bottom(&self) -> f64 {
-        self.bottom
-    }
-
-    /// Number of observations.
-    pub const fn n(&self) -> u64 {
-        self.n
-    }
-
-    /// Effective sample size (Kish); `n` when unweighted.
-    pub const fn effective_n(&self) -> f64 {
-        self.effective_n
-    }
-
-    /// The net share `top − bottom`, in [−1, 1].
-    pub fn net(&self) -> f64 {
-        (self.top - self.bottom).clamp(-1.0, 1.0)
-    }
-
-    /// The per-response variance of the net score (+1, 0, −1): `top + bottom − net²`.
-    pub fn variance(&self) -> f64 {
-        (self.top + self.bottom - self.net() * self.net()).max(0.0)
-    }
-}
-
-impl TryFrom<NetRepr> for NetSample {
-    type Error = StatsError;
-    fn try_from(r: NetRepr) -> Result<Self, StatsError> {
-        Self::weighted(r.top, r.bottom, r.n, r.effective_n)
-    }
-}
-
-impl From<NetSample> for NetRepr {
-    fn from(s: NetSample) -> Self {
-        Self { top: s.top, bottom: s.bottom, n: s.n, effective_n: s.effective_n }
-    }
-}
-
-/// The interval for a net share.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum NetMethod {
-    /// Adjusted Wald (Rocks 2016): add ¾ top, 1½ middle and ¾ bottom pseudo-responses, then Wald. Better
-    /// coverage with small samples and extreme scores. The default.
-    #[default]
-    AdjustedWald,
-    /// Wald: `net ± z√(var/n)` with `var = top + bottom − net²` (the R `NPS` package's standard error).
-    Wald,
-}
-
-/// An interval for a net share `top − bottom` (NPS as a fraction), using the effective sample size.
-///
-/// - [`NetMethod::Wald`]: `v ± z·√((t + b − v²)/n)`.
-/// - [`NetMethod::AdjustedWald`]: with `n' = n + 3`, `t' = (t·n + ¾)/n'`, `b' = (b·n + ¾)/n'`, `v' = t' − b'`:
-///   `v' ± z·√((t' + b' − v'²)/n')`. The point estimate stays the raw `v`; the standard error is that of `v'`.
-///   When `v` falls outside (few responses, low level) the interval is extended to it with a
-///   [`Warning::ExtendedToEstimate`].
-///
-/// Intervals are clamped to [−1, 1] ([`Warning::Clamped`]).
-///
-/// # Errors
-///
-/// None for a valid sample today; the `Result` leaves room for methods that can fail.
-///
-/// ```
-/// use customer_care::stats::{net_share, ConfidenceLevel, NetMethod, NetSample};
-///
-/// // 1,162 responses: 291 promoters, 476 passives, 395 detractors → NPS −9 ± 4.4 (Wald, 95 %).
-/// let s = NetSample::from_counts(291, 476, 395)?;
-/// let e = net_share(&s, ConfidenceLevel::default(), NetMethod::Wald)?;
-/// assert_eq!((e.value() * 100.0).round(), -9.0);
-/// assert_eq!((e.margin() * 1000.0).round() / 10.0, 4.4);
-/// # Ok::<(), customer_care::stats::StatsError>(())
-/// ```
-pub fn net_share(sample: &NetSample, level: ConfidenceLevel, method: NetMethod) -> Result<Estimate, StatsError> {
-    let n = sample.effective_n;
-    let z = level.z();
-    let value = sample.net();
-    let mut warnings = Vec::new();
-    let (centre, se, method) = match method {
-        NetMethod::Wald => {
-            let var = sample.variance();
-            if var <= 0.0 {
-                warnings.push(Warning::ZeroVariance);
-            }
-            (value, (var / n).sqrt(), Method::Wald)
-        }
-        NetMethod::AdjustedWald => {
-            let n_adj = n + 3.0;
-            let top = (sample.top * n + 0.75) / n_adj;
-            let bottom = (sample.bottom * n + 0.75) / n_adj;
-            let v = top - bottom;
-            let var = (top + bottom - v * v).max(0.0);
-            (v, (var / n_adj).sqrt(), Method::AdjustedWald)
+        ProportionMethod::AgrestiCoull => {
+            let n_tilde = n + z * z;
+            let p_tilde = (p * n + z * z / 2.0) / n_tilde;
+            let half = z * (p_tilde * (1.0 - p_tilde) / n_tilde).max(0.0).sqrt();
+            (p_tilde - half, p_tilde + half, Method::AgrestiCoull)
         }
     };
-    Estimate::assemble(value, sample.n, n, se, (centre - z * se, centre + z * se), (-1.0, 1.0), level, method, warnings)
+    Ok(Estimate::assemble(p, sample.n, n, se, (lower, upper), (0.0, 1.0), level, method, warnings)?
+        .with_variance_method(sample.variance))
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::net::NetSample;
     use super::*;
 
     fn level() -> ConfidenceLevel {
@@ -409,33 +263,6 @@ mod tests {
         let e = proportion(&ProportionSample::from_counts(1, 10).unwrap(), level(), ProportionMethod::Wald).unwrap();
         assert!(e.warnings().iter().any(|w| matches!(w, Warning::Clamped { .. })));
         assert_eq!(e.interval().lower(), 0.0);
-    }
-
-    #[test]
-    fn net_reference_standard_errors() {
-        // R package NPS, tests/testthat/test_01_basics.R: (D, A, P) → NPS, variance, SE.
-        for ((d, a, p), nps, var, se) in [
-            ((1, 2, 3), 1.0 / 3.0, 5.0 / 9.0, 0.304),
-            ((1, 0, 1), 0.0, 1.0, 0.707),
-            ((0, 1, 1), 0.5, 0.25, 0.354),
-            ((1, 1, 1), 0.0, 2.0 / 3.0, 0.471),
-        ] {
-            let s = NetSample::from_counts(p, a, d).unwrap();
-            assert!((s.net() - nps).abs() < 1e-12);
-            assert!((s.variance() - var).abs() < 1e-12);
-            let e = net_share(&s, level(), NetMethod::Wald).unwrap();
-            assert!((e.standard_error() - se).abs() < 5e-4);
-        }
-    }
-
-    #[test]
-    fn adjusted_wald_extends_to_the_estimate() {
-        let s = NetSample::from_counts(1, 0, 0).unwrap();
-        let e = net_share(&s, level(), NetMethod::AdjustedWald).unwrap();
-        assert_eq!(e.value(), 1.0);
-        assert_eq!(e.interval().upper(), 1.0);
-        assert!(e.warnings().iter().any(|w| matches!(w, Warning::ExtendedToEstimate { .. })));
-        assert!(e.is_thin());
     }
 
     #[test]
@@ -489,41 +316,6 @@ mod tests {
             .unwrap();
         assert_eq!(e.interval().upper(), 1.0);
         close(e.interval().lower(), 0.691_502_892_181_519_6, 1e-12);
-    }
-
-    #[test]
-    fn net_share_known_answers() {
-        let z = 1.959_963_984_540_054;
-        // 30 promoters, 50 passives, 20 detractors. Wald: NPS 0.1, variance 0.5 − 0.01 = 0.49, SE 0.07.
-        let s = NetSample::from_counts(30, 50, 20).unwrap();
-        assert_eq!((s.top(), s.bottom(), s.n(), s.effective_n()), (0.3, 0.2, 100, 100.0));
-        let e = net_share(&s, level(), NetMethod::Wald).unwrap();
-        close(e.standard_error(), 0.07, 1e-15);
-        close(e.interval().lower(), 0.1 - z * 0.07, 1e-12);
-        close(e.interval().upper(), 0.1 + z * 0.07, 1e-12);
-        assert_eq!((e.method(), e.warnings()), (Method::Wald, &[][..]));
-        // Adjusted Wald (Rocks 2016): t' = 30.75/103, b' = 20.75/103, v' = 10/103, SE √((t' + b' − v'²)/103)
-        // = 0.06901344, interval v' ± z·SE = [−0.03817648, 0.2323512]; the point estimate stays 0.1.
-        let e = net_share(&s, level(), NetMethod::AdjustedWald).unwrap();
-        close(e.value(), 0.1, 1e-15);
-        assert_eq!(e.method(), Method::AdjustedWald);
-        close(e.standard_error(), 0.069_013_439_025_334_18, 1e-15);
-        close(e.interval().lower(), -0.038_176_476_298_129_34, 1e-12);
-        close(e.interval().upper(), 0.232_351_233_579_682_7, 1e-12);
-        // 2 promoters, 1 passive: t' = 2.75/6, b' = 0.75/6, v' = 2/6, SE 0.2805418, [−0.2165185, 0.8831852].
-        let e = net_share(&NetSample::from_counts(2, 1, 0).unwrap(), level(), NetMethod::AdjustedWald).unwrap();
-        close(e.standard_error(), 0.280_541_803_843_391_06, 1e-15);
-        close(e.interval().lower(), -0.216_518_498_357_613_66, 1e-12);
-        close(e.interval().upper(), 0.883_185_165_024_280_4, 1e-12);
-        // Every response a promoter: Wald has no spread.
-        let e = net_share(&NetSample::from_counts(40, 0, 0).unwrap(), level(), NetMethod::Wald).unwrap();
-        assert_eq!((e.value(), e.standard_error()), (1.0, 0.0));
-        assert_eq!(e.warnings(), [Warning::ZeroVariance]);
-        // Weighted: the effective size drives the standard error, n is reported.
-        let w = NetSample::weighted(0.3, 0.2, 200, 100.0).unwrap();
-        let e = net_share(&w, level(), NetMethod::Wald).unwrap();
-        close(e.standard_error(), 0.07, 1e-15);
-        assert_eq!((e.n(), e.effective_n()), (200, 100.0));
     }
 
     #[test]
@@ -588,5 +380,31 @@ mod tests {
         let json = serde_json::to_string(&n).unwrap();
         assert_eq!(serde_json::from_str::<NetSample>(&json).unwrap(), n);
         assert!(serde_json::from_str::<NetSample>(&json.replace("0.3", "0.9")).is_err());
+    }
+
+    #[test]
+    fn agresti_coull_known_answers() {
+        // statsmodels proportion_confint(x, n, method="agresti_coull") (tests/data/surveys_reference.py).
+        for (x, n, lo, hi) in [
+            (45, 50, 0.782_062_266_130_463_6, 0.960_859_654_562_849_3),
+            (3, 10, 0.103_338_417_922_425_26, 0.607_674_702_022_730_4),
+            (0, 10, 0.0, 0.320_887_305_750_545_8),
+            (90, 100, 0.823_889_953_723_252_7, 0.946_515_247_711_158_7),
+            (10, 10, 0.679_112_694_249_454_3, 1.0),
+        ] {
+            let e = proportion(&ProportionSample::from_counts(x, n).unwrap(), level(), ProportionMethod::AgrestiCoull)
+                .unwrap();
+            close(e.interval().lower(), lo, 1e-12);
+            close(e.interval().upper(), hi, 1e-12);
+            assert_eq!(e.method(), Method::AgrestiCoull);
+            // Clamped at the ends of the scale, and said so.
+            let clamped = e.warnings().iter().any(|w| matches!(w, Warning::Clamped { .. }));
+            assert_eq!(clamped, x == 0 || x == n, "{x}/{n}");
+        }
+        // Wider than Wilson, same centre side: it contains the Wilson interval.
+        let s = ProportionSample::from_counts(3, 10).unwrap();
+        let wilson = proportion(&s, level(), ProportionMethod::Wilson).unwrap().interval();
+        let ac = proportion(&s, level(), ProportionMethod::AgrestiCoull).unwrap().interval();
+        assert!(ac.lower() <= wilson.lower() && ac.upper() >= wilson.upper());
     }
 }

@@ -131,6 +131,132 @@ fn bad_calendars_are_rejected() {
     ));
 }
 
+#[test]
+fn dbt_zendesk_schedule_change_in_the_afternoon() {
+    // fivetran/dbt_zendesk DECISIONLOG.md, "Business Time Metrics": ticket 941606 created 2020-09-29 17:01:38 UTC
+    // under "Level 1 Chicago" (every day 12:00–02:00 UTC, i.e. 07:00–21:00 CDT), switched to "Level 2 San
+    // Francisco" (weekdays 15:00–00:30 UTC, i.e. 10:00–19:30 CDT) at 2020-09-30 19:01:25 UTC (14:01:25 in
+    // Chicago), first public reply 19:01:46 UTC. Elapsed business time across both schedules:
+    // 538.3667 + 421.4167 + 0.35 = 960.1333 minutes = 57,608 s (the log rounds each part to 959.46).
+    let chicago = chrono_tz::America::Chicago;
+    let level1 = WeeklyHours::days(
+        &[Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat, Weekday::Sun],
+        &[range("07:00", "21:00")],
+    )
+    .unwrap();
+    let level2 = WeeklyHours::weekdays(&[range("10:00", "19:30")]).unwrap();
+    let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+    let changed = at("2020-09-30T19:01:25Z");
+    let cal =
+        BusinessCalendar::builder(chicago, level1.clone()).change_at_instant(changed, level2.clone()).build().unwrap();
+    let created = at("2020-09-29T17:01:38Z");
+    let replied = at("2020-09-30T19:01:46Z");
+    let elapsed = cal.business_time_between(created, replied).unwrap();
+    assert_eq!(elapsed, TimeDelta::seconds(57_608));
+    assert!((elapsed.num_milliseconds() as f64 / 60_000.0 - 960.133).abs() < 5e-4);
+    // The same change by local date and time; it serializes with its time and round-trips.
+    let by_local = BusinessCalendar::builder(chicago, level1.clone())
+        .change_at(d(2020, 9, 30), "14:01:25".parse().unwrap(), level2.clone())
+        .build()
+        .unwrap();
+    assert_eq!(by_local, cal);
+    let json = serde_json::to_string(&cal).unwrap();
+    assert!(json.contains(r#""at":"14:01:25""#), "{json}");
+    assert_eq!(serde_json::from_str::<BusinessCalendar>(&json).unwrap(), cal);
+    // A change at midnight keeps its old serialized shape (no "at").
+    let midnight = BusinessCalendar::builder(chicago, level1.clone()).change_from(d(2020, 9, 30), level2.clone());
+    assert!(!serde_json::to_string(&midnight.build().unwrap()).unwrap().contains(r#""at""#));
+    // Zendesk's own figure uses the last schedule only: 689.46 minutes in the log (which rounds the creation to
+    // 17:02), 448.3667 + 241.7667 = 690.1333 minutes exactly (41,408 s).
+    let last_only = BusinessCalendar::builder(chicago, level2.clone()).build().unwrap();
+    assert_eq!(last_only.business_time_between(created, replied).unwrap(), TimeDelta::seconds(41_408));
+    // A mid-day change inside a holiday waits for the holiday's end.
+    let closed = BusinessCalendar::builder(chicago, level1.clone())
+        .holiday(d(2020, 9, 30))
+        .change_at(d(2020, 9, 30), "14:00".parse().unwrap(), level2)
+        .build()
+        .unwrap();
+    let thursday = local(chicago, 2020, 10, 1, 0, 0);
+    assert_eq!(closed.business_time_between(thursday, thursday + TimeDelta::days(1)).unwrap(), TimeDelta::minutes(570));
+    assert_eq!(closed.business_time_between(local(chicago, 2020, 9, 30, 0, 0), thursday).unwrap(), TimeDelta::zero());
+    // Two changes at the same local instant are rejected; at different times of one day they are not.
+    let twice = |a: &str, b: &str| {
+        BusinessCalendar::builder(chicago, level1.clone())
+            .change_at(d(2020, 9, 30), a.parse().unwrap(), WeeklyHours::never())
+            .change_at(d(2020, 9, 30), b.parse().unwrap(), WeeklyHours::always())
+            .build()
+    };
+    assert!(matches!(twice("14:00", "14:00"), Err(CalendarError::DuplicateChange { .. })));
+    let both = twice("08:00", "20:00").unwrap();
+    // Wednesday: open 07:00–08:00 (old hours), closed 08:00–20:00, open 20:00–24:00 (always): 5 h.
+    let wednesday = local(chicago, 2020, 9, 30, 0, 0);
+    assert_eq!(both.business_time_between(wednesday, thursday).unwrap(), TimeDelta::hours(5));
+    // 24:00 is the next midnight: the same instant as a change at 00:00 the next day.
+    let e = BusinessCalendar::builder(chicago, level1)
+        .change_at(d(2020, 9, 30), "24:00".parse().unwrap(), WeeklyHours::never())
+        .change_from(d(2020, 10, 1), WeeklyHours::always())
+        .build();
+    assert!(matches!(e, Err(CalendarError::DuplicateChange { .. })));
+}
+
+#[test]
+fn a_change_in_the_repeated_hour_follows_the_wall_clock() {
+    // New York, 2026-11-01: 01:00–02:00 is shown twice. Open around the clock, closed from 01:30 on. The wall
+    // clock decides: 00:00–01:30 EDT (1.5 h), then in the second showing 01:00–01:30 EST again under the old hours
+    // (0.5 h), closed after: 2 h from midnight to the next midnight.
+    let ny = chrono_tz::America::New_York;
+    let cal = BusinessCalendar::builder(ny, WeeklyHours::always())
+        .change_at(d(2026, 11, 1), "01:30".parse().unwrap(), WeeklyHours::never())
+        .build()
+        .unwrap();
+    let midnight = local(ny, 2026, 11, 1, 0, 0);
+    assert_eq!(cal.business_time_between(midnight, midnight + TimeDelta::hours(25)).unwrap(), TimeDelta::hours(2));
+    // The instant form: 05:30 UTC is 01:30 EDT, the first showing.
+    let by_instant = BusinessCalendar::builder(ny, WeeklyHours::always())
+        .change_at_instant(Utc.with_ymd_and_hms(2026, 11, 1, 5, 30, 0).unwrap(), WeeklyHours::never())
+        .build()
+        .unwrap();
+    assert_eq!(by_instant, cal);
+}
+
+#[test]
+fn sub_business_time_known_answers() {
+    // London, weekdays 09:00–12:00 and 13:00–17:00, holidays 25 and 28 December 2026 (the workclock example read
+    // backwards): 8 business hours before 2026-12-30 09:30 UTC is 2026-12-24 16:30 local.
+    let hours = WeeklyHours::weekdays(&[range("09:00", "12:00"), range("13:00", "17:00")]).unwrap();
+    let london = chrono_tz::Europe::London;
+    let cal = BusinessCalendar::builder(london, hours).holidays([d(2026, 12, 25), d(2026, 12, 28)]).build().unwrap();
+    let due = Utc.with_ymd_and_hms(2026, 12, 30, 9, 30, 0).unwrap();
+    assert_eq!(cal.sub_business_time(due, TimeDelta::hours(8)).unwrap(), local(london, 2026, 12, 24, 16, 30));
+    // 150 minutes before 2026-12-29 11:00: 2026-12-24 16:30 as well (the closed days and nights add nothing).
+    let later = local(london, 2026, 12, 29, 11, 0);
+    assert_eq!(cal.sub_business_time(later, TimeDelta::minutes(150)).unwrap(), local(london, 2026, 12, 24, 16, 30));
+    // From a closed instant the latest start is the end of the last open stretch that suffices: 30 minutes before
+    // Tuesday 12:30 (lunch) is 11:30.
+    let lunch = local(london, 2026, 12, 29, 12, 30);
+    assert_eq!(cal.sub_business_time(lunch, TimeDelta::minutes(30)).unwrap(), local(london, 2026, 12, 29, 11, 30));
+    // One hour before 13:30 crosses lunch: 11:30.
+    let after = local(london, 2026, 12, 29, 13, 30);
+    assert_eq!(cal.sub_business_time(after, TimeDelta::hours(1)).unwrap(), local(london, 2026, 12, 29, 11, 30));
+    assert_eq!(cal.sub_business_time(after, TimeDelta::zero()).unwrap(), after);
+    assert!(matches!(
+        cal.sub_business_time(after, TimeDelta::seconds(-1)),
+        Err(CalendarError::InvalidDuration { seconds: -1 })
+    ));
+    let never = BusinessCalendar::builder(Tz::UTC, WeeklyHours::never()).build().unwrap();
+    let e = never.sub_business_time(after, TimeDelta::seconds(1)).unwrap_err();
+    assert_eq!(e, CalendarError::NotEnoughBusinessTime { until: after, seconds: 1 });
+    assert_eq!(
+        e.to_string(),
+        "the calendar is open less than 1 s between 1900-01-01T00:00:00Z and 2026-12-29 13:30:00 UTC"
+    );
+    // Right after the start of the supported range, an always-open calendar has only that much.
+    let start = Utc.with_ymd_and_hms(1900, 1, 1, 0, 0, 0).unwrap();
+    let open = BusinessCalendar::always_open();
+    assert_eq!(open.sub_business_time(start + TimeDelta::hours(1), TimeDelta::hours(1)).unwrap(), start);
+    assert!(open.sub_business_time(start + TimeDelta::hours(1), TimeDelta::minutes(61)).is_err());
+}
+
 // --- properties ------------------------------------------------------------------------------------------------
 
 const ZONES: [Tz; 7] = [
@@ -150,7 +276,7 @@ struct Case {
 }
 
 /// Per zone: lunch-break weekdays, an overnight Friday and a Sunday shift ending at 24:00, holidays every 9 days
-/// around the change dates, and a schedule change to 24/7 on 2026-06-01.
+/// around the change dates, and a schedule change to 24/7 at 14:00 local on 2026-06-01 (a Monday, mid-shift).
 fn cases() -> &'static Vec<Case> {
     static CASES: OnceLock<Vec<Case>> = OnceLock::new();
     CASES.get_or_init(|| {
@@ -171,7 +297,7 @@ fn cases() -> &'static Vec<Case> {
                 let change = d(2026, 6, 1);
                 let cal = BusinessCalendar::builder(tz, WeeklyHours::new(shifts).unwrap())
                     .holidays(holidays.iter().copied())
-                    .change_from(change, WeeklyHours::always())
+                    .change_at(change, "14:00".parse().unwrap(), WeeklyHours::always())
                     .build()
                     .unwrap();
                 Case { cal, holidays, change }
@@ -186,7 +312,7 @@ fn open_at(case: &Case, t: NaiveDateTime) -> bool {
     if case.holidays.contains(&date) {
         return false;
     }
-    if date >= case.change {
+    if t >= case.change.and_hms_opt(14, 0, 0).unwrap() {
         return true;
     }
     let secs = t.time().num_seconds_from_midnight();
@@ -237,6 +363,28 @@ proptest! {
         let u = t + TimeDelta::minutes(minutes);
         let back = cal.add_business_time(t, cal.business_time_between(t, u).unwrap()).unwrap();
         prop_assert!(back <= u);
+    }
+
+    #[test]
+    fn sub_then_between_round_trips(zone in 0..ZONES.len(), t in instant(), minutes in 0_i64..20_000, extra_ns in 0_i64..1_000_000_000) {
+        let cal = &cases()[zone].cal;
+        let d = TimeDelta::minutes(minutes) + TimeDelta::nanoseconds(extra_ns);
+        let start = cal.sub_business_time(t, d).unwrap();
+        prop_assert!(start <= t);
+        prop_assert_eq!(cal.business_time_between(start, t).unwrap(), d);
+        // Latest: one nanosecond later is not enough.
+        if d > TimeDelta::zero() {
+            prop_assert!(cal.business_time_between(start + TimeDelta::nanoseconds(1), t).unwrap() < d);
+        }
+        // add after sub never passes the end, and lands on it when the calendar is open just before the end.
+        let back = cal.add_business_time(start, d).unwrap();
+        prop_assert!(back <= t);
+        if cal.is_open(t - TimeDelta::nanoseconds(1)).unwrap() || d.is_zero() {
+            prop_assert_eq!(back, t);
+        }
+        // sub after add never starts before the start.
+        let due = cal.add_business_time(t, d).unwrap();
+        prop_assert!(cal.sub_business_time(due, d).unwrap() >= t);
     }
 
     #[test]

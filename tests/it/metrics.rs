@@ -383,3 +383,138 @@ proptest! {
         prop_assert!((student_t_cdf(t, df).unwrap() - p).abs() < 1e-9, "df {df}: cdf(q({p})) = {}", student_t_cdf(t, df).unwrap());
     }
 }
+
+// --- issue 20: linearized variance, NPS tests -------------------------------------------------------------------
+
+/// Ten weighted NPS answers (tests/data/surveys_reference.py).
+fn weighted_nps() -> NpsTally {
+    let mut t = NpsTally::default();
+    for (score, w) in
+        [(10, 1.0), (9, 2.0), (9, 0.5), (8, 1.0), (7, 3.0), (3, 2.0), (10, 1.0), (7, 1.5), (0, 0.5), (9, 2.0)]
+    {
+        t.add_weighted(NpsScore::new(score).unwrap(), Weight::new(w).unwrap()).unwrap();
+    }
+    t
+}
+
+#[test]
+fn linearized_variance_matches_samplics() {
+    use customer_care::stats::{VarianceMethod, mean, net_share, proportion};
+    // samplics 0.6 TaylorEstimator(PopParam.mean) on the same weighted answers: net score +1/0/−1 SE
+    // 0.26437108435437645, promoter share 0.18442156360098044, mean answer 0.8200726346255166.
+    let t = weighted_nps();
+    let net = t.net_sample_with(VarianceMethod::Linearized).unwrap();
+    let e = net_share(&net, level(), NetMethod::Wald).unwrap();
+    assert!((e.value() - 0.275_862_068_965_517_24).abs() < 1e-12);
+    assert!((e.standard_error() - 0.264_371_084_354_376_45).abs() < 1e-12, "{}", e.standard_error());
+    assert_eq!(e.variance_method(), VarianceMethod::Linearized);
+    let share = t.top_box_sample_with(VarianceMethod::Linearized).unwrap();
+    let e = proportion(&share, level(), ProportionMethod::Wald).unwrap();
+    assert!((e.standard_error() - 0.184_421_563_600_980_44).abs() < 1e-12, "{}", e.standard_error());
+    assert_eq!(e.variance_method(), VarianceMethod::Linearized);
+    // The mean's linearized variance (SE 0.8200726) is below the simple-random-sample one s²/n: the effective
+    // size is capped at n = 10 and the SE floored at √(σ²_w/(n − 1)) = 0.8401032972239818.
+    let m = t.mean_sample_with(VarianceMethod::Linearized).unwrap();
+    let e = mean(&m, level()).unwrap();
+    assert!((e.value() - 7.310_344_827_586_207).abs() < 1e-12);
+    assert_eq!(m.effective_n(), 10.0);
+    assert!((e.standard_error() - 0.840_103_297_223_981_8).abs() < 1e-12, "{}", e.standard_error());
+    // Weights 4 on the answers 3 and 0: samplics SE 1.5996028831183557, not capped.
+    let mut heavy = NpsTally::default();
+    for (score, w) in
+        [(10, 1.0), (9, 1.0), (9, 1.0), (8, 1.0), (7, 1.0), (3, 4.0), (10, 1.0), (7, 1.0), (0, 4.0), (9, 1.0)]
+    {
+        heavy.add_weighted(NpsScore::new(score).unwrap(), Weight::new(w).unwrap()).unwrap();
+    }
+    let e = mean(&heavy.mean_sample_with(VarianceMethod::Linearized).unwrap(), level()).unwrap();
+    assert!((e.value() - 5.0625).abs() < 1e-12);
+    assert!((e.standard_error() - 1.599_602_883_118_355_7).abs() < 1e-12, "{}", e.standard_error());
+    // Kish is the default and names itself; it differs here (one design effect for every statistic).
+    let kish = net_share(&t.net_sample().unwrap(), level(), NetMethod::Wald).unwrap();
+    assert_eq!(kish.variance_method(), VarianceMethod::Kish);
+    assert!((kish.standard_error() - 0.264_371_084_354_376_45).abs() > 1e-3);
+    // The method travels through serialization, and Kish leaves the old shape alone.
+    let json = serde_json::to_string(&e).unwrap();
+    assert!(json.contains(r#""variance":"linearized""#), "{json}");
+    // (serde_json's default float parser may be an ulp off.)
+    let back = serde_json::from_str::<Estimate>(&json).unwrap();
+    assert_eq!((back.variance_method(), back.method(), back.n()), (VarianceMethod::Linearized, e.method(), e.n()));
+    assert!((back.standard_error() - e.standard_error()).abs() < 1e-15);
+    assert!(!serde_json::to_string(&kish).unwrap().contains("variance"));
+    let sample_json = serde_json::to_string(&net).unwrap();
+    assert_eq!(serde_json::from_str::<customer_care::stats::NetSample>(&sample_json).unwrap(), net);
+    // Unweighted: a share's linearized variance is p(1 − p)/(n − 1) (3/10: SE 0.15275252316519466), a mean's is
+    // the usual s²/n.
+    let plain = nps_dap(3, 4, 3);
+    let e =
+        proportion(&plain.top_box_sample_with(VarianceMethod::Linearized).unwrap(), level(), ProportionMethod::Wald)
+            .unwrap();
+    assert!((e.standard_error() - 0.152_752_523_165_194_66).abs() < 1e-12);
+    let lin = mean(&plain.mean_sample_with(VarianceMethod::Linearized).unwrap(), level()).unwrap();
+    let usual = mean(&plain.mean_sample().unwrap(), level()).unwrap();
+    assert!((lin.standard_error() - usual.standard_error()).abs() < 1e-12);
+    assert!((lin.interval().lower() - usual.interval().lower()).abs() < 1e-12);
+    // No spread (every answer a promoter): Kish's effective size is kept.
+    let all = nps_dap(0, 0, 5);
+    assert_eq!(all.net_sample_with(VarianceMethod::Linearized).unwrap().effective_n(), 5.0);
+}
+
+#[test]
+fn nps_tests_in_points() {
+    // 30 promoters, 50 passives, 20 detractors: NPS 10, Wald z = 1.4285714 against 0 (p 0.1531275), R NPS.
+    let t = nps_dap(20, 50, 30);
+    let test = t.nps_test(0.0, level(), NetMethod::Wald).unwrap();
+    assert!((test.difference().value() - 10.0).abs() < 1e-9);
+    assert!((test.statistic() - 1.428_571_428_571_428_8).abs() < 1e-12);
+    assert!((test.p_value() - 0.153_127_451_019_669_4).abs() < 1e-12);
+    let e = t.nps_test(101.0, level(), NetMethod::Wald).unwrap_err();
+    assert_eq!(e.to_string(), "invalid target NPS: 101 (within [-100, 100] points)");
+    // Adjusted two-sample test: 30/5/5 against 20/10/10, p 0.03594468097655046 (R NPS formulas).
+    let a = nps_dap(5, 5, 30);
+    let b = nps_dap(10, 10, 20);
+    let c = a.compare_nps_by(&b, level(), NetMethod::AdjustedWald).unwrap();
+    assert!((c.difference().value() - 37.5).abs() < 1e-9);
+    assert!((c.p_value() - 0.035_944_680_976_550_46).abs() < 1e-12);
+    assert!(a.compare_nps_by(&b, level(), NetMethod::IterativeScore).is_err());
+    // The score interval in points.
+    let e = t.nps(level(), NetMethod::IterativeScore).unwrap();
+    assert!((e.interval().lower() + 3.911_780_757_292_490_6).abs() < 1e-8);
+    assert!((e.interval().upper() - 23.522_181_443_369_466).abs() < 1e-8);
+}
+
+proptest! {
+    /// The linearized effective size stays within [1, n]; unweighted, a share's is n − 1 (when the share is
+    /// neither 0 nor 1) and a mean's is n.
+    #[test]
+    fn linearized_effective_sizes_are_bounded(
+        answers in proptest::collection::vec((0_u8..=10, 1_u32..40), 2..60),
+    ) {
+        use customer_care::stats::VarianceMethod;
+        let mut weighted = NpsTally::default();
+        let mut plain = NpsTally::default();
+        for &(a, w) in &answers {
+            weighted.add_weighted(NpsScore::new(a).unwrap(), Weight::new(f64::from(w) / 4.0).unwrap()).unwrap();
+            plain.add(NpsScore::new(a).unwrap()).unwrap();
+        }
+        let n = answers.len() as f64;
+        for t in [&weighted, &plain] {
+            for n_eff in [
+                t.top_box_sample_with(VarianceMethod::Linearized).unwrap().effective_n(),
+                t.net_sample_with(VarianceMethod::Linearized).unwrap().effective_n(),
+                t.mean_sample_with(VarianceMethod::Linearized).unwrap().effective_n(),
+            ] {
+                prop_assert!((1.0..=n).contains(&n_eff), "{n_eff} of {n}");
+            }
+        }
+        let share = plain.top_box_sample().unwrap().share();
+        if share > 0.0 && share < 1.0 {
+            let n_eff = plain.top_box_sample_with(VarianceMethod::Linearized).unwrap().effective_n();
+            prop_assert!((n_eff - (n - 1.0)).abs() < 1e-9 * n, "{n_eff}");
+        }
+        let spread = plain.mean_sample().unwrap().variance();
+        if spread > 0.0 {
+            let n_eff = plain.mean_sample_with(VarianceMethod::Linearized).unwrap().effective_n();
+            prop_assert!((n_eff - n).abs() < 1e-9 * n, "{n_eff}");
+        }
+    }
+}

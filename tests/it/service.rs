@@ -5,7 +5,9 @@ use std::sync::OnceLock;
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use chrono_tz::Tz;
 use customer_care::calendar::{BusinessCalendar, TimeRange, WeeklyHours};
-use customer_care::service::churn::{ChurnCounts, CohortMember, CohortTable, RevenueMovements, compound_churn};
+use customer_care::service::churn::{
+    ChurnCounts, ChurnDenominator, CohortMember, CohortTable, RevenueMovements, compound_churn, convert_churn,
+};
 use customer_care::service::experience::{ExperienceEvent, PoorExperiencePolicy, consecutive_poor_experiences};
 use customer_care::service::{
     AgentId, AuthorKind, CallSegment, Channel, Elapsed, FcrDefinition, FcrOutcome, FrtStart, GroupBy, GroupKey,
@@ -14,7 +16,7 @@ use customer_care::service::{
     TicketId, TicketMetrics, Visibility,
 };
 use customer_care::stats::percentile::PercentileMethod;
-use customer_care::{Currency, CustomerId, Money};
+use customer_care::{Currency, CustomerId, Money, Rounding};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
@@ -114,6 +116,7 @@ fn reopened_ticket_keeps_its_first_cycle_first_reply_time() {
     assert_eq!(m.full_resolution.unwrap().business_ms, 9 * HOUR_MS + 30 * 60_000);
     assert!(m.customer_follow_up);
     assert_eq!(m.fcr(FcrDefinition::OnePublicReply), FcrOutcome::NotResolved);
+    assert_eq!(m.fcr(FcrDefinition::NoCustomerFollowUp), FcrOutcome::NotResolved);
 }
 
 fn sla_of(m: &TicketMetrics, metric: SlaMetric) -> Option<SlaMeasure> {
@@ -528,6 +531,25 @@ fn queue_figures_and_handle_time_are_ratios_of_sums() {
     assert_eq!(level(ServiceLevelMethod::AllOffered), 2.0 / 5.0);
     assert_eq!(level(ServiceLevelMethod::AnsweredOnly), 2.0 / 3.0);
     assert_eq!(level(ServiceLevelMethod::ShortAbandonsAsMet), 3.0 / 5.0);
+    // The fifth ICMI formula, short abandons (within S ≤ T) as met: the 5 s abandon counts at S = 5, not at S = 4;
+    // the 60 s abandon never does. (2 + 1)/5 and (2 + 0)/5.
+    let short = |s| ServiceLevelMethod::ShortAbandonsUnderAsMet { short_abandon_seconds: s };
+    assert_eq!(level(short(5)), 3.0 / 5.0);
+    assert_eq!(level(short(4)), 2.0 / 5.0);
+    let config =
+        ReportConfig::new().service_level(ServiceLevelConfig { threshold_seconds: 20, method: short(5) }).unwrap();
+    let five = ServiceReport::new(&ms, &config).groups[0].sync;
+    assert_eq!((five.abandoned_within_threshold, five.abandoned_within_short_threshold), (1, 1));
+    assert_eq!(s.abandoned_within_short_threshold, 0); // counted only for the fifth formula
+    let json = serde_json::to_string(&config).unwrap();
+    assert!(json.contains(r#"{"short_abandons_under_as_met":{"short_abandon_seconds":5}}"#), "{json}");
+    assert_eq!(serde_json::from_str::<ReportConfig>(&json).unwrap(), config);
+    for bad in [-1, 21] {
+        let e = ReportConfig::new().service_level(ServiceLevelConfig { threshold_seconds: 20, method: short(bad) });
+        assert_eq!(e.unwrap_err().to_string(), format!("invalid short-abandon threshold (seconds, 0 to 20): {bad}"));
+        let bad_json = json.replace(r#""short_abandon_seconds":5"#, &format!(r#""short_abandon_seconds":{bad}"#));
+        assert!(serde_json::from_str::<ReportConfig>(&bad_json).is_err());
+    }
     assert_eq!(g.fcr.resolved, 3);
 }
 
@@ -564,6 +586,27 @@ fn fcr_definitions_are_named_and_zero_reply_solves_reported_apart() {
     assert_eq!((d.resolved, d.not_resolved, d.zero_reply_solves, d.excluded), (1, 2, 1, 1));
     let d = fcr(FcrDefinition::SurveyConfirmed);
     assert_eq!((d.resolved, d.not_resolved, d.zero_reply_solves, d.excluded), (1, 0, 1, 3));
+    // No customer follow-up: F-4's second agent reply (the customer never wrote again) still counts.
+    let d = fcr(FcrDefinition::NoCustomerFollowUp);
+    assert_eq!((d.resolved, d.not_resolved, d.zero_reply_solves, d.excluded), (3, 0, 1, 1));
+    assert_eq!(d.definition, FcrDefinition::NoCustomerFollowUp);
+    assert_eq!(all[3].fcr(FcrDefinition::OnePublicReply), FcrOutcome::NotResolved);
+    assert_eq!(all[3].fcr(FcrDefinition::NoCustomerFollowUp), FcrOutcome::Resolved);
+    // The customer writes again after the first reply: not resolved at first contact, whatever followed.
+    let follow_up = ticket(
+        "F-6",
+        vec![
+            created(t0, Channel::Email),
+            msg(t0),
+            reply(t0 + TimeDelta::hours(1), AuthorKind::Human),
+            msg(t0 + TimeDelta::hours(2)),
+            status(t0 + TimeDelta::hours(3), Status::Solved),
+        ],
+    );
+    let m = metrics(&follow_up, &MetricsConfig::default(), ny(9, 1, 0, 0));
+    assert_eq!(m.fcr(FcrDefinition::NoCustomerFollowUp), FcrOutcome::NotResolved);
+    let json = serde_json::to_string(&FcrDefinition::NoCustomerFollowUp).unwrap();
+    assert_eq!(json, r#"{"type":"no_customer_follow_up"}"#);
 }
 
 #[test]
@@ -619,6 +662,54 @@ fn churn_known_answers() {
     assert_eq!(r.net_revenue_retention(), Decimal::ONE);
     let eur = Money::from_minor(1, Currency::EUR);
     assert!(matches!(RevenueMovements::new(usd(100), eur, usd(0), usd(0)), Err(ServiceError::Money(_))));
+    // Net revenue churn = (contraction + churned − expansion)/starting = 1 − NRR: 0 here; −2 % when expansion
+    // outweighs the losses.
+    assert_eq!(r.net_revenue_churn(), Decimal::ZERO);
+    assert_eq!(r.net_churned_revenue().unwrap(), usd(0));
+    let negative = RevenueMovements::new(usd(1_000_000), usd(30_000), usd(0), usd(10_000)).unwrap();
+    assert_eq!(negative.net_revenue_churn(), Decimal::new(-2, 2));
+    assert_eq!(negative.net_churned_revenue().unwrap(), usd(-20_000));
+    assert_eq!(Decimal::ONE - negative.net_revenue_retention(), negative.net_revenue_churn());
+    // A third: exact to 28 digits until rounded with a named strategy (0.3333 either way, 0.3334 upward).
+    let third = RevenueMovements::new(usd(300), usd(0), usd(0), usd(100)).unwrap();
+    assert_eq!(third.net_revenue_churn().to_string(), "0.3333333333333333333333333333");
+    assert_eq!(third.net_revenue_churn_rounded(4, Rounding::HalfEven), Decimal::new(3333, 4));
+    assert_eq!(third.net_revenue_churn_rounded(4, Rounding::Ceiling), Decimal::new(3334, 4));
+}
+
+#[test]
+fn churn_denominators_and_period_conversion() {
+    // Average-customer denominator: 80 lost over (500 + 450)/2 = 475 → 0.16842105263157894736842105263… (mpmath);
+    // Decimal keeps 28 places.
+    let period = ChurnCounts::new(500, 30, 450).unwrap();
+    let average = period.churn_rate_by(ChurnDenominator::Average);
+    assert_eq!(average.to_string(), "0.1684210526315789473684210526");
+    assert_eq!(period.churn_rate_by(ChurnDenominator::Start), period.churn_rate());
+    assert_eq!(period.churn_rate_by(ChurnDenominator::default()), Decimal::new(16, 2));
+    // Everyone lost and nobody left: 100/((100 + 0)/2) = 2, the average denominator's known overshoot.
+    let wiped = ChurnCounts::new(100, 0, 0).unwrap();
+    assert_eq!(wiped.churn_rate_by(ChurnDenominator::Average), Decimal::TWO);
+    // Rate conversion at a constant hazard, 1 − (1 − r)^(to/from) (mpmath, 40 digits; 24 places kept).
+    for (rate, from, to, want) in [
+        ("0.30", 12, 1, "0.029285530376777664026398"),
+        ("0.10", 30, 7, "0.024284392043208565457070"),
+        ("0.06", 3, 1, "0.020413891284438506170694"),
+        ("0.02", 1, 12, "0.215283276265199966613504"),
+        ("0.5", 7, 30, "0.948729040249522629301857"),
+    ] {
+        let got = convert_churn(rate.parse().unwrap(), from, to).unwrap();
+        let want: Decimal = want.parse().unwrap();
+        assert!((got - want).abs() <= Decimal::new(1, 24), "{rate} {from}→{to}: {got} vs {want}");
+    }
+    // Monthly → annual is compounding, exactly.
+    assert_eq!(convert_churn(Decimal::new(2, 2), 1, 12).unwrap(), compound_churn(Decimal::new(2, 2), 12).unwrap());
+    // Same length, no churn, everyone: unchanged.
+    for r in [Decimal::ZERO, Decimal::new(37, 2), Decimal::ONE] {
+        assert_eq!(convert_churn(r, 5, 5).unwrap(), r);
+    }
+    assert_eq!(convert_churn(Decimal::ONE, 12, 1).unwrap(), Decimal::ONE);
+    assert!(matches!(convert_churn(Decimal::new(2, 2), 0, 1), Err(ServiceError::InvalidConfig { .. })));
+    assert!(matches!(convert_churn(Decimal::new(-1, 2), 1, 2), Err(ServiceError::InvalidRate { .. })));
 
     let members = vec![
         CohortMember { cohort: 0, active_periods: vec![0, 1, 2] },
@@ -863,4 +954,26 @@ fn an_escalation_retargets_running_clocks_and_keeps_completed_ones() {
     let first = m.sla.iter().find(|s| s.metric == SlaMetric::FirstReply).unwrap();
     assert_eq!(first.status, SlaStatus::Breached { at: ny(6, 8, 10, 0), stopped_at: None });
     assert_eq!(first.target_seconds, 3600);
+}
+
+proptest! {
+    /// Converting a churn rate to another period length and back returns it (to the 24 places kept), and a
+    /// longer period never has less churn.
+    #[test]
+    fn churn_conversion_round_trips(basis_points in 0_i64..=10_000, from in 1_u32..60, to in 1_u32..60) {
+        let rate = Decimal::new(basis_points, 4);
+        let there = convert_churn(rate, from, to).unwrap();
+        prop_assert!(there >= Decimal::ZERO && there <= Decimal::ONE);
+        let back = convert_churn(there, to, from).unwrap();
+        // A Decimal below 1 keeps 28 places: when almost everyone churns over the longer period, 1 − there has
+        // few significant digits left for the way back. Check the round trip while 1 − there ≥ 1e-8.
+        if Decimal::ONE - there >= Decimal::new(1, 8) {
+            prop_assert!((back - rate).abs() <= Decimal::new(1, 18), "{rate} → {there} → {back}");
+        }
+        if to >= from {
+            prop_assert!(there >= rate);
+        } else {
+            prop_assert!(there <= rate);
+        }
+    }
 }
