@@ -46,7 +46,7 @@ pub struct Host<A: Aggregate> {
 
 impl<A> Host<A>
 where
-    A: Aggregate + Serialize + DeserializeOwned,
+    A: Aggregate + customer_care::wire::Upcast + Serialize + DeserializeOwned,
     A::Command: Serialize + DeserializeOwned,
     A::Event: Serialize + DeserializeOwned,
     A::Error: Display,

@@ -5,6 +5,7 @@ use std::fmt;
 
 use chrono::{DateTime, Utc};
 use customer_care::host::{AppendError, CommitStore};
+use customer_care::wire::Upcast;
 use customer_care::{Aggregate, CommandId, Commit};
 use customer_care_storage::codec::{check_batch, decode_commit, decode_snapshot, encode, rebuild};
 use customer_care_storage::{Due, RowError, Tracking, from_micros, to_micros_ceil, version_from_sql, version_to_sql};
@@ -184,7 +185,7 @@ impl<A: Aggregate> PostgresStore<A> {
 
 impl<A> PostgresStore<A>
 where
-    A: Aggregate + Serialize + DeserializeOwned,
+    A: Aggregate + Upcast + Serialize + DeserializeOwned,
     A::Command: Serialize + DeserializeOwned,
     A::Event: Serialize + DeserializeOwned,
 {
@@ -308,7 +309,7 @@ fn state_at<A>(
     tracking: &Tracking<A>,
 ) -> Result<A, StoreError>
 where
-    A: Aggregate + DeserializeOwned,
+    A: Aggregate + Upcast + DeserializeOwned,
     A::Command: DeserializeOwned,
     A::Event: DeserializeOwned,
 {
@@ -316,18 +317,23 @@ where
         Some(snapshot) => snapshot,
         None => tracking.empty(kind, stream)?,
     };
-    let tail = read_commits::<A::Command, A::Event>(client, kind, stream, base.version(), version)?;
+    let tail = read_commits::<A>(client, kind, stream, base.version(), version)?;
     Ok(rebuild(kind, base, &tail)?)
 }
 
 /// The commits of `stream` with `after < version <= until`, in order.
-fn read_commits<C: DeserializeOwned, E: DeserializeOwned>(
+fn read_commits<A>(
     client: &mut impl GenericClient,
     kind: &str,
     stream: Uuid,
     after: u64,
     until: u64,
-) -> Result<Vec<Commit<C, E>>, StoreError> {
+) -> Result<Vec<CommitOf<A>>, StoreError>
+where
+    A: Aggregate + Upcast,
+    A::Command: DeserializeOwned,
+    A::Event: DeserializeOwned,
+{
     let after = i64::try_from(after).unwrap_or(i64::MAX);
     let until = i64::try_from(until).unwrap_or(i64::MAX);
     let rows = client.query(
@@ -337,13 +343,13 @@ fn read_commits<C: DeserializeOwned, E: DeserializeOwned>(
     )?;
     let mut commits = Vec::with_capacity(rows.len());
     for row in rows {
-        commits.push(decode_commit(kind, stream, row.try_get(0)?, row.try_get(1)?)?);
+        commits.push(decode_commit::<A>(kind, stream, row.try_get(0)?, row.try_get(1)?)?);
     }
     Ok(commits)
 }
 
 /// The latest snapshot of `stream` at or before `until`.
-fn read_snapshot<A: Aggregate + DeserializeOwned>(
+fn read_snapshot<A: Aggregate + Upcast + DeserializeOwned>(
     client: &mut impl GenericClient,
     kind: &str,
     stream: Uuid,
@@ -355,7 +361,7 @@ fn read_snapshot<A: Aggregate + DeserializeOwned>(
     )?;
     let Some(row) = row else { return Ok(None) };
     let (version, state): (i64, String) = (row.try_get(0)?, row.try_get(1)?);
-    Ok(Some(decode_snapshot(kind, stream, version, &state)?))
+    Ok(decode_snapshot(kind, stream, version, &state)?)
 }
 
 /// Writes `state` as its stream's snapshot unless a newer one is stored.
@@ -377,14 +383,14 @@ fn write_snapshot<A: Aggregate + Serialize>(
 
 impl<A> CommitStore<A::Command, A::Event> for PostgresStore<A>
 where
-    A: Aggregate + Serialize + DeserializeOwned,
+    A: Aggregate + Upcast + Serialize + DeserializeOwned,
     A::Command: Serialize + DeserializeOwned,
     A::Event: Serialize + DeserializeOwned,
 {
     type Error = StoreError;
 
     fn load(&self, stream: Uuid, after_version: u64) -> Result<Vec<CommitOf<A>>, StoreError> {
-        read_commits(&mut *self.db.client()?, self.kind, stream, after_version, u64::MAX)
+        read_commits::<A>(&mut *self.db.client()?, self.kind, stream, after_version, u64::MAX)
     }
 
     fn append(
@@ -401,6 +407,6 @@ where
             "SELECT version, body::text FROM commits WHERE kind = $1 AND stream = $2 AND command_id = $3",
             &[&self.kind, &stream, &command_id.as_uuid()],
         )?;
-        row.map(|row| Ok(decode_commit(self.kind, stream, row.try_get(0)?, row.try_get(1)?)?)).transpose()
+        row.map(|row| Ok(decode_commit::<A>(self.kind, stream, row.try_get(0)?, row.try_get(1)?)?)).transpose()
     }
 }

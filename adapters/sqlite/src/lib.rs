@@ -78,6 +78,8 @@ mod database;
 mod error;
 mod outbox;
 mod store;
+#[cfg(test)]
+mod wire_tests;
 
 /// The SQLite driver this crate is built on, for the host's own tables on [`Database::connection`].
 pub use rusqlite;

@@ -5,6 +5,7 @@ use std::fmt;
 
 use chrono::{DateTime, Utc};
 use customer_care::host::{AppendError, CommitStore};
+use customer_care::wire::Upcast;
 use customer_care::{Aggregate, CommandId, Commit};
 use customer_care_storage::codec::{check_batch, decode_commit, decode_snapshot, encode, rebuild};
 use customer_care_storage::{Due, RowError, Tracking, from_micros, to_micros_ceil, version_from_sql, version_to_sql};
@@ -220,7 +221,7 @@ impl<A: Aggregate> SqliteStore<A> {
 
 impl<A> SqliteStore<A>
 where
-    A: Aggregate + Serialize + DeserializeOwned,
+    A: Aggregate + Upcast + Serialize + DeserializeOwned,
     A::Command: Serialize + DeserializeOwned,
     A::Event: Serialize + DeserializeOwned,
 {
@@ -357,7 +358,7 @@ fn state_at<A>(
     tracking: &Tracking<A>,
 ) -> Result<A, StoreError>
 where
-    A: Aggregate + DeserializeOwned,
+    A: Aggregate + Upcast + DeserializeOwned,
     A::Command: DeserializeOwned,
     A::Event: DeserializeOwned,
 {
@@ -365,18 +366,23 @@ where
         Some(snapshot) => snapshot,
         None => tracking.empty(kind, stream)?,
     };
-    let tail = read_commits::<A::Command, A::Event>(tx, kind, stream, base.version(), version)?;
+    let tail = read_commits::<A>(tx, kind, stream, base.version(), version)?;
     Ok(rebuild(kind, base, &tail)?)
 }
 
 /// The commits of `stream` with `after < version <= until`, in order.
-pub(crate) fn read_commits<C: DeserializeOwned, E: DeserializeOwned>(
+pub(crate) fn read_commits<A>(
     conn: &rusqlite::Connection,
     kind: &str,
     stream: Uuid,
     after: u64,
     until: u64,
-) -> Result<Vec<Commit<C, E>>, StoreError> {
+) -> Result<Vec<CommitOf<A>>, StoreError>
+where
+    A: Aggregate + Upcast,
+    A::Command: DeserializeOwned,
+    A::Event: DeserializeOwned,
+{
     let mut stmt = conn.prepare_cached(
         "SELECT version, body FROM commits WHERE kind = ?1 AND stream = ?2 AND version > ?3 AND version <= ?4
          ORDER BY version",
@@ -389,13 +395,13 @@ pub(crate) fn read_commits<C: DeserializeOwned, E: DeserializeOwned>(
     let mut commits = Vec::new();
     for row in rows {
         let (version, body) = row?;
-        commits.push(decode_commit(kind, stream, version, &body)?);
+        commits.push(decode_commit::<A>(kind, stream, version, &body)?);
     }
     Ok(commits)
 }
 
 /// The latest snapshot of `stream` at or before `until`.
-fn read_snapshot<A: Aggregate + DeserializeOwned>(
+fn read_snapshot<A: Aggregate + Upcast + DeserializeOwned>(
     conn: &rusqlite::Connection,
     kind: &str,
     stream: Uuid,
@@ -408,7 +414,7 @@ fn read_snapshot<A: Aggregate + DeserializeOwned>(
         })
         .optional()?;
     let Some((version, state)) = row else { return Ok(None) };
-    Ok(Some(decode_snapshot(kind, stream, version, &state)?))
+    Ok(decode_snapshot(kind, stream, version, &state)?)
 }
 
 /// Writes `state` as its stream's snapshot unless a newer one is stored (one statement: on its own, or inside the
@@ -431,14 +437,14 @@ fn write_snapshot<A: Aggregate + Serialize>(
 
 impl<A> CommitStore<A::Command, A::Event> for SqliteStore<A>
 where
-    A: Aggregate + Serialize + DeserializeOwned,
+    A: Aggregate + Upcast + Serialize + DeserializeOwned,
     A::Command: Serialize + DeserializeOwned,
     A::Event: Serialize + DeserializeOwned,
 {
     type Error = StoreError;
 
     fn load(&self, stream: Uuid, after_version: u64) -> Result<Vec<CommitOf<A>>, StoreError> {
-        read_commits(self.db.connection(), self.kind, stream, after_version, u64::MAX)
+        read_commits::<A>(self.db.connection(), self.kind, stream, after_version, u64::MAX)
     }
 
     fn append(
@@ -460,6 +466,6 @@ where
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        Ok(row.map(|(version, body)| decode_commit(self.kind, stream, version, &body)).transpose()?)
+        Ok(row.map(|(version, body)| decode_commit::<A>(self.kind, stream, version, &body)).transpose()?)
     }
 }
