@@ -6,6 +6,7 @@ use std::fmt;
 use std::rc::Rc;
 
 use customer_care::Aggregate;
+use customer_care_storage::Engine;
 use postgres::{Client, GenericClient, NoTls, Statement};
 
 use crate::error::StoreError;
@@ -164,16 +165,8 @@ impl Database {
     ///
     /// # Errors
     ///
-    /// [`StoreError::Schema`] for another table name; [`StoreError::Postgres`].
+    /// [`RowError::UnknownTable`](crate::RowError) for another table name; [`StoreError::Postgres`].
     pub fn count(&self, table: &str) -> Result<u64, StoreError> {
-        let sql = match table {
-            "streams" => "SELECT COUNT(*) FROM streams",
-            "commits" => "SELECT COUNT(*) FROM commits",
-            "snapshots" => "SELECT COUNT(*) FROM snapshots",
-            "outbox" => "SELECT COUNT(*) FROM outbox",
-            other => return Err(StoreError::Schema(format!("no table {other} in this crate's schema"))),
-        };
-        let n: i64 = self.client()?.query_one(sql, &[])?.get(0);
-        Ok(u64::try_from(n).unwrap_or(0))
+        Engine::count(self, table)
     }
 }

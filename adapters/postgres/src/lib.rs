@@ -56,13 +56,14 @@
 mod database;
 mod error;
 mod outbox;
+mod sql;
 mod store;
 
 /// The PostgreSQL driver this crate is built on, for the host's own tables on [`Database::client`].
 pub use postgres;
 
-pub use customer_care_storage::{Drained, Due, OutboxEntry, OutboxKey, RowError};
+pub use customer_care_storage::{CommitOf, Drained, Due, Effects, Engine, OutboxEntry, OutboxKey, RowError, Store};
 pub use database::Database;
 pub use error::StoreError;
 pub use outbox::Outbox;
-pub use store::{CommitOf, Effects, PostgresStore};
+pub use store::PostgresStore;

@@ -67,6 +67,9 @@ pub enum RowError {
         /// Why.
         detail: String,
     },
+    /// A table name that is not one of the adapter schema's (`streams`, `commits`, `snapshots`, `outbox`).
+    #[error("no table {0} in this crate's schema")]
+    UnknownTable(String),
 }
 
 /// A version read from a signed integer column.

@@ -15,12 +15,14 @@
 #![warn(missing_debug_implementations)]
 
 pub mod codec;
+mod engine;
 mod error;
 mod outbox;
 mod schedule;
 mod tracking;
 
+pub use engine::{CommitOf, Effects, Engine, Options, Store, due_from_row};
 pub use error::{RowError, version_from_sql, version_to_sql};
-pub use outbox::{Drained, OutboxEntry, OutboxKey, drain};
+pub use outbox::{Drained, Outbox, OutboxEntry, OutboxKey, drain};
 pub use schedule::{Due, from_micros, to_micros_ceil};
 pub use tracking::{Advanced, Tracking};
