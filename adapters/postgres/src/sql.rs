@@ -1,10 +1,11 @@
 //! The SQL of the adapter and what both connections (blocking and async) do around it: one text, two drivers.
 
-use customer_care::Aggregate;
 use customer_care::host::AppendError;
-use customer_care_storage::codec::encode;
+use customer_care::{Aggregate, Commit};
+use customer_care_storage::codec::{decode_commit, decode_snapshot, encode};
 use customer_care_storage::{CommitOf, Effects, OutboxEntry, OutboxKey, RowError, version_from_sql, version_to_sql};
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
 use crate::error::StoreError;
@@ -97,4 +98,35 @@ pub(crate) fn outbox_entry(row: &postgres::Row) -> Result<OutboxEntry, StoreErro
 /// The key's version and seq as their columns' types.
 pub(crate) fn key_values(key: &OutboxKey) -> (i64, i32) {
     (i64::try_from(key.version).unwrap_or(i64::MAX), i32::try_from(key.seq).unwrap_or(i32::MAX))
+}
+
+/// A version bound as its column's type (past `i64::MAX`: no bound).
+pub(crate) fn until(version: u64) -> i64 {
+    i64::try_from(version).unwrap_or(i64::MAX)
+}
+
+/// The commits from the rows of [`READ_COMMITS`].
+pub(crate) fn commits_from_rows<C: DeserializeOwned, E: DeserializeOwned>(
+    kind: &str,
+    stream: Uuid,
+    rows: &[postgres::Row],
+) -> Result<Vec<Commit<C, E>>, StoreError> {
+    rows.iter().map(|row| Ok(decode_commit(kind, stream, row.try_get(0)?, row.try_get(1)?)?)).collect()
+}
+
+/// The snapshot from the row of [`READ_SNAPSHOT`].
+pub(crate) fn snapshot_from_row<A: Aggregate + DeserializeOwned>(
+    kind: &str,
+    stream: Uuid,
+    row: Option<postgres::Row>,
+) -> Result<Option<A>, StoreError> {
+    let Some(row) = row else { return Ok(None) };
+    let (version, state): (i64, String) = (row.try_get(0)?, row.try_get(1)?);
+    Ok(Some(decode_snapshot(kind, stream, version, &state)?))
+}
+
+/// The values of [`WRITE_SNAPSHOT`] but the kind: stream, version, state.
+pub(crate) fn snapshot_row<A: Aggregate + Serialize>(kind: &str, state: &A) -> Result<(Uuid, i64, String), RowError> {
+    let stream = state.stream_id();
+    Ok((stream, version_to_sql(kind, stream, state.version())?, encode("snapshot", kind, stream, state)?))
 }

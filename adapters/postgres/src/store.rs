@@ -2,9 +2,9 @@
 
 use customer_care::host::AppendError;
 use customer_care::{Aggregate, CommandId, Commit};
-use customer_care_storage::codec::{check_batch, decode_commit, decode_snapshot, encode, rebuild};
+use customer_care_storage::codec::{check_batch, decode_commit};
 use customer_care_storage::{
-    CommitOf, Engine, OutboxEntry, OutboxKey, Store, Tracking, version_from_sql, version_to_sql,
+    CommitOf, Engine, OutboxEntry, OutboxKey, Rows as _, Store, blocking, version_from_sql, version_to_sql,
 };
 use postgres::GenericClient;
 use serde::Serialize;
@@ -42,7 +42,7 @@ impl Engine for Database {
         stream: Uuid,
         after: u64,
     ) -> Result<Vec<Commit<C, E>>, StoreError> {
-        read_commits(&mut *self.client()?, kind, stream, after, u64::MAX)
+        blocking(Rows(&mut *self.client()?).commits_between(kind, stream, after, u64::MAX))
     }
 
     fn find_command<C: DeserializeOwned, E: DeserializeOwned>(
@@ -100,31 +100,16 @@ impl Engine for Database {
                 tx.execute(&insert_effect, &[&kind, &stream, &row.version, &seq, effect])?;
             }
         }
-        let mut after = None;
-        let mut due_at = None;
-        if let Some(tracking) = &mut options.tracking {
-            let mut state = match tracking.take(stream, expected) {
-                Some(cached) => cached,
-                None => state_at(&mut tx, kind, stream, expected, tracking)?,
-            };
-            let advanced = tracking.advance(&mut state, commits);
-            if advanced.snapshot {
-                write_snapshot(&mut tx, kind, &state)?;
-            }
-            due_at = advanced.due_at;
-            after = Some(state);
-        }
-        tx.execute(&head_update, &[&kind, &stream, &version_to_sql(kind, stream, last.version)?, &due_at])?;
+        let tracked = blocking(options.track(&mut Rows(&mut tx), kind, stream, expected, commits))?;
+        tx.execute(&head_update, &[&kind, &stream, &version_to_sql(kind, stream, last.version)?, &tracked.due_at])?;
         tx.commit()?;
         drop(client);
-        if let (Some(tracking), Some(state)) = (&mut options.tracking, after) {
-            tracking.keep(state);
-        }
+        options.keep(tracked);
         Ok(Ok(()))
     }
 
     fn save_snapshot<A: Aggregate + Serialize>(&self, kind: &str, state: &A) -> Result<(), StoreError> {
-        write_snapshot(&mut *self.client()?, kind, state)
+        blocking(Rows(&mut *self.client()?).put_snapshot(kind, state))
     }
 
     fn load_snapshot<A: Aggregate + DeserializeOwned>(
@@ -132,7 +117,7 @@ impl Engine for Database {
         kind: &str,
         stream: Uuid,
     ) -> Result<Option<A>, StoreError> {
-        read_snapshot(&mut *self.client()?, kind, stream, u64::MAX)
+        blocking(Rows(&mut *self.client()?).snapshot_at(kind, stream, u64::MAX))
     }
 
     fn due_rows(&self, kind: &str, until: i64, limit: i64) -> Result<Vec<(Uuid, i64, i64)>, StoreError> {
@@ -163,67 +148,37 @@ impl Engine for Database {
     }
 }
 
-/// The state of `stream` at `version`: its latest snapshot at or before `version` (else the empty aggregate),
-/// then the commits after it.
-fn state_at<A>(
-    client: &mut impl GenericClient,
-    kind: &'static str,
-    stream: Uuid,
-    version: u64,
-    tracking: &Tracking<A>,
-) -> Result<A, StoreError>
-where
-    A: Aggregate + DeserializeOwned,
-    A::Command: DeserializeOwned,
-    A::Event: DeserializeOwned,
-{
-    let base = match read_snapshot(client, kind, stream, version)? {
-        Some(snapshot) => snapshot,
-        None => tracking.empty(kind, stream)?,
-    };
-    let tail = read_commits::<A::Command, A::Event>(client, kind, stream, base.version(), version)?;
-    Ok(rebuild(kind, base, &tail)?)
-}
+/// The connection (inside an append's transaction, or on its own) as the store reads and writes streams'
+/// commits and snapshots.
+struct Rows<'a, T>(&'a mut T);
 
-/// The commits of `stream` with `after < version <= until`, in order.
-fn read_commits<C: DeserializeOwned, E: DeserializeOwned>(
-    client: &mut impl GenericClient,
-    kind: &str,
-    stream: Uuid,
-    after: u64,
-    until: u64,
-) -> Result<Vec<Commit<C, E>>, StoreError> {
-    let after = i64::try_from(after).unwrap_or(i64::MAX);
-    let until = i64::try_from(until).unwrap_or(i64::MAX);
-    let rows = client.query(sql::READ_COMMITS, &[&kind, &stream, &after, &until])?;
-    let mut commits = Vec::with_capacity(rows.len());
-    for row in rows {
-        commits.push(decode_commit(kind, stream, row.try_get(0)?, row.try_get(1)?)?);
+impl<T: GenericClient> customer_care_storage::Rows for Rows<'_, T> {
+    type Error = StoreError;
+
+    async fn snapshot_at<A: Aggregate + DeserializeOwned>(
+        &mut self,
+        kind: &str,
+        stream: Uuid,
+        until: u64,
+    ) -> Result<Option<A>, StoreError> {
+        let row = self.0.query_opt(sql::READ_SNAPSHOT, &[&kind, &stream, &sql::until(until)])?;
+        sql::snapshot_from_row(kind, stream, row)
     }
-    Ok(commits)
-}
 
-/// The latest snapshot of `stream` at or before `until`.
-fn read_snapshot<A: Aggregate + DeserializeOwned>(
-    client: &mut impl GenericClient,
-    kind: &str,
-    stream: Uuid,
-    until: u64,
-) -> Result<Option<A>, StoreError> {
-    let row = client.query_opt(sql::READ_SNAPSHOT, &[&kind, &stream, &i64::try_from(until).unwrap_or(i64::MAX)])?;
-    let Some(row) = row else { return Ok(None) };
-    let (version, state): (i64, String) = (row.try_get(0)?, row.try_get(1)?);
-    Ok(Some(decode_snapshot(kind, stream, version, &state)?))
-}
+    async fn commits_between<C: DeserializeOwned, E: DeserializeOwned>(
+        &mut self,
+        kind: &str,
+        stream: Uuid,
+        after: u64,
+        until: u64,
+    ) -> Result<Vec<Commit<C, E>>, StoreError> {
+        let rows = self.0.query(sql::READ_COMMITS, &[&kind, &stream, &sql::until(after), &sql::until(until)])?;
+        sql::commits_from_rows(kind, stream, &rows)
+    }
 
-/// Writes `state` as its stream's snapshot unless a newer one is stored.
-fn write_snapshot<A: Aggregate + Serialize>(
-    client: &mut impl GenericClient,
-    kind: &str,
-    state: &A,
-) -> Result<(), StoreError> {
-    let stream = state.stream_id();
-    let json = encode("snapshot", kind, stream, state)?;
-    client.execute(sql::WRITE_SNAPSHOT, &[&kind, &stream, &version_to_sql(kind, stream, state.version())?, &json])?;
-    Ok(())
+    async fn put_snapshot<A: Aggregate + Serialize>(&mut self, kind: &str, state: &A) -> Result<(), StoreError> {
+        let (stream, version, json) = sql::snapshot_row(kind, state)?;
+        self.0.execute(sql::WRITE_SNAPSHOT, &[&kind, &stream, &version, &json])?;
+        Ok(())
+    }
 }

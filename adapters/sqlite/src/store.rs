@@ -2,9 +2,9 @@
 
 use customer_care::host::AppendError;
 use customer_care::{Aggregate, CommandId, Commit};
-use customer_care_storage::codec::{check_batch, decode_commit, decode_snapshot, encode, rebuild};
+use customer_care_storage::codec::{check_batch, decode_commit, decode_snapshot, encode};
 use customer_care_storage::{
-    CommitOf, Engine, OutboxEntry, OutboxKey, RowError, Store, Tracking, version_from_sql, version_to_sql,
+    CommitOf, Engine, OutboxEntry, OutboxKey, RowError, Rows as _, Store, blocking, version_from_sql, version_to_sql,
 };
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 use serde::Serialize;
@@ -20,12 +20,12 @@ use crate::error::StoreError;
 /// - [`CommitStore`](customer_care::host::CommitStore): append with the expected version (checked inside a `BEGIN IMMEDIATE` transaction), unique
 ///   `(stream, version)` and `(stream, command id)`, load after a version, find a command. Passes
 ///   [`check_store`](customer_care::host::conformance::check_store).
-/// - Snapshots: [`save_snapshot`](Self::save_snapshot), [`load_state`](Self::load_state) (the snapshot plus
+/// - Snapshots: [`save_snapshot`](Store::save_snapshot), [`load_state`](Store::load_state) (the snapshot plus
 ///   the commits after it).
-/// - The outbox: [`with_effects`](Self::with_effects) writes each commit's effects in its transaction; drain
+/// - The outbox: [`with_effects`](Store::with_effects) writes each commit's effects in its transaction; drain
 ///   them with [`Database::outbox`].
-/// - Deadlines: [`with_deadlines`](Self::with_deadlines) stores the stream's `next_deadline()` with each commit;
-///   [`due`](Self::due) lists the streams due at or before a time, from an index.
+/// - Deadlines: [`with_deadlines`](Store::with_deadlines) stores the stream's `next_deadline()` with each commit;
+///   [`due`](Store::due) lists the streams due at or before a time, from an index.
 ///
 /// An append is one transaction: the commits, their effects, the stream's head version and deadline, and a
 /// snapshot when one is due are all written, or none is (a process killed mid-append leaves the file as it was).
@@ -64,7 +64,7 @@ impl Engine for Database {
         stream: Uuid,
         after: u64,
     ) -> Result<Vec<Commit<C, E>>, StoreError> {
-        read_commits(self.connection(), kind, stream, after, u64::MAX)
+        blocking(Rows(self.connection()).commits_between(kind, stream, after, u64::MAX))
     }
 
     fn find_command<C: DeserializeOwned, E: DeserializeOwned>(
@@ -135,34 +135,19 @@ impl Engine for Database {
                 .execute(params![kind, key, version, seq, effect])?;
             }
         }
-        let mut after = None;
-        let mut due_at = None;
-        if let Some(tracking) = &mut options.tracking {
-            let mut state = match tracking.take(stream, expected) {
-                Some(cached) => cached,
-                None => state_at(&tx, kind, stream, expected, tracking)?,
-            };
-            let advanced = tracking.advance(&mut state, commits);
-            if advanced.snapshot {
-                write_snapshot(&tx, kind, &state)?;
-            }
-            due_at = advanced.due_at;
-            after = Some(state);
-        }
+        let tracked = blocking(options.track(&mut Rows(&tx), kind, stream, expected, commits))?;
         tx.prepare_cached(
             "INSERT INTO streams (kind, stream, version, due_at) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (kind, stream) DO UPDATE SET version = excluded.version, due_at = excluded.due_at",
         )?
-        .execute(params![kind, key, version_to_sql(kind, stream, last.version)?, due_at])?;
+        .execute(params![kind, key, version_to_sql(kind, stream, last.version)?, tracked.due_at])?;
         tx.commit()?;
-        if let (Some(tracking), Some(state)) = (&mut options.tracking, after) {
-            tracking.keep(state);
-        }
+        options.keep(tracked);
         Ok(Ok(()))
     }
 
     fn save_snapshot<A: Aggregate + Serialize>(&self, kind: &str, state: &A) -> Result<(), StoreError> {
-        write_snapshot(self.connection(), kind, state)
+        blocking(Rows(self.connection()).put_snapshot(kind, state))
     }
 
     fn load_snapshot<A: Aggregate + DeserializeOwned>(
@@ -170,7 +155,7 @@ impl Engine for Database {
         kind: &str,
         stream: Uuid,
     ) -> Result<Option<A>, StoreError> {
-        read_snapshot(self.connection(), kind, stream, u64::MAX)
+        blocking(Rows(self.connection()).snapshot_at(kind, stream, u64::MAX))
     }
 
     fn due_rows(&self, kind: &str, until: i64, limit: i64) -> Result<Vec<(Uuid, i64, i64)>, StoreError> {
@@ -271,84 +256,69 @@ fn head(conn: &rusqlite::Connection, kind: &str, stream: Uuid) -> Result<u64, St
     Ok(head.map_or(Ok(0), |v| version_from_sql("streams", kind, stream, v))?)
 }
 
-/// The state of `stream` at `version`: its latest snapshot at or before `version` (else the empty aggregate),
-/// then the commits after it.
-fn state_at<A>(
-    tx: &Transaction<'_>,
-    kind: &'static str,
-    stream: Uuid,
-    version: u64,
-    tracking: &Tracking<A>,
-) -> Result<A, StoreError>
-where
-    A: Aggregate + DeserializeOwned,
-    A::Command: DeserializeOwned,
-    A::Event: DeserializeOwned,
-{
-    let base = match read_snapshot(tx, kind, stream, version)? {
-        Some(snapshot) => snapshot,
-        None => tracking.empty(kind, stream)?,
-    };
-    let tail = read_commits::<A::Command, A::Event>(tx, kind, stream, base.version(), version)?;
-    Ok(rebuild(kind, base, &tail)?)
-}
+/// The connection (inside an append's transaction, or on its own) as the store reads and writes streams'
+/// commits and snapshots.
+struct Rows<'a>(&'a rusqlite::Connection);
 
-/// The commits of `stream` with `after < version <= until`, in order.
-pub(crate) fn read_commits<C: DeserializeOwned, E: DeserializeOwned>(
-    conn: &rusqlite::Connection,
-    kind: &str,
-    stream: Uuid,
-    after: u64,
-    until: u64,
-) -> Result<Vec<Commit<C, E>>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT version, body FROM commits WHERE kind = ?1 AND stream = ?2 AND version > ?3 AND version <= ?4
-         ORDER BY version",
-    )?;
-    let after = i64::try_from(after).unwrap_or(i64::MAX);
-    let until = i64::try_from(until).unwrap_or(i64::MAX);
-    let rows = stmt.query_map(params![kind, stream.as_bytes().as_slice(), after, until], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
-    })?;
-    let mut commits = Vec::new();
-    for row in rows {
-        let (version, body) = row?;
-        commits.push(decode_commit(kind, stream, version, &body)?);
+impl customer_care_storage::Rows for Rows<'_> {
+    type Error = StoreError;
+
+    async fn snapshot_at<A: Aggregate + DeserializeOwned>(
+        &mut self,
+        kind: &str,
+        stream: Uuid,
+        until: u64,
+    ) -> Result<Option<A>, StoreError> {
+        let row: Option<(i64, String)> = self
+            .0
+            .prepare_cached("SELECT version, state FROM snapshots WHERE kind = ?1 AND stream = ?2 AND version <= ?3")?
+            .query_row(params![kind, stream.as_bytes().as_slice(), i64::try_from(until).unwrap_or(i64::MAX)], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        let Some((version, state)) = row else { return Ok(None) };
+        Ok(Some(decode_snapshot(kind, stream, version, &state)?))
     }
-    Ok(commits)
-}
 
-/// The latest snapshot of `stream` at or before `until`.
-fn read_snapshot<A: Aggregate + DeserializeOwned>(
-    conn: &rusqlite::Connection,
-    kind: &str,
-    stream: Uuid,
-    until: u64,
-) -> Result<Option<A>, StoreError> {
-    let row: Option<(i64, String)> = conn
-        .prepare_cached("SELECT version, state FROM snapshots WHERE kind = ?1 AND stream = ?2 AND version <= ?3")?
-        .query_row(params![kind, stream.as_bytes().as_slice(), i64::try_from(until).unwrap_or(i64::MAX)], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .optional()?;
-    let Some((version, state)) = row else { return Ok(None) };
-    Ok(Some(decode_snapshot(kind, stream, version, &state)?))
-}
+    async fn commits_between<C: DeserializeOwned, E: DeserializeOwned>(
+        &mut self,
+        kind: &str,
+        stream: Uuid,
+        after: u64,
+        until: u64,
+    ) -> Result<Vec<Commit<C, E>>, StoreError> {
+        let mut stmt = self.0.prepare_cached(
+            "SELECT version, body FROM commits WHERE kind = ?1 AND stream = ?2 AND version > ?3 AND version <= ?4
+         ORDER BY version",
+        )?;
+        let after = i64::try_from(after).unwrap_or(i64::MAX);
+        let until = i64::try_from(until).unwrap_or(i64::MAX);
+        let rows = stmt.query_map(params![kind, stream.as_bytes().as_slice(), after, until], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+        })?;
+        let mut commits = Vec::new();
+        for row in rows {
+            let (version, body) = row?;
+            commits.push(decode_commit(kind, stream, version, &body)?);
+        }
+        Ok(commits)
+    }
 
-/// Writes `state` as its stream's snapshot unless a newer one is stored (one statement: on its own, or inside the
-/// caller's transaction).
-fn write_snapshot<A: Aggregate + Serialize>(
-    conn: &rusqlite::Connection,
-    kind: &str,
-    state: &A,
-) -> Result<(), StoreError> {
-    let stream = state.stream_id();
-    let json = encode("snapshot", kind, stream, state)?;
-    conn.prepare_cached(
-        "INSERT INTO snapshots (kind, stream, version, state) VALUES (?1, ?2, ?3, ?4)
+    async fn put_snapshot<A: Aggregate + Serialize>(&mut self, kind: &str, state: &A) -> Result<(), StoreError> {
+        let stream = state.stream_id();
+        let json = encode("snapshot", kind, stream, state)?;
+        self.0
+            .prepare_cached(
+                "INSERT INTO snapshots (kind, stream, version, state) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (kind, stream) DO UPDATE SET version = excluded.version, state = excluded.state
          WHERE excluded.version > snapshots.version",
-    )?
-    .execute(params![kind, stream.as_bytes().as_slice(), version_to_sql(kind, stream, state.version())?, json])?;
-    Ok(())
+            )?
+            .execute(params![
+                kind,
+                stream.as_bytes().as_slice(),
+                version_to_sql(kind, stream, state.version())?,
+                json
+            ])?;
+        Ok(())
+    }
 }

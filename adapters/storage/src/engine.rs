@@ -44,6 +44,106 @@ impl<A: Aggregate> fmt::Debug for Options<A> {
     }
 }
 
+/// The reads and the write the deadline tracking does inside an append's transaction
+/// ([`Options::track`]). `async` so that one tracking serves blocking and async engines: a blocking engine's
+/// futures are ready when first polled ([`blocking`]).
+#[allow(async_fn_in_trait, reason = "implemented by the adapters, awaited only by Options::track")]
+pub trait Rows {
+    /// The engine's error.
+    type Error: From<RowError>;
+
+    /// The stream's latest snapshot at or before `until`.
+    async fn snapshot_at<A: Aggregate + DeserializeOwned>(
+        &mut self,
+        kind: &str,
+        stream: Uuid,
+        until: u64,
+    ) -> Result<Option<A>, Self::Error>;
+
+    /// The commits with `after < version <= until`, in order.
+    async fn commits_between<C: DeserializeOwned, E: DeserializeOwned>(
+        &mut self,
+        kind: &str,
+        stream: Uuid,
+        after: u64,
+        until: u64,
+    ) -> Result<Vec<Commit<C, E>>, Self::Error>;
+
+    /// Writes `state` as its stream's snapshot unless a newer one is stored.
+    async fn put_snapshot<A: Aggregate + Serialize>(&mut self, kind: &str, state: &A) -> Result<(), Self::Error>;
+}
+
+/// What the tracking of one append gives: the deadline to store with the head, and the state to keep once the
+/// transaction commits ([`Options::keep`]).
+#[derive(Debug)]
+pub struct Tracked<A> {
+    /// The stream's next deadline, microseconds rounded up (`None`: no deadline, or no tracking).
+    pub due_at: Option<i64>,
+    state: Option<A>,
+}
+
+impl<A: Aggregate> Options<A> {
+    /// The deadline tracking of an append, inside its transaction: the stream's state at `expected` (cached, or
+    /// rebuilt from the latest snapshot at or before it and the commits after), `commits` applied, a snapshot
+    /// written through `rows` when one is due.
+    ///
+    /// # Errors
+    ///
+    /// The engine's; [`RowError::Rebuild`] or [`RowError::Corrupt`] when the stream cannot be rebuilt.
+    pub async fn track<R: Rows>(
+        &mut self,
+        rows: &mut R,
+        kind: &str,
+        stream: Uuid,
+        expected: u64,
+        commits: &[CommitOf<A>],
+    ) -> Result<Tracked<A>, R::Error>
+    where
+        A: Serialize + DeserializeOwned,
+        A::Command: DeserializeOwned,
+        A::Event: DeserializeOwned,
+    {
+        let Some(tracking) = &mut self.tracking else { return Ok(Tracked { due_at: None, state: None }) };
+        let mut state = match tracking.take(stream, expected) {
+            Some(cached) => cached,
+            None => {
+                let base = match rows.snapshot_at(kind, stream, expected).await? {
+                    Some(snapshot) => snapshot,
+                    None => tracking.empty(kind, stream)?,
+                };
+                let tail = rows.commits_between::<A::Command, A::Event>(kind, stream, base.version(), expected).await?;
+                rebuild(kind, base, &tail)?
+            }
+        };
+        let advanced = tracking.advance(&mut state, commits);
+        if advanced.snapshot {
+            rows.put_snapshot(kind, &state).await?;
+        }
+        Ok(Tracked { due_at: advanced.due_at, state: Some(state) })
+    }
+
+    /// Keeps the tracked state once its append is committed.
+    pub fn keep(&mut self, tracked: Tracked<A>) {
+        if let (Some(tracking), Some(state)) = (&mut self.tracking, tracked.state) {
+            tracking.keep(state);
+        }
+    }
+}
+
+/// The output of a blocking engine's future: its [`Rows`] calls, and [`Options::track`] over them, return when
+/// first polled, so a blocking adapter runs them without a runtime.
+///
+/// # Errors
+///
+/// The future's; [`RowError::Pending`] if it waits (an async engine's: await it instead).
+pub fn blocking<T, E: From<RowError>>(future: impl Future<Output = Result<T, E>>) -> Result<T, E> {
+    let mut future = std::pin::pin!(future);
+    match future.as_mut().poll(&mut std::task::Context::from_waker(std::task::Waker::noop())) {
+        std::task::Poll::Ready(output) => output,
+        std::task::Poll::Pending => Err(RowError::Pending.into()),
+    }
+}
+
 /// One connection to one database, as an adapter drives it: the statements of the schema every adapter shares
 /// (`streams`, `commits`, `snapshots`, `outbox`, see the adapters' `migrations/`). Rows are keyed by
 /// `(kind, stream)`; instants are microseconds since the epoch ([`to_micros_ceil`]).

@@ -19,9 +19,11 @@ mod engine;
 mod error;
 mod outbox;
 mod schedule;
+#[cfg(feature = "testkit")]
+pub mod testkit;
 mod tracking;
 
-pub use engine::{CommitOf, Effects, Engine, Options, Store, due_from_row};
+pub use engine::{CommitOf, Effects, Engine, Options, Rows, Store, Tracked, blocking, due_from_row};
 pub use error::{RowError, version_from_sql, version_to_sql};
 pub use outbox::{Drained, Outbox, OutboxEntry, OutboxKey, drain};
 pub use schedule::{Due, from_micros, to_micros_ceil};

@@ -10,4 +10,3 @@ mod conformance;
 mod crash;
 mod deadlines;
 mod errors;
-mod outbox;
