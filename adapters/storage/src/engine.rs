@@ -82,6 +82,13 @@ pub struct Tracked<A> {
     state: Option<A>,
 }
 
+impl<A> Default for Tracked<A> {
+    /// Nothing tracked: no deadline, no state to keep.
+    fn default() -> Self {
+        Self { due_at: None, state: None }
+    }
+}
+
 impl<A: Aggregate> Options<A> {
     /// The deadline tracking of an append, inside its transaction: the stream's state at `expected` (cached, or
     /// rebuilt from the latest snapshot at or before it and the commits after), `commits` applied, a snapshot
@@ -103,7 +110,7 @@ impl<A: Aggregate> Options<A> {
         A::Command: DeserializeOwned,
         A::Event: DeserializeOwned,
     {
-        let Some(tracking) = &mut self.tracking else { return Ok(Tracked { due_at: None, state: None }) };
+        let Some(tracking) = &mut self.tracking else { return Ok(Tracked::default()) };
         let mut state = match tracking.take(stream, expected) {
             Some(cached) => cached,
             None => {
@@ -316,6 +323,11 @@ impl<A: Aggregate, D> Store<A, D> {
         Self { db, kind, options: Options::default() }
     }
 
+    /// The database, the kind and the options, for an engine's append.
+    pub(crate) const fn parts(&mut self) -> (&D, &'static str, &mut Options<A>) {
+        (&self.db, self.kind, &mut self.options)
+    }
+
     /// The kind name the streams are stored under.
     pub const fn kind(&self) -> &'static str {
         self.kind
@@ -412,7 +424,7 @@ pub fn due_from_row(kind: &str, (stream, due_at, version): (Uuid, i64, i64)) -> 
     Ok(Due { stream, due_at, version: version_from_sql("streams", kind, stream, version)? })
 }
 
-fn micros_to_due(kind: &str, stream: Uuid, version: i64, micros: i64) -> Result<DateTime<Utc>, RowError> {
+pub(crate) fn micros_to_due(kind: &str, stream: Uuid, version: i64, micros: i64) -> Result<DateTime<Utc>, RowError> {
     from_micros(micros).ok_or_else(|| RowError::Corrupt {
         table: "streams",
         kind: kind.to_owned(),

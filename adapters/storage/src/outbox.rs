@@ -20,7 +20,7 @@ use crate::schedule::to_micros_ceil;
 /// let key = OutboxKey { kind: "wallet".into(), stream: uuid::Uuid::from_u128(7), version: 12, seq: 0 };
 /// assert_eq!(key.to_string(), "wallet/00000000-0000-0000-0000-000000000007/12/0");
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct OutboxKey {
     /// The aggregate kind.
     pub kind: String,
@@ -101,26 +101,63 @@ pub fn drain<D: fmt::Display, E>(
     mut deliver: impl FnMut(&OutboxEntry) -> Result<(), D>,
     mut mark: impl FnMut(&OutboxKey) -> Result<bool, E>,
 ) -> Result<Drained, E> {
-    let mut drained = Drained::default();
-    let mut blocked: BTreeSet<(String, Uuid)> = BTreeSet::new();
+    let mut drain = Draining::default();
     for entry in pending {
-        let stream = (entry.key.kind.clone(), entry.key.stream);
-        if blocked.contains(&stream) {
-            drained.held_back += 1;
-            continue;
-        }
-        match deliver(&entry) {
-            Ok(()) => {
-                mark(&entry.key)?;
-                drained.delivered += 1;
-            }
-            Err(e) => {
-                drained.failed.push((entry.key, e.to_string()));
-                blocked.insert(stream);
+        if drain.admits(&entry) {
+            let delivered = deliver(&entry);
+            if drain.delivered(entry, delivered) {
+                mark(&drain.last)?;
             }
         }
     }
-    Ok(drained)
+    Ok(drain.finish())
+}
+
+/// The bookkeeping of one drain, blocking or async: which streams are held back, what was delivered.
+#[derive(Debug, Default)]
+pub struct Draining {
+    drained: Drained,
+    blocked: BTreeSet<(String, Uuid)>,
+    last: OutboxKey,
+}
+
+impl Draining {
+    /// Whether `entry` may be handed out (its stream has no refused entry in this drain); counts it held back if
+    /// not.
+    pub fn admits(&mut self, entry: &OutboxEntry) -> bool {
+        let admitted = !self.blocked.contains(&(entry.key.kind.clone(), entry.key.stream));
+        if !admitted {
+            self.drained.held_back += 1;
+        }
+        admitted
+    }
+
+    /// Records what the deliverer said of `entry`; `true` when it was delivered, and is then to be marked done
+    /// ([`last`](Self::last) is its key).
+    pub fn delivered<D: fmt::Display>(&mut self, entry: OutboxEntry, result: Result<(), D>) -> bool {
+        match result {
+            Ok(()) => {
+                self.drained.delivered += 1;
+                self.last = entry.key;
+                true
+            }
+            Err(e) => {
+                self.blocked.insert((entry.key.kind.clone(), entry.key.stream));
+                self.drained.failed.push((entry.key, e.to_string()));
+                false
+            }
+        }
+    }
+
+    /// The key of the entry delivered last.
+    pub const fn last(&self) -> &OutboxKey {
+        &self.last
+    }
+
+    /// What the drain did.
+    pub fn finish(self) -> Drained {
+        self.drained
+    }
 }
 
 /// The outbox of a database: every kind's effects (see [`Store::with_effects`](crate::Store::with_effects)).
@@ -135,12 +172,19 @@ pub struct Outbox<D> {
     db: D,
 }
 
-impl<D: Engine> Outbox<D> {
+impl<D> Outbox<D> {
     /// The outbox of `db`.
     pub const fn new(db: D) -> Self {
         Self { db }
     }
 
+    /// The database.
+    pub const fn database(&self) -> &D {
+        &self.db
+    }
+}
+
+impl<D: Engine> Outbox<D> {
     /// Up to `limit` pending entries, oldest first.
     ///
     /// # Errors
