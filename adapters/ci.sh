@@ -38,7 +38,7 @@ if [ -d adapters/postgres ]; then
 fi
 
 step "cargo test (every adapter; PostgreSQL tests must not skip)"
-cargo test "${packages[@]}"
+cargo test --all-features "${packages[@]}"
 
 step "adapter examples"
 for example in adapters/*/examples/*.rs; do

@@ -53,6 +53,8 @@
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
 
+#[cfg(feature = "tokio")]
+mod async_db;
 mod database;
 mod error;
 mod outbox;
@@ -61,7 +63,12 @@ mod store;
 
 /// The PostgreSQL driver this crate is built on, for the host's own tables on [`Database::client`].
 pub use postgres;
+/// The async driver, for the host's own tables on [`AsyncDatabase::client`] (feature `tokio`).
+#[cfg(feature = "tokio")]
+pub use tokio_postgres;
 
+#[cfg(feature = "tokio")]
+pub use async_db::{AsyncDatabase, AsyncPostgresStore};
 pub use customer_care_storage::{CommitOf, Drained, Due, Effects, Engine, OutboxEntry, OutboxKey, RowError, Store};
 pub use database::Database;
 pub use error::StoreError;

@@ -274,14 +274,22 @@ pub trait Engine: Clone + fmt::Debug {
     ///
     /// [`RowError::UnknownTable`] for another name; the engine's.
     fn count(&self, table: &str) -> Result<u64, Self::Error> {
-        let sql = match table {
-            "streams" => "SELECT COUNT(*) FROM streams",
-            "commits" => "SELECT COUNT(*) FROM commits",
-            "snapshots" => "SELECT COUNT(*) FROM snapshots",
-            "outbox" => "SELECT COUNT(*) FROM outbox",
-            other => return Err(RowError::UnknownTable(other.to_owned()).into()),
-        };
-        Ok(u64::try_from(self.scalar(sql)?).unwrap_or(0))
+        Ok(u64::try_from(self.scalar(count_sql(table)?)?).unwrap_or(0))
+    }
+}
+
+/// The statement counting the rows of one of the shared tables (`streams`, `commits`, `snapshots`, `outbox`).
+///
+/// # Errors
+///
+/// [`RowError::UnknownTable`] for another name.
+pub fn count_sql(table: &str) -> Result<&'static str, RowError> {
+    match table {
+        "streams" => Ok("SELECT COUNT(*) FROM streams"),
+        "commits" => Ok("SELECT COUNT(*) FROM commits"),
+        "snapshots" => Ok("SELECT COUNT(*) FROM snapshots"),
+        "outbox" => Ok("SELECT COUNT(*) FROM outbox"),
+        other => Err(RowError::UnknownTable(other.to_owned())),
     }
 }
 

@@ -2,7 +2,7 @@
 //! [`Harness`] for its database and calls [`scenarios!`](crate::scenarios) (and [`bench_submit`] in its bench).
 //!
 //! The scenarios drive loyalty points accounts (rolling one-month expiry) and customers through
-//! [`Store`](crate::Store) and [`Outbox`](crate::Outbox) and assert what the adapter must hold: the
+//! [`Store`] and [`Outbox`](crate::Outbox) and assert what the adapter must hold: the
 //! conformance kit, kinds kept apart, snapshots, the outbox (in order per stream, at least once, nothing from a
 //! refused append, housekeeping), deadlines (a scheduler loop over thousands of accounts, cold caches), typed
 //! errors for damaged rows. They panic on a failure, as tests do.
@@ -129,7 +129,7 @@ pub const fn bonus(points: i64) -> PointsCommand {
 }
 
 /// Points streams with deadlines, under kind `points`.
-pub fn points_store<D: Engine>(db: &D) -> Store<PointsAccount, D> {
+pub fn points_store<D: Clone>(db: &D) -> Store<PointsAccount, D> {
     Store::new(db.clone(), "points")
         .with_deadlines(|id| AccountId::new(id).ok().map(PointsAccount::new), PointsAccount::next_deadline)
 }
