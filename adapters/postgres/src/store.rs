@@ -17,9 +17,9 @@ use crate::sql::{self, Exec, Params, Via};
 
 /// The streams of one aggregate type `A` in a [`Database`], under the kind name given to [`Database::store`].
 ///
-/// - [`CommitStore`](customer_care::host::CommitStore): append with the expected version (checked under a row lock on the stream inside the
-///   transaction), unique `(stream, version)` and `(stream, command id)`, load after a version, find a command.
-///   Passes [`check_store`](customer_care::host::conformance::check_store).
+/// - [`CommitStore`](customer_care::host::CommitStore): append with the expected version (checked under a row
+///   lock on the stream inside the transaction), unique `(stream, version)` and `(stream, command id)`, load after
+///   a version, find a command. Passes [`check_store`](customer_care::host::conformance::check_store).
 /// - Snapshots: [`save_snapshot`](Store::save_snapshot), [`load_state`](Store::load_state).
 /// - The outbox: [`with_effects`](Store::with_effects); drain with [`Database::outbox`].
 /// - Deadlines: [`with_deadlines`](Store::with_deadlines) and [`due`](Store::due).

@@ -2,12 +2,14 @@
 
 use crate::database::Database;
 
-/// The outbox of a [`Database`]: every kind's effects (see [`Store::with_effects`](customer_care_storage::Store::with_effects)).
+/// The outbox of a [`Database`]: every kind's effects (see
+/// [`Store::with_effects`](customer_care_storage::Store::with_effects)).
 ///
 /// Delivery is at least once: an entry stays pending until marked done, so a deliverer that dies between sending
-/// and [`mark_done`](customer_care_storage::Outbox::mark_done) sends it again (deduplicate on [`OutboxKey`](crate::OutboxKey)). Run one deliverer per
-/// database (per shard) to keep each stream's effects in order. Delivered entries stay until
-/// [`delete_done`](customer_care_storage::Outbox::delete_done) removes those done before a given instant.
+/// and [`mark_done`](customer_care_storage::Outbox::mark_done) sends it again (deduplicate on
+/// [`OutboxKey`](crate::OutboxKey)). Run one deliverer per database (per shard) to keep each stream's effects in
+/// order. Delivered entries stay until [`delete_done`](customer_care_storage::Outbox::delete_done) removes those
+/// done before a given instant.
 ///
 /// ```
 /// use customer_care::customer::{Customer, CustomerCommand, NewProfile};
