@@ -156,7 +156,8 @@ pub(crate) fn bfgs<const N: usize>(
     Err(Failure { iterations: max_iterations, reason: "iteration limit reached".into(), last: Some(x.to_vec()) })
 }
 
-/// Central-difference gradient of a scalar function.
+/// Central-difference gradient of a scalar function (the tests check analytic gradients with it).
+#[cfg(test)]
 pub(crate) fn numeric_gradient<const N: usize>(
     f: &mut dyn FnMut(&[f64; N]) -> Option<f64>,
     x: &[f64; N],
