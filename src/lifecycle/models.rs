@@ -11,8 +11,9 @@
 //!
 //! Fitting maximises the full log-likelihood (including the Gamma-function constants, in the data's time unit) over
 //! the logarithms of the parameters with a deterministic BFGS from a fixed, data-scaled start; the gradient is
-//! analytic for every model (for Pareto/NBD the derivatives of its hypergeometric terms come from their own series). Standard errors come from the inverse of
-//! the Hessian at the optimum (delta method). A fit that does not converge is an error.
+//! analytic for every model (for Pareto/NBD the derivatives of its hypergeometric terms come from their own
+//! series). Standard errors come from the inverse of the Hessian at the optimum (delta method). A fit that does not
+//! converge is an error.
 //!
 //! Some data have no interior maximum: when every customer seems to drop out at the same rate, the BG family's
 //! a and b grow without bound together (the Beta distribution of the drop-out probability shrinks to a point).
