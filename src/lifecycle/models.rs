@@ -433,6 +433,43 @@ mod tests {
     }
 
     #[test]
+    fn newton_and_bfgs_find_the_same_cdnow_optimum() {
+        // The CDNOW calibration summaries (Fader, Hardie & Lee 2005; published BG/NBD estimates r 0.243, α 4.414,
+        // a 0.793, b 2.426): the Newton fit lands where BFGS does, to the precision of BFGS's stopping rule.
+        let rows: Vec<CustomerSummary> = include_str!("../../tests/data/cdnow_customers_summary.csv")
+            .lines()
+            .skip(1)
+            .map(|l| {
+                let f: Vec<&str> = l.split(',').collect();
+                week(f[1].parse().unwrap(), f[2].parse().unwrap(), f[3].parse().unwrap())
+            })
+            .collect();
+        let data = FitData::from_summaries(&rows).unwrap();
+        for modified in [false, true] {
+            let fit = || Fit {
+                model: "test",
+                names: ["r", "alpha", "a", "b"],
+                time_scales: [false, true, false, false],
+                start: [1.0, scale_start(&data), 1.0, 1.0],
+            };
+            let options = FitOptions::default();
+            let mut with_hessian = |phi: &[f64; 4]| bg_family_nll(phi, &data, modified);
+            let (newton, report) = fit_model_newton(fit(), &data, 1e-9, &options, &mut with_hessian).unwrap();
+            let mut gradient = |phi: &[f64; 4]| bg_family_nll(phi, &data, modified).map(|(v, g, _)| (v, g));
+            let (bfgs, reference) = fit::fit_model(fit(), &data, 1e-9, &options, &mut gradient).unwrap();
+            for (n, b) in newton.iter().zip(&bfgs) {
+                assert!((n - b).abs() <= 1e-5 * b, "Newton {newton:?}, BFGS {bfgs:?}");
+            }
+            assert!(report.log_likelihood >= reference.log_likelihood - 1e-9);
+            assert!(report.iterations < reference.iterations, "{} vs {}", report.iterations, reference.iterations);
+            if !modified {
+                let published = [0.243, 4.414, 0.793, 2.426];
+                assert!(newton.iter().zip(&published).all(|(v, p)| (v - p).abs() <= 5e-4), "{newton:?}");
+            }
+        }
+    }
+
+    #[test]
     fn hard_cases_stay_finite() {
         let bg = BgNbd::new(0.5, 3.0, 0.3, 0.4, TimeUnit::Week).unwrap(); // a + b < 1
         let at_one = BgNbd::new(0.5, 3.0, 1.0, 2.0, TimeUnit::Week).unwrap(); // a = 1
