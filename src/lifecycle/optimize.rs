@@ -163,13 +163,14 @@ pub(crate) type ObjectiveWithHessian<'a, const N: usize> =
 /// Minimises `f` from `x0` by Newton's method with the exact Hessian, damped as Levenberg–Marquardt where the
 /// Hessian is not positive definite (H + λ·diag scaling, λ raised tenfold until it is), with the step capped and
 /// backtracked as in [`bfgs`]. Same convergence test and outcomes as [`bfgs`]; near the optimum it converges
-/// quadratically, so a fit takes a handful of evaluations instead of dozens.
+/// quadratically, so a fit takes a handful of evaluations instead of dozens. Returns the Hessian at the minimum
+/// too.
 pub(crate) fn newton<const N: usize>(
     f: &mut ObjectiveWithHessian<'_, N>,
     x0: [f64; N],
     gtol: f64,
     max_iterations: u32,
-) -> Result<Minimum<N>, Failure> {
+) -> Result<(Minimum<N>, [[f64; N]; N]), Failure> {
     let finite = |v: f64, g: &[f64; N], h: &[[f64; N]; N]| {
         v.is_finite() && g.iter().all(|c| c.is_finite()) && h.iter().flatten().all(|c| c.is_finite())
     };
@@ -179,7 +180,7 @@ pub(crate) fn newton<const N: usize>(
     let mut x = x0;
     for iteration in 0..max_iterations {
         if max_abs(&g) <= gtol * (1.0 + fx.abs()) {
-            return Ok(Minimum { x, value: fx, iterations: iteration, stop: Stop::Gradient });
+            return Ok((Minimum { x, value: fx, iterations: iteration, stop: Stop::Gradient }, h));
         }
         let d = newton_direction(&h, &g);
         let slope = dot(&g, &d);
@@ -202,14 +203,14 @@ pub(crate) fn newton<const N: usize>(
         }
         let Some((xn, fnew, gn, hn)) = accepted else {
             if max_abs(&g) <= 1e3 * gtol * (1.0 + fx.abs()) {
-                return Ok(Minimum { x, value: fx, iterations: iteration, stop: Stop::Stalled });
+                return Ok((Minimum { x, value: fx, iterations: iteration, stop: Stop::Stalled }, h));
             }
             return Err(Failure { iterations: iteration, reason: "line search found no decrease".into(), last: None });
         };
         let improvement = fx - fnew;
         (x, fx, g, h) = (xn, fnew, gn, hn);
         if improvement.abs() <= 1e-16 * (1.0 + fx.abs()) && max_abs(&g) <= 1e3 * gtol * (1.0 + fx.abs()) {
-            return Ok(Minimum { x, value: fx, iterations: iteration + 1, stop: Stop::Stalled });
+            return Ok((Minimum { x, value: fx, iterations: iteration + 1, stop: Stop::Stalled }, h));
         }
     }
     Err(Failure { iterations: max_iterations, reason: "iteration limit reached".into(), last: Some(x.to_vec()) })
@@ -378,12 +379,14 @@ mod tests {
             let h = [[2.0 - 400.0 * (b - 3.0 * a * a), -400.0 * a], [-400.0 * a, 200.0]];
             Some((v, g, h))
         };
-        let m = newton(&mut f, [-1.2, 1.0], 1e-10, 500).unwrap();
+        let (m, h) = newton(&mut f, [-1.2, 1.0], 1e-10, 500).unwrap();
         assert!((m.x[0] - 1.0).abs() < 1e-8 && (m.x[1] - 1.0).abs() < 1e-8, "{:?}", m.x);
+        // The Hessian at (1, 1): [[802, −400], [−400, 200]].
+        assert!((h[0][0] - 802.0).abs() < 1e-4 && (h[0][1] + 400.0).abs() < 1e-4, "{h:?}");
         // Fewer iterations than BFGS needs from the same start (the test above allows it 500).
         assert!(m.iterations < 30, "{}", m.iterations);
         // A start where the Hessian is indefinite (b > a² + 1/200) still converges.
-        let m = newton(&mut f, [0.0, 2.0], 1e-10, 500).unwrap();
+        let (m, _) = newton(&mut f, [0.0, 2.0], 1e-10, 500).unwrap();
         assert!((m.x[0] - 1.0).abs() < 1e-8, "{:?}", m.x);
         let mut nan = |_: &[f64; 1]| None;
         assert_eq!(newton(&mut nan, [0.0], 1e-8, 10).unwrap_err().iterations, 0);

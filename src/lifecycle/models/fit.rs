@@ -456,13 +456,10 @@ pub(super) fn fit_model_newton<const N: usize>(
         Some((value, gradient, hessian))
     };
     let phi0 = fit.start.map(f64::ln);
-    if let Ok(min) = optimize::newton(&mut objective, phi0, gtol, NEWTON_ITERATIONS) {
+    if let Ok((min, hessian)) = optimize::newton(&mut objective, phi0, gtol, NEWTON_ITERATIONS) {
         let theta = min.x.map(f64::exp);
         let inside = theta.iter().all(|v| (MIN_PARAMETER..=MAX_PARAMETER).contains(v));
-        if inside
-            && let Some((_, _, hessian)) = objective(&min.x)
-            && let Ok(found) = finish(&fit, data, options, &penalty, &min, Some(hessian))
-        {
+        if inside && let Ok(found) = finish(&fit, data, options, &penalty, &min, Some(hessian)) {
             return Ok(found);
         }
     }
