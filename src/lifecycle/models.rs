@@ -69,8 +69,9 @@ fn bg_family_nll(phi: &[f64; 4], data: &FitData, modified: bool) -> Option<(f64,
     let table: Vec<(f64, f64)> = times.iter().map(|t| ((alpha + t).ln(), 1.0 / (alpha + t))).collect();
     let mut ll = 0.0;
     let mut g = [0.0; 4];
-    // The Hessian in raw parameters (r, α, a, b), its upper triangle filled per term and mirrored at the end.
-    let mut h = [[0.0f64; 4]; 4];
+    // The Hessian's upper triangle in raw parameters (r, α, a, b), row by row: rr, rα, ra, rb, αα, αa, αb, aa, ab, bb
+    // (ten scalars the compiler keeps in registers).
+    let mut u = [0.0f64; 10];
     let mut current = None;
     let (mut c_x, mut dr_x, mut da_x, mut db_x, mut ln_ratio, mut has_d) = (0.0, 0.0, 0.0, 0.0, 0.0, false);
     let (mut tr_x, mut ta_x, mut tb_x) = (0.0, 0.0, 0.0);
@@ -126,37 +127,45 @@ fn bg_family_nll(phi: &[f64; 4], data: &FitData, modified: bool) -> Option<(f64,
             h_a -= pi * inv_a * inv_a;
             h_b += pi * inv_bx1 * inv_bx1;
             let kw = w * pi * (1.0 - pi);
-            for (i, (row, vi)) in h.iter_mut().zip(&v).enumerate() {
-                for (hij, vj) in row.iter_mut().zip(&v).skip(i) {
-                    *hij += kw * vi * vj;
-                }
-            }
+            let [v0, v1, v2, v3] = v;
+            let (k0, k1, k2, k3) = (kw * v0, kw * v1, kw * v2, kw * v3);
+            u[0] += k0 * v0;
+            u[1] += k0 * v1;
+            u[2] += k0 * v2;
+            u[3] += k0 * v3;
+            u[4] += k1 * v1;
+            u[5] += k1 * v2;
+            u[6] += k1 * v3;
+            u[7] += k2 * v2;
+            u[8] += k2 * v3;
+            u[9] += k3 * v3;
         }
         ll += w * term;
         g[0] += w * gr;
         g[1] += w * ga;
         g[2] += w * gaa;
         g[3] += w * gb;
-        h[0][0] += w * tr_x;
-        h[0][1] += w * h_r_alpha;
-        h[1][1] += w * h_alpha;
-        h[2][2] += w * h_a;
-        h[2][3] += w * ta_x;
-        h[3][3] += w * h_b;
+        u[0] += w * tr_x;
+        u[1] += w * h_r_alpha;
+        u[4] += w * h_alpha;
+        u[7] += w * h_a;
+        u[8] += w * ta_x;
+        u[9] += w * h_b;
     }
     if !ll.is_finite() {
         return None;
     }
     let total = data.customers();
-    h[0][1] += total / alpha;
-    h[1][1] -= total * r / (alpha * alpha);
+    u[1] += total / alpha;
+    u[4] -= total * r / (alpha * alpha);
+    let [u0, u1, u2, u3, u4, u5, u6, u7, u8, u9] = u;
+    let h = [[u0, u1, u2, u3], [u1, u4, u5, u6], [u2, u5, u7, u8], [u3, u6, u8, u9]];
     let theta = [r, alpha, a, b];
     // To log-parameters and to the negative log-likelihood.
     let mut hessian = [[0.0; 4]; 4];
     for (i, row) in hessian.iter_mut().enumerate() {
         for (j, v) in row.iter_mut().enumerate() {
-            let (lo, hi) = (i.min(j), i.max(j));
-            let raw = h.get(lo).and_then(|row| row.get(hi)).copied().unwrap_or(f64::NAN);
+            let raw = h.get(i).and_then(|row| row.get(j)).copied().unwrap_or(f64::NAN);
             let (ti, tj) = (theta.get(i).copied().unwrap_or(f64::NAN), theta.get(j).copied().unwrap_or(f64::NAN));
             let diagonal = if i == j { ti * g.get(i).copied().unwrap_or(f64::NAN) } else { 0.0 };
             *v = -(ti * tj * raw + diagonal);
