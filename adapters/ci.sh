@@ -38,7 +38,29 @@ if [ -d adapters/postgres ]; then
 fi
 
 step "cargo test (every adapter; PostgreSQL tests must not skip)"
-cargo test "${packages[@]}"
+cargo test --all-features "${packages[@]}"
+
+# The tour (examples/tour, built in release by .ci/run's tour step already) on the server: the same year must
+# give the same report as on SQLite, line for line but the `database` line.
+step "the tour on PostgreSQL and on SQLite: the same report"
+tour_dir=$(mktemp -d /tmp/customer-care-tour.XXXXXX)
+tour() { # name, arguments: the report without its `database` line in $tour_dir/name.txt
+  local name=$1
+  shift
+  if ! cargo run -q --release --example tour -- "$@" --fresh >"$tour_dir/$name.out" 2>"$tour_dir/$name.err"; then
+    tail -n 20 "$tour_dir/$name.err"
+    exit 1
+  fi
+  grep -v '^database ' "$tour_dir/$name.out" >"$tour_dir/$name.txt"
+}
+tour sqlite "$tour_dir/tour.db"
+tour postgres --postgres "$CUSTOMER_CARE_PG_URL"
+if ! diff "$tour_dir/sqlite.txt" "$tour_dir/postgres.txt"; then
+  echo "the tour's report on PostgreSQL differs from SQLite's"
+  exit 1
+fi
+echo "same report ($(wc -l <"$tour_dir/sqlite.txt") lines)"
+rm -rf "$tour_dir"
 
 step "adapter examples"
 for example in adapters/*/examples/*.rs; do

@@ -49,8 +49,9 @@ use crate::money::MoneyError;
 use crate::service::ServiceError;
 use crate::stats::StatsError;
 use crate::stats::percentile::PercentileError;
-use crate::stream::{BatchError, StreamError};
+use crate::stream::{BatchError, FormatError, StreamError};
 use crate::wallet::WalletError;
+use crate::wire::WireError;
 
 /// Any error this crate can return.
 #[derive(Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
@@ -96,6 +97,9 @@ pub enum Error {
     /// A display name was rejected.
     #[error(transparent)]
     Locale(#[from] LocaleError),
+    /// Stored JSON (a commit or a snapshot) could not be read.
+    #[error(transparent)]
+    Wire(#[from] WireError),
 }
 
 /// `Debug` prints the message (see the module docs): one impl per error type, here, so the choice is made once.
@@ -135,4 +139,6 @@ debug_is_display!(
     AppendError<S>,
     SubmitError<D, S>,
     ConformanceFailure,
+    WireError,
+    FormatError,
 );

@@ -54,6 +54,8 @@
 //! - [`care`]: the care planner — policies, templates in Vietnamese and English, and plans of due care actions
 //!   that respect consent, quiet hours, caps and gaps, with every skipped action's reason.
 //! - [`host`]: the storage contract, the host loop, an in-memory store and a conformance kit for adapters.
+//! - [`wire`]: reading stored commits and snapshots of every format: each says the format it was written in, older
+//!   ones are upcast on load, newer ones refused, never misread.
 //! - [`error`]: one error enum per domain, wrapped by [`Error`].
 //!
 //! # The sans-I/O contract
@@ -116,6 +118,7 @@ pub mod stats;
 pub mod stream;
 mod text;
 pub mod wallet;
+pub mod wire;
 
 // The crates this crate's public API speaks in, so a host always uses the same versions.
 pub use chrono;
@@ -136,3 +139,4 @@ pub use money::{Currency, Money, MoneyError, Rounding};
 pub use stats::{ConfidenceLevel, Estimate, StatsError};
 pub use stream::{Aggregate, Command, Commit, Decision, StreamError};
 pub use wallet::{StoredValueAccount, StoredValueProgram, WalletCommand, WalletError, WalletEvent};
+pub use wire::WireError;

@@ -30,6 +30,14 @@
 //! [`decide_batch`] decides a list of commands for one aggregate all-or-nothing: either every command is accepted
 //! (or is a duplicate) and the host appends all resulting commits in one atomic write, or the first rejection is
 //! returned with its index and nothing is to be written.
+//!
+//! # Format version
+//!
+//! Everything stored carries the format it was written in: a [`Commit`] as its `format` field, a snapshot (an
+//! aggregate's state) as the `format` field of its `stream` envelope ([`StreamState`]). Both are written with
+//! [`FORMAT_VERSION`]; JSON without the field is [`FIRST_FORMAT`] (written before the field existed). Plain
+//! deserialization reads the current format only and answers any other with a [`FormatError`] naming both, so
+//! nothing is ever misread: older commits and snapshots are read through [`crate::wire`], which upcasts them.
 
 use std::collections::VecDeque;
 
@@ -43,8 +51,47 @@ use crate::id::CommandId;
 /// How many recent commits an aggregate remembers for duplicate detection.
 pub const IDEMPOTENCY_WINDOW: usize = 128;
 
+/// The format this build writes commits and snapshots in (see `notes/wire-format.md` in the repository).
+///
+/// - 1: the shapes before the format was written down (no `format` field; issue 15's old names).
+/// - 2: `format` in every commit and snapshot; the names of issue 15 (`lot_expired`, `lot_activated`,
+///   `process_due`, the wallet receipt's `*_available` fields).
+pub const FORMAT_VERSION: u32 = 2;
+
+/// The format of stored JSON that has no `format` field.
+pub const FIRST_FORMAT: u32 = 1;
+
+/// Stored JSON in a format this reader does not read directly.
+///
+/// Plain deserialization of a [`Commit`] or a [`StreamState`] answers it for any format but [`FORMAT_VERSION`]:
+/// an older one is to be read through [`crate::wire`] (which upcasts it), a newer one by a newer build.
+#[derive(Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "{what} written in format {found}, this build reads format {current} directly (older formats through \
+     customer_care::wire, newer ones with a newer build)"
+)]
+pub struct FormatError {
+    /// What was read: `commit` or `snapshot`.
+    pub what: &'static str,
+    /// The format the JSON says it was written in.
+    pub found: u32,
+    /// [`FORMAT_VERSION`].
+    pub current: u32,
+}
+
+/// The format of JSON without a `format` field.
+const fn first_format() -> u32 {
+    FIRST_FORMAT
+}
+
+/// `Ok` when `found` is the current format.
+const fn check_format(what: &'static str, found: u32) -> Result<(), FormatError> {
+    if found == FORMAT_VERSION { Ok(()) } else { Err(FormatError { what, found, current: FORMAT_VERSION }) }
+}
+
 /// A command from the host. Time and identity are inputs, never read from the environment.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Command<C> {
     /// Idempotency key, generated and persisted by the host before submission.
     pub id: CommandId,
@@ -64,7 +111,11 @@ impl<C> Command<C> {
 /// One accepted command and the facts it produced.
 ///
 /// The host appends it atomically with `version - 1` as the expected stream version, then applies it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+///
+/// Its JSON is `{"format", "version", "command", "events"}`: `format` is [`FORMAT_VERSION`] when written;
+/// deserializing JSON of another format fails with a [`FormatError`] (read older ones through
+/// [`crate::wire::decode_commit`]). Unknown fields are rejected.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Commit<C, E> {
     /// Stream version after this commit: 1-based and gap-free.
     pub version: u64,
@@ -72,6 +123,41 @@ pub struct Commit<C, E> {
     pub command: Command<C>,
     /// The facts, in order.
     pub events: Vec<E>,
+}
+
+/// A commit as written: the format first.
+#[derive(Serialize)]
+struct CommitOut<'a, C, E> {
+    format: u32,
+    version: u64,
+    command: &'a Command<C>,
+    events: &'a [E],
+}
+
+/// A commit as read: the format (absent: [`FIRST_FORMAT`]) checked before anything else is trusted.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CommitIn<C, E> {
+    #[serde(default = "first_format")]
+    format: u32,
+    version: u64,
+    command: Command<C>,
+    events: Vec<E>,
+}
+
+impl<C: Serialize, E: Serialize> Serialize for Commit<C, E> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        CommitOut { format: FORMAT_VERSION, version: self.version, command: &self.command, events: &self.events }
+            .serialize(serializer)
+    }
+}
+
+impl<'de, C: Deserialize<'de>, E: Deserialize<'de>> Deserialize<'de> for Commit<C, E> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let CommitIn { format, version, command, events } = CommitIn::deserialize(deserializer)?;
+        check_format("commit", format).map_err(serde::de::Error::custom)?;
+        Ok(Self { version, command, events })
+    }
 }
 
 /// The answer to a command.
@@ -132,6 +218,7 @@ pub enum StreamError {
 
 /// A remembered commit: its command id, version and body.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Recorded<C> {
     id: CommandId,
     version: u64,
@@ -142,9 +229,13 @@ struct Recorded<C> {
 /// The envelope's part of an aggregate's state: version, last decision time and the idempotency window.
 ///
 /// Aggregates embed one and call [`check`](Self::check) first in `decide` and [`record`](Self::record) in `apply`.
+///
+/// It carries the snapshot's format: its JSON is `{"format", "version", "last_issued_at", "recent"}`, written with
+/// [`FORMAT_VERSION`]; another format fails to deserialize with a [`FormatError`] (read older snapshots through
+/// [`crate::wire::decode_snapshot`]).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(
-    from = "StreamRepr<C>",
+    try_from = "StreamRepr<C>",
     into = "StreamRepr<C>",
     bound(serialize = "C: Clone + Serialize", deserialize = "C: Deserialize<'de>")
 )]
@@ -169,22 +260,28 @@ fn fingerprint(id: CommandId) -> u32 {
 }
 
 #[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct StreamRepr<C> {
+    #[serde(default = "first_format")]
+    format: u32,
     version: u64,
     last_issued_at: Option<DateTime<Utc>>,
     recent: VecDeque<Recorded<C>>,
 }
 
-impl<C> From<StreamRepr<C>> for StreamState<C> {
-    fn from(r: StreamRepr<C>) -> Self {
+impl<C> TryFrom<StreamRepr<C>> for StreamState<C> {
+    type Error = FormatError;
+
+    fn try_from(r: StreamRepr<C>) -> Result<Self, FormatError> {
+        check_format("snapshot", r.format)?;
         let fingerprints = r.recent.iter().map(|rec| fingerprint(rec.id)).collect();
-        Self { version: r.version, last_issued_at: r.last_issued_at, recent: r.recent, fingerprints }
+        Ok(Self { version: r.version, last_issued_at: r.last_issued_at, recent: r.recent, fingerprints })
     }
 }
 
 impl<C> From<StreamState<C>> for StreamRepr<C> {
     fn from(s: StreamState<C>) -> Self {
-        Self { version: s.version, last_issued_at: s.last_issued_at, recent: s.recent }
+        Self { format: FORMAT_VERSION, version: s.version, last_issued_at: s.last_issued_at, recent: s.recent }
     }
 }
 
@@ -586,6 +683,30 @@ mod tests {
         let err = decide_batch(&c, &(), &[cmd(2, 1, 2), cmd(3, 0, 3)]).unwrap_err();
         assert_eq!(err.index, 1);
         assert_eq!(c.version(), 1);
+    }
+
+    #[test]
+    fn commits_and_snapshots_say_their_format_and_refuse_any_other() {
+        let mut c = Counter::default();
+        let commit = run(&mut c, &cmd(1, 0, 5)).accepted().unwrap();
+        let json = serde_json::to_string(&commit).unwrap();
+        assert!(json.starts_with(r#"{"format":2,"version":1,"#), "{json}");
+        assert_eq!(serde_json::from_str::<Commit<i64, i64>>(&json).unwrap(), commit);
+        let state = serde_json::to_string(&c.stream).unwrap();
+        assert!(state.starts_with(r#"{"format":2,"version":1,"#), "{state}");
+        for (found, commit_json, state_json) in [
+            (1, json.replace(r#""format":2,"#, ""), state.replace(r#""format":2,"#, "")),
+            (3, json.replace(r#""format":2"#, r#""format":3"#), state.replace(r#""format":2"#, r#""format":3"#)),
+        ] {
+            let err = serde_json::from_str::<Commit<i64, i64>>(&commit_json).unwrap_err().to_string();
+            let expected = FormatError { what: "commit", found, current: FORMAT_VERSION }.to_string();
+            assert!(err.starts_with(&expected), "{err}");
+            let err = serde_json::from_str::<StreamState<i64>>(&state_json).unwrap_err().to_string();
+            let expected = FormatError { what: "snapshot", found, current: FORMAT_VERSION }.to_string();
+            assert!(err.starts_with(&expected), "{err}");
+        }
+        let unknown = json.replace(r#""version":1,"#, r#""version":1,"signed_by":"x","#);
+        assert!(serde_json::from_str::<Commit<i64, i64>>(&unknown).unwrap_err().to_string().contains("signed_by"));
     }
 
     #[test]

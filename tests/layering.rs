@@ -46,6 +46,7 @@ const FLOORS: &[(&str, u8)] = &[
     ("lifecycle", 4),
     ("host", 4),
     ("care", 5),
+    ("wire", 5),
     ("error", 6),
     // The crate root: it declares every module and re-exports from all of them, `error::Error` included.
     ("lib", 7),

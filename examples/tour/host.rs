@@ -20,7 +20,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
-use customer_care_sqlite::SqliteStore;
+use customer_care_storage::{Engine, Store};
 
 /// A commit of aggregate `A`.
 pub type CommitOf<A> = Commit<<A as Aggregate>::Command, <A as Aggregate>::Event>;
@@ -37,22 +37,22 @@ pub struct Counts {
 }
 
 /// One aggregate type's streams.
-pub struct Host<A: Aggregate> {
-    store: SqliteStore<A>,
+pub struct Host<A: Aggregate, D> {
+    store: Store<A, D>,
     cache: BTreeMap<Uuid, A>,
     /// What happened so far.
     pub counts: Counts,
 }
 
-impl<A> Host<A>
+impl<A, D: Engine> Host<A, D>
 where
-    A: Aggregate + Serialize + DeserializeOwned,
+    A: Aggregate + customer_care::wire::Upcast + Serialize + DeserializeOwned,
     A::Command: Serialize + DeserializeOwned,
     A::Event: Serialize + DeserializeOwned,
     A::Error: Display,
 {
     /// A host over `store`'s streams.
-    pub fn new(store: SqliteStore<A>) -> Self {
+    pub fn new(store: Store<A, D>) -> Self {
         Self { store, cache: BTreeMap::new(), counts: Counts::default() }
     }
 
@@ -67,7 +67,7 @@ where
     }
 
     /// The store (for counts, the outbox and the deadline index).
-    pub fn store(&self) -> &SqliteStore<A> {
+    pub fn store(&self) -> &Store<A, D> {
         &self.store
     }
 

@@ -24,7 +24,12 @@
 //!
 //! Run with `cargo run --release --example tour [-- path/to/file.db] [--fresh]` (default file:
 //! `customer-care-tour.db` in the temp directory; `--fresh` deletes it first). The progress goes to stderr.
+//!
+//! `--postgres URL` runs the same year on PostgreSQL instead (the `customer-care-postgres` adapter, the tables in
+//! schema `customer_care_tour`; `--fresh` drops that schema first) and prints the same report: only its
+//! `database` line differs.
 
+mod facts;
 mod host;
 mod world;
 
@@ -49,18 +54,36 @@ use customer_care::wallet::LiabilityReport;
 use customer_care::{Currency, Customer, CustomerId, Money, Points};
 use rust_decimal::Decimal;
 
+use customer_care_storage::Engine;
+use facts::Backend;
 use world::{STORES, World, ZONE};
 
 type Result<T> = std::result::Result<T, Box<dyn Error>>;
 
+/// The PostgreSQL schema the tour writes to with `--postgres URL`.
+const PG_SCHEMA: &str = "customer_care_tour";
+
 fn main() -> Result<()> {
     let mut fresh = false;
     let mut path = None;
-    for arg in std::env::args().skip(1) {
+    let mut postgres = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
         match arg.as_str() {
             "--fresh" => fresh = true,
+            "--postgres" => postgres = Some(args.next().ok_or("--postgres takes a URL")?),
             other => path = Some(PathBuf::from(other)),
         }
+    }
+    let again = |e: Box<dyn Error>| format!("{e} (or start again with --fresh)");
+    if let Some(url) = postgres {
+        if fresh {
+            let mut client =
+                customer_care_postgres::postgres::Client::connect(&url, customer_care_postgres::postgres::NoTls)?;
+            client.batch_execute(&format!("DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))?;
+        }
+        let db = customer_care_postgres::Database::connect_in_schema(&url, PG_SCHEMA)?;
+        return run(World::open(db).map_err(again)?, &format!("PostgreSQL, schema {PG_SCHEMA}"));
     }
     let path = path.unwrap_or_else(|| std::env::temp_dir().join("customer-care-tour.db"));
     if fresh {
@@ -70,12 +93,18 @@ fn main() -> Result<()> {
             let _ = std::fs::remove_file(file);
         }
     }
+    let db = customer_care_sqlite::Database::open(&path)?;
+    // A bulk load: fewer, larger checkpoints.
+    db.connection().execute_batch("PRAGMA wal_autocheckpoint = 20000;")?;
+    run(World::open(db).map_err(again)?, &path.display().to_string())
+}
 
-    let mut world = World::open(&path).map_err(|e| format!("{e} (or start again with --fresh)"))?;
+/// The year on `world`'s database, and the report.
+fn run<D: Backend>(mut world: World<D>, database: &str) -> Result<()> {
     world.simulate_year()?;
 
     println!("== Cà Phê Sáng: three stores in Ho Chi Minh City, the year 2026 (simulated, seed {})", world::SEED);
-    println!("database {}", path.display());
+    println!("database {database}");
     let (customers, points, wallets) = (world.customers.counts, world.points.counts, world.wallets.counts);
     let committed = customers.committed + points.committed + wallets.committed;
     let duplicates = customers.duplicates + points.duplicates + wallets.duplicates;
@@ -86,11 +115,11 @@ fn main() -> Result<()> {
         thousands(duplicates.into()),
         thousands(rejected.into())
     );
-    let db = world.customers.store().database();
+    let db = &world.db;
     println!(
         "in the file: {} commits, {} e-receipts in the outbox, {} survey answers, {} tickets",
-        thousands(db.count("commits")?.into()),
-        thousands(db.count("outbox")?.into()),
+        thousands(Engine::count(db, "commits")?.into()),
+        thousands(Engine::count(db, "outbox")?.into()),
         thousands(world.count_facts("surveys")?.into()),
         thousands(world.count_facts("tickets")?.into()),
     );
@@ -127,7 +156,7 @@ fn show(e: &Estimate, digits: usize) -> String {
 /// Customers by lifecycle stage: the rules (tenure, recency against each customer's own rhythm) combined with
 /// P(alive) from a BG/NBD model fitted on the year's purchases, in weeks.
 /// Returns each customer's stage and when it began, for the care plan.
-fn report_lifecycle(world: &World) -> Result<BTreeMap<CustomerId, StageFacts>> {
+fn report_lifecycle<D: Backend>(world: &World<D>) -> Result<BTreeMap<CustomerId, StageFacts>> {
     let end = world::end_of_year();
     let last_day = end.with_timezone(&ZONE).date_naive().pred_opt().ok_or("no last day")?;
     let customers: Vec<&Customer> = world.customers.all().collect();
@@ -183,7 +212,7 @@ fn report_lifecycle(world: &World) -> Result<BTreeMap<CustomerId, StageFacts>> {
 }
 
 /// Points outstanding and their value; stored-value liability and breakage (merged per store, as shards would).
-fn report_ledgers(world: &World) -> Result<()> {
+fn report_ledgers<D: Backend>(world: &World<D>) -> Result<()> {
     let (mut available, mut pending, mut owed, mut expired, mut credited) = (0i64, 0i64, 0i64, 0i64, 0i64);
     let mut tiers: BTreeMap<String, usize> = BTreeMap::new();
     for account in world.points.all() {
@@ -239,7 +268,7 @@ fn report_ledgers(world: &World) -> Result<()> {
 }
 
 /// NPS (adjusted Wald) and CSAT top-2-box (Wilson) per store, 95 % intervals, from the answers in the file.
-fn report_surveys(world: &World) -> Result<()> {
+fn report_surveys<D: Backend>(world: &World<D>) -> Result<()> {
     let mut nps = Vec::new();
     let mut csat = Vec::new();
     for (store, at, n, c) in world.surveys()? {
@@ -268,7 +297,7 @@ fn report_surveys(world: &World) -> Result<()> {
 }
 
 /// First-reply time and SLA per store (the team the ticket was assigned to), in the support desk's hours.
-fn report_service(world: &World) -> Result<()> {
+fn report_service<D: Backend>(world: &World<D>) -> Result<()> {
     let calendar = world::support_calendar()?;
     let config = MetricsConfig::new().sla_policy(world::sla_policy()?);
     let as_of = world::end_of_year();
@@ -311,7 +340,7 @@ fn report_service(world: &World) -> Result<()> {
 /// Today's care plan: 1 January 2027 for every customer (birthdays, anniversaries, follow-ups, loyalty rewards,
 /// win-backs, expiring points, low prepaid balances, surveys after resolved tickets), queued by dedup key, with
 /// the first rendered message of each kind.
-fn todays_care_plan(world: &World, stages: &BTreeMap<CustomerId, StageFacts>) -> Result<()> {
+fn todays_care_plan<D: Backend>(world: &World<D>, stages: &BTreeMap<CustomerId, StageFacts>) -> Result<()> {
     let now = world::end_of_year() + TimeDelta::hours(7); // 07:00 on New Year's Day
     let mut spec = CarePolicySpec::example("Cà Phê Sáng", ZONE, Money::from_minor(50_000, Currency::VND));
     spec.catch_up_hours = 12; // planned every morning: catch up on the night

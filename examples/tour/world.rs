@@ -4,7 +4,6 @@
 #![allow(unreachable_pub)] // items shared within the example binary
 
 use std::error::Error;
-use std::path::Path;
 
 use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, TimeZone, Timelike, Utc, Weekday};
 use chrono_tz::Tz;
@@ -29,10 +28,10 @@ use customer_care::{
     AccountId, CommandId, Commit, Currency, Customer, CustomerCommand, CustomerId, LoyaltyProgram, Money, OrderId,
     PaymentRef, Points, PointsAccount, PointsCommand, StoreId, StoredValueAccount, StoredValueProgram,
 };
-use customer_care_sqlite::Database;
-use customer_care_sqlite::rusqlite::{Connection, Transaction, TransactionBehavior, params};
+use customer_care_storage::Store as Streams;
 use serde_json::json;
 
+use crate::facts::{Backend, SurveyRow};
 use crate::host::Host;
 
 type Result<T> = std::result::Result<T, Box<dyn Error>>;
@@ -110,14 +109,16 @@ struct Return {
 pub type Answer = (String, DateTime<Utc>, u8, u8);
 
 /// The chain: programs, hosts, the facts tables, the people.
-pub struct World {
+pub struct World<D> {
     pub loyalty: LoyaltyProgram,
     wallet_program: StoredValueProgram,
-    pub customers: Host<Customer>,
-    pub points: Host<PointsAccount>,
-    pub wallets: Host<StoredValueAccount>,
+    pub customers: Host<Customer, D>,
+    pub points: Host<PointsAccount, D>,
+    pub wallets: Host<StoredValueAccount, D>,
+    /// The database: the streams and the facts tables on one connection.
+    pub db: D,
     /// The day's survey answers and tickets, written in one transaction at the end of the day.
-    surveys_today: Vec<(String, &'static str, String, i64, i64)>,
+    surveys_today: Vec<SurveyRow>,
     tickets_today: Vec<(String, String)>,
     people: Vec<Person>,
     rng: Rng,
@@ -217,37 +218,25 @@ fn e_receipts(commit: &Commit<WalletCommand, WalletEvent>) -> Vec<serde_json::Va
         .collect()
 }
 
-const FACTS: &str = "
-CREATE TABLE IF NOT EXISTS surveys (order_id TEXT PRIMARY KEY, store TEXT NOT NULL, responded_at TEXT NOT NULL,
-                                    nps INTEGER NOT NULL, csat INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS tickets (ticket_id TEXT PRIMARY KEY, ticket TEXT NOT NULL);
--- Care actions to deliver, keyed by their dedup key: planning twice never queues (or sends) twice.
-CREATE TABLE IF NOT EXISTS care_queue (dedup_key TEXT PRIMARY KEY, due_at TEXT NOT NULL, channel TEXT NOT NULL,
-                                       action TEXT NOT NULL, sent_at TEXT);
-";
-
-impl World {
-    /// The chain on the database at `path`, with its people drawn from the seed.
-    pub fn open(path: &Path) -> Result<Self> {
-        // One connection for everything: the three aggregate types' streams and the facts tables.
-        let db = Database::open(path)?;
-        db.connection().execute_batch(FACTS)?;
-        // A bulk load: fewer, larger checkpoints.
-        db.connection().execute_batch("PRAGMA wal_autocheckpoint = 20000;")?;
+impl<D: Backend> World<D> {
+    /// The chain on `db` (one connection for everything: the three aggregate types' streams and the facts
+    /// tables), with its people drawn from the seed.
+    pub fn open(db: D) -> Result<Self> {
+        db.create_facts()?;
         // Points and prepaid accounts keep their next deadline in the index, for the scheduler.
         let points = Host::new(
-            db.store::<PointsAccount>("points")
+            Streams::new(db.clone(), "points")
                 .with_deadlines(|id| AccountId::new(id).ok().map(PointsAccount::new), PointsAccount::next_deadline),
         );
         let wallets = Host::new(
-            db.store::<StoredValueAccount>("wallet")
+            Streams::new(db.clone(), "wallet")
                 .with_deadlines(
                     |id| AccountId::new(id).ok().map(|id| StoredValueAccount::new(id, Currency::VND)),
                     StoredValueAccount::next_deadline,
                 )
                 .with_effects(e_receipts),
         );
-        let customers = Host::new(db.store::<Customer>("customer"));
+        let customers = Host::new(Streams::new(db.clone(), "customer"));
         let mut rng = Rng(SEED);
         let first = NaiveDate::from_ymd_opt(2026, 1, 1).ok_or("bad date")?;
         let people = (0..CUSTOMERS)
@@ -277,6 +266,7 @@ impl World {
             customers,
             points,
             wallets,
+            db,
             surveys_today: Vec::new(),
             tickets_today: Vec::new(),
             people,
@@ -311,11 +301,6 @@ impl World {
         Ok(self.wallets.run(id.as_uuid(), new, &self.wallet_program, command, at, body)?.is_some())
     }
 
-    /// The connection, for the facts tables.
-    fn facts(&self) -> &Connection {
-        self.customers.store().database().connection()
-    }
-
     /// Every prepaid account with its owner's home store.
     pub fn wallet_accounts(&self) -> impl Iterator<Item = (usize, &StoredValueAccount)> {
         self.people.iter().filter_map(|p| Some((p.home, self.wallets.get(wallet_id(p.n).ok()?.as_uuid())?)))
@@ -334,53 +319,32 @@ impl World {
     /// Queues care actions for delivery, in one transaction; returns how many were new (an action already queued,
     /// by its dedup key, is left as it is).
     pub fn queue_care(&self, actions: &[CareAction]) -> Result<usize> {
-        let tx = self.facts().unchecked_transaction()?;
-        let mut added = 0;
-        {
-            let mut insert = tx.prepare_cached(
-                "INSERT OR IGNORE INTO care_queue (dedup_key, due_at, channel, action) VALUES (?1, ?2, ?3, ?4)",
-            )?;
-            for a in actions {
-                added += insert.execute((
-                    a.key.as_str(),
-                    a.due_at.to_rfc3339(),
-                    a.channel.to_string(),
-                    serde_json::to_string(a)?,
-                ))?;
-            }
-        }
-        tx.commit()?;
-        Ok(added)
+        let rows = actions
+            .iter()
+            .map(|a| {
+                Ok([a.key.as_str().to_owned(), a.due_at.to_rfc3339(), a.channel.to_string(), serde_json::to_string(a)?])
+            })
+            .collect::<Result<Vec<_>>>()?;
+        self.db.queue_care(&rows)
     }
 
     /// Rows in a facts table.
     pub fn count_facts(&self, table: &str) -> Result<u64> {
-        Ok(self.facts().query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get::<_, i64>(0))? as u64)
+        self.db.count_facts(table)
     }
 
-    /// The survey answers in the file: store, time, NPS, CSAT.
+    /// The survey answers in the database: store, time, NPS, CSAT.
     pub fn surveys(&self) -> Result<Vec<Answer>> {
-        let mut stmt = self.facts().prepare("SELECT store, responded_at, nps, csat FROM surveys ORDER BY order_id")?;
-        let rows = stmt.query_map([], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, u8>(2)?, r.get::<_, u8>(3)?))
-        })?;
         let mut out = Vec::new();
-        for row in rows {
-            let (store, at, nps, csat) = row?;
-            out.push((store, at.parse()?, nps, csat));
+        for (store, at, nps, csat) in self.db.surveys()? {
+            out.push((store, at.parse()?, u8::try_from(nps)?, u8::try_from(csat)?));
         }
         Ok(out)
     }
 
-    /// The tickets in the file.
+    /// The tickets in the database.
     pub fn tickets(&self) -> Result<Vec<Ticket>> {
-        let mut stmt = self.facts().prepare("SELECT ticket FROM tickets ORDER BY ticket_id")?;
-        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
-        let mut out = Vec::new();
-        for row in rows {
-            out.push(serde_json::from_str(&row?)?);
-        }
-        Ok(out)
+        self.db.tickets()?.iter().map(|t| Ok(serde_json::from_str(t)?)).collect()
     }
 
     /// The year, day by day; progress on stderr.
@@ -423,17 +387,7 @@ impl World {
     /// Writes the day's answers and tickets; a re-run finds them there (their keys are the order and ticket ids).
     fn write_facts(&mut self) -> Result<()> {
         let (surveys, tickets) = (std::mem::take(&mut self.surveys_today), std::mem::take(&mut self.tickets_today));
-        let tx = Transaction::new_unchecked(self.facts(), TransactionBehavior::Deferred)?;
-        for (order, store, at, nps, csat) in surveys {
-            tx.execute(
-                "INSERT OR IGNORE INTO surveys (order_id, store, responded_at, nps, csat) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![order, store, at, nps, csat],
-            )?;
-        }
-        for (id, ticket) in tickets {
-            tx.execute("INSERT OR IGNORE INTO tickets (ticket_id, ticket) VALUES (?1, ?2)", params![id, ticket])?;
-        }
-        Ok(tx.commit()?)
+        self.db.write_facts(&surveys, &tickets)
     }
 
     /// One person's day: joining, a birthday bonus, maybe a visit. Returns an order that will come back.

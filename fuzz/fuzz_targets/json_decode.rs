@@ -1,6 +1,10 @@
 //! JSON decoding of every public serializable type: the first byte picks the type, the rest is decoded with
 //! serde_json. Decoding never panics; whatever decodes re-encodes, decodes again to an equal value, and encodes to
 //! the same text (deserializing runs the same validation as constructing, so a decoded value is a valid one).
+//!
+//! The last choices are the versioned decode of stored commits and snapshots (`customer_care::wire`) for each
+//! aggregate: whatever format the bytes claim, it never panics, and what it reads (upcast to the current format)
+//! encodes to JSON that plain serde and the versioned decode both read back to the same value.
 
 #![no_main]
 
@@ -8,8 +12,8 @@ use std::fmt::Debug;
 
 use customer_care as cc;
 use customer_care::{
-    calendar, care, customer, error, host, id, ledger, lifecycle, loyalty, metrics, money, service, stats, stream,
-    wallet,
+    Aggregate, calendar, care, customer, error, host, id, ledger, lifecycle, locale, loyalty, metrics, money,
+    service, stats, stream, wallet, wire,
 };
 use libfuzzer_sys::fuzz_target;
 use serde::Serialize;
@@ -23,6 +27,44 @@ fn round_trip<T: Serialize + DeserializeOwned + PartialEq + Debug>(bytes: &[u8])
     assert_eq!(back, value, "decode(encode(x)) == x\n{json}");
     let again = serde_json::to_string(&back).unwrap_or_else(|e| panic!("a decoded value does not encode: {e}"));
     assert_eq!(again, json, "encoding is stable");
+}
+
+/// The versioned decode of aggregate `A`'s commits (`snapshot == false`) or snapshots.
+fn versioned<A>(snapshot: bool, bytes: &[u8])
+where
+    A: Aggregate + wire::Upcast + Serialize + DeserializeOwned + PartialEq + Debug,
+    A::Command: Serialize + DeserializeOwned + PartialEq + Debug,
+    A::Event: Serialize + DeserializeOwned + PartialEq + Debug,
+{
+    let Ok(text) = std::str::from_utf8(bytes) else { return };
+    if snapshot {
+        let Ok(Some(state)) = wire::decode_snapshot::<A>(text) else { return };
+        let json = serde_json::to_string(&state).unwrap_or_else(|e| panic!("a decoded snapshot does not encode: {e}"));
+        let plain: A = serde_json::from_str(&json).unwrap_or_else(|e| panic!("plain serde refuses it: {e}\n{json}"));
+        assert_eq!(plain, state, "{json}");
+        assert_eq!(wire::decode_snapshot::<A>(&json).ok().flatten().as_ref(), Some(&state), "{json}");
+    } else {
+        let Ok(commit) = wire::decode_commit::<A>(text) else { return };
+        let json = serde_json::to_string(&commit).unwrap_or_else(|e| panic!("a decoded commit does not encode: {e}"));
+        let plain: stream::Commit<A::Command, A::Event> =
+            serde_json::from_str(&json).unwrap_or_else(|e| panic!("plain serde refuses it: {e}\n{json}"));
+        assert_eq!(plain, commit, "{json}");
+        assert_eq!(wire::decode_commit::<A>(&json).ok().as_ref(), Some(&commit), "{json}");
+    }
+}
+
+/// How many choices the versioned decode adds after the types.
+const VERSIONED: usize = 6;
+
+fn decode_versioned(which: usize, bytes: &[u8]) {
+    match which {
+        0 => versioned::<customer::Customer>(false, bytes),
+        1 => versioned::<customer::Customer>(true, bytes),
+        2 => versioned::<loyalty::PointsAccount>(false, bytes),
+        3 => versioned::<loyalty::PointsAccount>(true, bytes),
+        4 => versioned::<wallet::StoredValueAccount>(false, bytes),
+        _ => versioned::<wallet::StoredValueAccount>(true, bytes),
+    }
 }
 
 macro_rules! types {
@@ -132,20 +174,26 @@ types!(
     wallet::TopUpRecord, wallet::WalletCommand, wallet::WalletEvent, wallet::WalletError, wallet::Bonus,
     wallet::BonusExpiry, wallet::BonusTier, wallet::SpendOrder, wallet::StoredValueProgram,
     wallet::StoredValueSpec, wallet::LiabilityReport,
+    // labels, receipts, the stored-format errors
+    locale::DisplayName, loyalty::PointsReceipt, wire::WireError,
     // re-exports at the root are the same types; one spelled that way keeps the list honest
     cc::CustomerId,
 );
 
 fuzz_target!(|data: &[u8]| {
     let Some((&first, rest)) = data.split_first() else { return };
+    let choices = TYPES + VERSIONED;
     // Two bytes choose when the list outgrows one.
-    let (which, rest) = if TYPES > 256 {
+    let (which, rest) = if choices > 256 {
         match rest.split_first() {
-            Some((&second, rest)) => ((usize::from(first) << 8 | usize::from(second)) % TYPES, rest),
+            Some((&second, rest)) => ((usize::from(first) << 8 | usize::from(second)) % choices, rest),
             None => return,
         }
     } else {
-        (usize::from(first) % TYPES, rest)
+        (usize::from(first) % choices, rest)
     };
-    decode(which, rest);
+    match which.checked_sub(TYPES) {
+        Some(versioned) => decode_versioned(versioned, rest),
+        None => decode(which, rest),
+    }
 });

@@ -30,6 +30,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod async_store;
 pub mod conformance;
 
 use std::any::{Any, TypeId};
@@ -43,7 +44,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::id::CommandId;
-use crate::stream::{Aggregate, Command, Commit, Decision, StreamError};
+use crate::stream::{Aggregate, Commit};
 
 /// Why an append was refused.
 #[derive(Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
@@ -333,7 +334,8 @@ pub type SubmitResult<A, S> = Result<
 /// The host loop in one value: the host's store, its clock and its retry policy.
 ///
 /// - [`submit`](Self::submit) takes a command id and body; the host stamps `issued_at` from its clock.
-/// - [`submit_command`](Self::submit_command) takes a whole [`Command`] and keeps its `issued_at`.
+/// - [`submit_command`](Self::submit_command) takes a whole [`Command`](crate::stream::Command) and keeps its
+///   `issued_at`.
 /// - [`load`](Self::load) brings an aggregate (new, snapshot or cached) up to the end of its stream.
 ///
 /// One host serves every aggregate type its store holds ([`MemoryStore`] holds them all).
@@ -403,127 +405,6 @@ impl<S, K: Clock> Host<S, K> {
         catch_up(&self.store, &mut state)?;
         Ok(state)
     }
-
-    /// Submits `body` under the idempotency key `id`; the host stamps `issued_at` from its clock.
-    ///
-    /// The stamp is the clock's time, moved up to the stream's last decision time if the clock is behind it
-    /// (clock skew between servers: the envelope rejects back-dating). After a version conflict the command is
-    /// stamped again. The stamp is in the returned commit (`commit().command.issued_at`).
-    ///
-    /// `state` is the aggregate to decide on (new, snapshot or cached); the loop first applies the commits stored
-    /// after its version, and on success applies the new commit, so `state` ends at the end of the stream (also
-    /// when the command is rejected, which stores nothing).
-    ///
-    /// A command already in the stream is answered [`Outcome::Duplicate`] with the stored commit, whether the
-    /// aggregate still remembers its id or only the store does: when the aggregate rejects a command, or the store
-    /// refuses its id, the loop looks the id up with [`CommitStore::find_command`] and compares bodies (a retry of
-    /// an old purchase would otherwise be rejected as a repeated order). The same id with another body is
-    /// rejected with [`StreamError::ExistsWithDifferentBody`].
-    ///
-    /// # Errors
-    ///
-    /// [`SubmitError::Rejected`] with the aggregate's reason, [`SubmitError::TooManyConflicts`] after the retry
-    /// policy's attempts, [`SubmitError::MissingCommit`] when the store lost a commit it reports, or
-    /// [`SubmitError::Store`].
-    pub fn submit<A>(
-        &mut self,
-        state: &mut A,
-        context: &A::Context,
-        id: CommandId,
-        body: A::Command,
-    ) -> SubmitResult<A, S>
-    where
-        A: Aggregate,
-        S: CommitStore<A::Command, A::Event>,
-    {
-        let placeholder = DateTime::<Utc>::MIN_UTC;
-        self.run(state, context, Command::new(id, placeholder, body), Stamp::Clock)
-    }
-
-    /// Submits `command` as it is, keeping its `issued_at`: for commands whose decision time was fixed earlier
-    /// (a command queued in the host's outbox, a replayed import, a simulation).
-    ///
-    /// As [`submit`](Self::submit) otherwise, except that a retry after a version conflict keeps `issued_at` too,
-    /// so it is rejected with [`StreamError::Backdated`] if the winning writer's command was issued later.
-    ///
-    /// # Errors
-    ///
-    /// As [`submit`](Self::submit).
-    pub fn submit_command<A>(
-        &mut self,
-        state: &mut A,
-        context: &A::Context,
-        command: Command<A::Command>,
-    ) -> SubmitResult<A, S>
-    where
-        A: Aggregate,
-        S: CommitStore<A::Command, A::Event>,
-    {
-        self.run(state, context, command, Stamp::Keep)
-    }
-
-    fn run<A>(
-        &mut self,
-        state: &mut A,
-        context: &A::Context,
-        command: Command<A::Command>,
-        stamp: Stamp,
-    ) -> SubmitResult<A, S>
-    where
-        A: Aggregate,
-        S: CommitStore<A::Command, A::Event>,
-    {
-        let mut command = command;
-        let stream = state.stream_id();
-        let attempts = self.retry.max_attempts();
-        for attempt in 1..=attempts {
-            catch_up(&self.store, state).map_err(SubmitError::Store)?;
-            if stamp == Stamp::Clock {
-                let now = self.clock.now();
-                command.issued_at = state.last_issued_at().map_or(now, |last| last.max(now));
-            }
-            let duplicate = |commit| Ok(Submitted { outcome: Outcome::Duplicate(commit), attempts: attempt });
-            let decision = match state.decide(context, &command) {
-                Ok(decision) => decision,
-                Err(rejection) => {
-                    return match stored::<A, S>(&self.store, stream, &command)? {
-                        Some(commit) => duplicate(commit),
-                        None => Err(SubmitError::Rejected(rejection)),
-                    };
-                }
-            };
-            let commit = match decision {
-                Decision::Accepted(commit) => commit,
-                Decision::Duplicate { version } => {
-                    return duplicate(stored_at::<A, S>(&self.store, stream, command.id, version)?);
-                }
-            };
-            match self.store.append(stream, state.version(), std::slice::from_ref(&commit)) {
-                Ok(()) => {
-                    state.apply(&commit);
-                    return Ok(Submitted { outcome: Outcome::Committed(commit), attempts: attempt });
-                }
-                Err(AppendError::DuplicateCommand { version, .. }) => {
-                    return match stored::<A, S>(&self.store, stream, &command)? {
-                        Some(commit) => duplicate(commit),
-                        None => duplicate(stored_at::<A, S>(&self.store, stream, command.id, version)?),
-                    };
-                }
-                Err(AppendError::VersionConflict { .. }) => {}
-                Err(AppendError::Store(e)) => return Err(SubmitError::Store(e)),
-            }
-        }
-        Err(SubmitError::TooManyConflicts { attempts })
-    }
-}
-
-/// Who sets `issued_at`.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Stamp {
-    /// The host's clock, on every attempt.
-    Clock,
-    /// The caller, once.
-    Keep,
 }
 
 /// Applies the commits stored after `state`'s version.
@@ -536,45 +417,6 @@ where
         state.apply(&commit);
     }
     Ok(())
-}
-
-/// A commit of aggregate `A`.
-type CommitOf<A> = Commit<<A as Aggregate>::Command, <A as Aggregate>::Event>;
-
-type LoopError<A, S> =
-    SubmitError<<A as Aggregate>::Error, <S as CommitStore<<A as Aggregate>::Command, <A as Aggregate>::Event>>::Error>;
-
-/// The stored commit of `command`'s id: `None` when absent, the commit for the same body, a
-/// [`StreamError::ExistsWithDifferentBody`] rejection for another body.
-fn stored<A, S>(store: &S, stream: Uuid, command: &Command<A::Command>) -> Result<Option<CommitOf<A>>, LoopError<A, S>>
-where
-    A: Aggregate,
-    S: CommitStore<A::Command, A::Event>,
-{
-    let Some(stored) = store.find_command(stream, command.id).map_err(SubmitError::Store)? else { return Ok(None) };
-    if stored.command.body == command.body {
-        Ok(Some(stored))
-    } else {
-        let error = StreamError::ExistsWithDifferentBody { command_id: command.id, version: stored.version };
-        Err(SubmitError::Rejected(error.into()))
-    }
-}
-
-/// The commit at `version`, which holds `command_id`: by the id, else by the version.
-fn stored_at<A, S>(store: &S, stream: Uuid, command_id: CommandId, version: u64) -> Result<CommitOf<A>, LoopError<A, S>>
-where
-    A: Aggregate,
-    S: CommitStore<A::Command, A::Event>,
-{
-    let by_id = store.find_command(stream, command_id).map_err(SubmitError::Store)?;
-    let found = match by_id {
-        Some(commit) => Some(commit),
-        None => {
-            let after = version.saturating_sub(1);
-            store.load(stream, after).map_err(SubmitError::Store)?.into_iter().next().filter(|c| c.version == version)
-        }
-    };
-    found.filter(|c| c.command.id == command_id).ok_or(SubmitError::MissingCommit { stream, command_id, version })
 }
 
 /// An in-memory [`CommitStore`] for every aggregate type at once: the reference implementation the conformance
@@ -695,6 +537,8 @@ impl<C: Clone + fmt::Debug + 'static, E: Clone + fmt::Debug + 'static> CommitSto
 #[cfg(test)]
 mod tests {
     use chrono::TimeZone;
+
+    use crate::stream::Command;
 
     use super::*;
 

@@ -54,14 +54,33 @@ pub(crate) fn digamma(x: f64) -> f64 {
     acc + x.ln() - 0.5 / x - series
 }
 
+/// ψ'(x) = d²/dx² ln Γ(x) for x > 0, by upward recurrence to x ≥ 10 and the asymptotic series
+/// 1/x + 1/(2x²) + Σ B₂ₖ/x^(2k+1) (six Bernoulli terms).
+pub(crate) fn trigamma(x: f64) -> f64 {
+    let mut x = x;
+    let mut acc = 0.0;
+    while x < ASYMPTOTIC_FROM {
+        acc += 1.0 / (x * x);
+        x += 1.0;
+    }
+    let inv = 1.0 / x;
+    let inv2 = inv * inv;
+    let series = inv2
+        * (1.0 / 6.0
+            + inv2
+                * (-1.0 / 30.0
+                    + inv2 * (1.0 / 42.0 + inv2 * (-1.0 / 30.0 + inv2 * (5.0 / 66.0 - inv2 * (691.0 / 2730.0))))));
+    acc + inv * (1.0 + 0.5 * inv + series)
+}
+
 /// The most terms any series here may take before giving up.
 const MAX_TERMS: usize = 2_000_000;
 
 /// ln ₂F₁(1, b; c; z) for 0 ≤ z < 1 and 0 < b ≤ c.
 ///
-/// Below z = 0.9 (and wherever the power series converges quickly) by the power series: every term is positive
-/// and the ratio of consecutive terms, (b + k) z / (c + k), stays below z, so it converges geometrically without
-/// cancellation. Nearer z = 1 by the z → 1 − z continuation ([`ln_hyp2f1_near_one`]), which needs 1 − z itself:
+/// Wherever it converges in [`MAX_TERMS`] terms by the power series: every term is positive and the ratio of
+/// consecutive terms, (b + k) z / (c + k), stays below z, so it converges geometrically without cancellation.
+/// Nearer z = 1 (1 − z < 2e-5) by the z → 1 − z continuation ([`ln_hyp2f1_near_one`]), which needs 1 − z itself:
 /// use [`ln_hyp2f1_one_w`] when the caller can compute it without cancellation. `None` when z is outside [0, 1)
 /// or b, c are outside the domain.
 pub(crate) fn ln_hyp2f1_one(b: f64, c: f64, z: f64) -> Option<f64> {
@@ -90,11 +109,107 @@ pub(crate) fn ln_hyp2f1_one_w(b: f64, c: f64, z: f64, w: f64) -> Option<f64> {
     None
 }
 
-/// Whether the z → 1 − z continuation is the better route for ₂F₁(a, b; c; z) with the larger numerator
-/// parameter `big`: near z = 1, where its series in w = 1 − z converge in a few terms (big · w small keeps their
-/// terms from growing before they fall) or where the power series in z would not converge at all.
+/// Whether ₂F₁(a, b; c; z) (larger numerator parameter `big`) needs the z → 1 − z continuation: only where the
+/// power series in z would need more than [`MAX_TERMS`] terms (1 − z below 2e-5), so every value the series gave
+/// before stays bit for bit the same (and equal to the series the Pareto/NBD gradient sums). The continuation's
+/// series in w = 1 − z then converge in a few terms unless `big` · w is large (cancellation grows like e^(big·w)).
 fn use_continuation(big: f64, z: f64, w: f64) -> bool {
-    z > 0.9 && (big * w < 1.0 || 40.0 / w > MAX_TERMS as f64)
+    z > 0.9 && 40.0 / w > MAX_TERMS as f64 && big * w < 30.0
+}
+
+/// ln ₂F₁(1, b; c; z) and its partial derivatives with respect to b, c and z for one (b, c) and many z, from the
+/// series [`ln_hyp2f1_one`] sums: with t_k = Π_{j<k} ρ_j z, ρ_j = (b + j)/(c + j), ∂t_k/∂b = t_k Σ_{j<k} 1/(b + j),
+/// ∂t_k/∂c = −t_k Σ_{j<k} 1/(c + j) and ∂t_k/∂z = k t_k / z: four sums of positive terms, each run until its terms
+/// are below 1e-17 of it. The coefficients (ρ_j and the two harmonic sums) depend on (b, c) only: they are kept
+/// and extended as a longer series needs them, so each evaluation costs a few multiplications per term and no
+/// division, and [`pair`](Self::pair) runs two series side by side.
+#[derive(Debug, Default)]
+pub(crate) struct Hyp2f1OnePartials {
+    b: f64,
+    c: f64,
+    /// Per term j: ρ_j, Σ_{i≤j} 1/(b + i), Σ_{i≤j} 1/(c + i).
+    rows: Vec<[f64; 3]>,
+}
+
+/// Terms summed between convergence checks in [`Hyp2f1OnePartials::pair`].
+const BLOCK: usize = 4;
+
+impl Hyp2f1OnePartials {
+    /// Starts over for parameters (`b`, `c`), keeping the allocation; `None` unless 0 < b ≤ c.
+    pub(crate) fn reset(&mut self, b: f64, c: f64) -> Option<()> {
+        if !(b > 0.0 && c >= b) {
+            return None;
+        }
+        self.b = b;
+        self.c = c;
+        self.rows.clear();
+        Some(())
+    }
+
+    fn extend_to(&mut self, n: usize) {
+        let (mut hb, mut hc) = self.rows.last().map_or((0.0, 0.0), |row| (row[1], row[2]));
+        for j in self.rows.len()..n {
+            let (bj, cj) = (self.b + j as f64, self.c + j as f64);
+            hb += 1.0 / bj;
+            hc += 1.0 / cj;
+            self.rows.push([bj / cj, hb, hc]);
+        }
+    }
+
+    /// For each of the two `z` in [0, 1): (ln ₂F₁(1, b; c; z), [∂/∂b, ∂/∂c, ∂/∂z] of it). `None` for a z outside
+    /// [0, 1) or a series that did not converge.
+    pub(crate) fn pair(&mut self, z: [f64; 2]) -> Option<[(f64, [f64; 3]); 2]> {
+        if !z.iter().all(|v| (0.0..1.0).contains(v)) {
+            return None;
+        }
+        let mut lanes = z.map(|z| Lane { z, term: 1.0, sum: 1.0, db: 0.0, dc: 0.0, dz: 0.0 });
+        let mut k = 0;
+        loop {
+            if k + BLOCK > MAX_TERMS {
+                return None;
+            }
+            self.extend_to(k + BLOCK);
+            let rows = self.rows.get(k..k + BLOCK)?;
+            for (j, &[rho, hb, hc]) in rows.iter().enumerate() {
+                let order = (k + j + 1) as f64;
+                for lane in &mut lanes {
+                    lane.term *= rho * lane.z;
+                    lane.sum += lane.term;
+                    lane.db += lane.term * hb;
+                    lane.dc += lane.term * hc;
+                    lane.dz += order * lane.term;
+                }
+            }
+            k += BLOCK;
+            let &[_, hb, hc] = self.rows.get(k - 1)?;
+            let order = k as f64;
+            let done = lanes.iter().all(|l| {
+                l.term <= l.sum * 1e-17
+                    && l.term * hb <= l.db * 1e-17
+                    && l.term * hc <= l.dc * 1e-17
+                    && order * l.term <= l.dz * 1e-17
+            });
+            if done {
+                break;
+            }
+        }
+        let (b, c) = (self.b, self.c);
+        Some(lanes.map(|l| {
+            let dz = if l.z > 0.0 { l.dz / (l.z * l.sum) } else { b / c };
+            (l.sum.ln(), [l.db / l.sum, -l.dc / l.sum, dz])
+        }))
+    }
+}
+
+/// One series of [`Hyp2f1OnePartials::pair`]: its z, current term and the four sums.
+#[derive(Clone, Copy)]
+struct Lane {
+    z: f64,
+    term: f64,
+    sum: f64,
+    db: f64,
+    dc: f64,
+    dz: f64,
 }
 
 #[cfg(test)]
@@ -412,16 +527,16 @@ pub(crate) fn integrate(f: &mut dyn FnMut(f64) -> f64, a: f64, b: f64) -> Option
     Some(total)
 }
 
-/// (1 − e^(−v·l)) / v for l ≥ 0, continuous at v = 0 (where it is l).
-pub(crate) fn one_minus_exp_over(v: f64, l: f64) -> f64 {
-    let vl = v * l;
-    if vl.abs() < 1e-8 { l * (1.0 - 0.5 * vl) } else { -(-vl).exp_m1() / v }
-}
-
 /// ln(e^x + e^y) without overflow.
 pub(crate) fn log_add_exp(x: f64, y: f64) -> f64 {
     let (hi, lo) = if x >= y { (x, y) } else { (y, x) };
     if lo == f64::NEG_INFINITY { hi } else { hi + (lo - hi).exp().ln_1p() }
+}
+
+/// (1 − e^(−v·l)) / v for l ≥ 0, continuous at v = 0 (where it is l).
+pub(crate) fn one_minus_exp_over(v: f64, l: f64) -> f64 {
+    let vl = v * l;
+    if vl.abs() < 1e-8 { l * (1.0 - 0.5 * vl) } else { -(-vl).exp_m1() / v }
 }
 
 #[cfg(test)]
@@ -483,6 +598,26 @@ mod tests {
     fn digamma_matches_mpmath() {
         for &(x, want) in DIGAMMA {
             close(digamma(x), want, 2e-14);
+        }
+    }
+
+    #[test]
+    fn trigamma_matches_mpmath() {
+        // mpmath 1.3.0 at 40 digits, `psi(1, x)`.
+        const TRIGAMMA: &[(f64, f64)] = &[
+            (1e-6, 1000000000001.6449317),
+            (0.243, 18.141779787095828626),
+            (0.5, 4.9348022005446793094),
+            (1.0, 1.6449340668482264365),
+            (2.0, 0.64493406684822643647),
+            (4.5, 0.24872510303901037518),
+            (12.25, 0.085055142988163208079),
+            (100.0, 0.010050166663333571395),
+            (1e5, 0.000010000050000166666667),
+        ];
+        for &(x, want) in TRIGAMMA {
+            let got = trigamma(x);
+            assert!(((got - want) / want).abs() < 1e-14, "trigamma({x}) = {got}, want {want}");
         }
     }
 

@@ -157,7 +157,6 @@ pub enum PointsEvent {
         released: Vec<Allocation<Points>>,
     },
     /// A pending lot's points became spendable.
-    #[serde(alias = "points_activated")]
     LotActivated {
         /// The lot.
         lot: LotId,
@@ -165,7 +164,6 @@ pub enum PointsEvent {
         points: Points,
     },
     /// A lot's unspent points expired (at the lot's expiry, or when the account became dormant).
-    #[serde(alias = "points_expired")]
     LotExpired {
         /// The lot.
         lot: LotId,

@@ -101,7 +101,6 @@ pub enum WalletCommand {
     },
     /// Process what is due: expire lots and holds ([`WalletError::NothingDue`] otherwise). Every command does this
     /// first; this one exists so the host can act at [`StoredValueAccount::next_deadline`](crate::wallet::StoredValueAccount::next_deadline).
-    #[serde(alias = "expire_due")]
     ProcessDue,
     /// Close the account: remaining principal is reported for payout, remaining bonus is forfeited
     /// ([`WalletError::HoldsOpen`] while holds are open).

@@ -97,13 +97,10 @@ pub struct Receipt {
     /// Per lot, in spend order.
     pub lines: Vec<ReceiptLine>,
     /// Principal available after the debit.
-    #[serde(alias = "principal_remaining")]
     pub principal_available: Money,
     /// Bonus available after the debit.
-    #[serde(alias = "bonus_remaining")]
     pub bonus_available: Money,
     /// Everything available after the debit.
-    #[serde(alias = "total_remaining")]
     pub money_available: Money,
     /// The next expiry of available value after the debit, if any.
     pub next_expiry: Option<UpcomingExpiry<Money>>,

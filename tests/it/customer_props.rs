@@ -6,6 +6,7 @@ use customer_care::customer::{Customer, CustomerCommand, CustomerError, Customer
 use customer_care::{Command, Commit, CustomerId, Decision, StreamError};
 use proptest::prelude::*;
 
+use crate::common::aggregate::check_wire_round_trip;
 use crate::common::strategies::steps;
 use crate::common::{at, cid};
 
@@ -100,5 +101,11 @@ proptest! {
         let json = serde_json::to_string(&log).unwrap();
         let back: Vec<CustomerCommit> = serde_json::from_str(&json).unwrap();
         prop_assert_eq!(back, log);
+    }
+
+    #[test]
+    fn commits_and_state_round_trip_through_the_stored_format(steps in steps(60)) {
+        let (live, log, _) = run(&steps);
+        check_wire_round_trip(&Customer::new(live.id()), &live, &log);
     }
 }

@@ -25,3 +25,6 @@ mod time_oracle;
 mod values;
 mod wallet;
 mod wallet_trust;
+mod wire;
+mod wire_config;
+mod wire_streams;

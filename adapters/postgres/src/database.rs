@@ -6,17 +6,13 @@ use std::fmt;
 use std::rc::Rc;
 
 use customer_care::Aggregate;
-use postgres::{Client, GenericClient, NoTls, Statement};
+use customer_care_storage::Engine;
+use customer_care_storage::blocking;
+use postgres::{Client, NoTls, Statement};
 
 use crate::error::StoreError;
-use crate::store::PostgresStore;
-
-/// The migrations shipped with the crate (`migrations/*.sql`), in order; the `customer_care_migrations` table
-/// records which have run.
-const MIGRATIONS: [(&str, &str); 1] = [("0001_streams", include_str!("../migrations/0001_streams.sql"))];
-
-/// Any number that is the same in every process: the advisory lock that serializes migrations.
-const MIGRATION_LOCK: i64 = 0x00C0_FFEE_0017;
+use crate::sql;
+use crate::store::{PostgresStore, SyncExec};
 
 /// A PostgreSQL connection holding commit streams, snapshots, the outbox and the deadline index (in a schema of
 /// its own if you like: [`connect_in_schema`](Self::connect_in_schema)).
@@ -64,14 +60,9 @@ impl Database {
     ///
     /// [`StoreError::Schema`] for a name that is not `[a-z_][a-z0-9_]*`; as [`connect`](Self::connect).
     pub fn connect_in_schema(url: &str, schema: &str) -> Result<Self, StoreError> {
-        let plain = schema.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c == '_')
-            && schema.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-            && schema.len() <= 63;
-        if !plain {
-            return Err(StoreError::Schema(format!("schema name {schema:?} is not a plain lowercase identifier")));
-        }
+        let use_schema = sql::use_schema(schema)?;
         let mut client = Client::connect(url, NoTls)?;
-        client.batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {schema}; SET search_path TO {schema}"))?;
+        client.batch_execute(&use_schema)?;
         let db = Self::new(client, Some(schema.to_owned()));
         db.migrate()?;
         Ok(db)
@@ -81,15 +72,18 @@ impl Database {
         Self { client: Rc::new(RefCell::new(client)), schema, statements: Rc::default() }
     }
 
-    /// The prepared statement for `sql` on this connection (prepared on first use; a statement prepared inside a
-    /// transaction outlives it).
-    pub(crate) fn prepare(&self, client: &mut impl GenericClient, sql: &'static str) -> Result<Statement, StoreError> {
-        if let Some(statement) = self.statements.try_borrow().map_err(|_| StoreError::Busy)?.get(sql) {
-            return Ok(statement.clone());
-        }
-        let statement = client.prepare(sql)?;
-        self.statements.try_borrow_mut().map_err(|_| StoreError::Busy)?.insert(sql, statement.clone());
-        Ok(statement)
+    /// The connection's statement cache.
+    pub(crate) fn statements(&self) -> &RefCell<BTreeMap<&'static str, Statement>> {
+        &self.statements
+    }
+
+    /// Runs `f` over the connection (one call at a time).
+    pub(crate) fn with<T>(
+        &self,
+        f: impl FnOnce(&mut SyncExec<'_, Client>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut client = self.client()?;
+        f(&mut SyncExec::new(&mut client, &self.statements))
     }
 
     /// Runs the migrations the database has not had, in one transaction, under an advisory lock (so processes
@@ -102,25 +96,7 @@ impl Database {
     pub fn migrate(&self) -> Result<(), StoreError> {
         let mut client = self.client()?;
         let mut tx = client.transaction()?;
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])?;
-        tx.batch_execute(
-            "CREATE TABLE IF NOT EXISTS customer_care_migrations (
-                 version    integer PRIMARY KEY,
-                 name       text NOT NULL,
-                 applied_at timestamptz NOT NULL DEFAULT now()
-             )",
-        )?;
-        let applied: i32 = tx.query_one("SELECT COALESCE(MAX(version), 0) FROM customer_care_migrations", &[])?.get(0);
-        let known = i32::try_from(MIGRATIONS.len()).unwrap_or(i32::MAX);
-        if applied > known {
-            return Err(StoreError::Schema(format!("migration {applied} is newer than this crate's {known}")));
-        }
-        for (version, (name, sql)) in (1..).zip(MIGRATIONS) {
-            if version > applied {
-                tx.batch_execute(sql)?;
-                tx.execute("INSERT INTO customer_care_migrations (version, name) VALUES ($1, $2)", &[&version, &name])?;
-            }
-        }
+        blocking(sql::migrate_in(&mut SyncExec::new(&mut tx, &self.statements)))?;
         tx.commit()?;
         Ok(())
     }
@@ -131,9 +107,7 @@ impl Database {
     ///
     /// [`StoreError::Postgres`].
     pub fn schema_version(&self) -> Result<u32, StoreError> {
-        let v: i32 =
-            self.client()?.query_one("SELECT COALESCE(MAX(version), 0) FROM customer_care_migrations", &[])?.get(0);
-        Ok(u32::try_from(v).unwrap_or(0))
+        self.with(|e| blocking(sql::schema_version(e)))
     }
 
     /// The connection, for the host's own tables (borrowed: do not hold it across a store call).
@@ -164,16 +138,8 @@ impl Database {
     ///
     /// # Errors
     ///
-    /// [`StoreError::Schema`] for another table name; [`StoreError::Postgres`].
+    /// [`RowError::UnknownTable`](crate::RowError) for another table name; [`StoreError::Postgres`].
     pub fn count(&self, table: &str) -> Result<u64, StoreError> {
-        let sql = match table {
-            "streams" => "SELECT COUNT(*) FROM streams",
-            "commits" => "SELECT COUNT(*) FROM commits",
-            "snapshots" => "SELECT COUNT(*) FROM snapshots",
-            "outbox" => "SELECT COUNT(*) FROM outbox",
-            other => return Err(StoreError::Schema(format!("no table {other} in this crate's schema"))),
-        };
-        let n: i64 = self.client()?.query_one(sql, &[])?.get(0);
-        Ok(u64::try_from(n).unwrap_or(0))
+        Engine::count(self, table)
     }
 }

@@ -53,16 +53,24 @@
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
 
+#[cfg(feature = "tokio")]
+mod async_db;
 mod database;
 mod error;
 mod outbox;
+mod sql;
 mod store;
 
 /// The PostgreSQL driver this crate is built on, for the host's own tables on [`Database::client`].
 pub use postgres;
+/// The async driver, for the host's own tables on [`AsyncDatabase::client`] (feature `tokio`).
+#[cfg(feature = "tokio")]
+pub use tokio_postgres;
 
-pub use customer_care_storage::{Drained, Due, OutboxEntry, OutboxKey, RowError};
+#[cfg(feature = "tokio")]
+pub use async_db::{AsyncDatabase, AsyncPostgresStore};
+pub use customer_care_storage::{CommitOf, Drained, Due, Effects, Engine, OutboxEntry, OutboxKey, RowError, Store};
 pub use database::Database;
 pub use error::StoreError;
 pub use outbox::Outbox;
-pub use store::{CommitOf, Effects, PostgresStore};
+pub use store::PostgresStore;

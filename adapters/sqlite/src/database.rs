@@ -6,6 +6,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use customer_care::Aggregate;
+use customer_care_storage::Engine;
 use rusqlite::{Connection, OptionalExtension};
 
 use crate::error::StoreError;
@@ -133,16 +134,8 @@ impl Database {
     ///
     /// # Errors
     ///
-    /// [`StoreError::Schema`] for another table name; [`StoreError::Sqlite`].
+    /// [`RowError::UnknownTable`](crate::RowError) for another table name; [`StoreError::Sqlite`].
     pub fn count(&self, table: &str) -> Result<u64, StoreError> {
-        let sql = match table {
-            "streams" => "SELECT COUNT(*) FROM streams",
-            "commits" => "SELECT COUNT(*) FROM commits",
-            "snapshots" => "SELECT COUNT(*) FROM snapshots",
-            "outbox" => "SELECT COUNT(*) FROM outbox",
-            other => return Err(StoreError::Schema(format!("no table {other} in this crate's schema"))),
-        };
-        let n: i64 = self.conn.query_row(sql, [], |r| r.get(0))?;
-        Ok(u64::try_from(n).unwrap_or(0))
+        Engine::count(self, table)
     }
 }

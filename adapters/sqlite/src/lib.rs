@@ -78,12 +78,14 @@ mod database;
 mod error;
 mod outbox;
 mod store;
+#[cfg(test)]
+mod wire_tests;
 
 /// The SQLite driver this crate is built on, for the host's own tables on [`Database::connection`].
 pub use rusqlite;
 
-pub use customer_care_storage::{Drained, Due, OutboxEntry, OutboxKey, RowError};
+pub use customer_care_storage::{CommitOf, Drained, Due, Effects, Engine, OutboxEntry, OutboxKey, RowError, Store};
 pub use database::Database;
 pub use error::StoreError;
 pub use outbox::Outbox;
-pub use store::{CommitOf, Effects, SqliteStore};
+pub use store::SqliteStore;

@@ -67,6 +67,12 @@ pub enum RowError {
         /// Why.
         detail: String,
     },
+    /// A blocking adapter polled a future that waits (an async engine's rows in a blocking call).
+    #[error("a blocking call reached an engine that waits: await it on an async runtime")]
+    Pending,
+    /// A table name that is not one of the adapter schema's (`streams`, `commits`, `snapshots`, `outbox`).
+    #[error("no table {0} in this crate's schema")]
+    UnknownTable(String),
 }
 
 /// A version read from a signed integer column.

@@ -14,13 +14,19 @@
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
 
+mod async_engine;
 pub mod codec;
+mod engine;
 mod error;
 mod outbox;
 mod schedule;
+#[cfg(feature = "testkit")]
+pub mod testkit;
 mod tracking;
 
+pub use async_engine::{AsyncEngine, AsyncOutbox, AsyncStore};
+pub use engine::{CommitOf, Effects, Engine, Options, Rows, Store, Tracked, blocking, count_sql, due_from_row};
 pub use error::{RowError, version_from_sql, version_to_sql};
-pub use outbox::{Drained, OutboxEntry, OutboxKey, drain};
+pub use outbox::{Drained, Draining, Outbox, OutboxEntry, OutboxKey, drain};
 pub use schedule::{Due, from_micros, to_micros_ceil};
 pub use tracking::{Advanced, Tracking};

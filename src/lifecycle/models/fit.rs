@@ -357,8 +357,51 @@ pub(super) struct Fit<const N: usize> {
     pub(super) start: [f64; N],
 }
 
+/// The L2 penalty of [`FitOptions::penalized`] on the total log-likelihood (the mean's times the customers), with
+/// time scales measured in units of the longest age as `lifetimes` does.
+struct Penalty<const N: usize> {
+    weight: f64,
+    factors: [f64; N],
+}
+
+impl<const N: usize> Penalty<N> {
+    fn new(time_scales: [bool; N], data: &FitData, options: &FitOptions) -> Self {
+        let longest = data.patterns().iter().map(|p| p.age).fold(0.0, f64::max);
+        let time_factor = if longest > 0.0 { 1.0 / longest } else { 1.0 };
+        let factors = time_scales.map(|scaled| if scaled { time_factor } else { 1.0 });
+        Self { weight: options.penalizer * data.customers(), factors }
+    }
+
+    /// The penalty, its gradient and its (diagonal) Hessian in log-parameters: w Σ θ², d(θ²)/d(ln θ) = 2θ²,
+    /// d²(θ²)/d(ln θ)² = 4θ².
+    fn at(&self, phi: &[f64; N]) -> (f64, [f64; N], [f64; N]) {
+        let mut value = 0.0;
+        let mut gradient = [0.0; N];
+        let mut curvature = [0.0; N];
+        for (((p, factor), g), c) in phi.iter().zip(&self.factors).zip(&mut gradient).zip(&mut curvature) {
+            let theta = p.exp() * factor;
+            value += self.weight * theta * theta;
+            *g = 2.0 * self.weight * theta * theta;
+            *c = 4.0 * self.weight * theta * theta;
+        }
+        (value, gradient, curvature)
+    }
+
+    /// `nll`'s value and gradient with the penalty added.
+    fn add(&self, phi: &[f64; N], (value, mut gradient): (f64, [f64; N])) -> (f64, [f64; N]) {
+        if self.weight == 0.0 {
+            return (value, gradient);
+        }
+        let (extra, slope, _) = self.at(phi);
+        for (g, s) in gradient.iter_mut().zip(slope) {
+            *g += s;
+        }
+        (value + extra, gradient)
+    }
+}
+
 /// Fits a model by minimising `nll` (the negative log-likelihood and its gradient in log-parameters) from the
-/// start, with the L2 penalty of `options`.
+/// start, with the L2 penalty of `options`, by BFGS; standard errors from a Hessian by differences of the gradient.
 pub(super) fn fit_model<const N: usize>(
     fit: Fit<N>,
     data: &FitData,
@@ -366,63 +409,91 @@ pub(super) fn fit_model<const N: usize>(
     options: &FitOptions,
     nll: &mut optimize::Objective<'_, N>,
 ) -> Result<([f64; N], FitReport), LifecycleError> {
-    let Fit { model, names, time_scales, start } = fit;
-    let failed =
-        |iterations: u32, reason: String| LifecycleError::FitFailed { model: model.to_owned(), iterations, reason };
-    // `lifetimes` measures times in units of the longest age, and penalises the mean log-likelihood.
-    let longest = data.patterns().iter().map(|p| p.age).fold(0.0, f64::max);
-    let time_factor = if longest > 0.0 { 1.0 / longest } else { 1.0 };
-    let factors = time_scales.map(|scaled| if scaled { time_factor } else { 1.0 });
-    let weight = options.penalizer * data.customers();
-    // The penalty on the total log-likelihood (the mean's times the customers) and its gradient in log-parameters.
-    let penalty = |phi: &[f64; N]| {
-        let mut gradient = [0.0; N];
-        let mut value = 0.0;
-        for ((p, factor), g) in phi.iter().zip(&factors).zip(&mut gradient) {
-            let theta = p.exp() * factor;
-            value += weight * theta * theta;
-            // d(θ²)/d(ln θ) = 2θ².
-            *g = 2.0 * weight * theta * theta;
-        }
-        (value, gradient)
-    };
-    let mut objective = |phi: &[f64; N]| {
-        let (value, mut gradient) = nll(phi)?;
-        if weight == 0.0 {
-            return Some((value, gradient));
-        }
-        let (extra, slope) = penalty(phi);
-        for (g, s) in gradient.iter_mut().zip(slope) {
-            *g += s;
-        }
-        Some((value + extra, gradient))
-    };
-    let phi0 = start.map(f64::ln);
-    let penalized = weight > 0.0;
+    let penalty = Penalty::new(fit.time_scales, data, options);
+    let mut objective = |phi: &[f64; N]| Some(penalty.add(phi, nll(phi)?));
+    let phi0 = fit.start.map(f64::ln);
     let min = optimize::bfgs(&mut objective, phi0, gtol, ITERATIONS).map_err(|f| {
         // Still running at the iteration limit: name what was running away, if anything (time scales in units of
         // the longest age, so a rate in days is not taken for a runaway).
         let last = f.last.unwrap_or_default();
         let theta: Vec<f64> = last.iter().map(|phi| phi.exp()).collect();
-        let measured: Vec<f64> = theta.iter().zip(&factors).map(|(v, factor)| v * factor).collect();
+        let measured: Vec<f64> = theta.iter().zip(&penalty.factors).map(|(v, factor)| v * factor).collect();
         let how = "at the iteration limit, still moving away from";
-        let away = no_interior_maximum(&names, (&theta, &measured), 1.0 / RUNAWAY, RUNAWAY, how, penalized);
-        failed(f.iterations, away.unwrap_or(f.reason))
+        let penalized = penalty.weight > 0.0;
+        let away = no_interior_maximum(&fit.names, (&theta, &measured), 1.0 / RUNAWAY, RUNAWAY, how, penalized);
+        failed(&fit, f.iterations, away.unwrap_or(f.reason))
     })?;
+    let hessian = optimize::numeric_hessian(&mut objective, &min.x, 1e-4);
+    finish(&fit, data, options, &penalty, &min, hessian)
+}
+
+/// Newton iterations at most before [`fit_model_newton`] falls back to BFGS.
+const NEWTON_ITERATIONS: u32 = 100;
+
+/// As [`fit_model`], for a model whose `nll` also gives its Hessian: Newton's method (a handful of evaluations
+/// instead of BFGS's dozens), standard errors from the exact Hessian. Where Newton does not converge to an interior
+/// point with a positive-definite Hessian (a ridge to infinity, an iteration limit), the fit is [`fit_model`]'s,
+/// BFGS from the same start, so failures read the same.
+pub(super) fn fit_model_newton<const N: usize>(
+    fit: Fit<N>,
+    data: &FitData,
+    gtol: f64,
+    options: &FitOptions,
+    nll: &mut optimize::ObjectiveWithHessian<'_, N>,
+) -> Result<([f64; N], FitReport), LifecycleError> {
+    let penalty = Penalty::new(fit.time_scales, data, options);
+    let mut objective = |phi: &[f64; N]| {
+        let (value, gradient, mut hessian) = nll(phi)?;
+        let (value, gradient) = penalty.add(phi, (value, gradient));
+        if penalty.weight > 0.0 {
+            let (_, _, curvature) = penalty.at(phi);
+            for (i, row) in hessian.iter_mut().enumerate() {
+                if let (Some(h), Some(c)) = (row.get_mut(i), curvature.get(i)) {
+                    *h += c;
+                }
+            }
+        }
+        Some((value, gradient, hessian))
+    };
+    let phi0 = fit.start.map(f64::ln);
+    if let Ok((min, hessian)) = optimize::newton(&mut objective, phi0, gtol, NEWTON_ITERATIONS) {
+        let theta = min.x.map(f64::exp);
+        let inside = theta.iter().all(|v| (MIN_PARAMETER..=MAX_PARAMETER).contains(v));
+        if inside && let Ok(found) = finish(&fit, data, options, &penalty, &min, Some(hessian)) {
+            return Ok(found);
+        }
+    }
+    let mut gradient_only = |phi: &[f64; N]| nll(phi).map(|(value, gradient, _)| (value, gradient));
+    fit_model(fit, data, gtol, options, &mut gradient_only)
+}
+
+fn failed<const N: usize>(fit: &Fit<N>, iterations: u32, reason: String) -> LifecycleError {
+    LifecycleError::FitFailed { model: fit.model.to_owned(), iterations, reason }
+}
+
+/// The estimates and the report at a minimum, given the Hessian of the penalised objective there.
+fn finish<const N: usize>(
+    fit: &Fit<N>,
+    data: &FitData,
+    options: &FitOptions,
+    penalty: &Penalty<N>,
+    min: &optimize::Minimum<N>,
+    hessian: Option<[[f64; N]; N]>,
+) -> Result<([f64; N], FitReport), LifecycleError> {
     let theta = min.x.map(f64::exp);
+    let penalized = penalty.weight > 0.0;
     // A maximum on the boundary (a shape → 0 or a scale → ∞) means the data cannot identify the model.
     let bounds = (MIN_PARAMETER, MAX_PARAMETER);
-    if let Some(reason) = no_interior_maximum(&names, (&theta, &theta), bounds.0, bounds.1, "outside", penalized) {
-        return Err(failed(min.iterations, reason));
+    if let Some(reason) = no_interior_maximum(&fit.names, (&theta, &theta), bounds.0, bounds.1, "outside", penalized) {
+        return Err(failed(fit, min.iterations, reason));
     }
-    let log_likelihood = -(min.value - penalty(&min.x).0);
+    let log_likelihood = -(min.value - penalty.at(&min.x).0);
     // A Hessian that is not positive definite means a flat direction: some parameter is not identified.
-    let Some(covariance) =
-        optimize::numeric_hessian(&mut objective, &min.x, 1e-4).and_then(|h| optimize::invert_spd(&h))
-    else {
-        return Err(failed(min.iterations, "no strict maximum: the Hessian is not positive definite".into()));
+    let Some(covariance) = hessian.and_then(|h| optimize::invert_spd(&h)) else {
+        return Err(failed(fit, min.iterations, "no strict maximum: the Hessian is not positive definite".into()));
     };
-    let parameters = names
+    let parameters = fit
+        .names
         .iter()
         .enumerate()
         .map(|(i, name)| {
@@ -438,7 +509,7 @@ pub(super) fn fit_model<const N: usize>(
     Ok((
         theta,
         FitReport {
-            model: model.to_owned(),
+            model: fit.model.to_owned(),
             parameters,
             log_likelihood,
             iterations: min.iterations,

@@ -1,11 +1,11 @@
-//! The server, a fresh schema per database, and the loyalty fixtures.
+//! The server, a fresh schema per database, the shared scenarios (`customer-care-storage`'s testkit) on it, and
+//! the fixtures they share with the tests of this crate alone.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use customer_care::chrono::{DateTime, TimeDelta, TimeZone, Utc};
-use customer_care::loyalty::{BonusReason, ExpiryPolicy, ProgramSpec};
-use customer_care::{AccountId, Currency, LoyaltyProgram, Money, Points, PointsAccount, PointsCommand};
-use customer_care_postgres::{Database, PostgresStore, postgres};
+use customer_care_postgres::{Database, RowError, StoreError, postgres};
+use customer_care_storage::testkit::Harness;
+pub(crate) use customer_care_storage::testkit::{account, bonus, filled, jan, points_store, program};
 
 /// The server's URL, or `None` (with the reason on stderr) when the tests must skip.
 ///
@@ -42,30 +42,31 @@ pub(crate) fn reconnect(url: &str, db: &Database) -> Database {
     Database::connect_in_schema(url, &schema).unwrap()
 }
 
-/// 9:00 UTC on `day` January 2026 (days past 31 run on).
-pub(crate) fn jan(day: i64) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0).unwrap() + TimeDelta::days(day - 1)
+/// The shared scenarios on the server, each database in a schema of its own.
+pub(crate) struct Server(String);
+
+impl Harness for Server {
+    type Db = Database;
+
+    fn open(&self) -> Database {
+        fresh(&self.0)
+    }
+
+    fn reconnect(&self, db: &Database) -> Database {
+        reconnect(&self.0, db)
+    }
+
+    fn execute(&self, db: &Database, sql: &str) {
+        db.client().unwrap().batch_execute(sql).unwrap();
+    }
+
+    fn is_constraint(&self, error: &StoreError) -> bool {
+        matches!(error, StoreError::Constraint(_))
+    }
+
+    fn row_error<'e>(&self, error: &'e StoreError) -> Option<&'e RowError> {
+        if let StoreError::Row(row) = error { Some(row) } else { None }
+    }
 }
 
-/// One point per dollar; points expire one month after they are earned.
-pub(crate) fn program() -> LoyaltyProgram {
-    LoyaltyProgram::new(
-        ProgramSpec::new(customer_care::chrono_tz::UTC, Money::from_minor(100, Currency::USD), 1)
-            .expiry(ExpiryPolicy::RollingMonths { months: 1 }),
-    )
-    .unwrap()
-}
-
-pub(crate) fn account(n: u64) -> PointsAccount {
-    PointsAccount::new(AccountId::from_u128(0xACC0_0000 + u128::from(n)).unwrap())
-}
-
-pub(crate) fn bonus(points: i64) -> PointsCommand {
-    PointsCommand::AwardBonus { points: Points::new(points), reason: BonusReason::Birthday, expires_at: None }
-}
-
-/// Points streams with deadlines.
-pub(crate) fn points_store(db: &Database) -> PostgresStore<PointsAccount> {
-    db.store::<PointsAccount>("points")
-        .with_deadlines(|id| AccountId::new(id).ok().map(PointsAccount::new), PointsAccount::next_deadline)
-}
+customer_care_storage::scenarios!(server().map(Server));

@@ -4,10 +4,11 @@
 //! The server comes from `CUSTOMER_CARE_PG_URL` (`adapters/ci.sh` starts one). Without it every test says why it
 //! is skipped and passes, unless `CUSTOMER_CARE_PG_REQUIRED` is set (as in CI), when it fails.
 
+#[cfg(feature = "tokio")]
+mod asynchronous;
 mod common;
 mod concurrency;
 mod conformance;
 mod crash;
 mod deadlines;
 mod errors;
-mod outbox;

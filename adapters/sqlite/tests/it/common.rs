@@ -1,34 +1,49 @@
-//! Shared fixtures: a loyalty program with rolling expiry, points accounts, fixed instants.
+//! The shared scenarios (`customer-care-storage`'s testkit) on SQLite files, and the fixtures they share with the
+//! tests of this crate alone.
 
-use customer_care::chrono::{DateTime, TimeZone, Utc};
-use customer_care::loyalty::{BonusReason, ExpiryPolicy, ProgramSpec};
-use customer_care::{AccountId, Currency, LoyaltyProgram, Money, Points, PointsAccount, PointsCommand};
-use customer_care_sqlite::{Database, SqliteStore};
+use std::cell::Cell;
 
-/// 9:00 UTC on `day` January 2026 (days past 31 run into February and on).
-pub(crate) fn jan(day: i64) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0).unwrap() + chrono::TimeDelta::days(day - 1)
+use customer_care_sqlite::{Database, RowError, StoreError};
+use customer_care_storage::testkit::Harness;
+pub(crate) use customer_care_storage::testkit::{account, bonus, filled, jan, points_store, program};
+
+/// Fresh database files in a temporary directory.
+pub(crate) struct Files {
+    dir: tempfile::TempDir,
+    next: Cell<u32>,
 }
 
-/// One point per dollar; points expire one month after they are earned.
-pub(crate) fn program() -> LoyaltyProgram {
-    LoyaltyProgram::new(
-        ProgramSpec::new(customer_care::chrono_tz::UTC, Money::from_minor(100, Currency::USD), 1)
-            .expiry(ExpiryPolicy::RollingMonths { months: 1 }),
-    )
-    .unwrap()
+impl Harness for Files {
+    type Db = Database;
+
+    fn open(&self) -> Database {
+        self.next.set(self.next.get() + 1);
+        Database::open(self.dir.path().join(format!("scenario-{}.db", self.next.get()))).unwrap()
+    }
+
+    fn reconnect(&self, db: &Database) -> Database {
+        Database::open(db.connection().path().unwrap()).unwrap()
+    }
+
+    fn execute(&self, db: &Database, sql: &str) {
+        db.connection().execute_batch(sql).unwrap();
+    }
+
+    fn is_constraint(&self, error: &StoreError) -> bool {
+        matches!(error, StoreError::Constraint(_))
+    }
+
+    fn row_error<'e>(&self, error: &'e StoreError) -> Option<&'e RowError> {
+        if let StoreError::Row(row) = error { Some(row) } else { None }
+    }
+
+    fn accounts(&self) -> u64 {
+        3_000
+    }
 }
 
-pub(crate) fn account(n: u64) -> PointsAccount {
-    PointsAccount::new(AccountId::from_u128(0xACC0_0000 + u128::from(n)).unwrap())
+fn files() -> Option<Files> {
+    Some(Files { dir: tempfile::tempdir().unwrap(), next: Cell::new(0) })
 }
 
-pub(crate) fn bonus(points: i64) -> PointsCommand {
-    PointsCommand::AwardBonus { points: Points::new(points), reason: BonusReason::Birthday, expires_at: None }
-}
-
-/// Points streams with deadlines.
-pub(crate) fn points_store(db: &Database) -> SqliteStore<PointsAccount> {
-    db.store::<PointsAccount>("points")
-        .with_deadlines(|id| AccountId::new(id).ok().map(PointsAccount::new), PointsAccount::next_deadline)
-}
+customer_care_storage::scenarios!(files());

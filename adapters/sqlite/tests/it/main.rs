@@ -6,4 +6,3 @@ mod conformance;
 mod crash;
 mod deadlines;
 mod errors;
-mod outbox;

@@ -1,13 +1,14 @@
-//! The outbox: written with the commit or not at all, drained in order per stream, at least once, stable keys.
+//! The outbox: written with the commit or not at all, drained in order per stream, at least once, stable keys,
+//! done entries deleted by age.
 
 use customer_care::host::{AppendError, CommitStore, Host};
 use customer_care::stream::Command;
-use customer_care::{Aggregate, CommandId, Commit, PointsAccount, PointsCommand, PointsEvent};
-use customer_care_sqlite::{Database, OutboxKey, SqliteStore};
+use customer_care::{Aggregate, Commit, PointsAccount, PointsCommand, PointsEvent};
 
-use crate::common::{account, bonus, jan, program};
+use super::{Harness, account, bonus, id, jan, program};
+use crate::{Engine, Outbox, OutboxKey, Store};
 
-/// One effect per bonus: a receipt naming the points.
+/// Two effects per bonus: a receipt naming the points and its version, and an SMS.
 fn receipts(commit: &Commit<PointsCommand, PointsEvent>) -> Vec<serde_json::Value> {
     match &commit.command.body {
         PointsCommand::AwardBonus { points, .. } => vec![
@@ -18,21 +19,26 @@ fn receipts(commit: &Commit<PointsCommand, PointsEvent>) -> Vec<serde_json::Valu
     }
 }
 
-fn store(db: &Database) -> SqliteStore<PointsAccount> {
-    db.store::<PointsAccount>("points").with_effects(receipts)
+fn store<D: Engine>(db: &D) -> Store<PointsAccount, D> {
+    Store::new(db.clone(), "points").with_effects(receipts)
 }
 
-#[test]
-fn effects_are_written_with_their_commit_and_drained_in_order_once_marked() {
-    let db = Database::in_memory().unwrap();
+/// Effects are in the outbox with their commit, in order per stream, handed out until marked (same keys), a
+/// refusal holds back the rest of its stream, and marking twice says so.
+///
+/// # Panics
+///
+/// When one of these does not hold.
+pub fn effects_are_written_with_their_commit_and_drained_in_order<H: Harness>(h: &H) {
+    let db = h.open();
     let mut host = Host::new(store(&db), || jan(1));
     let (mut a, mut b) = (account(1), account(2));
     let program = program();
-    for n in 0..3u128 {
-        host.submit(&mut a, &program, CommandId::from_u128(10 + n).unwrap(), bonus(10 + n as i64)).unwrap();
-        host.submit(&mut b, &program, CommandId::from_u128(20 + n).unwrap(), bonus(20 + n as i64)).unwrap();
+    for n in 0..3i64 {
+        host.submit(&mut a, &program, id(10 + n as u128), bonus(10 + n)).unwrap();
+        host.submit(&mut b, &program, id(20 + n as u128), bonus(20 + n)).unwrap();
     }
-    let outbox = db.outbox();
+    let outbox = Outbox::new(db);
     let pending = outbox.pending(100).unwrap();
     assert_eq!(pending.len(), 12);
     // In order per stream: versions never go back, seq counts within a commit.
@@ -75,18 +81,18 @@ fn effects_are_written_with_their_commit_and_drained_in_order_once_marked() {
     assert!(!outbox.mark_done(&refused, jan(4)).unwrap());
 }
 
-#[test]
-fn a_refused_append_writes_no_effect() {
-    let db = Database::in_memory().unwrap();
+/// A version conflict, or a batch refused for a duplicate command id, writes no effect.
+///
+/// # Panics
+///
+/// When one does.
+pub fn a_refused_append_writes_no_effect<H: Harness>(h: &H) {
+    let db = h.open();
     let mut store = store(&db);
     let program = program();
     let state = account(3);
-    let decide = |state: &PointsAccount, id: u128, points| {
-        state
-            .decide(&program, &Command::new(CommandId::from_u128(id).unwrap(), jan(1), bonus(points)))
-            .unwrap()
-            .accepted()
-            .unwrap()
+    let decide = |state: &PointsAccount, n: u128, points| {
+        state.decide(&program, &Command::new(id(n), jan(1), bonus(points))).unwrap().accepted().unwrap()
     };
     let first = decide(&state, 1, 5);
     store.append(state.stream_id(), 0, std::slice::from_ref(&first)).unwrap();
@@ -104,6 +110,36 @@ fn a_refused_append_writes_no_effect() {
     assert!(matches!(refused, Err(AppendError::DuplicateCommand { version: 1, .. })));
     assert_eq!(db.count("outbox").unwrap(), 2);
     assert_eq!(db.count("commits").unwrap(), 1);
-    let effects: Vec<_> = db.outbox().pending(10).unwrap().into_iter().map(|e| e.effect["sms"].clone()).collect();
+    let effects: Vec<_> = Outbox::new(db).pending(10).unwrap().into_iter().map(|e| e.effect["sms"].clone()).collect();
     assert_eq!(effects, [serde_json::Value::Null, serde_json::json!(5)]);
+}
+
+/// Housekeeping: `delete_done(before)` removes the entries done strictly before `before`, never a pending one.
+///
+/// # Panics
+///
+/// When it removes the wrong entries.
+pub fn done_effects_are_deleted_before_an_instant<H: Harness>(h: &H) {
+    let db = h.open();
+    let mut host = Host::new(store(&db), || jan(1));
+    let program = program();
+    let mut a = account(7);
+    for n in 0..3i64 {
+        host.submit(&mut a, &program, id(40 + n as u128), bonus(1 + n)).unwrap();
+    }
+    let outbox = Outbox::new(db.clone());
+    // Version 1's two effects done on day 2, version 2's on day 5; version 3's stay pending.
+    for (day, version) in [(2, 1), (5, 2)] {
+        for seq in 0..2 {
+            let key = OutboxKey { kind: "points".into(), stream: a.stream_id(), version, seq };
+            assert!(outbox.mark_done(&key, jan(day)).unwrap());
+        }
+    }
+    assert_eq!(outbox.delete_done(jan(2)).unwrap(), 0, "done at the instant itself: kept");
+    assert_eq!(outbox.delete_done(jan(3)).unwrap(), 2);
+    assert_eq!((db.count("outbox").unwrap(), outbox.pending_count().unwrap()), (4, 2));
+    assert_eq!(outbox.delete_done(jan(400)).unwrap(), 2, "pending entries are never deleted");
+    let left: Vec<_> = outbox.pending(10).unwrap().into_iter().map(|e| (e.key.version, e.key.seq)).collect();
+    assert_eq!(left, [(3, 0), (3, 1)]);
+    assert_eq!(db.count("outbox").unwrap(), 2);
 }
