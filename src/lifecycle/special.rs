@@ -82,7 +82,8 @@ const MAX_TERMS: usize = 2_000_000;
 /// consecutive terms, (b + k) z / (c + k), stays below z, so it converges geometrically without cancellation.
 /// Nearer z = 1 (1 − z < 2e-5) by the z → 1 − z continuation ([`ln_hyp2f1_near_one`]), which needs 1 − z itself:
 /// use [`ln_hyp2f1_one_w`] when the caller can compute it without cancellation. `None` when z is outside [0, 1)
-/// or b, c are outside the domain.
+/// or b, c are outside the domain. (The models pass 1 − z themselves: [`ln_hyp2f1_one_w`].)
+#[cfg(test)]
 pub(crate) fn ln_hyp2f1_one(b: f64, c: f64, z: f64) -> Option<f64> {
     ln_hyp2f1_one_w(b, c, z, 1.0 - z)
 }
