@@ -15,7 +15,8 @@ use std::io::Write;
 use chrono::NaiveDate;
 use criterion::{Criterion, criterion_group, criterion_main};
 use customer_care::lifecycle::{
-    BgNbd, ClvSettings, CustomerSummary, FitData, GammaGamma, ParetoNbd, PurchaseModel, Span, TimeUnit, summarize,
+    BgBb, BgNbd, ClvSettings, CustomerSummary, FitData, GammaGamma, OpportunityHistory, ParetoNbd, PurchaseModel, Span,
+    TimeUnit, summarize,
 };
 use rust_decimal::Decimal;
 
@@ -219,5 +220,26 @@ fn populations(c: &mut Criterion) {
     }
 }
 
-criterion_group!(lifecycle, cdnow, populations);
+/// The BG/BB fit on the FHS (2010) donations data (11,104 donors in 22 patterns, 6 opportunities), from the CSV
+/// text as the peer reads it.
+fn donations(c: &mut Criterion) {
+    let parse = |text: &str| -> Vec<(OpportunityHistory, f64)> {
+        text.lines()
+            .skip(1)
+            .map(|l| {
+                let f: Vec<u32> = l.split(',').map(|v| v.trim().parse().unwrap()).collect();
+                (OpportunityHistory::new(f[0], f[1], f[2]).unwrap(), f64::from(f[3]))
+            })
+            .collect()
+    };
+    let (model, _) = BgBb::fit(&parse(DONATIONS)).unwrap();
+    check("donations/bg_bb_fit", &[model.alpha(), model.beta(), model.gamma(), model.delta()]);
+    let mut group = c.benchmark_group("donations");
+    group.bench_function("bg_bb_fit", |bench| bench.iter(|| BgBb::fit(&parse(black_box(DONATIONS))).unwrap()));
+    group.finish();
+}
+
+const DONATIONS: &str = include_str!("../tests/data/donations.csv");
+
+criterion_group!(lifecycle, cdnow, populations, donations);
 criterion_main!(lifecycle);

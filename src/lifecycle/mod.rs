@@ -53,7 +53,8 @@ pub mod summary;
 
 pub use error::LifecycleError;
 pub use models::{
-    BgNbd, Convergence, Estimate, FitOptions, FitReport, ModifiedBgNbd, ParetoNbd, Prediction, PurchaseModel,
+    BgBb, BgBbReport, BgNbd, Convergence, Estimate, FitOptions, FitReport, ModifiedBgNbd, OpportunityHistory,
+    ParetoNbd, Prediction, PurchaseModel,
 };
 pub use rfm::{RfmInput, RfmScore, RfmScorer, SegmentMap, SegmentRule, TiePolicy};
 pub use span::{Span, TimeUnit};

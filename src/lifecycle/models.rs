@@ -29,12 +29,15 @@
 //! This file holds the BG family; what every model shares (estimates, fit options and reports, the
 //! [`PurchaseModel`] trait, the fit itself) is in `models/fit.rs`, and Pareto/NBD in `models/pareto.rs`.
 
+mod bgbb;
+mod count;
 mod fit;
 mod pareto;
 mod series;
 
 use serde::{Deserialize, Serialize};
 
+pub use bgbb::{BgBb, BgBbReport, OpportunityHistory};
 pub use fit::{Convergence, Estimate, FitOptions, FitReport, Prediction, PurchaseModel};
 use fit::{
     Fit, Formulas, check_unit, fit_model_newton, logistic, numerical, predict_all_with, predict_one, scale_start,

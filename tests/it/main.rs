@@ -13,6 +13,8 @@ mod errors;
 mod fuzz_regressions;
 mod host;
 mod lifecycle;
+mod lifecycle_bgbb;
+mod lifecycle_horizons;
 mod loyalty;
 mod metrics;
 mod money;

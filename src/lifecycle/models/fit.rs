@@ -532,3 +532,29 @@ pub(super) fn scale_start(data: &FitData) -> f64 {
     let mean = total / data.customers();
     if mean.is_finite() && mean > 0.0 { mean / 10.0 } else { 1.0 }
 }
+
+/// Estimates with standard errors from the covariance of the log-parameters (delta method: SE = θ √var).
+pub(super) fn estimates<const N: usize>(
+    names: &[&str; N],
+    theta: &[f64; N],
+    covariance: &[[f64; N]; N],
+) -> Vec<Estimate> {
+    names
+        .iter()
+        .zip(theta)
+        .zip(covariance.iter().enumerate())
+        .map(|((name, value), (i, row))| Estimate {
+            name: (*name).to_owned(),
+            value: *value,
+            standard_error: row.get(i).filter(|v| **v > 0.0 && v.is_finite()).map(|v| value * v.sqrt()),
+        })
+        .collect()
+}
+
+/// How the optimiser stopped, as reported.
+pub(super) const fn convergence(stop: Stop) -> Convergence {
+    match stop {
+        Stop::Gradient => Convergence::Gradient,
+        Stop::Stalled => Convergence::Stalled,
+    }
+}

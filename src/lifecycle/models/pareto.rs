@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::super::error::{LifecycleError, positive};
 use super::super::span::{Span, TimeUnit};
-use super::super::special::{Hyp2f1OnePartials, digamma, ln_gamma, ln_hyp2f1_one, one_minus_exp_over};
+use super::super::special::{Hyp2f1OnePartials, digamma, ln_gamma, ln_hyp2f1_one_w, one_minus_exp_over};
 use super::super::summary::{CustomerSummary, FitData};
 use super::fit::{
     Fit, FitOptions, FitReport, Formulas, Prediction, PurchaseModel, check_unit, fit_model, logistic, numerical,
@@ -66,10 +66,10 @@ pub(super) fn ln_power_tail(p: f64, q: f64, alpha: f64, beta: f64, y: f64) -> Op
     if alpha >= beta {
         // 1 − z = (β + y)/(α + y).
         let z = (alpha - beta) / (alpha + y);
-        Some(-m * la + (1.0 - q) * (lb - la) + ln_hyp2f1_one(p, m + 1.0, z)?)
+        Some(-m * la + (1.0 - q) * (lb - la) + ln_hyp2f1_one_w(p, m + 1.0, z, (beta + y) / (alpha + y))?)
     } else {
         let z = (beta - alpha) / (beta + y);
-        Some(-m * lb + (1.0 - p) * (la - lb) + ln_hyp2f1_one(q, m + 1.0, z)?)
+        Some(-m * lb + (1.0 - p) * (la - lb) + ln_hyp2f1_one_w(q, m + 1.0, z, (alpha + y) / (beta + y))?)
     }
 }
 
@@ -367,6 +367,7 @@ impl PurchaseModel for ParetoNbd {
 #[cfg(test)]
 mod tests {
     use super::super::super::optimize::numeric_gradient;
+    use super::super::super::special::ln_hyp2f1_one;
     use super::*;
 
     /// The CDNOW calibration summaries (Fader, Hardie & Lee 2005), as in the integration tests.
