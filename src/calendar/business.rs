@@ -13,6 +13,7 @@ use super::error::CalendarError;
 use super::nanos::{MAX_UTC_NS, MIN_UTC_NS, instant_nanos};
 use super::spec::{CalendarSpec, ScheduleChange};
 use super::values::{ClockTime, TimeRange, WeeklyHours};
+use crate::local_day;
 
 /// Builds a [`BusinessCalendar`]; every check happens in [`build`](Self::build).
 #[derive(Clone, Debug)]
@@ -78,11 +79,14 @@ impl CalendarBuilder {
     /// From the instant `at` on, the weekly schedule is `hours`: [`change_at`](Self::change_at) at the local date
     /// and time `at` shows in the calendar's zone, to the second (a fraction of a second is dropped). For
     /// schedule changes read from an audit log.
+    ///
+    /// Within a day of chrono's first or last instant, where the local date is not representable, the change
+    /// starts on the nearest representable date (the UTC date) at the local time of day.
     pub fn change_at_instant(self, at: DateTime<Utc>, hours: WeeklyHours) -> Self {
-        let local = at.with_timezone(&self.spec.zone).naive_local();
-        let seconds = local.num_seconds_from_midnight();
+        let zone = self.spec.zone;
+        let seconds = local_day::local_time(zone, at).num_seconds_from_midnight();
         let time = ClockTime::new(seconds / 3600, seconds / 60 % 60, seconds % 60).unwrap_or(ClockTime::MIDNIGHT);
-        self.change_at(local.date(), time, hours)
+        self.change_at(local_day::local_date_or_utc(zone, at), time, hours)
     }
 
     /// Validates and compiles the calendar.

@@ -403,3 +403,22 @@ proptest! {
         prop_assert_eq!(case.cal.business_time_between(a, b).unwrap(), TimeDelta::minutes(minutes));
     }
 }
+
+/// A schedule change at chrono's first or last instant, in zones where that instant's local date is not
+/// representable (east of UTC at `MAX_UTC`, west of it at `MIN_UTC`): a typed error naming the date (calendars
+/// cover 1900–2199), never a panic (the local conversion used to overflow there).
+#[test]
+fn schedule_change_at_the_ends_of_time_is_a_typed_error() {
+    let hours = WeeklyHours::weekdays(&[range("09:00", "17:00")]).unwrap();
+    for (zone, at) in [
+        (chrono_tz::Asia::Tokyo, DateTime::<Utc>::MAX_UTC),
+        (chrono_tz::America::Chicago, DateTime::<Utc>::MIN_UTC),
+        (chrono_tz::Asia::Tokyo, DateTime::<Utc>::MIN_UTC),
+        (chrono_tz::America::Chicago, DateTime::<Utc>::MAX_UTC),
+    ] {
+        let built = BusinessCalendar::builder(zone, hours.clone()).change_at_instant(at, WeeklyHours::never()).build();
+        let err = built.expect_err("a change outside 1900-2199").to_string();
+        let year = if at == DateTime::<Utc>::MAX_UTC { "+262142-12-31" } else { "-262143-01-01" };
+        assert!(err.contains(year) && err.contains("outside the supported range"), "{zone} at {at}: {err}");
+    }
+}
